@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/report"
+	"github.com/spf13/cobra"
+)
+
+type reportOptions struct {
+	Paths            []string
+	By               []string
+	Metric           string
+	Format           string
+	Precision        int
+	Top              int
+	Sort             string
+	Filters          []string
+	Jobs             int
+	IncludeSplitCost bool
+	AccountNames     string
+	Quiet            bool
+	Discover         cur.DiscoverOptions
+}
+
+var reportFormats = []string{"table", "csv", "json", "ndjson", "markdown"}
+
+func newCmdReport(ios *ioStreams, runF func(context.Context, *reportOptions) error) *cobra.Command {
+	opts := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report PATH...",
+		Short: "Roll actual cost up by account, service, tag, day or any dimension",
+		Long: `Report streams CUR files (or whole report folders) and rolls the cost of every line item,
+under the chosen metric, up by the dimensions of --by. Each group shows its rows, cost,
+unblended cost, public on-demand cost and savings over priced usage rows, the savings rate,
+and a marker when its priced usage cost more than on-demand. Totals come one row per
+currency. A bill-level summary — totals under every metric, effective savings rate, unused
+commitment and the reconciliation of unblended with amortized cost — goes to stderr.
+
+Metrics (--metric): amortized (default: what was actually paid, upfront fees spread over
+the usage they cover), simple (the literal three-branch rule), unblended, net-unblended,
+net-amortized, blended. Run 'curnorm explain' for the rules.
+
+Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.`,
+		Example: `  curnorm report testdata/demo
+  curnorm report --by account,service --top 10 bill.csv.gz
+  curnorm report --by tag:Team --filter service=AmazonEC2 --format csv bill/ > team.csv
+  curnorm report --metric simple --by line-item-type bill.parquet
+  curnorm report --format json bill/ > baseline.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := checkFormat(opts.Format, reportFormats...); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return wrapRun(func() error { return reportRun(cmd.Context(), ios, opts) })
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&opts.By, "by", []string{"service"}, "dimensions to group by, comma-separated (see above)")
+	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", "))
+	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
+	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
+	f.StringVar(&opts.Sort, "sort", "cost", "order of groups: cost, name or savings")
+	f.StringArrayVar(&opts.Filters, "filter", nil, "keep rows where dim=value (or dim!=value); repeatable")
+	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
+	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
+	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary or warnings on stderr")
+	addDiscoverFlags(cmd, &opts.Discover)
+	return cmd
+}
+
+// reportSetup turns flags into rollup options; its errors are usage errors.
+func reportSetup(o *reportOptions) (report.Options, error) {
+	var ro report.Options
+	m, err := cur.ParseMetric(o.Metric)
+	if err != nil {
+		return ro, &usageError{err}
+	}
+	ro.Metric = m
+	for _, b := range o.By {
+		b = strings.TrimSpace(b)
+		if b == "" {
+			continue
+		}
+		d, err := report.ParseDimension(b)
+		if err != nil {
+			return ro, &usageError{err}
+		}
+		ro.Dims = append(ro.Dims, d)
+	}
+	if len(ro.Dims) > report.MaxDimensions {
+		return ro, &usageError{fmt.Errorf("--by takes at most %d dimensions", report.MaxDimensions)}
+	}
+	if ro.Filters, err = report.ParseFilters(o.Filters); err != nil {
+		return ro, &usageError{err}
+	}
+	switch o.Sort {
+	case "cost", "name", "savings":
+	default:
+		return ro, &usageError{fmt.Errorf("unknown sort %q (valid: cost, name, savings)", o.Sort)}
+	}
+	if o.Top < 0 || o.Jobs < 1 {
+		return ro, &usageError{fmt.Errorf("--top must be ≥ 0 and --jobs ≥ 1")}
+	}
+	ro.Sort, ro.Top, ro.Jobs, ro.IncludeSplitCost = o.Sort, o.Top, o.Jobs, o.IncludeSplitCost
+	if o.AccountNames != "" {
+		if ro.AccountNames, err = readAccountNames(o.AccountNames); err != nil {
+			return ro, err
+		}
+	}
+	return ro, nil
+}
+
+func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
+	ro, err := reportSetup(opts)
+	if err != nil {
+		return err
+	}
+	d, err := cur.Discover(opts.Paths, opts.Discover)
+	if err != nil {
+		return err
+	}
+	if !opts.Quiet {
+		warn(ios, d.Warnings)
+	}
+	res, err := report.Run(ctx, d.Sources, ro)
+	if err != nil {
+		return err
+	}
+	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.OutTTY && os.Getenv("NO_COLOR") == "", Width: terminalWidth(ios)}
+	if err := report.Write(ios.Out, res, wo); err != nil {
+		return err
+	}
+	if !opts.Quiet && (opts.Format == "table" || ios.ErrTTY) {
+		return report.WriteSummary(ios.ErrOut, res, report.WriteOptions{Format: "table", Precision: opts.Precision})
+	}
+	if !opts.Quiet {
+		warn(ios, res.Warnings)
+	}
+	return nil
+}
+
+// readAccountNames reads a CSV of account id,name; a header row is allowed.
+func readAccountNames(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, err)}
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	names := map[string]string{}
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrBadValue, err)}
+		}
+		if len(rec) < 2 {
+			return nil, &cur.Error{File: path, Line: int64(line), RowGroup: -1, Err: fmt.Errorf("%w: want account id,name", cur.ErrBadValue)}
+		}
+		id := strings.TrimSpace(rec[0])
+		if line == 1 && !isAllDigits(id) {
+			continue // header
+		}
+		names[id] = strings.TrimSpace(rec[1])
+	}
+	return names, nil
+}
+
+func isAllDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,428 @@
+package cur
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"strconv"
+	"strings"
+)
+
+// Scale is the number of decimal places an Amount keeps: CUR never carries more.
+const Scale = 10
+
+const unit = 10_000_000_000 // 10^Scale
+
+// Amount is an exact money value in units of 10^-10. Its range, about ±922 million, covers any
+// single line item; sums use Sum, which is 128 bits wide.
+type Amount int64
+
+// Errors from amount parsing and conversion.
+var (
+	ErrInvalidNumber = errors.New("invalid number")
+	ErrOutOfRange    = errors.New("number out of range")
+)
+
+// NumError reports the text that could not be turned into an Amount.
+type NumError struct {
+	Text string
+	Err  error
+}
+
+func (e *NumError) Error() string {
+	t := e.Text
+	if len(t) > 40 {
+		t = t[:40] + "..."
+	}
+	return fmt.Sprintf("%v %q", e.Err, t)
+}
+
+func (e *NumError) Unwrap() error { return e.Err }
+
+var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// ParseAmount parses decimal text such as "12.5", "-0.0000000001", "1.81E-8" or "-7.0E-10"
+// straight into fixed point, rounding half-even past 10 decimals. rounded reports that digits
+// beyond the tenth decimal were dropped. Empty text is an error; callers treat empty cells as
+// absent before calling.
+func ParseAmount(b []byte) (a Amount, rounded bool, err error) {
+	// Fast path: plain [-]digits[.digits] with at most 18 digits and 10 decimals, the shape of
+	// nearly every CUR cell.
+	if v, ok := parseSimple(b); ok {
+		return v, false, nil
+	}
+	return parseGeneral(b)
+}
+
+// ParseAmountString is ParseAmount for a string.
+func ParseAmountString(s string) (Amount, bool, error) {
+	return ParseAmount([]byte(s))
+}
+
+func parseSimple(b []byte) (Amount, bool) {
+	i, neg := 0, false
+	if len(b) > 0 && b[0] == '-' {
+		neg, i = true, 1
+	}
+	if i >= len(b) {
+		return 0, false
+	}
+	var v uint64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			v = v*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 18 || frac > Scale {
+		return 0, false
+	}
+	v *= pow10[Scale-frac]
+	if v > math.MaxInt64 || (digits-frac) > 9 {
+		return 0, false
+	}
+	if neg {
+		return Amount(-int64(v)), true
+	}
+	return Amount(v), true
+}
+
+// parseGeneral handles exponents, long digit strings and rounding.
+func parseGeneral(b []byte) (Amount, bool, error) {
+	fail := func(e error) (Amount, bool, error) { return 0, false, &NumError{Text: string(b), Err: e} }
+	i, neg := 0, false
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		neg = b[i] == '-'
+		i++
+	}
+	// Significant digits (leading zeros dropped) and the position of the decimal point
+	// relative to them.
+	var digs [40]byte
+	n := 0
+	sticky := false // a non-zero digit beyond the ones kept in digs
+	point := 0      // number of significant digits before the point
+	seenDot, seenDigit := false, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c >= '0' && c <= '9' {
+			seenDigit = true
+			if n == 0 && c == '0' {
+				if seenDot {
+					point--
+				}
+				continue
+			}
+			if n < len(digs) {
+				digs[n] = c - '0'
+				n++
+			} else if c != '0' {
+				sticky = true
+			}
+			if !seenDot {
+				point++
+			}
+			continue
+		}
+		if c == '.' && !seenDot {
+			seenDot = true
+			continue
+		}
+		break
+	}
+	if !seenDigit {
+		return fail(ErrInvalidNumber)
+	}
+	if i < len(b) {
+		if b[i] != 'e' && b[i] != 'E' {
+			return fail(ErrInvalidNumber)
+		}
+		i++
+		eneg := false
+		if i < len(b) && (b[i] == '-' || b[i] == '+') {
+			eneg = b[i] == '-'
+			i++
+		}
+		if i >= len(b) {
+			return fail(ErrInvalidNumber)
+		}
+		exp := 0
+		for ; i < len(b); i++ {
+			c := b[i]
+			if c < '0' || c > '9' {
+				return fail(ErrInvalidNumber)
+			}
+			if exp < 100000 {
+				exp = exp*10 + int(c-'0')
+			}
+		}
+		if eneg {
+			exp = -exp
+		}
+		point += exp
+	}
+	if n == 0 {
+		return 0, false, nil
+	}
+	// keep = digits that land at or above 10^-Scale.
+	keep := point + Scale
+	if keep > 19 {
+		return fail(ErrOutOfRange)
+	}
+	var v uint64
+	rounded := false
+	if keep <= 0 {
+		// Everything is below the last kept place; only a first dropped digit at keep==0
+		// can round up. n > 0 here, so a non-zero digit was dropped.
+		rounded = true
+		if keep == 0 && (digs[0] > 5 || (digs[0] == 5 && (n > 1 || sticky))) {
+			v = 1
+		}
+	} else {
+		for k := 0; k < keep; k++ {
+			d := uint64(0)
+			if k < n {
+				d = uint64(digs[k])
+			}
+			hi, lo := bits.Mul64(v, 10)
+			lo, carry := bits.Add64(lo, d, 0)
+			if hi != 0 || carry != 0 {
+				return fail(ErrOutOfRange)
+			}
+			v = lo
+		}
+		if keep < n || sticky {
+			first := uint64(0)
+			if keep < n {
+				first = uint64(digs[keep])
+			}
+			rest := sticky
+			for k := keep + 1; k < n; k++ {
+				if digs[k] != 0 {
+					rest = true
+				}
+			}
+			rounded = first != 0 || rest
+			if first > 5 || (first == 5 && (rest || v%2 == 1)) {
+				v++
+			}
+		}
+	}
+	if v > math.MaxInt64 {
+		return fail(ErrOutOfRange)
+	}
+	if neg {
+		return Amount(-int64(v)), rounded, nil
+	}
+	return Amount(v), rounded, nil
+}
+
+// AmountFromFloat converts a Parquet DOUBLE the way spec §5 asks: its shortest round-trip
+// decimal, rounded half-even to 10 decimals (so 0.57 stays 0.57, never 0.5699999999).
+func AmountFromFloat(f float64) (Amount, bool, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false, &NumError{Text: strconv.FormatFloat(f, 'g', -1, 64), Err: ErrInvalidNumber}
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 9e8 {
+		return Amount(int64(f) * unit), false, nil
+	}
+	var buf [32]byte
+	return ParseAmount(strconv.AppendFloat(buf[:0], f, 'g', -1, 64))
+}
+
+// AmountFromInt converts an integer number of currency units.
+func AmountFromInt(i int64) (Amount, error) {
+	if i > math.MaxInt64/unit || i < math.MinInt64/unit {
+		return 0, &NumError{Text: strconv.FormatInt(i, 10), Err: ErrOutOfRange}
+	}
+	return Amount(i * unit), nil
+}
+
+// AmountFromDecimal converts an unscaled decimal (a Parquet DECIMAL's integer and its scale).
+func AmountFromDecimal(unscaled *big.Int, scale int32) (Amount, bool, error) {
+	s := unscaled.String()
+	if scale != 0 {
+		s += "e" + strconv.Itoa(-int(scale))
+	}
+	return ParseAmountString(s)
+}
+
+// String prints the exact value with no trailing zeros: "17740", "-0.5", "0.0000000001".
+func (a Amount) String() string { return SumOf(a).String() }
+
+// Float64 is for ratios and display only, never for sums.
+func (a Amount) Float64() float64 { return float64(a) / unit }
+
+// Sum is an exact 128-bit accumulator of Amounts: no bill can overflow it.
+type Sum struct {
+	hi int64
+	lo uint64
+}
+
+// SumOf returns a Sum holding a.
+func SumOf(a Amount) Sum {
+	var s Sum
+	s.Add(a)
+	return s
+}
+
+// Add adds a to s.
+func (s *Sum) Add(a Amount) {
+	var carry uint64
+	s.lo, carry = bits.Add64(s.lo, uint64(a), 0)
+	ext := int64(a) >> 63 // sign extension of a into the high word
+	s.hi += ext + int64(carry)
+}
+
+// AddSum adds t to s.
+func (s *Sum) AddSum(t Sum) {
+	var carry uint64
+	s.lo, carry = bits.Add64(s.lo, t.lo, 0)
+	s.hi += t.hi + int64(carry)
+}
+
+// SubSum subtracts t from s.
+func (s *Sum) SubSum(t Sum) {
+	var borrow uint64
+	s.lo, borrow = bits.Sub64(s.lo, t.lo, 0)
+	s.hi -= t.hi + int64(borrow)
+}
+
+// Neg returns -s.
+func (s Sum) Neg() Sum {
+	var z Sum
+	z.SubSum(s)
+	return z
+}
+
+// Sign returns -1, 0 or 1.
+func (s Sum) Sign() int {
+	switch {
+	case s.hi < 0:
+		return -1
+	case s.hi == 0 && s.lo == 0:
+		return 0
+	}
+	return 1
+}
+
+// IsZero reports whether s is 0.
+func (s Sum) IsZero() bool { return s.hi == 0 && s.lo == 0 }
+
+// Cmp compares s and t.
+func (s Sum) Cmp(t Sum) int {
+	d := s
+	d.SubSum(t)
+	return d.Sign()
+}
+
+// Big returns the value in units of 10^-10.
+func (s Sum) Big() *big.Int {
+	z := new(big.Int).SetInt64(s.hi)
+	z.Lsh(z, 64)
+	return z.Add(z, new(big.Int).SetUint64(s.lo))
+}
+
+// Rat returns the exact value as a rational.
+func (s Sum) Rat() *big.Rat {
+	return new(big.Rat).SetFrac(s.Big(), big.NewInt(unit))
+}
+
+// String prints the exact value without trailing zeros; never "-0".
+func (s Sum) String() string { return formatUnits(s.Big(), -1) }
+
+// Format rounds half-even to prec decimals (prec < 0: exact) and never prints "-0".
+func (s Sum) Format(prec int) string { return formatUnits(s.Big(), prec) }
+
+// Float64 is for display and ratios only.
+func (s Sum) Float64() float64 {
+	f, _ := s.Rat().Float64()
+	return f
+}
+
+var bigUnit = big.NewInt(unit)
+
+// formatUnits prints v×10^-10 with prec decimals (or exactly when prec < 0).
+func formatUnits(v *big.Int, prec int) string {
+	if prec > Scale {
+		prec = Scale
+	}
+	if prec >= 0 && prec < Scale {
+		v = roundHalfEven(v, Scale-prec)
+	}
+	neg := v.Sign() < 0
+	abs := new(big.Int).Abs(v)
+	q, r := new(big.Int).QuoRem(abs, bigUnit, new(big.Int))
+	frac := fmt.Sprintf("%010s", r.String())
+	if prec < 0 {
+		frac = strings.TrimRight(frac, "0")
+	} else {
+		frac = frac[:prec]
+	}
+	out := q.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && strings.Trim(out, "0.") != "" {
+		out = "-" + out
+	}
+	return out
+}
+
+// roundHalfEven rounds v (an integer) to a multiple of 10^drop, half to even.
+func roundHalfEven(v *big.Int, drop int) *big.Int {
+	m := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(drop)), nil)
+	q, r := new(big.Int).QuoRem(v, m, new(big.Int))
+	// QuoRem truncates toward zero; compare |2r| with m.
+	twice := new(big.Int).Abs(r)
+	twice.Lsh(twice, 1)
+	switch c := twice.Cmp(m); {
+	case c > 0 || (c == 0 && q.Bit(0) == 1):
+		if v.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return q.Mul(q, m)
+}
+
+// FormatRat prints a ratio rounded half-even to prec decimals, for rates such as savings rate.
+func FormatRat(r *big.Rat, prec int) string {
+	scaled := new(big.Rat).Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(prec)), nil)))
+	num, den := scaled.Num(), scaled.Denom()
+	q, rem := new(big.Int).QuoRem(num, den, new(big.Int))
+	twice := new(big.Int).Abs(rem)
+	twice.Lsh(twice, 1)
+	if c := twice.Cmp(den); c > 0 || (c == 0 && q.Bit(0) == 1) {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	neg := q.Sign() < 0
+	s := new(big.Int).Abs(q).String()
+	if prec > 0 {
+		if len(s) <= prec {
+			s = strings.Repeat("0", prec-len(s)+1) + s
+		}
+		s = s[:len(s)-prec] + "." + s[len(s)-prec:]
+	}
+	if neg && strings.Trim(s, "0.") != "" {
+		s = "-" + s
+	}
+	return s
+}

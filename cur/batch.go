@@ -1,0 +1,112 @@
+package cur
+
+// BatchRows is how many rows a reader puts in one Batch at most.
+const BatchRows = 8192
+
+// Batch is a block of rows in columnar form: the columns a Request asked for, in its order.
+// A reader reuses its Batch: the values are valid until the next call to Next.
+type Batch struct {
+	Len     int
+	Strings []StringColumn
+	Amounts []AmountColumn
+	// FirstRow is the 1-based number of the batch's first data row within its file.
+	FirstRow int64
+}
+
+// StringColumn holds text values as indices into a dictionary local to the batch, so grouping
+// works on small integers and repeated values are stored once.
+type StringColumn struct {
+	// Present is false when no column of the file answers the name; every row is then "".
+	Present bool
+	// Codes[i] indexes Dict for row i.
+	Codes []uint32
+	// Dict[0] is always "" (empty or NULL).
+	Dict []string
+}
+
+// Value returns row i's text.
+func (c *StringColumn) Value(i int) string { return c.Dict[c.Codes[i]] }
+
+// AmountColumn holds exact money values.
+type AmountColumn struct {
+	// Present is false when the file has no such column; every row then reads as absent.
+	Present bool
+	Values  []Amount
+	// Valid[i] is false where the cell was empty or NULL (Values[i] is then 0).
+	Valid []bool
+}
+
+// IsSet reports whether row i has a value (present column, non-empty cell).
+func (c *AmountColumn) IsSet(i int) bool { return c.Present && c.Valid[i] }
+
+// reset prepares the batch for n rows of the given request shape, reusing its storage.
+func (b *Batch) reset(nStrings, nAmounts, capacity int) {
+	if len(b.Strings) != nStrings {
+		b.Strings = make([]StringColumn, nStrings)
+	}
+	if len(b.Amounts) != nAmounts {
+		b.Amounts = make([]AmountColumn, nAmounts)
+	}
+	for i := range b.Strings {
+		c := &b.Strings[i]
+		if cap(c.Codes) < capacity {
+			c.Codes = make([]uint32, 0, capacity)
+		}
+		c.Codes = c.Codes[:0]
+		if c.Dict == nil {
+			c.Dict = make([]string, 1, 64)
+		}
+		c.Dict = c.Dict[:1]
+	}
+	for i := range b.Amounts {
+		c := &b.Amounts[i]
+		if cap(c.Values) < capacity {
+			c.Values = make([]Amount, 0, capacity)
+			c.Valid = make([]bool, 0, capacity)
+		}
+		c.Values, c.Valid = c.Values[:0], c.Valid[:0]
+	}
+	b.Len = 0
+}
+
+// interner gives each distinct text of one column and batch its dictionary code.
+type interner struct {
+	codes map[string]uint32
+}
+
+func (in *interner) reset() {
+	if in.codes == nil {
+		in.codes = make(map[string]uint32, 64)
+	} else {
+		clear(in.codes)
+	}
+}
+
+// code returns the code of b in c.Dict, adding it on first sight. The lookup does not allocate.
+func (in *interner) code(c *StringColumn, b []byte) uint32 {
+	if len(b) == 0 {
+		return 0
+	}
+	if k, ok := in.codes[string(b)]; ok {
+		return k
+	}
+	s := string(b)
+	k := uint32(len(c.Dict))
+	c.Dict = append(c.Dict, s)
+	in.codes[s] = k
+	return k
+}
+
+// codeString is code for a string already allocated.
+func (in *interner) codeString(c *StringColumn, s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if k, ok := in.codes[s]; ok {
+		return k
+	}
+	k := uint32(len(c.Dict))
+	c.Dict = append(c.Dict, s)
+	in.codes[s] = k
+	return k
+}

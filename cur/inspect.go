@@ -1,0 +1,122 @@
+package cur
+
+import (
+	"sort"
+	"strings"
+)
+
+// Inspection describes one source: what it is and what it holds.
+type Inspection struct {
+	File        string         `json:"file"`
+	Flavour     string         `json:"flavour"`
+	Compression string         `json:"compression"`
+	Periods     []string       `json:"billing_periods"`
+	Assembly    string         `json:"assembly,omitempty"`
+	Rows        int64          `json:"rows"`
+	Columns     int            `json:"columns"`
+	Currencies  []string       `json:"currencies"`
+	Types       []TypeCount    `json:"line_item_types"`
+	Final       bool           `json:"final"`
+	Rounded     int64          `json:"cells_rounded"`
+	Metrics     []MetricStatus `json:"metrics"`
+}
+
+// TypeCount is the number of rows of one line item type.
+type TypeCount struct {
+	Type string `json:"type"`
+	Rows int64  `json:"rows"`
+}
+
+// MetricStatus tells whether a file has every column a metric reads.
+type MetricStatus struct {
+	Metric  string   `json:"metric"`
+	Missing []string `json:"missing_columns"`
+}
+
+// Inspect reads a whole source and describes it. Every amount column a metric reads is parsed,
+// so a bad number fails here as it would in a report.
+func Inspect(src Source) (*Inspection, error) {
+	r, err := Open(src, Request{
+		Strings: []string{ColLineItemType, ColCurrency, ColInvoiceID, ColPeriodStart},
+		Amounts: evalAmounts[:],
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	types := map[string]int64{}
+	currencies := map[string]bool{}
+	periods := map[string]bool{}
+	withoutInvoice := int64(0)
+	for r.Next() {
+		b := r.Batch()
+		for i := 0; i < b.Len; i++ {
+			types[b.Strings[0].Value(i)]++
+			if c := b.Strings[1].Value(i); c != "" {
+				currencies[c] = true
+			}
+			if b.Strings[2].Codes[i] == 0 {
+				withoutInvoice++
+			}
+			if p := PeriodOf(b.Strings[3].Value(i)); p != "" {
+				periods[p] = true
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	s := r.Schema()
+	in := &Inspection{
+		File: src.Name(), Flavour: s.Flavour.String(), Compression: s.Compression, Assembly: src.Assembly,
+		Rows: r.Rows(), Columns: len(s.Columns), Final: r.Rows() > 0 && withoutInvoice == 0, Rounded: r.Rounded(),
+		Periods: sortedKeys(periods), Currencies: sortedKeys(currencies),
+	}
+	if len(in.Periods) == 0 && src.Period != "" {
+		in.Periods = []string{src.Period}
+	}
+	for _, t := range sortedKeys(types) {
+		in.Types = append(in.Types, TypeCount{Type: t, Rows: types[t]})
+	}
+	for _, m := range Metrics {
+		st := MetricStatus{Metric: m.String(), Missing: []string{}}
+		for _, c := range MetricColumns(m) {
+			if !s.Has(c) {
+				st.Missing = append(st.Missing, c)
+			}
+		}
+		in.Metrics = append(in.Metrics, st)
+	}
+	return in, nil
+}
+
+// PeriodOf turns a billing period start ("2026-10-01T00:00:00Z", "2024-01-01", "20261001") into
+// "2026-10"; "" when the text is not a date.
+func PeriodOf(s string) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case len(s) >= 7 && s[4] == '-' && isDigits(s[:4]) && isDigits(s[5:7]):
+		return s[:7]
+	case len(s) >= 6 && isDigits(s[:6]):
+		return s[:4] + "-" + s[4:6]
+	}
+	return ""
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,503 @@
+package cur
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+)
+
+// Metric is a rule that turns a line item into a cost (spec §2).
+type Metric int
+
+// The metrics, in the order summaries list them.
+const (
+	Amortized Metric = iota
+	Simple
+	Unblended
+	NetUnblended
+	NetAmortized
+	Blended
+	numMetrics
+)
+
+// Metrics lists every metric.
+var Metrics = []Metric{Amortized, Simple, Unblended, NetUnblended, NetAmortized, Blended}
+
+var metricNames = [...]string{"amortized", "simple", "unblended", "net-unblended", "net-amortized", "blended"}
+
+func (m Metric) String() string { return metricNames[m] }
+
+// MetricNames lists the names --metric accepts.
+func MetricNames() []string { return metricNames[:] }
+
+// ParseMetric reads a metric name.
+func ParseMetric(s string) (Metric, error) {
+	for i, n := range metricNames {
+		if strings.EqualFold(s, n) {
+			return Metric(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown metric %q (valid: %s)", s, strings.Join(metricNames[:], ", "))
+}
+
+// Kind is how the rules of spec §2 see a line item.
+type Kind uint8
+
+// Kinds of line items.
+const (
+	KindOther Kind = iota // any type without a rule of its own: unblended
+	KindUsage
+	KindDiscountedUsage
+	KindSPCoveredUsage
+	KindSPNegation
+	KindSPRecurringFee
+	KindSPUpfrontFee
+	KindRIFee
+	KindRIUpfrontFee       // a Fee row carrying a reservation ARN
+	KindReturnedSPRefund   // refund of a returned Savings Plan's one-time fee
+	KindSplitCost          // EKS/ECS split cost rows restating instance cost
+	KindDiscount           // *Discount rows (net metrics treat them apart)
+	KindCUR2DiscountColumn // the discount columns of a CUR 2.0 row, counted as a row of its own
+)
+
+// IsUsage reports the kinds compared with public on-demand cost.
+func (k Kind) IsUsage() bool {
+	return k == KindUsage || k == KindDiscountedUsage || k == KindSPCoveredUsage
+}
+
+// Columns a metric evaluation reads, canonical names. The order is the order of
+// Request.Amounts / Request.Strings that EvalRequest builds.
+const (
+	ColLineItemType = "line_item_line_item_type"
+	ColRIARN        = "reservation_reservation_a_r_n"
+	ColSPARN        = "savings_plan_savings_plan_a_r_n"
+	ColProductCode  = "line_item_product_code"
+	ColDescription  = "line_item_line_item_description"
+	ColOperation    = "line_item_operation"
+	ColUsageType    = "line_item_usage_type"
+	ColCurrency     = "line_item_currency_code"
+	ColInvoiceID    = "bill_invoice_id"
+	ColPeriodStart  = "bill_billing_period_start_date"
+	ColUsageStart   = "line_item_usage_start_date"
+	ColAccount      = "line_item_usage_account_id"
+
+	ColUnblended     = "line_item_unblended_cost"
+	ColPublicOD      = "pricing_public_on_demand_cost"
+	ColRIEffective   = "reservation_effective_cost"
+	ColSPEffective   = "savings_plan_savings_plan_effective_cost"
+	ColTotalDiscount = "discount_total_discount"
+)
+
+// Amount columns, by position in evalAmounts.
+const (
+	aUnblended = iota
+	aBlended
+	aNetUnblended
+	aRIEffective
+	aRINetEffective
+	aSPEffective
+	aSPNetEffective
+	aSPTotalCommitment
+	aSPUsedCommitment
+	aSPAmortizedUpfront
+	aSPRecurring
+	aSPNetAmortizedUpfront
+	aSPNetRecurring
+	aRIUnusedUpfront
+	aRIUnusedRecurring
+	aRINetUnusedUpfront
+	aRINetUnusedRecurring
+	aRIAmortizedUpfrontFee
+	aPublicOD
+	aTotalDiscount
+	numEvalAmounts
+)
+
+var evalAmounts = [numEvalAmounts]string{
+	aUnblended:             ColUnblended,
+	aBlended:               "line_item_blended_cost",
+	aNetUnblended:          "line_item_net_unblended_cost",
+	aRIEffective:           ColRIEffective,
+	aRINetEffective:        "reservation_net_effective_cost",
+	aSPEffective:           ColSPEffective,
+	aSPNetEffective:        "savings_plan_net_savings_plan_effective_cost",
+	aSPTotalCommitment:     "savings_plan_total_commitment_to_date",
+	aSPUsedCommitment:      "savings_plan_used_commitment",
+	aSPAmortizedUpfront:    "savings_plan_amortized_upfront_commitment_for_billing_period",
+	aSPRecurring:           "savings_plan_recurring_commitment_for_billing_period",
+	aSPNetAmortizedUpfront: "savings_plan_net_amortized_upfront_commitment_for_billing_period",
+	aSPNetRecurring:        "savings_plan_net_recurring_commitment_for_billing_period",
+	aRIUnusedUpfront:       "reservation_unused_amortized_upfront_fee_for_billing_period",
+	aRIUnusedRecurring:     "reservation_unused_recurring_fee",
+	aRINetUnusedUpfront:    "reservation_net_unused_amortized_upfront_fee_for_billing_period",
+	aRINetUnusedRecurring:  "reservation_net_unused_recurring_fee",
+	aRIAmortizedUpfrontFee: "reservation_amortized_upfront_fee_for_billing_period",
+	aPublicOD:              ColPublicOD,
+	aTotalDiscount:         ColTotalDiscount,
+}
+
+// String columns, by position in evalStrings.
+const (
+	sType = iota
+	sRIARN
+	sSPARN
+	sProductCode
+	sDescription
+	sOperation
+	numEvalStrings
+)
+
+var evalStrings = [numEvalStrings]string{sType: ColLineItemType, sRIARN: ColRIARN, sSPARN: ColSPARN,
+	sProductCode: ColProductCode, sDescription: ColDescription, sOperation: ColOperation}
+
+// EvalRequest returns the request an Evaluator needs, with extra string columns appended after
+// its own; the extra ones start at index EvalStringCount in the batch, amounts are
+// the evaluator's only.
+func EvalRequest(extraStrings []string) Request {
+	return Request{
+		Strings: append(append([]string(nil), evalStrings[:]...), extraStrings...),
+		Amounts: append([]string(nil), evalAmounts[:]...),
+	}
+}
+
+// EvalStringCount is the number of string columns EvalRequest puts before the extra ones.
+const EvalStringCount = numEvalStrings
+
+// MetricColumns lists the amount columns a metric reads, for inspect and warnings.
+func MetricColumns(m Metric) []string {
+	var idx []int
+	switch m {
+	case Amortized:
+		idx = []int{aUnblended, aRIEffective, aSPEffective, aSPTotalCommitment, aSPUsedCommitment, aRIUnusedUpfront, aRIUnusedRecurring}
+	case Simple:
+		idx = []int{aUnblended, aRIEffective, aSPEffective}
+	case Unblended:
+		idx = []int{aUnblended}
+	case NetUnblended:
+		idx = []int{aNetUnblended}
+	case NetAmortized:
+		idx = []int{aNetUnblended, aRINetEffective, aSPNetEffective, aSPTotalCommitment, aSPUsedCommitment,
+			aSPNetRecurring, aSPNetAmortizedUpfront, aRINetUnusedUpfront, aRINetUnusedRecurring}
+	case Blended:
+		idx = []int{aBlended}
+	}
+	out := make([]string, len(idx))
+	for i, j := range idx {
+		out[i] = evalAmounts[j]
+	}
+	return out
+}
+
+// Costs is the evaluation of one batch: per row, its kind, its cost under every metric and the
+// figures the on-demand check and the reconciliation need. Slices are reused between batches.
+type Costs struct {
+	Len  int
+	Kind []Kind
+	// Label[m][i] indexes Evaluator.Labels: the actual_cost_source of row i under metric m.
+	Label [numMetrics][]uint16
+	// Cost[m][i] is row i's cost under metric m.
+	Cost [numMetrics][]Amount
+	// Discount[i] is a CUR 2.0 row's discount_total_discount, counted as a discount row of its
+	// own under the gross metrics (0 elsewhere).
+	Discount []Amount
+	// OnDemand[i] is the public on-demand cost of a priced usage row, else 0.
+	OnDemand []Amount
+	// Priced[i]: a usage row with a public on-demand cost above 0.
+	Priced []bool
+	// TrueUp[i]: −amortized upfront commitment (SP recurring fee rows) or −amortized upfront fee
+	// (RIFee rows), the reconciliation term of spec §3.
+	TrueUp []Amount
+}
+
+// Evaluator applies the rules of spec §2 batch by batch. It is not safe for concurrent use; give
+// each worker its own and merge their Labels by text.
+type Evaluator struct {
+	IncludeSplitCost bool
+
+	labels   []string
+	labelIdx map[string]uint16
+	kinds    []Kind      // per type-dictionary entry of the current batch
+	typeLbl  [3][]uint16 // per type-dictionary entry: "Unblended Cost[: T]", "Blended Cost[: T]", "Net Unblended Cost[: T]"
+	out      Costs
+	missing  map[string]string // column → what was assumed
+}
+
+// NewEvaluator returns an evaluator; includeSplitCost counts split cost rows at their cost.
+func NewEvaluator(includeSplitCost bool) *Evaluator {
+	e := &Evaluator{IncludeSplitCost: includeSplitCost, labelIdx: map[string]uint16{}, missing: map[string]string{}}
+	for _, l := range fixedLabels {
+		e.label(l)
+	}
+	return e
+}
+
+// Source labels spelled as spec §2 has them.
+const (
+	LabelUnblended      = "Unblended Cost"
+	LabelRIEffective    = "Reservation Effective Cost"
+	LabelSPEffective    = "Savings Plan Effective Cost"
+	LabelSPNegation     = "Excluded: Savings Plan Negation"
+	LabelUnusedSP       = "Unused Savings Plan Commitment"
+	LabelUpfrontFee     = "Excluded: Upfront Fee (amortized)"
+	LabelUnusedRI       = "Unused Reservation Fee"
+	LabelReturnedRefund = "Excluded: Returned Savings Plan Refund"
+	LabelSplitCost      = "Excluded: Split Cost Row"
+	LabelBlended        = "Blended Cost"
+	LabelNetUnblended   = "Net Unblended Cost"
+	LabelCUR2Discount   = "Unblended Cost: Discount"
+)
+
+var fixedLabels = []string{LabelUnblended, LabelRIEffective, LabelSPEffective, LabelSPNegation, LabelUnusedSP,
+	LabelUpfrontFee, LabelUnusedRI, LabelReturnedRefund, LabelSplitCost, LabelCUR2Discount}
+
+func (e *Evaluator) label(s string) uint16 {
+	if i, ok := e.labelIdx[s]; ok {
+		return i
+	}
+	i := uint16(len(e.labels))
+	e.labels = append(e.labels, s)
+	e.labelIdx[s] = i
+	return i
+}
+
+// Labels returns the label texts that Costs.Label indexes.
+func (e *Evaluator) Labels() []string { return e.labels }
+
+// LabelIndex returns the index of a label text, adding it if new.
+func (e *Evaluator) LabelIndex(s string) uint16 { return e.label(s) }
+
+// Assumptions lists, sorted, the columns that were absent where a rule needed them and what was
+// assumed instead; each appears once however many rows met it.
+func (e *Evaluator) Assumptions() []string {
+	out := make([]string, 0, len(e.missing))
+	for c, what := range e.missing {
+		out = append(out, fmt.Sprintf("column %s is absent: %s", c, what))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func kindOfType(t string) Kind {
+	switch t {
+	case "Usage":
+		return KindUsage
+	case "DiscountedUsage":
+		return KindDiscountedUsage
+	case "SavingsPlanCoveredUsage":
+		return KindSPCoveredUsage
+	case "SavingsPlanNegation":
+		return KindSPNegation
+	case "SavingsPlanRecurringFee":
+		return KindSPRecurringFee
+	case "SavingsPlanUpfrontFee":
+		return KindSPUpfrontFee
+	case "RIFee":
+		return KindRIFee
+	}
+	if strings.HasSuffix(t, "Discount") {
+		return KindDiscount
+	}
+	return KindOther
+}
+
+// grow makes every output slice n long.
+func (c *Costs) grow(n int) {
+	if cap(c.Kind) < n {
+		c.Kind = make([]Kind, n)
+		for m := range c.Cost {
+			c.Cost[m] = make([]Amount, n)
+			c.Label[m] = make([]uint16, n)
+		}
+		c.Discount = make([]Amount, n)
+		c.OnDemand = make([]Amount, n)
+		c.Priced = make([]bool, n)
+		c.TrueUp = make([]Amount, n)
+	}
+	c.Len = n
+	c.Kind = c.Kind[:n]
+	for m := range c.Cost {
+		c.Cost[m] = c.Cost[m][:n]
+		c.Label[m] = c.Label[m][:n]
+	}
+	c.Discount, c.OnDemand, c.Priced, c.TrueUp = c.Discount[:n], c.OnDemand[:n], c.Priced[:n], c.TrueUp[:n]
+}
+
+// Eval evaluates every metric on a batch read with EvalRequest. The result is valid until the
+// next call.
+func (e *Evaluator) Eval(b *Batch) *Costs {
+	c := &e.out
+	c.grow(b.Len)
+	types := &b.Strings[sType]
+	e.kinds = e.kinds[:0]
+	for j, base := range []string{LabelUnblended, LabelBlended, LabelNetUnblended} {
+		e.typeLbl[j] = e.typeLbl[j][:0]
+		for _, t := range types.Dict {
+			l := base
+			if t != "Usage" {
+				l += ": " + t
+			}
+			e.typeLbl[j] = append(e.typeLbl[j], e.label(l))
+		}
+	}
+	for _, t := range types.Dict {
+		e.kinds = append(e.kinds, kindOfType(t))
+	}
+	e.noteMissing(b)
+	am := b.Amounts
+	val := func(col, i int) Amount { return am[col].Values[i] } // 0 where absent or empty
+	// net returns the net column's value, or the gross one where the net cell is absent.
+	net := func(netCol, grossCol, i int) Amount {
+		if am[netCol].IsSet(i) {
+			return am[netCol].Values[i]
+		}
+		return am[grossCol].Values[i]
+	}
+	riARN := &b.Strings[sRIARN]
+	for i := 0; i < b.Len; i++ {
+		code := types.Codes[i]
+		k := e.kinds[code]
+		switch {
+		case k == KindOther && types.Dict[code] == "Fee" && riARN.Codes[i] != 0:
+			k = KindRIUpfrontFee
+		case k == KindOther && types.Dict[code] == "Refund" && e.isReturnedSPRefund(b, i):
+			k = KindReturnedSPRefund
+		}
+		split := isSplitOperation(b.Strings[sOperation].Value(i)) && !e.IncludeSplitCost
+		c.Kind[i] = k
+		typeLabel := e.typeLbl[0][code]
+		unbl := val(aUnblended, i)
+		netUnbl := net(aNetUnblended, aUnblended, i)
+		if k == KindDiscount && !am[aNetUnblended].IsSet(i) {
+			netUnbl = 0 // the discount already sits inside the other rows' net cost
+		}
+
+		// simple: the literal three-branch rule.
+		simple, simpleLbl := unbl, typeLabel
+		switch k {
+		case KindDiscountedUsage:
+			simple, simpleLbl = val(aRIEffective, i), e.labelIdx[LabelRIEffective]
+		case KindSPCoveredUsage:
+			simple, simpleLbl = val(aSPEffective, i), e.labelIdx[LabelSPEffective]
+		}
+		c.Cost[Simple][i], c.Label[Simple][i] = simple, simpleLbl
+		c.Cost[Unblended][i], c.Label[Unblended][i] = unbl, typeLabel
+		c.Cost[Blended][i], c.Label[Blended][i] = val(aBlended, i), e.typeLbl[1][code]
+		c.Cost[NetUnblended][i], c.Label[NetUnblended][i] = netUnbl, e.typeLbl[2][code]
+
+		// amortized and net-amortized share the table; net swaps each column for its twin.
+		amort, netAmort, lbl := unbl, netUnbl, typeLabel
+		var trueUp Amount
+		switch k {
+		case KindDiscountedUsage:
+			amort, netAmort, lbl = val(aRIEffective, i), net(aRINetEffective, aRIEffective, i), e.labelIdx[LabelRIEffective]
+		case KindSPCoveredUsage:
+			amort, netAmort, lbl = val(aSPEffective, i), net(aSPNetEffective, aSPEffective, i), e.labelIdx[LabelSPEffective]
+		case KindSPNegation:
+			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelSPNegation]
+		case KindSPRecurringFee:
+			unused := val(aSPTotalCommitment, i) - val(aSPUsedCommitment, i)
+			amort, netAmort, lbl = unused, scaleNetCommitment(unused, am, i), e.labelIdx[LabelUnusedSP]
+			trueUp = -val(aSPAmortizedUpfront, i)
+		case KindSPUpfrontFee, KindRIUpfrontFee:
+			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelUpfrontFee]
+		case KindRIFee:
+			amort = val(aRIUnusedUpfront, i) + val(aRIUnusedRecurring, i)
+			netAmort = net(aRINetUnusedUpfront, aRIUnusedUpfront, i) + net(aRINetUnusedRecurring, aRIUnusedRecurring, i)
+			lbl = e.labelIdx[LabelUnusedRI]
+			trueUp = -val(aRIAmortizedUpfrontFee, i)
+		case KindReturnedSPRefund:
+			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelReturnedRefund]
+		}
+		if split {
+			c.Kind[i] = KindSplitCost
+			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelSplitCost]
+		}
+		c.Cost[Amortized][i], c.Label[Amortized][i] = amort, lbl
+		c.Cost[NetAmortized][i], c.Label[NetAmortized][i] = netAmort, lbl
+		c.TrueUp[i] = trueUp
+		c.Discount[i] = val(aTotalDiscount, i)
+
+		od := val(aPublicOD, i)
+		c.Priced[i] = k.IsUsage() && od > 0 && !split
+		if c.Priced[i] {
+			c.OnDemand[i] = od
+		} else {
+			c.OnDemand[i] = 0
+		}
+	}
+	return c
+}
+
+// scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment
+// columns, so scale by (net recurring + net amortized upfront) / (gross recurring + gross
+// amortized upfront), keeping the gross figure when that denominator is 0 (spec §2).
+func scaleNetCommitment(unused Amount, am []AmountColumn, i int) Amount {
+	if !am[aSPNetRecurring].IsSet(i) && !am[aSPNetAmortizedUpfront].IsSet(i) {
+		return unused
+	}
+	den := int64(am[aSPRecurring].Values[i]) + int64(am[aSPAmortizedUpfront].Values[i])
+	if den == 0 {
+		return unused
+	}
+	num := int64(am[aSPNetRecurring].Values[i]) + int64(am[aSPNetAmortizedUpfront].Values[i])
+	return Amount(mulDivHalfEven(int64(unused), num, den))
+}
+
+// CountsDiscountColumn reports the gross metrics, which count a CUR 2.0 row's
+// discount_total_discount as a discount row of its own so that both flavours of one bill agree;
+// the net metrics already have the discount inside their net columns.
+func (m Metric) CountsDiscountColumn() bool { return m != NetUnblended && m != NetAmortized }
+
+// mulDivHalfEven returns a×b/c rounded half-even, exactly.
+func mulDivHalfEven(a, b, c int64) int64 {
+	num := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
+	q, r := new(big.Int).QuoRem(num, big.NewInt(c), new(big.Int))
+	twice := new(big.Int).Abs(r)
+	twice.Lsh(twice, 1)
+	if cmp := twice.CmpAbs(big.NewInt(c)); cmp > 0 || (cmp == 0 && q.Bit(0) == 1) {
+		if (num.Sign() < 0) != (c < 0) {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return q.Int64()
+}
+
+func isSplitOperation(op string) bool { return op == "EKSPod-EC2" || op == "ECSTask-EC2" }
+
+func (e *Evaluator) isReturnedSPRefund(b *Batch, i int) bool {
+	return strings.HasSuffix(b.Strings[sProductCode].Value(i), "SavingsPlans") &&
+		strings.HasPrefix(b.Strings[sDescription].Value(i), "Refund for one-time fee for Savings Plan ID")
+}
+
+// noteMissing records, once, absent columns that rows of this batch would have read.
+func (e *Evaluator) noteMissing(b *Batch) {
+	var has [KindCUR2DiscountColumn + 1]bool
+	for _, k := range e.kinds {
+		has[k] = true
+	}
+	need := func(col int, what string) {
+		if !b.Amounts[col].Present {
+			if _, seen := e.missing[evalAmounts[col]]; !seen {
+				e.missing[evalAmounts[col]] = what
+			}
+		}
+	}
+	need(aUnblended, "every row's unblended cost counted as 0")
+	if has[KindDiscountedUsage] {
+		need(aRIEffective, "DiscountedUsage rows counted at 0 under amortized and simple")
+	}
+	if has[KindSPCoveredUsage] {
+		need(aSPEffective, "SavingsPlanCoveredUsage rows counted at 0 under amortized and simple")
+	}
+	if has[KindSPRecurringFee] {
+		need(aSPTotalCommitment, "unused Savings Plan commitment counted as 0")
+		need(aSPUsedCommitment, "Savings Plan commitment counted as unused")
+	}
+	if has[KindRIFee] {
+		need(aRIUnusedUpfront, "unused RI upfront fee counted as 0")
+		need(aRIUnusedRecurring, "unused RI recurring fee counted as 0")
+	}
+}

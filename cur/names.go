@@ -1,0 +1,135 @@
+package cur
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Snake turns a CUR column name into its canonical snake_case form by AWS's rule (spec §4):
+// "_" before every upper-case letter, all lower-cased, every non-alphanumeric rune becomes "_",
+// runs of "_" collapse and "_" is trimmed at both ends. Already-snake names come back unchanged,
+// so legacy CSV headers, Parquet names and CUR 2.0 map keys all meet in one form.
+func Snake(name string) string {
+	if isSnake(name) {
+		return name
+	}
+	var b strings.Builder
+	b.Grow(len(name) + 8)
+	under := true // suppresses a leading "_" and runs of "_"
+	for _, r := range name {
+		switch {
+		case unicode.IsUpper(r):
+			if !under {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			under = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			under = false
+		default:
+			if !under {
+				b.WriteByte('_')
+				under = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), "_")
+}
+
+// isSnake reports names Snake would return unchanged, sparing the common case an allocation.
+func isSnake(s string) bool {
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' {
+		return s == ""
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '_':
+			if prev == '_' {
+				return false
+			}
+		default:
+			return false
+		}
+		prev = c
+	}
+	return true
+}
+
+// TagColumn is the canonical column of a user tag key as given on the command line:
+// "Team" → resource_tags_user_team, "aws:createdBy" → resource_tags_aws_created_by.
+func TagColumn(key string) string {
+	if !strings.HasPrefix(key, "aws:") && !strings.HasPrefix(key, "user:") {
+		key = "user:" + key
+	}
+	return Snake("resourceTags/" + key)
+}
+
+// CostCategoryColumn is the canonical column of a cost category: "Env" → cost_category_env.
+func CostCategoryColumn(name string) string { return Snake("costCategory/" + name) }
+
+// mapColumns are CUR 2.0's map columns. A canonical name that starts with a map's prefix and
+// is not a flat column of the file is looked up as a key of that map; keys compare in Snake
+// form, so resource_tags key "user_team", "user:Team" and tags key
+// "resourceTags/user:Team" all answer resource_tags_user_team.
+var mapColumns = []struct {
+	column string // the map column
+	prefix string // canonical-name prefix it serves
+	keep   bool   // the key keeps the prefix (tags holds legacy header names)
+}{
+	{"product", "product_", false},
+	{"resource_tags", "resource_tags_", false},
+	{"tags", "resource_tags_", true},
+	{"cost_category", "cost_category_", false},
+	{"discount", "discount_", false},
+}
+
+// IsMapColumn reports whether a CUR 2.0 column holds a map.
+func IsMapColumn(name string) bool {
+	for _, m := range mapColumns {
+		if m.column == name {
+			return true
+		}
+	}
+	return false
+}
+
+// place is where one canonical name's value is found in a file: a physical column, and for
+// map columns the Snake-form key inside it.
+type place struct {
+	col int
+	key string
+}
+
+// resolve lists where name is found in a file whose physical columns have the given canonical
+// names, in order of preference; a row takes the first non-empty value. Several flat columns
+// appear when names collide after Snake (AWS merges them).
+func resolve(columns []string, name string) []place {
+	var out []place
+	for i, c := range columns {
+		if c == name {
+			out = append(out, place{col: i})
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, m := range mapColumns {
+		if !strings.HasPrefix(name, m.prefix) || len(name) == len(m.prefix) {
+			continue
+		}
+		key := name[len(m.prefix):]
+		if m.keep {
+			key = name
+		}
+		for i, c := range columns {
+			if c == m.column {
+				out = append(out, place{col: i, key: key})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,868 @@
+package cur
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// parquetAlloc is the allocator of Parquet readers; tests swap in a checked allocator to catch
+// leaks.
+var parquetAlloc memory.Allocator = memory.DefaultAllocator
+
+// parquetParallel lets a reader decode and convert the columns of a batch on several cores.
+var parquetParallel = true
+
+// parquetReader streams a Parquet CUR row group by row group, reading only the top-level
+// fields the request resolves to, so memory stays flat however large the file grows.
+type parquetReader struct {
+	name   string
+	pf     *file.Reader
+	fr     *pqarrow.FileReader
+	schema Schema
+
+	fields []*pqField // the top-level fields the request needs
+	strs   []*pqColumn
+	amts   []*pqColumn
+
+	rg     int   // current row group
+	rgOpen bool  // readers for rg are open
+	rgLeft int64 // rows of rg not yet delivered
+
+	batch   Batch
+	rows    int64
+	rounded atomic.Int64
+	err     error
+	done    bool
+	closed  bool
+}
+
+// pqField is one needed top-level field and its reader within the current row group.
+type pqField struct {
+	index  int   // top-level field of the file
+	leaves []int // its leaf columns
+	rr     pqarrow.RecordReader
+	col    arrow.Array // the current batch's values, owned by rr
+}
+
+// pqColumn is one requested name: where its values come from, in order of preference.
+type pqColumn struct {
+	sources []*pqSource
+	in      interner
+	scratch []byte
+	dcodes  []uint32 // dictionary index → code+1 for the current batch
+}
+
+// pqSource is one place of a requested name within the file.
+type pqSource struct {
+	field  *pqField
+	col    int    // file column (for messages)
+	key    string // Snake-form map key, "" for a flat column
+	pad    bool   // integer account ids get their 12-digit form back
+	column string // how messages name the source
+
+	keyMatch map[string]bool              // MAP key as written → whether Snake(key) == key
+	cells    map[string]map[string]string // JSON text cell → parsed map, per batch
+}
+
+func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err error) {
+	r := &parquetReader{name: name}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fileErrf(name, ErrCorrupt, "parquet: %v", p)
+		}
+		if err != nil {
+			r.release()
+			if r.pf != nil {
+				r.pf.Close() // closes f
+			} else {
+				f.Close()
+			}
+			rd = nil
+		}
+	}()
+	props := parquet.NewReaderProperties(parquetAlloc)
+	// Stream pages instead of loading whole column chunks: memory follows the page size, not
+	// the row group size.
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
+	if err != nil {
+		return nil, fileErr(name, ErrCorrupt, err)
+	}
+	r.pf = pf
+	meta := pf.MetaData()
+	sc := meta.Schema
+	root := sc.Root()
+	nf := root.NumFields()
+	r.schema.RawColumns = make([]string, nf)
+	r.schema.Columns = make([]string, nf)
+	for i := 0; i < nf; i++ {
+		r.schema.RawColumns[i] = root.Field(i).Name()
+		r.schema.Columns[i] = Snake(r.schema.RawColumns[i])
+	}
+	r.schema.Compression = "none"
+	if meta.NumRowGroups() > 0 && sc.NumColumns() > 0 {
+		if cc, err := meta.RowGroup(0).ColumnChunk(0); err == nil {
+			if c := strings.ToLower(cc.Compression().String()); c != "uncompressed" {
+				r.schema.Compression = c
+			}
+		}
+	}
+	fl, err := detectFlavour(name, r.schema.Columns, true)
+	if err != nil {
+		return nil, err
+	}
+	r.schema.Flavour = fl
+
+	leaves := make([][]int, nf)
+	for j := 0; j < sc.NumColumns(); j++ {
+		if top := root.FieldIndexByField(sc.ColumnRoot(j)); top >= 0 {
+			leaves[top] = append(leaves[top], j)
+		}
+	}
+	arrProps := pqarrow.ArrowReadProperties{BatchSize: BatchRows}
+	byIndex := map[int]*pqField{}
+	column := func(name string) *pqColumn {
+		c := &pqColumn{}
+		for _, p := range resolve(r.schema.Columns, name) {
+			if len(leaves[p.col]) == 0 {
+				continue
+			}
+			fd := byIndex[p.col]
+			if fd == nil {
+				fd = &pqField{index: p.col, leaves: leaves[p.col]}
+				byIndex[p.col] = fd
+				r.fields = append(r.fields, fd)
+			}
+			s := &pqSource{field: fd, col: p.col, key: p.key, column: r.schema.RawColumns[p.col]}
+			if p.key != "" {
+				s.column += "[" + p.key + "]"
+			} else {
+				s.pad = strings.HasSuffix(r.schema.Columns[p.col], "_account_id")
+				// Repeated text decodes once per dictionary entry instead of once per row.
+				if l := leaves[p.col]; len(l) == 1 && sc.Column(l[0]).PhysicalType() == parquet.Types.ByteArray {
+					arrProps.SetReadDict(l[0], true)
+				}
+			}
+			c.sources = append(c.sources, s)
+		}
+		return c
+	}
+	for _, n := range req.Strings {
+		r.strs = append(r.strs, column(n))
+	}
+	for _, n := range req.Amounts {
+		r.amts = append(r.amts, column(n))
+	}
+	fr, err := pqarrow.NewFileReader(pf, arrProps, parquetAlloc)
+	if err != nil {
+		return nil, fileErr(name, ErrUnsupportedFormat, fmt.Errorf("parquet schema: %w", err))
+	}
+	r.fr = fr
+	return r, nil
+}
+
+func (r *parquetReader) Schema() *Schema { return &r.schema }
+func (r *parquetReader) Batch() *Batch   { return &r.batch }
+func (r *parquetReader) Err() error      { return r.err }
+func (r *parquetReader) Rows() int64     { return r.rows }
+
+// Rounded counts the amount cells that had more than 10 decimals.
+func (r *parquetReader) Rounded() int64 { return r.rounded.Load() }
+
+// Close releases the column readers and closes the file.
+func (r *parquetReader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	r.release()
+	if r.pf != nil {
+		return r.pf.Close()
+	}
+	return nil
+}
+
+// release drops the readers of the current row group.
+func (r *parquetReader) release() {
+	for _, fd := range r.fields {
+		fd.col = nil
+		if fd.rr != nil {
+			fd.rr.Release()
+			fd.rr = nil
+		}
+	}
+	r.rgOpen = false
+}
+
+func (r *parquetReader) Next() (ok bool) {
+	if r.err != nil || r.done || r.closed {
+		return false
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.fail(&Error{File: r.name, RowGroup: r.rg, Err: &classed{class: ErrCorrupt, detail: fmt.Errorf("parquet: %v", p)}})
+			ok = false
+		}
+	}()
+	n, err := r.load()
+	if err != nil {
+		r.fail(err)
+		return false
+	}
+	if n == 0 {
+		r.done = true
+		r.release()
+		return false
+	}
+	b := &r.batch
+	b.reset(len(r.strs), len(r.amts), n)
+	b.FirstRow = r.rows + 1
+	b.Len = n
+	errs := make([]error, len(r.strs)+len(r.amts))
+	r.each(len(errs), func(i int) {
+		if i < len(r.strs) {
+			errs[i] = r.fillStrings(&b.Strings[i], r.strs[i], n)
+		} else {
+			j := i - len(r.strs)
+			errs[i] = r.fillAmounts(&b.Amounts[j], r.amts[j], n)
+		}
+	}, errs)
+	for _, err := range errs {
+		if err != nil {
+			r.fail(err)
+			return false
+		}
+	}
+	r.rows += int64(n)
+	return true
+}
+
+func (r *parquetReader) fail(err error) {
+	r.err = err
+	r.release()
+}
+
+// each runs f(0..n-1), on several goroutines when that pays. A panic in f becomes errs[i].
+func (r *parquetReader) each(n int, f func(i int), errs []error) {
+	run := func(i int) {
+		defer func() {
+			if p := recover(); p != nil {
+				errs[i] = &Error{File: r.name, RowGroup: r.rg, Err: &classed{class: ErrCorrupt, detail: fmt.Errorf("parquet: %v", p)}}
+			}
+		}()
+		f(i)
+	}
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if !parquetParallel || workers <= 1 {
+		for i := 0; i < n; i++ {
+			run(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				run(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// load advances every needed field by one batch and returns its row count; 0 at the end.
+func (r *parquetReader) load() (int, error) {
+	nrg := r.pf.NumRowGroups()
+	for r.rg < nrg {
+		if !r.rgOpen {
+			if err := r.openRowGroup(); err != nil {
+				return 0, err
+			}
+		}
+		if len(r.fields) == 0 {
+			if r.rgLeft > 0 {
+				n := int(min(r.rgLeft, BatchRows))
+				r.rgLeft -= int64(n)
+				return n, nil
+			}
+			r.rgOpen = false
+			r.rg++
+			continue
+		}
+		errs := make([]error, len(r.fields))
+		r.each(len(r.fields), func(i int) {
+			fd := r.fields[i]
+			fd.col = nil
+			if fd.rr.Next() {
+				fd.col = fd.rr.RecordBatch().Column(0)
+			} else if err := fd.rr.Err(); err != nil {
+				errs[i] = r.corrupt(r.schema.RawColumns[fd.index], err)
+			}
+		}, errs)
+		for _, err := range errs {
+			if err != nil {
+				return 0, err
+			}
+		}
+		n := -1
+		for _, fd := range r.fields {
+			l := 0
+			if fd.col != nil {
+				l = fd.col.Len()
+			}
+			if n >= 0 && l != n {
+				return 0, r.corrupt(r.schema.RawColumns[fd.index], fmt.Errorf("parquet: columns disagree on the row count (%d and %d)", n, l))
+			}
+			n = l
+		}
+		if int64(n) > r.rgLeft {
+			return 0, r.corrupt("", fmt.Errorf("parquet: row group holds more rows than its metadata says"))
+		}
+		r.rgLeft -= int64(n)
+		if n > 0 {
+			return n, nil
+		}
+		if r.rgLeft != 0 {
+			return 0, r.corrupt("", fmt.Errorf("parquet: row group ends %d rows early", r.rgLeft))
+		}
+		r.release()
+		r.rg++
+	}
+	return 0, nil
+}
+
+func (r *parquetReader) openRowGroup() error {
+	r.rgLeft = r.pf.MetaData().RowGroup(r.rg).NumRows()
+	if r.rgLeft < 0 {
+		return r.corrupt("", fmt.Errorf("parquet: negative row count %d", r.rgLeft))
+	}
+	rgs := []int{r.rg}
+	for _, fd := range r.fields {
+		rr, err := r.fr.GetRecordReader(context.Background(), fd.leaves, rgs)
+		if err != nil {
+			return r.corrupt(r.schema.RawColumns[fd.index], err)
+		}
+		fd.rr = rr
+	}
+	r.rgOpen = true
+	return nil
+}
+
+func (r *parquetReader) corrupt(column string, err error) *Error {
+	return &Error{File: r.name, RowGroup: r.rg, Column: column, Err: &classed{class: ErrCorrupt, detail: err}}
+}
+
+func (r *parquetReader) badValue(s *pqSource, row int, err error) *Error {
+	return &Error{File: r.name, RowGroup: r.rg, Column: s.column,
+		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", r.rows+int64(row)+1, err)}}
+}
+
+// fillStrings sets c to n rows of text; each row takes its first non-empty source.
+func (r *parquetReader) fillStrings(c *StringColumn, pc *pqColumn, n int) error {
+	c.Present = len(pc.sources) > 0
+	c.Codes = c.Codes[:n]
+	clear(c.Codes)
+	pc.in.reset()
+	for k, s := range pc.sources {
+		arr := s.field.col
+		if arr == nil {
+			continue
+		}
+		only := k > 0 // later sources fill only rows still empty
+		if s.key != "" {
+			if err := r.mapStrings(c, pc, s, arr, n, only); err != nil {
+				return err
+			}
+			continue
+		}
+		pc.flatStrings(c, s, arr, n, only)
+	}
+	return nil
+}
+
+func (pc *pqColumn) flatStrings(c *StringColumn, s *pqSource, arr arrow.Array, n int, only bool) {
+	codes := c.Codes
+	switch a := arr.(type) {
+	case *array.String:
+		for i := 0; i < n; i++ {
+			if (only && codes[i] != 0) || a.IsNull(i) {
+				continue
+			}
+			codes[i] = pc.codeView(c, strings.TrimSpace(a.Value(i)))
+		}
+	case *array.Dictionary:
+		dict := a.Dictionary()
+		if cap(pc.dcodes) < dict.Len() {
+			pc.dcodes = make([]uint32, dict.Len())
+		}
+		dc := pc.dcodes[:dict.Len()]
+		clear(dc)
+		for i := 0; i < n; i++ {
+			if (only && codes[i] != 0) || a.IsNull(i) {
+				continue
+			}
+			d := a.GetValueIndex(i)
+			if dc[d] == 0 {
+				var ok bool
+				pc.scratch, ok = cellText(pc.scratch[:0], dict, d, s.pad)
+				code := uint32(0)
+				if ok {
+					code = pc.in.code(c, bytes.TrimSpace(pc.scratch))
+				}
+				dc[d] = code + 1
+			}
+			codes[i] = dc[d] - 1
+		}
+	case *array.Int64:
+		// CUR rows come sorted by time and account, so a value often repeats the previous one.
+		last, lastCode, have := int64(0), uint32(0), false
+		for i := 0; i < n; i++ {
+			if (only && codes[i] != 0) || a.IsNull(i) {
+				continue
+			}
+			v := a.Value(i)
+			if !have || v != last {
+				pc.scratch = appendInt(pc.scratch[:0], v, s.pad)
+				last, lastCode, have = v, pc.in.code(c, pc.scratch), true
+			}
+			codes[i] = lastCode
+		}
+	case *array.Timestamp:
+		unit := a.DataType().(*arrow.TimestampType).Unit
+		last, lastCode, have := arrow.Timestamp(0), uint32(0), false
+		for i := 0; i < n; i++ {
+			if (only && codes[i] != 0) || a.IsNull(i) {
+				continue
+			}
+			v := a.Value(i)
+			if !have || v != last {
+				pc.scratch = appendTime(pc.scratch[:0], v.ToTime(unit))
+				last, lastCode, have = v, pc.in.code(c, pc.scratch), true
+			}
+			codes[i] = lastCode
+		}
+	default:
+		for i := 0; i < n; i++ {
+			if only && codes[i] != 0 {
+				continue
+			}
+			var ok bool
+			pc.scratch, ok = cellText(pc.scratch[:0], arr, i, s.pad)
+			if ok {
+				codes[i] = pc.in.code(c, bytes.TrimSpace(pc.scratch))
+			}
+		}
+	}
+}
+
+// codeView is interner.code for a string that aliases Arrow memory: it is copied only when new.
+func (pc *pqColumn) codeView(c *StringColumn, s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if k, ok := pc.in.codes[s]; ok {
+		return k
+	}
+	return pc.in.codeString(c, strings.Clone(s))
+}
+
+func (r *parquetReader) mapStrings(c *StringColumn, pc *pqColumn, s *pqSource, arr arrow.Array, n int, only bool) error {
+	if m, ok := arr.(*array.Map); ok {
+		keys, items := m.Keys(), m.Items()
+		for i := 0; i < n; i++ {
+			if (only && c.Codes[i] != 0) || m.IsNull(i) {
+				continue
+			}
+			start, end := m.ValueOffsets(i)
+			for j := int(start); j < int(end); j++ {
+				if !s.matches(keys, j) {
+					continue
+				}
+				var ok bool
+				pc.scratch, ok = cellText(pc.scratch[:0], items, j, false)
+				if t := bytes.TrimSpace(pc.scratch); ok && len(t) > 0 {
+					c.Codes[i] = pc.in.code(c, t)
+					break
+				}
+			}
+		}
+		return nil
+	}
+	s.resetCells()
+	for i := 0; i < n; i++ {
+		if only && c.Codes[i] != 0 {
+			continue
+		}
+		v, err := s.jsonValue(arr, i, &pc.scratch)
+		if err != nil {
+			return r.badValue(s, i, err)
+		}
+		c.Codes[i] = pc.in.codeString(c, strings.TrimSpace(v))
+	}
+	return nil
+}
+
+// matches reports whether MAP key j answers the source's key, computing Snake once per
+// distinct key.
+func (s *pqSource) matches(keys arrow.Array, j int) bool {
+	var k string
+	switch a := keys.(type) {
+	case *array.String:
+		k = a.Value(j)
+	default:
+		b, ok := cellText(nil, keys, j, false)
+		if !ok {
+			return false
+		}
+		k = string(b)
+	}
+	if m, ok := s.keyMatch[k]; ok {
+		return m
+	}
+	if s.keyMatch == nil || len(s.keyMatch) > 1<<14 {
+		s.keyMatch = make(map[string]bool)
+	}
+	m := Snake(k) == s.key
+	s.keyMatch[strings.Clone(k)] = m
+	return m
+}
+
+func (s *pqSource) resetCells() {
+	if s.cells == nil {
+		s.cells = make(map[string]map[string]string)
+	} else {
+		clear(s.cells)
+	}
+}
+
+// jsonValue looks the source's key up in a map stored as JSON text (some writers, DuckDB among
+// them, store CUR 2.0 maps as strings). Text that is not a JSON object holds no keys.
+func (s *pqSource) jsonValue(arr arrow.Array, i int, scratch *[]byte) (string, error) {
+	var ok bool
+	*scratch, ok = cellText((*scratch)[:0], arr, i, false)
+	t := bytes.TrimSpace(*scratch)
+	if !ok || len(t) == 0 || t[0] != '{' {
+		return "", nil
+	}
+	m, hit := s.cells[string(t)]
+	if !hit {
+		var err error
+		if m, err = parseMapCell(t); err != nil {
+			return "", err
+		}
+		s.cells[string(t)] = m
+	}
+	return m[s.key], nil
+}
+
+// fillAmounts sets c to n rows of money; each row takes its first non-empty source.
+func (r *parquetReader) fillAmounts(c *AmountColumn, pc *pqColumn, n int) error {
+	c.Present = len(pc.sources) > 0
+	c.Values, c.Valid = c.Values[:n], c.Valid[:n]
+	clear(c.Values)
+	clear(c.Valid)
+	var rounded int64
+	defer func() { r.rounded.Add(rounded) }()
+	for k, s := range pc.sources {
+		arr := s.field.col
+		if arr == nil {
+			continue
+		}
+		only := k > 0
+		if s.key != "" {
+			if err := r.mapAmounts(c, pc, s, arr, n, only, &rounded); err != nil {
+				return err
+			}
+			continue
+		}
+		switch a := arr.(type) {
+		case *array.Float64:
+			for i := 0; i < n; i++ {
+				if (only && c.Valid[i]) || a.IsNull(i) {
+					continue
+				}
+				v, rd, err := AmountFromFloat(a.Value(i))
+				if err != nil {
+					return r.badValue(s, i, err)
+				}
+				if rd {
+					rounded++
+				}
+				c.Values[i], c.Valid[i] = v, true
+			}
+		default:
+			for i := 0; i < n; i++ {
+				if only && c.Valid[i] {
+					continue
+				}
+				v, ok, rd, err := cellAmount(arr, i, &pc.scratch)
+				if err != nil {
+					return r.badValue(s, i, err)
+				}
+				if rd {
+					rounded++
+				}
+				c.Values[i], c.Valid[i] = v, ok
+			}
+		}
+	}
+	return nil
+}
+
+func (r *parquetReader) mapAmounts(c *AmountColumn, pc *pqColumn, s *pqSource, arr arrow.Array, n int, only bool, rounded *int64) error {
+	if m, ok := arr.(*array.Map); ok {
+		items := m.Items()
+		for i := 0; i < n; i++ {
+			if (only && c.Valid[i]) || m.IsNull(i) {
+				continue
+			}
+			start, end := m.ValueOffsets(i)
+			for j := int(start); j < int(end); j++ {
+				if !s.matches(m.Keys(), j) {
+					continue
+				}
+				v, ok, rd, err := cellAmount(items, j, &pc.scratch)
+				if err != nil {
+					return r.badValue(s, i, err)
+				}
+				if ok {
+					if rd {
+						*rounded++
+					}
+					c.Values[i], c.Valid[i] = v, true
+					break
+				}
+			}
+		}
+		return nil
+	}
+	s.resetCells()
+	for i := 0; i < n; i++ {
+		if only && c.Valid[i] {
+			continue
+		}
+		v, err := s.jsonValue(arr, i, &pc.scratch)
+		if err != nil {
+			return r.badValue(s, i, err)
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		a, rd, err := ParseAmountString(v)
+		if err != nil {
+			return r.badValue(s, i, err)
+		}
+		if rd {
+			*rounded++
+		}
+		c.Values[i], c.Valid[i] = a, true
+	}
+	return nil
+}
+
+// cellText appends the text of arr[i] to dst (spec §5); ok is false for NULL. pad restores the
+// 12-digit form of integer account ids.
+func cellText(dst []byte, arr arrow.Array, i int, pad bool) ([]byte, bool) {
+	if arr.IsNull(i) {
+		return dst, false
+	}
+	switch a := arr.(type) {
+	case *array.String:
+		return append(dst, a.Value(i)...), true
+	case *array.LargeString:
+		return append(dst, a.Value(i)...), true
+	case *array.StringView:
+		return append(dst, a.Value(i)...), true
+	case *array.Binary:
+		return append(dst, a.Value(i)...), true
+	case *array.LargeBinary:
+		return append(dst, a.Value(i)...), true
+	case *array.BinaryView:
+		return append(dst, a.Value(i)...), true
+	case *array.FixedSizeBinary:
+		return append(dst, a.Value(i)...), true
+	case *array.Dictionary:
+		return cellText(dst, a.Dictionary(), a.GetValueIndex(i), pad)
+	case *array.Int64:
+		return appendInt(dst, a.Value(i), pad), true
+	case *array.Int32:
+		return appendInt(dst, int64(a.Value(i)), pad), true
+	case *array.Int16:
+		return appendInt(dst, int64(a.Value(i)), pad), true
+	case *array.Int8:
+		return appendInt(dst, int64(a.Value(i)), pad), true
+	case *array.Uint64:
+		if v := a.Value(i); v > math.MaxInt64 {
+			return strconv.AppendUint(dst, v, 10), true
+		}
+		return appendInt(dst, int64(a.Value(i)), pad), true
+	case *array.Uint32:
+		return appendInt(dst, int64(a.Value(i)), pad), true
+	case *array.Uint16:
+		return appendInt(dst, int64(a.Value(i)), pad), true
+	case *array.Uint8:
+		return appendInt(dst, int64(a.Value(i)), pad), true
+	case *array.Float64:
+		return strconv.AppendFloat(dst, a.Value(i), 'g', -1, 64), true
+	case *array.Float32:
+		return strconv.AppendFloat(dst, float64(a.Value(i)), 'g', -1, 32), true
+	case *array.Boolean:
+		return strconv.AppendBool(dst, a.Value(i)), true
+	case *array.Timestamp:
+		return appendTime(dst, a.Value(i).ToTime(a.DataType().(*arrow.TimestampType).Unit)), true
+	case *array.Date32:
+		return appendDate(dst, time.Unix(int64(a.Value(i))*86400, 0)), true
+	case *array.Date64:
+		return appendDate(dst, time.UnixMilli(int64(a.Value(i)))), true
+	case *array.Decimal128:
+		return append(dst, a.Value(i).ToString(decScale(a))...), true
+	case *array.Decimal256:
+		return append(dst, a.Value(i).ToString(decScale(a))...), true
+	case *array.Decimal64:
+		return append(dst, a.Value(i).ToString(decScale(a))...), true
+	case *array.Decimal32:
+		return append(dst, a.Value(i).ToString(decScale(a))...), true
+	}
+	return append(dst, arr.ValueStr(i)...), true
+}
+
+func decScale(a arrow.Array) int32 { return a.DataType().(arrow.DecimalType).GetScale() }
+
+// appendInt writes v in decimal; with pad, an account id written as a number gets the leading
+// zeros of its 12-digit form back.
+func appendInt(dst []byte, v int64, pad bool) []byte {
+	if pad && v >= 0 && v < 1e11 {
+		var buf [20]byte
+		d := strconv.AppendInt(buf[:0], v, 10)
+		for k := len(d); k < 12; k++ {
+			dst = append(dst, '0')
+		}
+		return append(dst, d...)
+	}
+	return strconv.AppendInt(dst, v, 10)
+}
+
+// appendTime writes t in UTC as RFC 3339 with "Z", with a fraction only when there is one.
+func appendTime(dst []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(dst, time.RFC3339Nano)
+}
+
+func appendDate(dst []byte, t time.Time) []byte {
+	return append(t.UTC().AppendFormat(dst, "2006-01-02"), "T00:00:00Z"...)
+}
+
+var errNotNumber = errors.New("not a number column")
+
+// cellAmount reads arr[i] as money (spec §5); ok is false for NULL or empty text.
+func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a Amount, ok, rounded bool, err error) {
+	if arr.IsNull(i) {
+		return 0, false, false, nil
+	}
+	switch x := arr.(type) {
+	case *array.Float64:
+		a, rounded, err = AmountFromFloat(x.Value(i))
+		return a, err == nil, rounded, err
+	case *array.Float32:
+		f := x.Value(i)
+		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+			_, _, err = AmountFromFloat(float64(f))
+			return 0, false, false, err
+		}
+		// The shortest decimal of the float32 itself: 0.57f must not become 0.5699999928.
+		*scratch = strconv.AppendFloat((*scratch)[:0], float64(f), 'g', -1, 32)
+		a, rounded, err = ParseAmount(*scratch)
+		return a, err == nil, rounded, err
+	case *array.Int64:
+		a, err = AmountFromInt(x.Value(i))
+		return a, err == nil, false, err
+	case *array.Int32:
+		a, err = AmountFromInt(int64(x.Value(i)))
+		return a, err == nil, false, err
+	case *array.Int16:
+		a, err = AmountFromInt(int64(x.Value(i)))
+		return a, err == nil, false, err
+	case *array.Int8:
+		a, err = AmountFromInt(int64(x.Value(i)))
+		return a, err == nil, false, err
+	case *array.Uint64:
+		v := x.Value(i)
+		if v > math.MaxInt64 {
+			return 0, false, false, &NumError{Text: strconv.FormatUint(v, 10), Err: ErrOutOfRange}
+		}
+		a, err = AmountFromInt(int64(v))
+		return a, err == nil, false, err
+	case *array.Uint32:
+		a, err = AmountFromInt(int64(x.Value(i)))
+		return a, err == nil, false, err
+	case *array.Uint16:
+		a, err = AmountFromInt(int64(x.Value(i)))
+		return a, err == nil, false, err
+	case *array.Uint8:
+		a, err = AmountFromInt(int64(x.Value(i)))
+		return a, err == nil, false, err
+	case *array.Decimal128:
+		n, scale := x.Value(i), decScale(x)
+		if hi, lo := n.HighBits(), n.LowBits(); (hi == 0 && lo <= math.MaxInt64) || (hi == -1 && lo > math.MaxInt64) {
+			a, rounded, err = decimalAmount(int64(lo), scale)
+		} else {
+			a, rounded, err = AmountFromDecimal(n.BigInt(), scale)
+		}
+		return a, err == nil, rounded, err
+	case *array.Decimal256:
+		a, rounded, err = AmountFromDecimal(x.Value(i).BigInt(), decScale(x))
+		return a, err == nil, rounded, err
+	case *array.Decimal64:
+		a, rounded, err = decimalAmount(int64(x.Value(i)), decScale(x))
+		return a, err == nil, rounded, err
+	case *array.Decimal32:
+		a, rounded, err = decimalAmount(int64(x.Value(i)), decScale(x))
+		return a, err == nil, rounded, err
+	case *array.Dictionary:
+		return cellAmount(x.Dictionary(), x.GetValueIndex(i), scratch)
+	case *array.String, *array.LargeString, *array.StringView, *array.Binary, *array.LargeBinary, *array.BinaryView:
+		*scratch, _ = cellText((*scratch)[:0], arr, i, false)
+		t := bytes.TrimSpace(*scratch)
+		if len(t) == 0 {
+			// REQUIRED columns hold "" where a nullable one would hold NULL.
+			return 0, false, false, nil
+		}
+		a, rounded, err = ParseAmount(t)
+		return a, err == nil, rounded, err
+	}
+	return 0, false, false, fmt.Errorf("%w: %s", errNotNumber, arr.DataType())
+}
+
+// decimalAmount converts a DECIMAL's unscaled integer, without big numbers when it fits.
+func decimalAmount(v int64, scale int32) (Amount, bool, error) {
+	if scale >= 0 && scale <= Scale {
+		m := int64(pow10[Scale-scale])
+		if v <= math.MaxInt64/m && v >= math.MinInt64/m {
+			return Amount(v * m), false, nil
+		}
+	}
+	return AmountFromDecimal(big.NewInt(v), scale)
+}

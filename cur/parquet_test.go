@@ -1,0 +1,698 @@
+package cur
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/xitongsys/parquet-go/writer"
+)
+
+// checkedParquet makes every Parquet reader of the test use a checked allocator and fails the
+// test if anything is left allocated once the test is done.
+func checkedParquet(t *testing.T) *memory.CheckedAllocator {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	old := parquetAlloc
+	parquetAlloc = mem
+	t.Cleanup(func() {
+		parquetAlloc = old
+		mem.AssertSize(t, 0)
+	})
+	return mem
+}
+
+// writeXParquet writes rows with xitongsys/parquet-go, a writer unlike AWS's and arrow's.
+func writeXParquet[T any](t *testing.T, rows []T) string {
+	t.Helper()
+	var buf bytes.Buffer
+	pw, err := writer.NewParquetWriterFromWriter(&buf, new(T), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := pw.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pw.WriteStop(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "x.parquet")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// table is what a reader delivered: text per requested string, exact amount text (or "-"
+// for absent) per requested amount, row by row.
+type table struct {
+	schema  *Schema
+	strs    [][]string
+	amts    [][]string
+	present []bool
+	rows    int64
+	rounded int64
+	batches []int
+	first   []int64
+}
+
+func readParquet(t *testing.T, path string, req Request) (*table, error) {
+	t.Helper()
+	rd, err := Open(Source{Path: path}, req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err := rd.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	}()
+	out := &table{schema: rd.Schema(), strs: make([][]string, len(req.Strings)), amts: make([][]string, len(req.Amounts))}
+	for rd.Next() {
+		b := rd.Batch()
+		out.batches = append(out.batches, b.Len)
+		out.first = append(out.first, b.FirstRow)
+		out.present = out.present[:0]
+		for i := range b.Strings {
+			c := &b.Strings[i]
+			out.present = append(out.present, c.Present)
+			if c.Dict[0] != "" {
+				t.Fatalf("Dict[0] = %q", c.Dict[0])
+			}
+			for j := 0; j < b.Len; j++ {
+				out.strs[i] = append(out.strs[i], c.Value(j))
+			}
+		}
+		for i := range b.Amounts {
+			c := &b.Amounts[i]
+			out.present = append(out.present, c.Present)
+			for j := 0; j < b.Len; j++ {
+				if c.IsSet(j) {
+					out.amts[i] = append(out.amts[i], c.Values[j].String())
+				} else {
+					if c.Present && c.Values[j] != 0 {
+						t.Fatalf("absent cell holds %v", c.Values[j])
+					}
+					out.amts[i] = append(out.amts[i], "-")
+				}
+			}
+		}
+	}
+	out.rows = rd.Rows()
+	if pr, ok := rd.(*parquetReader); ok {
+		out.rounded = pr.Rounded()
+	} else {
+		t.Fatalf("reader is %T", rd)
+	}
+	return out, rd.Err()
+}
+
+func eqStrings(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "|") != strings.Join(want, "|") || len(got) != len(want) {
+		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+	}
+}
+
+type legacyRow struct {
+	Type     string   `parquet:"name=line_item_line_item_type, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=REQUIRED"`
+	Account  *string  `parquet:"name=line_item_usage_account_id, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
+	Cost     *float64 `parquet:"name=line_item_unblended_cost, type=DOUBLE, repetitiontype=OPTIONAL"`
+	Public   *float64 `parquet:"name=pricing_public_on_demand_cost, type=DOUBLE, repetitiontype=OPTIONAL"`
+	Team     *string  `parquet:"name=resource_tags_user_team, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
+	Start    *int64   `parquet:"name=line_item_usage_start_date, type=INT64, convertedtype=TIMESTAMP_MILLIS, repetitiontype=OPTIONAL"`
+	Product  *string  `parquet:"name=product_product_name, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
+	UsageAmt *float64 `parquet:"name=line_item_usage_amount, type=DOUBLE, repetitiontype=OPTIONAL"`
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestParquetLegacy(t *testing.T) {
+	checkedParquet(t)
+	start := time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	path := writeXParquet(t, []legacyRow{
+		{Type: "Usage", Account: ptr("011254002932"), Cost: ptr(0.57), Public: ptr(1.0), Team: ptr("core"), Start: ptr(start), Product: ptr("Amazon EC2"), UsageAmt: ptr(2.5)},
+		{Type: "Tax", Account: ptr("011254002932"), Cost: ptr(1.81e-8), Start: ptr(start + 3_600_000 + 250)},
+		{Type: "Credit", Cost: ptr(-0.12345678901), Team: ptr("  web ")},
+		{Type: "Usage", Account: ptr("011254002932"), Cost: ptr(0.0)},
+	})
+	req := Request{
+		Strings: []string{"line_item_line_item_type", "line_item_usage_account_id", TagColumn("Team"), "line_item_usage_start_date", "product_product_name", "no_such_column"},
+		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost", "no_such_amount"},
+	}
+	got, err := readParquet(t, path, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.schema.Flavour != LegacyParquet {
+		t.Errorf("flavour %v", got.schema.Flavour)
+	}
+	if got.schema.Compression != "snappy" {
+		t.Errorf("compression %q", got.schema.Compression)
+	}
+	if got.schema.Columns[4] != "resource_tags_user_team" || got.schema.RawColumns[0] != "line_item_line_item_type" {
+		t.Errorf("columns %q", got.schema.Columns)
+	}
+	if got.rows != 4 || len(got.batches) != 1 || got.first[0] != 1 {
+		t.Errorf("rows %d batches %v first %v", got.rows, got.batches, got.first)
+	}
+	eqStrings(t, "type", got.strs[0], []string{"Usage", "Tax", "Credit", "Usage"})
+	eqStrings(t, "account", got.strs[1], []string{"011254002932", "011254002932", "", "011254002932"})
+	eqStrings(t, "team", got.strs[2], []string{"core", "", "web", ""})
+	eqStrings(t, "start", got.strs[3], []string{"2023-11-01T00:00:00Z", "2023-11-01T01:00:00.25Z", "", ""})
+	eqStrings(t, "product", got.strs[4], []string{"Amazon EC2", "", "", ""})
+	eqStrings(t, "missing", got.strs[5], []string{"", "", "", ""})
+	eqStrings(t, "cost", got.amts[0], []string{"0.57", "0.0000000181", "-0.123456789", "0"})
+	eqStrings(t, "public", got.amts[1], []string{"1", "-", "-", "-"})
+	eqStrings(t, "missing amount", got.amts[2], []string{"-", "-", "-", "-"})
+	wantPresent := []bool{true, true, true, true, true, false, true, true, false}
+	for i, p := range got.present {
+		if p != wantPresent[i] {
+			t.Errorf("present[%d] = %v", i, p)
+		}
+	}
+	if got.rounded != 1 {
+		t.Errorf("rounded = %d, want 1 (-0.12345678901)", got.rounded)
+	}
+}
+
+type cur2Row struct {
+	Payer     string             `parquet:"name=bill_payer_account_name, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=REQUIRED"`
+	Type      string             `parquet:"name=line_item_line_item_type, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=REQUIRED"`
+	Account   int64              `parquet:"name=line_item_usage_account_id, type=INT64, repetitiontype=REQUIRED"`
+	Cost      int64              `parquet:"name=line_item_unblended_cost, type=INT64, repetitiontype=REQUIRED"`
+	Code      string             `parquet:"name=product_servicecode, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=REQUIRED"`
+	Product   map[string]string  `parquet:"name=product, type=MAP, convertedtype=MAP, keytype=BYTE_ARRAY, keyconvertedtype=UTF8, valuetype=BYTE_ARRAY, valueconvertedtype=UTF8"`
+	Tags      map[string]string  `parquet:"name=resource_tags, type=MAP, convertedtype=MAP, keytype=BYTE_ARRAY, keyconvertedtype=UTF8, valuetype=BYTE_ARRAY, valueconvertedtype=UTF8"`
+	Discount  map[string]float64 `parquet:"name=discount, type=MAP, convertedtype=MAP, keytype=BYTE_ARRAY, keyconvertedtype=UTF8, valuetype=DOUBLE"`
+	Effective string             `parquet:"name=savings_plan_savings_plan_effective_cost, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=REQUIRED"`
+	Start     int32              `parquet:"name=bill_billing_period_start_date, type=INT32, convertedtype=DATE, repetitiontype=REQUIRED"`
+	Payer2    int32              `parquet:"name=bill_payer_account_id, type=INT32, repetitiontype=REQUIRED"`
+	Units     int64              `parquet:"name=pricing_public_on_demand_rate, type=INT64, repetitiontype=REQUIRED"`
+	Dec       int64              `parquet:"name=reservation_effective_cost, type=INT64, convertedtype=DECIMAL, scale=4, precision=18, repetitiontype=REQUIRED"`
+}
+
+func TestParquetCUR2(t *testing.T) {
+	checkedParquet(t)
+	day := int32(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	path := writeXParquet(t, []cur2Row{
+		{Payer: "Acme", Type: "Usage", Account: 11254002932, Cost: 12, Code: "AmazonEC2",
+			Product:   map[string]string{"product_name": "Amazon Elastic Compute Cloud", "region": "us-east-1"},
+			Tags:      map[string]string{"user_team": "core"},
+			Discount:  map[string]float64{"total_discount": -1.5},
+			Effective: "", Start: day, Payer2: 123456789, Units: 42, Dec: 12345},
+		{Payer: "Acme", Type: "SavingsPlanCoveredUsage", Account: 123456789012, Cost: -3, Code: "AmazonS3",
+			Product:   map[string]string{"productName": "Amazon S3"},
+			Tags:      map[string]string{"user:Team": "web", "user:CostCenter": "42"},
+			Effective: "0.123456789012", Start: day, Units: 0, Dec: -5},
+		{Payer: "Acme", Type: "Tax", Account: 0, Cost: 0, Code: "",
+			Effective: "1.81E-8", Start: day},
+	})
+	req := Request{
+		Strings: []string{"line_item_usage_account_id", "product_product_name", "product_region", "product_servicecode",
+			TagColumn("Team"), TagColumn("CostCenter"), "bill_billing_period_start_date", "bill_payer_account_id", "pricing_public_on_demand_rate"},
+		Amounts: []string{"line_item_unblended_cost", "discount_total_discount", "savings_plan_savings_plan_effective_cost", "reservation_effective_cost"},
+	}
+	got, err := readParquet(t, path, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.schema.Flavour != CUR2Parquet {
+		t.Errorf("flavour %v", got.schema.Flavour)
+	}
+	tests := []struct {
+		name string
+		got  []string
+		want []string
+	}{
+		{"account id zero-padded", got.strs[0], []string{"011254002932", "123456789012", "000000000000"}},
+		{"product map key", got.strs[1], []string{"Amazon Elastic Compute Cloud", "Amazon S3", ""}},
+		{"product region", got.strs[2], []string{"us-east-1", "", ""}},
+		{"flat product column", got.strs[3], []string{"AmazonEC2", "AmazonS3", ""}},
+		{"tag in snake and colon form", got.strs[4], []string{"core", "web", ""}},
+		{"tag cost center", got.strs[5], []string{"", "42", ""}},
+		{"date", got.strs[6], []string{"2024-03-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-03-01T00:00:00Z"}},
+		{"int32 payer id padded", got.strs[7], []string{"000123456789", "000000000000", "000000000000"}},
+		{"int64 in string column", got.strs[8], []string{"42", "0", "0"}},
+		{"int64 cost", got.amts[0], []string{"12", "-3", "0"}},
+		{"discount map of double", got.amts[1], []string{"-1.5", "-", "-"}},
+		{"required strings: empty is absent", got.amts[2], []string{"-", "0.123456789", "0.0000000181"}},
+		{"decimal", got.amts[3], []string{"1.2345", "-0.0005", "0"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { eqStrings(t, tc.name, tc.got, tc.want) })
+	}
+	if got.rounded != 1 {
+		t.Errorf("rounded = %d, want 1", got.rounded)
+	}
+}
+
+type nanRow struct {
+	Type string  `parquet:"name=line_item_line_item_type, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=REQUIRED"`
+	Cost float64 `parquet:"name=line_item_unblended_cost, type=DOUBLE, repetitiontype=REQUIRED"`
+}
+
+func TestParquetBadValues(t *testing.T) {
+	tests := []struct {
+		name string
+		cost float64
+		text string
+	}{
+		{"nan", math.NaN(), "NaN"},
+		{"inf", math.Inf(-1), "-Inf"},
+		{"out of range", 1e12, "out of range"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkedParquet(t)
+			path := writeXParquet(t, []nanRow{{"Usage", 1}, {"Usage", tc.cost}})
+			_, err := readParquet(t, path, Request{Amounts: []string{"line_item_unblended_cost"}})
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, ErrBadValue) {
+				t.Fatalf("err = %v, want *Error wrapping ErrBadValue", err)
+			}
+			if e.File != path || e.RowGroup != 0 || e.Column != "line_item_unblended_cost" {
+				t.Errorf("place: %+v", e)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "row 2") || !strings.Contains(msg, tc.text) || !strings.Contains(msg, "row group 0") {
+				t.Errorf("message %q", msg)
+			}
+		})
+	}
+}
+
+// writeArrowParquet writes a CUR 2.0-shaped file with arrow-go's own writer: many rows, small
+// row groups, two columns that meet in one canonical name, a timestamp with a zone, a MAP.
+func writeArrowParquet(t testing.TB, mem memory.Allocator, nrows, rowGroup int) string {
+	t.Helper()
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "line_item_line_item_type", Type: arrow.BinaryTypes.String},
+		{Name: "bill_payer_account_name", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+		{Name: "line_item_unblended_cost", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "line_item_usage_start_date", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "America/New_York"}, Nullable: true},
+		{Name: "resource_tags_user_team", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "resourceTags/user:Team", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "resource_tags", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), Nullable: true},
+		{Name: "line_item_usage_account_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "pricing_public_on_demand_cost", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
+	}, nil)
+	var buf bytes.Buffer
+	fw, err := pqarrow.NewFileWriter(sc, &buf,
+		parquet.NewWriterProperties(parquet.WithAllocator(mem), parquet.WithMaxRowGroupLength(int64(rowGroup)), parquet.WithCompression(compress.Codecs.Zstd)),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := array.NewRecordBuilder(mem, sc)
+	defer b.Release()
+	types := []string{"Usage", "Tax", "Credit", "SavingsPlanNegation"}
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	for i := 0; i < nrows; i++ {
+		b.Field(0).(*array.StringBuilder).Append(types[i%len(types)])
+		b.Field(1).(*array.LargeStringBuilder).Append("Acme")
+		if i%7 == 0 {
+			b.Field(2).AppendNull()
+		} else {
+			b.Field(2).(*array.Float64Builder).Append(0.57)
+		}
+		b.Field(3).(*array.TimestampBuilder).Append(arrow.Timestamp(base + int64(i/100)*3_600_000_000))
+		// Odd rows answer the tag in the snake column, rows divisible by 4 in the other one.
+		if i%2 == 1 {
+			b.Field(4).(*array.StringBuilder).Append("core")
+		} else {
+			b.Field(4).(*array.StringBuilder).Append("")
+		}
+		if i%4 == 0 {
+			b.Field(5).(*array.StringBuilder).Append("web")
+		} else {
+			b.Field(5).AppendNull()
+		}
+		mb := b.Field(6).(*array.MapBuilder)
+		mb.Append(true)
+		mb.KeyBuilder().(*array.StringBuilder).Append("user_owner")
+		mb.ItemBuilder().(*array.StringBuilder).Append("o" + strconv.Itoa(i%3))
+		b.Field(7).(*array.Int64Builder).Append(int64(i % 5))
+		b.Field(8).(*array.Float32Builder).Append(0.57)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	if err := fw.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "arrow.parquet")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestParquetArrowWriter(t *testing.T) {
+	for _, parallel := range []bool{false, true} {
+		t.Run("parallel="+strconv.FormatBool(parallel), func(t *testing.T) {
+			mem := checkedParquet(t)
+			old := parquetParallel
+			parquetParallel = parallel
+			defer func() { parquetParallel = old }()
+			const nrows, rowGroup = 20000, 9000
+			path := writeArrowParquet(t, mem, nrows, rowGroup)
+			req := Request{
+				Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id", "bill_payer_account_name"},
+				Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
+			}
+			got, err := readParquet(t, path, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.schema.Flavour != CUR2Parquet || got.schema.Compression != "zstd" {
+				t.Errorf("schema %+v", got.schema)
+			}
+			if got.rows != nrows {
+				t.Fatalf("rows %d", got.rows)
+			}
+			// Batches never span row groups: 9000 = 8192 + 808.
+			eqStrings(t, "batches", itoa(got.batches), []string{"8192", "808", "8192", "808", "2000"})
+			if got.first[1] != 8193 || got.first[2] != 9001 {
+				t.Errorf("first rows %v", got.first)
+			}
+			var sum, od Sum
+			for i := 0; i < nrows; i++ {
+				want := []string{"Usage", "Tax", "Credit", "SavingsPlanNegation"}[i%4]
+				if got.strs[0][i] != want {
+					t.Fatalf("row %d type %q", i+1, got.strs[0][i])
+				}
+				team := ""
+				switch {
+				case i%2 == 1:
+					team = "core"
+				case i%4 == 0:
+					team = "web"
+				}
+				if got.strs[1][i] != team {
+					t.Fatalf("row %d team %q, want %q", i+1, got.strs[1][i], team)
+				}
+				if want := "o" + strconv.Itoa(i%3); got.strs[2][i] != want {
+					t.Fatalf("row %d owner %q", i+1, got.strs[2][i])
+				}
+				ts := time.Date(2024, 1, 1, i/100, 0, 0, 0, time.UTC).Format("2006-01-02T15:04:05Z")
+				if got.strs[3][i] != ts {
+					t.Fatalf("row %d start %q, want %q", i+1, got.strs[3][i], ts)
+				}
+				if want := "00000000000" + strconv.Itoa(i%5); got.strs[4][i] != want {
+					t.Fatalf("row %d account %q", i+1, got.strs[4][i])
+				}
+				if got.strs[5][i] != "Acme" {
+					t.Fatalf("row %d payer %q", i+1, got.strs[5][i])
+				}
+				if got.amts[0][i] != "-" {
+					a, _, _ := ParseAmountString(got.amts[0][i])
+					sum.Add(a)
+				} else if i%7 != 0 {
+					t.Fatalf("row %d cost absent", i+1)
+				}
+				a, _, _ := ParseAmountString(got.amts[1][i])
+				od.Add(a)
+			}
+			nonNull := nrows - (nrows+6)/7
+			if want := strconv.Itoa(nonNull*57/100) + "." + strconv.Itoa(nonNull*57%100); sum.String() != strings.TrimRight(want, "0") {
+				t.Errorf("sum %s, want %s", sum, want)
+			}
+			if od.String() != "11400" {
+				t.Errorf("float32 0.57 × 20000 = %s", od)
+			}
+		})
+	}
+}
+
+func itoa(v []int) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = strconv.Itoa(x)
+	}
+	return out
+}
+
+func TestParquetProjection(t *testing.T) {
+	mem := checkedParquet(t)
+	path := writeArrowParquet(t, mem, 100, 30)
+	tests := []struct {
+		name   string
+		req    Request
+		fields int
+	}{
+		{"nothing requested", Request{}, 0},
+		{"unknown names", Request{Strings: []string{"nope"}, Amounts: []string{"nada"}}, 0},
+		{"one flat column", Request{Amounts: []string{"line_item_unblended_cost"}}, 1},
+		{"tag from two flat columns", Request{Strings: []string{TagColumn("Team")}}, 2},
+		{"tag from the map", Request{Strings: []string{TagColumn("Owner")}}, 1},
+		{"same column twice", Request{Strings: []string{"line_item_line_item_type", "line_item_line_item_type"}}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rd, err := Open(Source{Path: path}, tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rd.Close()
+			if n := len(rd.(*parquetReader).fields); n != tc.fields {
+				t.Errorf("reads %d fields, want %d", n, tc.fields)
+			}
+			var lens []int
+			for rd.Next() {
+				lens = append(lens, rd.Batch().Len)
+			}
+			if rd.Err() != nil || rd.Rows() != 100 {
+				t.Errorf("rows %d err %v", rd.Rows(), rd.Err())
+			}
+			eqStrings(t, "batches", itoa(lens), []string{"30", "30", "30", "10"})
+		})
+	}
+}
+
+func TestParquetSampleCUR2(t *testing.T) {
+	path := filepath.Join("..", "..", "shared", "samples", "cur2", "sample_cur2.parquet")
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("sample not present:", err)
+	}
+	checkedParquet(t)
+	req := Request{
+		Strings: []string{"line_item_line_item_type", "line_item_usage_account_id", "bill_payer_account_id", "line_item_usage_start_date",
+			"bill_billing_period_start_date", "product_servicecode", "product_product_name", "cost_category_team", "resource_tags_environment"},
+		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost", "savings_plan_savings_plan_effective_cost", "discount_total_discount"},
+	}
+	got, err := readParquet(t, path, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.schema.Flavour != CUR2Parquet || got.rows != 10 || got.schema.Compression != "snappy" {
+		t.Fatalf("flavour %v rows %d compression %s", got.schema.Flavour, got.rows, got.schema.Compression)
+	}
+	sum := func(col []string) string {
+		var s Sum
+		for _, v := range col {
+			a, _, err := ParseAmountString(v)
+			if err != nil {
+				t.Fatalf("%q: %v", v, err)
+			}
+			s.Add(a)
+		}
+		return s.String()
+	}
+	if s := sum(got.amts[0]); s != "325" {
+		t.Errorf("unblended %s", s)
+	}
+	if s := sum(got.amts[1]); s != "5.5" {
+		t.Errorf("public on-demand %s", s)
+	}
+	if s := sum(got.amts[2]); s != "550" {
+		t.Errorf("savings plan effective %s", s)
+	}
+	for i := 0; i < 10; i++ {
+		for _, c := range []int{1, 2} {
+			if v := got.strs[c][i]; len(v) != 12 || strings.Trim(v, "0123456789") != "" {
+				t.Errorf("row %d: account id %q", i+1, v)
+			}
+		}
+		if got.strs[0][i] != "Usage" || got.strs[5][i] != "AmazonEC2" {
+			t.Errorf("row %d: %q %q", i+1, got.strs[0][i], got.strs[5][i])
+		}
+		// product and cost_category hold plain text here, not JSON: no keys.
+		if got.strs[6][i] != "" || got.strs[7][i] != "" {
+			t.Errorf("row %d: %q %q", i+1, got.strs[6][i], got.strs[7][i])
+		}
+	}
+	eqStrings(t, "usage start", got.strs[3][:2], []string{"2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z"})
+	eqStrings(t, "billing period", got.strs[4][:2], []string{"2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z"})
+	eqStrings(t, "tag from JSON text", got.strs[8][:3], []string{"Prod", "Dev", "QA"})
+	eqStrings(t, "flat discount column", got.amts[3][:2], []string{"0", "0"})
+	if got.strs[1][0] != "234567890123" {
+		t.Errorf("first account %q", got.strs[1][0])
+	}
+}
+
+func TestParquetCorrupt(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	good := writeArrowParquet(t, mem, 5000, 2000)
+	mem.AssertSize(t, 0)
+	data, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damage := func(f func([]byte) []byte) []byte { return f(bytes.Clone(data)) }
+	footerLen := int(uint32(data[len(data)-8]) | uint32(data[len(data)-7])<<8 | uint32(data[len(data)-6])<<16 | uint32(data[len(data)-5])<<24)
+	tests := []struct {
+		name  string
+		bytes []byte
+	}{
+		{"truncated", data[:len(data)/2]},
+		{"truncated in footer", data[:len(data)-3]},
+		{"only the magic", []byte("PAR1")},
+		{"bad footer magic", damage(func(b []byte) []byte { copy(b[len(b)-4:], "XXXX"); return b })},
+		{"damaged footer", damage(func(b []byte) []byte {
+			for i := len(b) - 8 - footerLen; i < len(b)-8-footerLen/2; i++ {
+				b[i] = 0xa7
+			}
+			return b
+		})},
+		{"footer length too large", damage(func(b []byte) []byte { b[len(b)-5] = 0x7f; return b })},
+		{"damaged pages", damage(func(b []byte) []byte {
+			for i := 4; i < len(b)-8-footerLen; i += 3 {
+				b[i] = 0xff
+			}
+			return b
+		})},
+	}
+	req := Request{
+		Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date"},
+		Amounts: []string{"line_item_unblended_cost"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkedParquet(t)
+			path := filepath.Join(t.TempDir(), "bad.parquet")
+			if err := os.WriteFile(path, tc.bytes, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := readParquet(t, path, req)
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("err = %v, want *Error wrapping ErrCorrupt", err)
+			}
+			if e.File != path {
+				t.Errorf("file %q", e.File)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+type focusRow struct {
+	Billed   float64 `parquet:"name=BilledCost, type=DOUBLE"`
+	Category string  `parquet:"name=ChargeCategory, type=BYTE_ARRAY, convertedtype=UTF8"`
+}
+
+type otherRow struct {
+	X string `parquet:"name=x, type=BYTE_ARRAY, convertedtype=UTF8"`
+}
+
+func TestParquetUnsupported(t *testing.T) {
+	tests := []struct {
+		name string
+		path func(t *testing.T) string
+		want string
+	}{
+		{"focus", func(t *testing.T) string { return writeXParquet(t, []focusRow{{1, "Usage"}}) }, "FOCUS"},
+		{"not a cur", func(t *testing.T) string { return writeXParquet(t, []otherRow{{"a"}}) }, "not a CUR"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkedParquet(t)
+			_, err := readParquet(t, tc.path(t), Request{Strings: []string{"x"}})
+			if !errors.Is(err, ErrUnsupportedFormat) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
+// TestParquetTempFile reads through openParquet with an unlinked temporary file, the way Open
+// reads Parquet from standard input.
+func TestParquetTempFile(t *testing.T) {
+	checkedParquet(t)
+	path := writeXParquet(t, []nanRow{{"Usage", 2.5}, {"Tax", 0.5}})
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := spool(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := openParquet("<stdin>", tmp, true, Request{Amounts: []string{"line_item_unblended_cost"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Sum
+	for rd.Next() {
+		b := rd.Batch()
+		for i := 0; i < b.Len; i++ {
+			s.Add(b.Amounts[0].Values[i])
+		}
+	}
+	if rd.Err() != nil || s.String() != "3" {
+		t.Errorf("sum %s err %v", s, rd.Err())
+	}
+	if err := rd.Close(); err != nil {
+		t.Error(err)
+	}
+	if err := rd.Close(); err != nil {
+		t.Errorf("second close: %v", err)
+	}
+	if _, err := tmp.Stat(); err == nil {
+		t.Error("temporary file still open after Close")
+	}
+}
+
+func BenchmarkParquetRead(b *testing.B) {
+	path := writeArrowParquet(b, memory.NewGoAllocator(), 200000, 65536)
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	req := Request{
+		Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id"},
+		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
+	}
+	var rows int64
+	for b.Loop() {
+		rd, err := Open(Source{Path: path}, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rd.Next() {
+		}
+		if rd.Err() != nil {
+			b.Fatal(rd.Err())
+		}
+		rows += rd.Rows()
+		rd.Close()
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}

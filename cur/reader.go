@@ -1,0 +1,285 @@
+package cur
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// Flavour is the kind of CUR a file holds.
+type Flavour int
+
+// The flavours curnorm reads.
+const (
+	LegacyCSV Flavour = iota + 1
+	LegacyParquet
+	CUR2CSV
+	CUR2Parquet
+)
+
+func (f Flavour) String() string {
+	switch f {
+	case LegacyCSV:
+		return "legacy-csv"
+	case LegacyParquet:
+		return "legacy-parquet"
+	case CUR2CSV:
+		return "cur2-csv"
+	case CUR2Parquet:
+		return "cur2-parquet"
+	}
+	return "unknown"
+}
+
+// IsCUR2 reports a CUR 2.0 (Data Exports) flavour.
+func (f Flavour) IsCUR2() bool { return f == CUR2CSV || f == CUR2Parquet }
+
+// Source is one input: a file path, or "-" for standard input.
+type Source struct {
+	Path string
+	// Period and Assembly are set by Discover when a manifest or folder names them.
+	Period   string
+	Assembly string
+}
+
+// Name is how messages refer to the source.
+func (s Source) Name() string {
+	if s.Path == "-" {
+		return "<stdin>"
+	}
+	return s.Path
+}
+
+// Request names, in canonical snake_case (see Snake, TagColumn), the columns a reader must
+// deliver. Batches carry them in the same order. A name no column answers is delivered as not
+// Present rather than failing: which absences matter is the caller's decision.
+type Request struct {
+	Strings []string
+	Amounts []string
+}
+
+// Schema describes an opened file.
+type Schema struct {
+	Flavour     Flavour
+	Compression string // "none", "gzip", "zip" for CSV; the codec of the first column chunk for Parquet
+	// Columns are the canonical names of the file's physical columns, in file order; RawColumns
+	// the names as written.
+	Columns    []string
+	RawColumns []string
+}
+
+// Has reports whether some column of the file answers name (flat, or as a CUR 2.0 map key).
+func (s *Schema) Has(name string) bool { return len(resolve(s.Columns, name)) > 0 }
+
+// HasFlat reports whether the file has a flat column of that canonical name.
+func (s *Schema) HasFlat(name string) bool {
+	for _, c := range s.Columns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Reader streams a file's rows as batches:
+//
+//	for r.Next() { b := r.Batch(); ... }
+//	if err := r.Err(); err != nil { ... }
+type Reader interface {
+	Schema() *Schema
+	Next() bool
+	Batch() *Batch
+	// Err is the first error met; nil at a clean end.
+	Err() error
+	// Rows is the number of data rows delivered so far.
+	Rows() int64
+	// Rounded counts amount cells that had more than 10 decimals (rounded half-even).
+	Rounded() int64
+	Close() error
+}
+
+// magic numbers of the containers Open recognises.
+var (
+	magicParquet = []byte("PAR1")
+	magicGzip    = []byte{0x1f, 0x8b}
+	magicZip     = []byte("PK\x03\x04")
+)
+
+// Open sniffs a source's content (not its name) and returns a reader of the requested columns.
+// Parquet and zip need random access, so standard input holding either is first copied to a
+// temporary file.
+func Open(src Source, req Request) (Reader, error) {
+	name := src.Name()
+	var f *os.File
+	if src.Path == "-" {
+		f = os.Stdin
+	} else {
+		var err error
+		if f, err = os.Open(src.Path); err != nil {
+			return nil, fileErr(name, ErrNoInput, unwrapPathError(err))
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, fileErrf(name, ErrNoInput, "is a folder (pass it to a command that discovers files, or name the files)")
+		}
+	}
+	r, err := openFile(name, f, src.Path == "-", req)
+	if err != nil && f != os.Stdin {
+		f.Close()
+	}
+	return r, err
+}
+
+func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) {
+	br := bufio.NewReaderSize(f, 1<<16)
+	head, err := br.Peek(4)
+	if len(head) == 0 {
+		if err != nil && err != io.EOF {
+			return nil, fileErr(name, ErrCorrupt, err)
+		}
+		return nil, fileErrf(name, ErrNoInput, "empty file")
+	}
+	switch {
+	case bytes.HasPrefix(head, magicParquet):
+		if stdin {
+			tmp, err := spool(br)
+			if err != nil {
+				return nil, fileErr(name, ErrCorrupt, err)
+			}
+			return openParquet(name, tmp, true, req)
+		}
+		return openParquet(name, f, false, req)
+	case bytes.HasPrefix(head, magicZip):
+		var ra io.ReaderAt = f
+		var size int64
+		closer := io.Closer(f)
+		if stdin {
+			tmp, err := spool(br)
+			if err != nil {
+				return nil, fileErr(name, ErrCorrupt, err)
+			}
+			ra, closer = tmp, tmpCloser{tmp}
+		}
+		if st, err := ra.(*os.File).Stat(); err == nil {
+			size = st.Size()
+		}
+		return openZip(name, ra, size, closer, req)
+	case bytes.HasPrefix(head, magicGzip):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("gzip: %w", err))
+		}
+		return newCSVReader(name, "gzip", &gzipStream{zr: zr}, f, req)
+	}
+	return newCSVReader(name, "none", br, f, req)
+}
+
+// openZip reads the first CSV entry of a .csv.zip (AWS puts exactly one in each).
+func openZip(name string, ra io.ReaderAt, size int64, closer io.Closer, req Request) (Reader, error) {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		closer.Close()
+		return nil, fileErr(name, ErrCorrupt, fmt.Errorf("zip: %w", err))
+	}
+	for _, e := range zr.File {
+		if e.FileInfo().IsDir() || !strings.HasSuffix(strings.ToLower(e.Name), ".csv") {
+			continue
+		}
+		rc, err := e.Open()
+		if err != nil {
+			closer.Close()
+			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("zip entry %s: %w", e.Name, err))
+		}
+		return newCSVReader(name+"!"+e.Name, "zip", rc, multiCloser{rc, closer}, req)
+	}
+	closer.Close()
+	return nil, fileErrf(name, ErrUnsupportedFormat, "zip archive holds no .csv file")
+}
+
+// spool copies standard input to a temporary file for formats that need random access.
+func spool(r io.Reader) (*os.File, error) {
+	tmp, err := os.CreateTemp("", "curnorm-stdin-*")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(tmp.Name()) // unlinked at once: the open handle keeps it until Close
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	return tmp, nil
+}
+
+type tmpCloser struct{ f *os.File }
+
+func (t tmpCloser) Close() error { return t.f.Close() }
+
+type multiCloser []io.Closer
+
+func (m multiCloser) Close() error {
+	var first error
+	for _, c := range m {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// gzipStream reports a truncated gzip stream as ErrCorrupt rather than a bare EOF.
+type gzipStream struct{ zr *gzip.Reader }
+
+func (g *gzipStream) Read(p []byte) (int, error) {
+	n, err := g.zr.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		err = &classed{class: ErrCorrupt, detail: fmt.Errorf("gzip stream truncated: %w", err)}
+	} else if err != nil && err != io.EOF {
+		err = &classed{class: ErrCorrupt, detail: fmt.Errorf("gzip: %w", err)}
+	}
+	return n, err
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// detectFlavour tells legacy from CUR 2.0 by the columns, and refuses FOCUS and non-CUR files.
+func detectFlavour(name string, columns []string, parquet bool) (Flavour, error) {
+	has := func(c string) bool {
+		for _, x := range columns {
+			if x == c {
+				return true
+			}
+		}
+		return false
+	}
+	if has("billed_cost") && (has("charge_category") || has("effective_cost") || has("list_cost")) {
+		return 0, fileErrf(name, ErrUnsupportedFormat, "this is a FOCUS export (BilledCost, ChargeCategory), not a CUR: export the CUR (legacy or 2.0) instead")
+	}
+	if !has("line_item_line_item_type") {
+		return 0, fileErrf(name, ErrUnsupportedFormat, "not a CUR file: no line item type column (lineItem/LineItemType or line_item_line_item_type) among %d columns", len(columns))
+	}
+	cur2 := has("bill_payer_account_name") || has("product") || has("resource_tags")
+	switch {
+	case cur2 && parquet:
+		return CUR2Parquet, nil
+	case cur2:
+		return CUR2CSV, nil
+	case parquet:
+		return LegacyParquet, nil
+	}
+	return LegacyCSV, nil
+}

@@ -1,0 +1,183 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// dimKind says how a dimension's value is found.
+type dimKind int
+
+const (
+	dimColumn         dimKind = iota // the first non-empty of columns
+	dimSource                        // the metric's actual_cost_source label
+	dimPurchaseOption                // spec §2 rule on SP ARN, RI ARN and usage type
+	dimAccountName                   // a column in CUR 2.0, --account-names in legacy bills
+)
+
+// Dimension is a --by or --filter dimension resolved to its columns (spec §4).
+type Dimension struct {
+	Name    string
+	kind    dimKind
+	columns []string
+	// transform maps a column value to the dimension value (day, month, billing period).
+	transform func(string) string
+}
+
+// Fixed dimensions, in the order help lists them.
+var fixedDimensions = []struct {
+	name    string
+	kind    dimKind
+	columns []string
+	xf      func(string) string
+}{
+	{"account", dimColumn, []string{cur.ColAccount}, nil},
+	{"account-name", dimAccountName, []string{"line_item_usage_account_name"}, nil},
+	{"payer", dimColumn, []string{"bill_payer_account_id"}, nil},
+	{"service", dimColumn, []string{cur.ColProductCode}, nil},
+	{"service-name", dimColumn, []string{"product_product_name"}, nil},
+	{"region", dimColumn, []string{"product_region_code", "product_region"}, nil},
+	{"usage-type", dimColumn, []string{cur.ColUsageType}, nil},
+	{"operation", dimColumn, []string{cur.ColOperation}, nil},
+	{"line-item-type", dimColumn, []string{cur.ColLineItemType}, nil},
+	{"source", dimSource, nil, nil},
+	{"resource", dimColumn, []string{"line_item_resource_id"}, nil},
+	{"purchase-option", dimPurchaseOption, []string{cur.ColSPARN, cur.ColRIARN, cur.ColUsageType}, nil},
+	{"billing-period", dimColumn, []string{cur.ColPeriodStart}, cur.PeriodOf},
+	{"month", dimColumn, []string{cur.ColUsageStart}, cur.PeriodOf},
+	{"day", dimColumn, []string{cur.ColUsageStart}, dayOf},
+	{"currency", dimColumn, []string{cur.ColCurrency}, nil},
+}
+
+// DimensionNames lists every dimension --by accepts; tag:<key> and cost-category:<name> stand
+// for their families.
+func DimensionNames() []string {
+	out := make([]string, 0, len(fixedDimensions)+2)
+	for _, d := range fixedDimensions {
+		out = append(out, d.name)
+	}
+	return append(out, "tag:<key>", "cost-category:<name>")
+}
+
+// ErrUnknownDimension is wrapped by ParseDimension's errors.
+var ErrUnknownDimension = fmt.Errorf("unknown dimension")
+
+// ParseDimension resolves a dimension name such as "service", "tag:Team" or
+// "cost-category:Env".
+func ParseDimension(name string) (Dimension, error) {
+	switch {
+	case strings.HasPrefix(name, "tag:") && len(name) > len("tag:"):
+		return Dimension{Name: name, columns: []string{cur.TagColumn(name[len("tag:"):])}}, nil
+	case strings.HasPrefix(name, "cost-category:") && len(name) > len("cost-category:"):
+		return Dimension{Name: name, columns: []string{cur.CostCategoryColumn(name[len("cost-category:"):])}}, nil
+	}
+	for _, d := range fixedDimensions {
+		if d.name == name {
+			return Dimension{Name: name, kind: d.kind, columns: d.columns, transform: d.xf}, nil
+		}
+	}
+	return Dimension{}, fmt.Errorf("%w %q%s (valid: %s)", ErrUnknownDimension, name, suggest(name), strings.Join(DimensionNames(), ", "))
+}
+
+// suggest proposes the closest dimension name for a typo.
+func suggest(name string) string {
+	best, bestD := "", 3
+	for _, d := range DimensionNames() {
+		if dd := editDistance(name, d); dd < bestD {
+			best, bestD = d, dd
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// dayOf turns a usage start ("2026-10-01T00:00:00Z") into its UTC day "2026-10-01".
+func dayOf(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		return s[:10]
+	}
+	if len(s) >= 8 && isDigits(s[:8]) {
+		return s[:4] + "-" + s[4:6] + "-" + s[6:8]
+	}
+	return ""
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Filter keeps rows whose dimension value is (or with Negate, is not) one of Values.
+type Filter struct {
+	Dim    Dimension
+	Negate bool
+	Values []string
+	Text   string // as given
+}
+
+// ParseFilters reads --filter dim=value and dim!=value; filters on one dimension and operator
+// combine with OR, different ones with AND. "(none)" matches an empty value.
+func ParseFilters(specs []string) ([]Filter, error) {
+	var out []Filter
+	idx := map[string]int{}
+	for _, s := range specs {
+		op, negate := "=", false
+		i := strings.Index(s, "!=")
+		if i >= 0 {
+			op, negate = "!=", true
+		} else {
+			i = strings.Index(s, "=")
+		}
+		if i <= 0 {
+			return nil, fmt.Errorf("filter %q: want dim=value or dim!=value", s)
+		}
+		name, value := strings.TrimSpace(s[:i]), s[i+len(op):]
+		d, err := ParseDimension(name)
+		if err != nil {
+			return nil, fmt.Errorf("filter %q: %w", s, err)
+		}
+		if value == None {
+			value = ""
+		}
+		key := name + op
+		if j, ok := idx[key]; ok {
+			out[j].Values = append(out[j].Values, value)
+			out[j].Text += "," + value
+			continue
+		}
+		idx[key] = len(out)
+		out = append(out, Filter{Dim: d, Negate: negate, Values: []string{value}, Text: s})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Text < out[b].Text })
+	return out, nil
+}

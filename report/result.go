@@ -1,0 +1,160 @@
+// Package report turns streams of CUR batches into rollups: exact sums per group of the chosen
+// dimensions, checked against public on-demand cost, with a bill-level summary and
+// reconciliation (spec §2–§3), and writes them as table, CSV, JSON, NDJSON or Markdown.
+package report
+
+import (
+	"math/big"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// SchemaVersion names the layout of the JSON document; it changes when a field changes meaning.
+const SchemaVersion = "curnorm.report/v1"
+
+// None is how an empty dimension value is shown.
+const None = "(none)"
+
+// Other is the key of the row that --top folds the remaining groups into.
+const Other = "(other)"
+
+// Result is a finished rollup.
+type Result struct {
+	Metric     cur.Metric
+	Dimensions []string // as given to --by
+	Filters    []string // as given to --filter
+	Groups     []*Group // sorted as asked; amounts of one currency per group
+	Totals     []*Group // one per currency, sorted by currency; Key is nil
+	Summaries  []*Summary
+	Files      []string
+	Warnings   []string // absent columns and what was assumed, etc.
+}
+
+// Group is one row of the rollup: the sums of every line item whose dimension values are Key.
+type Group struct {
+	Key      []string // one value per dimension, None for empty
+	Currency string
+	Rows     int64
+	// Cost is the sum under the chosen metric.
+	Cost      cur.Sum
+	Unblended cur.Sum
+	// OnDemand and PricedCost cover priced usage rows only (spec §3): public on-demand cost and
+	// their cost under the metric.
+	OnDemand   cur.Sum
+	PricedCost cur.Sum
+	// Unpriced usage: rows without a public price and their cost.
+	UnpricedRows int64
+	UnpricedCost cur.Sum
+	// Folded counts the groups an (other) row holds; 0 for ordinary groups.
+	Folded int
+}
+
+// Savings is on-demand minus the actual cost of priced usage.
+func (g *Group) Savings() cur.Sum {
+	s := g.OnDemand
+	s.SubSum(g.PricedCost)
+	return s
+}
+
+// SavingsRate is Savings / OnDemand; ok is false when OnDemand is 0.
+func (g *Group) SavingsRate() (r *big.Rat, ok bool) {
+	if g.OnDemand.Sign() == 0 {
+		return nil, false
+	}
+	return new(big.Rat).Quo(g.Savings().Rat(), g.OnDemand.Rat()), true
+}
+
+// OverOnDemand reports priced usage that cost more than public on-demand.
+func (g *Group) OverOnDemand() bool { return g.PricedCost.Cmp(g.OnDemand) > 0 }
+
+// add folds o's sums into g.
+func (g *Group) add(o *Group) {
+	g.Rows += o.Rows
+	g.Cost.AddSum(o.Cost)
+	g.Unblended.AddSum(o.Unblended)
+	g.OnDemand.AddSum(o.OnDemand)
+	g.PricedCost.AddSum(o.PricedCost)
+	g.UnpricedRows += o.UnpricedRows
+	g.UnpricedCost.AddSum(o.UnpricedCost)
+}
+
+// Summary holds bill-level figures for one billing period and currency.
+type Summary struct {
+	Period   string // "2026-10"; "" when the rows carry no billing period
+	Currency string
+	Rows     int64
+	// ByMetric is the total under every metric, indexed by cur.Metric.
+	ByMetric     [6]cur.Sum
+	OnDemand     cur.Sum // priced usage rows, public on-demand
+	PricedCost   cur.Sum // priced usage rows under the chosen metric
+	UnpricedRows int64
+	UnpricedCost cur.Sum
+	UnusedSP     cur.Sum // unused Savings Plan commitment
+	UnusedRI     cur.Sum // unused reservation fees
+	// Reconciliation terms (spec §3), all from gross columns.
+	TrueUp          cur.Sum
+	UpfrontFees     cur.Sum
+	ExcludedRefunds cur.Sum
+	SplitCost       cur.Sum // unblended of split cost rows left out of amortized
+	// Filtered is set when --filter left rows out: the reconciliation is then n/a.
+	Filtered bool
+	// RowsWithoutInvoice > 0 means the period is provisional.
+	RowsWithoutInvoice int64
+	FirstUsageDay      string
+	LastUsageDay       string
+	// Types counts rows and sums per line item type, sorted by type.
+	Types []*TypeSummary
+}
+
+// TypeSummary is one line item type within a Summary.
+type TypeSummary struct {
+	Type     string
+	Rows     int64
+	ByMetric [6]cur.Sum
+}
+
+// Final reports a closed period: every row carries an invoice id.
+func (s *Summary) Final() bool { return s.Rows > 0 && s.RowsWithoutInvoice == 0 }
+
+// Savings is on-demand minus the actual cost of priced usage.
+func (s *Summary) Savings() cur.Sum {
+	v := s.OnDemand
+	v.SubSum(s.PricedCost)
+	return v
+}
+
+// EffectiveSavingsRate is 1 − (priced cost + unused SP + unused RI) / on-demand (spec §3); ok
+// is false when on-demand is 0.
+func (s *Summary) EffectiveSavingsRate() (r *big.Rat, ok bool) {
+	if s.OnDemand.Sign() == 0 {
+		return nil, false
+	}
+	paid := s.PricedCost
+	paid.AddSum(s.UnusedSP)
+	paid.AddSum(s.UnusedRI)
+	q := new(big.Rat).Quo(paid.Rat(), s.OnDemand.Rat())
+	return q.Sub(big.NewRat(1, 1), q), true
+}
+
+// Residual is Σ unblended − (Σ amortized + true-up + upfront fees + excluded refunds + split cost).
+func (s *Summary) Residual() cur.Sum {
+	r := s.ByMetric[cur.Unblended]
+	for _, t := range []cur.Sum{s.ByMetric[cur.Amortized], s.TrueUp, s.UpfrontFees, s.ExcludedRefunds, s.SplitCost} {
+		r.SubSum(t)
+	}
+	return r
+}
+
+// ReconciliationApplies is false on filtered rollups, where the identity need not hold.
+func (s *Summary) ReconciliationApplies() bool { return !s.Filtered }
+
+// ReconciliationHolds reports |residual| ≤ max(0.01, 1e-8 × rows): real bills leave a few
+// 1e-6 of rounding.
+func (s *Summary) ReconciliationHolds() bool {
+	tol := big.NewRat(1, 100)
+	if byRows := new(big.Rat).SetFrac64(s.Rows, 100_000_000); byRows.Cmp(tol) > 0 {
+		tol = byRows
+	}
+	res := s.Residual().Rat()
+	return res.Abs(res).Cmp(tol) <= 0
+}

@@ -1,0 +1,754 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// MaxDimensions bounds --by; group keys are fixed-size arrays so the hot path does not allocate.
+const MaxDimensions = 7
+
+// Options steer a rollup.
+type Options struct {
+	Metric           cur.Metric
+	Dims             []Dimension
+	Filters          []Filter
+	IncludeSplitCost bool
+	// AccountNames maps account ids to names for the account-name dimension of legacy bills.
+	AccountNames map[string]string
+	// Jobs is the number of files read at once (≥ 1).
+	Jobs int
+	Sort string // "cost" (default), "name" or "savings"
+	Top  int    // 0: every group
+	// Progress, when set, is called after each batch with the rows it held.
+	Progress func(rows int)
+}
+
+// ErrMissingAccountNames is returned for account-name on a legacy bill without --account-names.
+var ErrMissingAccountNames = errors.New("account-name needs line_item_usage_account_name, which legacy CUR lacks: pass --account-names FILE (CSV of id,name)")
+
+// Run reads every source and returns the rollup. Files are spread over opts.Jobs workers whose
+// exact partial sums merge, so the result never depends on Jobs or on file order.
+func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, error) {
+	if len(opts.Dims) > MaxDimensions {
+		return nil, fmt.Errorf("at most %d dimensions in --by", MaxDimensions)
+	}
+	jobs := max(1, min(opts.Jobs, len(sources)))
+	parts := make([]*partial, len(sources))
+	errs := make([]error, len(sources))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				parts[i], errs[i] = rollupFile(ctx, sources[i], &opts)
+				if errs[i] != nil {
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for i := range sources {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	// Report the first failure in file order, not in the order workers met them.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil && !errors.Is(err, context.Canceled) {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	total := newPartial()
+	for _, p := range parts {
+		if p != nil {
+			total.merge(p)
+		}
+	}
+	res := total.result(&opts)
+	for _, s := range sources {
+		res.Files = append(res.Files, s.Name())
+	}
+	return res, nil
+}
+
+// partial is a rollup keyed by text, so partials of different workers merge exactly.
+type partial struct {
+	groups    map[string]*Group
+	summaries map[string]*Summary
+	types     map[string]map[string]*TypeSummary // summary key → type → sums
+	warnings  map[string]bool
+}
+
+func newPartial() *partial {
+	return &partial{groups: map[string]*Group{}, summaries: map[string]*Summary{},
+		types: map[string]map[string]*TypeSummary{}, warnings: map[string]bool{}}
+}
+
+func groupKeyText(currency string, key []string) string {
+	return currency + "\x00" + strings.Join(key, "\x00")
+}
+
+func (p *partial) merge(o *partial) {
+	for k, g := range o.groups {
+		if mine, ok := p.groups[k]; ok {
+			mine.add(g)
+		} else {
+			p.groups[k] = g
+		}
+	}
+	for k, s := range o.summaries {
+		mine, ok := p.summaries[k]
+		if !ok {
+			p.summaries[k] = s
+			p.types[k] = o.types[k]
+			continue
+		}
+		mine.addSummary(s)
+		for t, ts := range o.types[k] {
+			if m, ok := p.types[k][t]; ok {
+				m.Rows += ts.Rows
+				for i := range m.ByMetric {
+					m.ByMetric[i].AddSum(ts.ByMetric[i])
+				}
+			} else {
+				p.types[k][t] = ts
+			}
+		}
+	}
+	for w := range o.warnings {
+		p.warnings[w] = true
+	}
+}
+
+func (s *Summary) addSummary(o *Summary) {
+	s.Rows += o.Rows
+	for i := range s.ByMetric {
+		s.ByMetric[i].AddSum(o.ByMetric[i])
+	}
+	for _, pair := range [][2]*cur.Sum{{&s.OnDemand, &o.OnDemand}, {&s.PricedCost, &o.PricedCost},
+		{&s.UnpricedCost, &o.UnpricedCost}, {&s.UnusedSP, &o.UnusedSP}, {&s.UnusedRI, &o.UnusedRI},
+		{&s.TrueUp, &o.TrueUp}, {&s.UpfrontFees, &o.UpfrontFees}, {&s.ExcludedRefunds, &o.ExcludedRefunds},
+		{&s.SplitCost, &o.SplitCost}} {
+		pair[0].AddSum(*pair[1])
+	}
+	s.UnpricedRows += o.UnpricedRows
+	s.RowsWithoutInvoice += o.RowsWithoutInvoice
+	s.Filtered = s.Filtered || o.Filtered
+	if o.FirstUsageDay != "" && (s.FirstUsageDay == "" || o.FirstUsageDay < s.FirstUsageDay) {
+		s.FirstUsageDay = o.FirstUsageDay
+	}
+	if o.LastUsageDay > s.LastUsageDay {
+		s.LastUsageDay = o.LastUsageDay
+	}
+}
+
+// result sorts the partial into a Result.
+func (p *partial) result(opts *Options) *Result {
+	res := &Result{Metric: opts.Metric}
+	for _, d := range opts.Dims {
+		res.Dimensions = append(res.Dimensions, d.Name)
+	}
+	for _, f := range opts.Filters {
+		res.Filters = append(res.Filters, f.Text)
+	}
+	totals := map[string]*Group{}
+	for _, g := range p.groups {
+		res.Groups = append(res.Groups, g)
+		t, ok := totals[g.Currency]
+		if !ok {
+			t = &Group{Currency: g.Currency}
+			totals[g.Currency] = t
+		}
+		t.add(g)
+	}
+	for _, c := range sortedKeys(totals) {
+		res.Totals = append(res.Totals, totals[c])
+	}
+	sortGroups(res.Groups, opts.Sort)
+	if opts.Top > 0 {
+		res.Groups = foldTop(res.Groups, opts.Top, len(opts.Dims))
+	}
+	for _, k := range sortedKeys(p.summaries) {
+		s := p.summaries[k]
+		for _, t := range sortedKeys(p.types[k]) {
+			s.Types = append(s.Types, p.types[k][t])
+		}
+		res.Summaries = append(res.Summaries, s)
+	}
+	res.Warnings = sortedKeys(p.warnings)
+	return res
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sortGroups orders groups by currency, then by the chosen key; ties fall back to the
+// dimension values so the order is total and output deterministic.
+func sortGroups(gs []*Group, by string) {
+	sort.Slice(gs, func(i, j int) bool {
+		a, b := gs[i], gs[j]
+		if a.Currency != b.Currency {
+			return a.Currency < b.Currency
+		}
+		var c int
+		switch by {
+		case "name":
+		case "savings":
+			c = b.Savings().Cmp(a.Savings())
+		default:
+			c = b.Cost.Cmp(a.Cost)
+		}
+		if c != 0 {
+			return c < 0
+		}
+		return compareKeys(a.Key, b.Key) < 0
+	})
+}
+
+func compareKeys(a, b []string) int {
+	for i := range a {
+		if c := strings.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// foldTop keeps the first n groups of each currency and folds the rest into one (other) row per
+// currency, so totals do not change.
+func foldTop(gs []*Group, n, dims int) []*Group {
+	var out []*Group
+	var other *Group
+	seen := 0
+	for i, g := range gs {
+		if i == 0 || g.Currency != gs[i-1].Currency {
+			if other != nil {
+				out = append(out, other)
+			}
+			other, seen = nil, 0
+		}
+		if seen < n {
+			out = append(out, g)
+			seen++
+			continue
+		}
+		if other == nil {
+			key := make([]string, dims)
+			for k := range key {
+				key[k] = Other
+			}
+			other = &Group{Key: key, Currency: g.Currency}
+		}
+		other.add(g)
+		other.Folded++
+	}
+	if other != nil {
+		out = append(out, other)
+	}
+	return out
+}
+
+// valueSet interns the values of one dimension for a whole file: id 0 is "".
+type valueSet struct {
+	ids  map[string]uint32
+	text []string
+}
+
+func newValueSet() *valueSet { return &valueSet{ids: map[string]uint32{"": 0}, text: []string{""}} }
+
+func (v *valueSet) id(s string) uint32 {
+	if i, ok := v.ids[s]; ok {
+		return i
+	}
+	i := uint32(len(v.text))
+	v.text = append(v.text, s)
+	v.ids[s] = i
+	return i
+}
+
+// dimEval finds a dimension's value id for each row of a batch.
+type dimEval struct {
+	dim    Dimension
+	cols   []int // batch string columns, first non-empty wins
+	values *valueSet
+	maps   [][]uint32 // per col: batch dictionary code → value id
+	// source
+	labelIDs   []uint32 // evaluator label index → value id
+	discountID uint32   // value of the CUR 2.0 discount part of a row
+	// purchase-option
+	spot []bool // per usage type code: contains "Spot"
+	po   [4]uint32
+	// account-name
+	names      map[string]string
+	accountCol int
+}
+
+func (d *dimEval) prepare(b *cur.Batch, ev *cur.Evaluator) {
+	switch d.dim.kind {
+	case dimSource:
+		for len(d.labelIDs) < len(ev.Labels()) {
+			d.labelIDs = append(d.labelIDs, d.values.id(ev.Labels()[len(d.labelIDs)]))
+		}
+		return
+	case dimPurchaseOption:
+		ut := &b.Strings[d.cols[2]]
+		d.spot = d.spot[:0]
+		for _, s := range ut.Dict {
+			d.spot = append(d.spot, strings.Contains(s, "Spot"))
+		}
+		return
+	}
+	if len(d.maps) != len(d.cols) {
+		d.maps = make([][]uint32, len(d.cols))
+	}
+	for k, c := range d.cols {
+		col := &b.Strings[c]
+		m := d.maps[k][:0]
+		for _, s := range col.Dict {
+			if d.dim.transform != nil {
+				s = d.dim.transform(s)
+			}
+			m = append(m, d.values.id(s))
+		}
+		d.maps[k] = m
+	}
+	if d.dim.kind == dimAccountName {
+		// Rows without the CUR 2.0 column take their name from --account-names.
+		acct := &b.Strings[d.accountCol]
+		m := make([]uint32, len(acct.Dict))
+		for code, id := range acct.Dict {
+			m[code] = d.values.id(d.names[id])
+		}
+		d.maps = append(d.maps[:len(d.cols)], m)
+	}
+}
+
+// at returns row i's value id; discountPart asks for the value of the row's CUR 2.0 discount
+// columns counted as a discount row of its own.
+func (d *dimEval) at(b *cur.Batch, c *cur.Costs, metric cur.Metric, i int, discountPart bool) uint32 {
+	switch d.dim.kind {
+	case dimSource:
+		if discountPart {
+			return d.discountID
+		}
+		return d.labelIDs[c.Label[metric][i]]
+	case dimPurchaseOption:
+		switch {
+		case b.Strings[d.cols[0]].Codes[i] != 0:
+			return d.po[0]
+		case b.Strings[d.cols[1]].Codes[i] != 0:
+			return d.po[1]
+		case d.spot[b.Strings[d.cols[2]].Codes[i]]:
+			return d.po[2]
+		}
+		return d.po[3]
+	}
+	if discountPart && d.discountID != 0 {
+		return d.discountID
+	}
+	for k, c := range d.cols {
+		if code := b.Strings[c].Codes[i]; code != 0 {
+			return d.maps[k][code]
+		}
+	}
+	if d.dim.kind == dimAccountName {
+		return d.maps[len(d.cols)][b.Strings[d.accountCol].Codes[i]]
+	}
+	return 0
+}
+
+// fileRollup accumulates one file with integer ids; it becomes a partial at the end.
+type fileRollup struct {
+	opts    *Options
+	ev      *cur.Evaluator
+	dims    []*dimEval
+	filters []*filterEval
+	// batch string columns of the fields every rollup reads
+	currencyCol, invoiceCol, periodCol, usageStartCol, typeCol int
+
+	currencies, periods, types *valueSet
+	groups                     map[[MaxDimensions + 1]uint32]*Group
+	sums                       map[[2]uint32]*sumState
+	// per batch
+	currencyIDs, periodIDs, typeIDs []uint32
+	days                            []int32
+	discountType                    uint32
+}
+
+type sumState struct {
+	s     Summary
+	types []*TypeSummary // by type value id
+	first int32          // yyyymmdd of first and last usage day; 0 when unknown
+	last  int32
+}
+
+type filterEval struct {
+	f      *Filter
+	d      *dimEval
+	accept map[uint32]bool
+}
+
+func (f *filterEval) keep(b *cur.Batch, c *cur.Costs, m cur.Metric, i int) bool {
+	return f.accept[f.d.at(b, c, m, i, false)] != f.f.Negate
+}
+
+// rollupFile streams one source into a partial.
+func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, error) {
+	fr := &fileRollup{opts: opts, ev: cur.NewEvaluator(opts.IncludeSplitCost),
+		currencies: newValueSet(), periods: newValueSet(), types: newValueSet(),
+		groups: map[[MaxDimensions + 1]uint32]*Group{}, sums: map[[2]uint32]*sumState{}}
+	var extra []string
+	col := func(name string) int {
+		for i, n := range extra {
+			if n == name {
+				return cur.EvalStringCount + i
+			}
+		}
+		extra = append(extra, name)
+		return cur.EvalStringCount + len(extra) - 1
+	}
+	fr.currencyCol, fr.invoiceCol = col(cur.ColCurrency), col(cur.ColInvoiceID)
+	fr.periodCol, fr.usageStartCol = col(cur.ColPeriodStart), col(cur.ColUsageStart)
+	fr.typeCol = 0 // the evaluator's first column is the line item type
+	newDim := func(d Dimension) *dimEval {
+		de := &dimEval{dim: d, values: newValueSet(), names: opts.AccountNames}
+		for _, c := range d.columns {
+			de.cols = append(de.cols, col(c))
+		}
+		switch {
+		case d.kind == dimSource:
+			de.discountID = de.values.id(cur.LabelCUR2Discount)
+		case d.kind == dimPurchaseOption:
+			for k, s := range []string{"SavingsPlan", "Reserved", "Spot", "OnDemand"} {
+				de.po[k] = de.values.id(s)
+			}
+		case d.kind == dimAccountName:
+			de.accountCol = col(cur.ColAccount)
+		case len(d.columns) == 1 && d.columns[0] == cur.ColLineItemType:
+			de.discountID = de.values.id("Discount")
+		}
+		return de
+	}
+	for _, d := range opts.Dims {
+		fr.dims = append(fr.dims, newDim(d))
+	}
+	for i := range opts.Filters {
+		f := &opts.Filters[i]
+		fe := &filterEval{f: f, d: newDim(f.Dim), accept: map[uint32]bool{}}
+		for _, v := range f.Values {
+			fe.accept[fe.d.values.id(v)] = true
+		}
+		fr.filters = append(fr.filters, fe)
+	}
+	r, err := cur.Open(src, cur.EvalRequest(extra))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	warnings := map[string]bool{}
+	schema := r.Schema()
+	for _, d := range append(append([]Dimension(nil), opts.Dims...), filterDims(opts.Filters)...) {
+		if d.kind == dimAccountName && !schema.Has("line_item_usage_account_name") && opts.AccountNames == nil {
+			return nil, &cur.Error{File: src.Name(), RowGroup: -1, Err: errors.Join(cur.ErrMissingColumn, ErrMissingAccountNames)}
+		}
+		if d.kind == dimColumn && len(d.columns) > 0 && !anyColumn(schema, d.columns) {
+			warnings[fmt.Sprintf("%s: no column for %s (%s): every row is %s", src.Name(), d.Name, strings.Join(d.columns, " or "), None)] = true
+		}
+	}
+	if !schema.Has(cur.ColUnblended) {
+		return nil, &cur.Error{File: src.Name(), RowGroup: -1, Column: cur.ColUnblended,
+			Err: fmt.Errorf("%w: no unblended cost column (lineItem/UnblendedCost or line_item_unblended_cost)", cur.ErrMissingColumn)}
+	}
+	for r.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b := r.Batch()
+		fr.add(b)
+		if opts.Progress != nil {
+			opts.Progress(b.Len)
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	for _, a := range fr.ev.Assumptions() {
+		warnings[src.Name()+": "+a] = true
+	}
+	p := fr.partial()
+	p.warnings = warnings
+	return p, nil
+}
+
+func filterDims(fs []Filter) []Dimension {
+	var out []Dimension
+	for _, f := range fs {
+		out = append(out, f.Dim)
+	}
+	return out
+}
+
+func anyColumn(s *cur.Schema, cols []string) bool {
+	for _, c := range cols {
+		if s.Has(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// idsOf maps a batch column's dictionary to ids of vs, through xf when given.
+func idsOf(dst []uint32, col *cur.StringColumn, vs *valueSet, xf func(string) string) []uint32 {
+	dst = dst[:0]
+	for _, s := range col.Dict {
+		if xf != nil {
+			s = xf(s)
+		}
+		dst = append(dst, vs.id(s))
+	}
+	return dst
+}
+
+// dayNumber turns "2026-10-01..." into 20261001; 0 when not a date.
+func dayNumber(s string) int32 {
+	d := dayOf(s)
+	if d == "" {
+		return 0
+	}
+	var n int32
+	for i := 0; i < len(d); i++ {
+		if d[i] != '-' {
+			n = n*10 + int32(d[i]-'0')
+		}
+	}
+	return n
+}
+
+func (fr *fileRollup) add(b *cur.Batch) {
+	c := fr.ev.Eval(b)
+	m := fr.opts.Metric
+	for _, d := range fr.dims {
+		d.prepare(b, fr.ev)
+	}
+	for _, f := range fr.filters {
+		f.d.prepare(b, fr.ev)
+	}
+	fr.currencyIDs = idsOf(fr.currencyIDs, &b.Strings[fr.currencyCol], fr.currencies, nil)
+	fr.periodIDs = idsOf(fr.periodIDs, &b.Strings[fr.periodCol], fr.periods, cur.PeriodOf)
+	fr.typeIDs = idsOf(fr.typeIDs, &b.Strings[fr.typeCol], fr.types, nil)
+	fr.discountType = fr.types.id("Discount")
+	fr.days = fr.days[:0]
+	for _, s := range b.Strings[fr.usageStartCol].Dict {
+		fr.days = append(fr.days, dayNumber(s))
+	}
+	filtered := len(fr.filters) > 0
+	countsDiscount := m.CountsDiscountColumn()
+	var lastKey [2]uint32
+	var st *sumState
+	for i := 0; i < b.Len; i++ {
+		keep := true
+		for _, f := range fr.filters {
+			if !f.keep(b, c, m, i) {
+				keep = false
+				break
+			}
+		}
+		if !keep {
+			continue
+		}
+		cy := fr.currencyIDs[b.Strings[fr.currencyCol].Codes[i]]
+		sk := [2]uint32{fr.periodIDs[b.Strings[fr.periodCol].Codes[i]], cy}
+		if st == nil || sk != lastKey {
+			st = fr.sums[sk]
+			if st == nil {
+				st = &sumState{}
+				st.s.Filtered = filtered
+				fr.sums[sk] = st
+			}
+			lastKey = sk
+		}
+		fr.addSummary(st, b, c, i, countsDiscount)
+
+		g := fr.group(b, c, m, i, cy, false)
+		cost := c.Cost[m][i]
+		g.Rows++
+		g.Cost.Add(cost)
+		g.Unblended.Add(c.Cost[cur.Unblended][i])
+		if c.Priced[i] {
+			g.OnDemand.Add(c.OnDemand[i])
+			g.PricedCost.Add(cost)
+		} else if c.Kind[i].IsUsage() {
+			g.UnpricedRows++
+			g.UnpricedCost.Add(cost)
+		}
+		if d := c.Discount[i]; d != 0 && countsDiscount {
+			dg := fr.group(b, c, m, i, cy, true)
+			dg.Cost.Add(d)
+			dg.Unblended.Add(d)
+		}
+	}
+}
+
+func (fr *fileRollup) group(b *cur.Batch, c *cur.Costs, m cur.Metric, i int, currency uint32, discountPart bool) *Group {
+	var key [MaxDimensions + 1]uint32
+	key[0] = currency
+	for k, d := range fr.dims {
+		key[k+1] = d.at(b, c, m, i, discountPart)
+	}
+	g := fr.groups[key]
+	if g == nil {
+		g = &Group{}
+		fr.groups[key] = g
+	}
+	return g
+}
+
+func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *cur.Costs, i int, countsDiscount bool) {
+	s := &st.s
+	s.Rows++
+	for m := range s.ByMetric {
+		s.ByMetric[m].Add(c.Cost[m][i])
+	}
+	disc := c.Discount[i]
+	if disc != 0 {
+		for _, m := range cur.Metrics {
+			if m.CountsDiscountColumn() {
+				s.ByMetric[m].Add(disc)
+			}
+		}
+	}
+	k := c.Kind[i]
+	metric := fr.opts.Metric
+	switch {
+	case c.Priced[i]:
+		s.OnDemand.Add(c.OnDemand[i])
+		s.PricedCost.Add(c.Cost[metric][i])
+	case k.IsUsage():
+		s.UnpricedRows++
+		s.UnpricedCost.Add(c.Cost[metric][i])
+	}
+	unbl := c.Cost[cur.Unblended][i]
+	switch k {
+	case cur.KindSPRecurringFee:
+		s.UnusedSP.Add(c.Cost[cur.Amortized][i])
+	case cur.KindRIFee:
+		s.UnusedRI.Add(c.Cost[cur.Amortized][i])
+	case cur.KindSPUpfrontFee, cur.KindRIUpfrontFee:
+		s.UpfrontFees.Add(unbl)
+	case cur.KindReturnedSPRefund:
+		s.ExcludedRefunds.Add(unbl)
+	case cur.KindSplitCost:
+		s.SplitCost.Add(unbl)
+	}
+	s.TrueUp.Add(c.TrueUp[i])
+	if b.Strings[fr.invoiceCol].Codes[i] == 0 {
+		s.RowsWithoutInvoice++
+	}
+	if day := fr.days[b.Strings[fr.usageStartCol].Codes[i]]; day != 0 {
+		if st.first == 0 || day < st.first {
+			st.first = day
+		}
+		if day > st.last {
+			st.last = day
+		}
+	}
+	t := fr.typeIDs[b.Strings[fr.typeCol].Codes[i]]
+	ts := st.typeSummary(t)
+	ts.Rows++
+	for m := range ts.ByMetric {
+		ts.ByMetric[m].Add(c.Cost[m][i])
+	}
+	if disc != 0 {
+		dt := st.typeSummary(fr.discountType)
+		for _, m := range cur.Metrics {
+			if m.CountsDiscountColumn() {
+				dt.ByMetric[m].Add(disc)
+			}
+		}
+	}
+}
+
+func (st *sumState) typeSummary(id uint32) *TypeSummary {
+	for int(id) >= len(st.types) {
+		st.types = append(st.types, nil)
+	}
+	if st.types[id] == nil {
+		st.types[id] = &TypeSummary{}
+	}
+	return st.types[id]
+}
+
+// partial turns ids back into text.
+func (fr *fileRollup) partial() *partial {
+	p := newPartial()
+	for key, g := range fr.groups {
+		g.Currency = fr.currencies.text[key[0]]
+		g.Key = make([]string, len(fr.dims))
+		for k, d := range fr.dims {
+			v := d.values.text[key[k+1]]
+			if v == "" {
+				v = None
+			}
+			g.Key[k] = v
+		}
+		kt := groupKeyText(g.Currency, g.Key)
+		if mine, ok := p.groups[kt]; ok {
+			mine.add(g) // two ids can print alike, e.g. "" and "(none)"
+		} else {
+			p.groups[kt] = g
+		}
+	}
+	for sk, st := range fr.sums {
+		s := &st.s
+		s.Period, s.Currency = fr.periods.text[sk[0]], fr.currencies.text[sk[1]]
+		s.FirstUsageDay, s.LastUsageDay = dayText(st.first), dayText(st.last)
+		k := s.Period + "\x00" + s.Currency
+		types := map[string]*TypeSummary{}
+		for id, ts := range st.types {
+			if ts != nil {
+				ts.Type = fr.types.text[id]
+				types[ts.Type] = ts
+			}
+		}
+		p.summaries[k] = s
+		p.types[k] = types
+	}
+	return p
+}
+
+func dayText(n int32) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", n/10000, n/100%100, n%100)
+}

@@ -1,0 +1,66 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// TestLegacySample checks the public legacy sample's figures (shared/samples/README.md).
+func TestLegacySample(t *testing.T) {
+	path := sharedSample(t, "legacy-csv", "sample-anonymous-aws-export-dataset.csv")
+	res := mustRun(t, path, cur.Simple, "line-item-type")
+	checkMap(t, "simple by line-item-type", groupCosts(res), map[string]string{"Usage": "1.6023086974", "Tax": "0.08"})
+	s := res.Summaries[0]
+	for _, m := range cur.Metrics {
+		if m == cur.NetUnblended || m == cur.NetAmortized || m == cur.Blended {
+			continue
+		}
+		if got := s.ByMetric[m].String(); got != "1.6823086974" {
+			t.Errorf("%s total = %s, want 1.6823086974", m, got)
+		}
+	}
+	// Net metrics fall back to unblended: the file has no net columns.
+	if got := s.ByMetric[cur.NetUnblended].String(); got != "1.6823086974" {
+		t.Errorf("net-unblended total = %s", got)
+	}
+	if got := s.OnDemand.String(); got != "3.3561726949" {
+		t.Errorf("on-demand = %s, want 3.3561726949", got)
+	}
+	if s.Final() || s.Rows != 1281 {
+		t.Errorf("final %v rows %d", s.Final(), s.Rows)
+	}
+}
+
+// TestCUR2Samples: RI and SP effective columns are filled on Usage rows and must be ignored.
+func TestCUR2Samples(t *testing.T) {
+	for _, file := range []string{"sample_cur2.csv", "sample_cur2.parquet"} {
+		t.Run(file, func(t *testing.T) {
+			path := sharedSample(t, "cur2", file)
+			res := mustRun(t, path, cur.Amortized, "line-item-type")
+			var rows int64
+			sums := map[cur.Metric]cur.Sum{}
+			var od cur.Sum
+			for _, s := range res.Summaries {
+				rows += s.Rows
+				for _, m := range cur.Metrics {
+					v := sums[m]
+					v.AddSum(s.ByMetric[m])
+					sums[m] = v
+				}
+				od.AddSum(s.OnDemand)
+			}
+			if rows != 10 {
+				t.Errorf("rows = %d, want 10", rows)
+			}
+			for _, m := range []cur.Metric{cur.Amortized, cur.Simple, cur.Unblended, cur.NetUnblended, cur.NetAmortized} {
+				if got := sums[m]; got.String() != "325" {
+					t.Errorf("%s = %s, want 325", m, got.String())
+				}
+			}
+			if od.String() != "5.5" {
+				t.Errorf("on-demand = %s, want 5.5", od.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,1 @@
+CREATE EXTERNAL TABLE report (...);
