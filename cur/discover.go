@@ -40,7 +40,11 @@ type Discovery struct {
 // and within each report or export and billing period only the current delivery is kept: the
 // one a manifest found in the walked folders names; else the only one; else, for CUR 2.0, the
 // newest execution folder. Manifests are only looked for inside the folders given, so naming
-// one assembly or execution folder reads that one.
+// one assembly or execution folder reads that one; the files a manifest lists are found below
+// its report or export folder, even outside the folders given.
+//
+// Named files whose folders place them in two assemblies or executions of one period are
+// refused unless opts.AllowMixed; files whose folder names no delivery are not counted.
 //
 // Errors are *Error wrapping ErrNoInput (nothing there, or a manifest listing a missing file),
 // ErrCorrupt (a manifest that does not parse) or ErrMixedAssemblies (a legacy period with

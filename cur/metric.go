@@ -161,6 +161,10 @@ func EvalRequest(extraStrings []string) Request {
 	}
 }
 
+// EvalPublicOnDemand is the index of pricing_public_on_demand_cost in a batch read with
+// EvalRequest.
+const EvalPublicOnDemand = aPublicOD
+
 // EvalStringCount is the number of string columns EvalRequest puts before the extra ones.
 const EvalStringCount = numEvalStrings
 

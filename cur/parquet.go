@@ -27,6 +27,10 @@ import (
 // leaks.
 var parquetAlloc memory.Allocator = memory.DefaultAllocator
 
+// parquetReadDict reads flat text columns as Arrow dictionaries, so repeated values are
+// decoded and interned once per dictionary entry rather than once per row.
+var parquetReadDict = true
+
 // parquetParallel lets a reader decode and convert the columns of a batch on several cores.
 var parquetParallel = true
 
@@ -157,8 +161,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 				s.column += "[" + p.key + "]"
 			} else {
 				s.pad = strings.HasSuffix(r.schema.Columns[p.col], "_account_id")
-				// Repeated text decodes once per dictionary entry instead of once per row.
-				if l := leaves[p.col]; len(l) == 1 && sc.Column(l[0]).PhysicalType() == parquet.Types.ByteArray {
+				if l := leaves[p.col]; parquetReadDict && len(l) == 1 && sc.Column(l[0]).PhysicalType() == parquet.Types.ByteArray {
 					arrProps.SetReadDict(l[0], true)
 				}
 			}
@@ -605,7 +608,7 @@ func (r *parquetReader) fillAmounts(c *AmountColumn, pc *pqColumn, n int) error 
 				if (only && c.Valid[i]) || a.IsNull(i) {
 					continue
 				}
-				v, rd, err := AmountFromFloat(a.Value(i))
+				v, rd, err := floatAmount(a.Value(i))
 				if err != nil {
 					return r.badValue(s, i, err)
 				}
@@ -784,7 +787,7 @@ func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a Amount, ok, rounded 
 	}
 	switch x := arr.(type) {
 	case *array.Float64:
-		a, rounded, err = AmountFromFloat(x.Value(i))
+		a, rounded, err = floatAmount(x.Value(i))
 		return a, err == nil, rounded, err
 	case *array.Float32:
 		f := x.Value(i)
@@ -854,6 +857,19 @@ func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a Amount, ok, rounded 
 		return a, err == nil, rounded, err
 	}
 	return 0, false, false, fmt.Errorf("%w: %s", errNotNumber, arr.DataType())
+}
+
+// floatAmount is AmountFromFloat with a fast path. Below 2^18 a double's rounding interval is
+// narrower than 10^-10, so it holds at most one multiple of 10^-10; when n×10^-10 rounds back to
+// f, that multiple is the shortest decimal of f and no digits are dropped.
+func floatAmount(f float64) (Amount, bool, error) {
+	if f > -(1<<18) && f < 1<<18 {
+		n := math.Round(f * unit)
+		if n/unit == f {
+			return Amount(int64(n)), false, nil
+		}
+	}
+	return AmountFromFloat(f)
 }
 
 // decimalAmount converts a DECIMAL's unscaled integer, without big numbers when it fits.

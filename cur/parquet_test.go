@@ -3,6 +3,7 @@ package cur
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -35,7 +36,7 @@ func checkedParquet(t *testing.T) *memory.CheckedAllocator {
 }
 
 // writeXParquet writes rows with xitongsys/parquet-go, a writer unlike AWS's and arrow's.
-func writeXParquet[T any](t *testing.T, rows []T) string {
+func writeXParquet[T any](t testing.TB, rows []T) string {
 	t.Helper()
 	var buf bytes.Buffer
 	pw, err := writer.NewParquetWriterFromWriter(&buf, new(T), 1)
@@ -670,6 +671,19 @@ func TestParquetTempFile(t *testing.T) {
 }
 
 func BenchmarkParquetRead(b *testing.B) {
+	for _, dict := range []bool{true, false} {
+		for _, par := range []bool{true, false} {
+			b.Run(fmt.Sprintf("dict=%v/parallel=%v", dict, par), func(b *testing.B) {
+				oldDict, oldPar := parquetReadDict, parquetParallel
+				parquetReadDict, parquetParallel = dict, par
+				defer func() { parquetReadDict, parquetParallel = oldDict, oldPar }()
+				benchmarkParquetRead(b)
+			})
+		}
+	}
+}
+
+func benchmarkParquetRead(b *testing.B) {
 	path := writeArrowParquet(b, memory.NewGoAllocator(), 200000, 65536)
 	st, err := os.Stat(path)
 	if err != nil {
@@ -695,4 +709,61 @@ func BenchmarkParquetRead(b *testing.B) {
 		rd.Close()
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func TestFloatAmount(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 0.57, -0.57, 0.1, 0.3, 1.81e-8, -7e-10, 1e-10, 5e-11, 1.5e-10, 2.5e-10, 0.12345678901,
+		0.123456789012, 262143.9999999999, 262143.99999999997, 131072.00000000001, 99999.1234567891, 1.0 / 3, 2.0 / 3, 1e-300,
+		123456.789, 0.000123456789, 3.14159265358979, 262144.5, 1e9, math.NaN(), math.Inf(1)}
+	for i := 0; i < 20000; i++ {
+		vals = append(vals, float64(i)*0.01, float64(i)*0.0000000001*float64(i%97), math.Ldexp(float64(i*7919%100003), -(i%40)))
+	}
+	for _, f := range vals {
+		a1, r1, e1 := floatAmount(f)
+		a2, r2, e2 := AmountFromFloat(f)
+		if a1 != a2 || r1 != r2 || (e1 == nil) != (e2 == nil) {
+			t.Fatalf("%v: fast %v %v %v, reference %v %v %v", f, a1, r1, e1, a2, r2, e2)
+		}
+	}
+}
+
+func FuzzParquet(f *testing.F) {
+	for _, path := range []string{
+		writeXParquet(f, []nanRow{{"Usage", 0.57}, {"Tax", 1}}),
+		writeXParquet(f, []cur2Row{{Payer: "Acme", Type: "Usage", Account: 11254002932, Cost: 12,
+			Product: map[string]string{"product_name": "EC2"}, Tags: map[string]string{"user_team": "core"}, Effective: "1.5", Dec: 5}}),
+		writeArrowParquet(f, memory.NewGoAllocator(), 50, 20),
+	} {
+		if data, err := os.ReadFile(path); err == nil {
+			f.Add(data)
+		}
+	}
+	req := Request{
+		Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id"},
+		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.parquet")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rd, err := Open(Source{Path: path}, req)
+		if err == nil {
+			for rd.Next() {
+			}
+			err = rd.Err()
+			rd.Close()
+		}
+		if err == nil {
+			return
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("error %v is %T, not *Error", err, err)
+		}
+		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrBadValue) && !errors.Is(err, ErrUnsupportedFormat) && !errors.Is(err, ErrNoInput) {
+			t.Fatalf("error %v has no class", err)
+		}
+	})
 }

@@ -422,8 +422,8 @@ func (f *filterEval) keep(b *cur.Batch, c *cur.Costs, m cur.Metric, i int) bool 
 	return f.accept[f.d.at(b, c, m, i, false)] != f.f.Negate
 }
 
-// rollupFile streams one source into a partial.
-func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, error) {
+// newFileRollup prepares the rollup of one file and the request its reader needs.
+func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 	fr := &fileRollup{opts: opts, ev: cur.NewEvaluator(opts.IncludeSplitCost),
 		currencies: newValueSet(), periods: newValueSet(), types: newValueSet(),
 		groups: map[[MaxDimensions + 1]uint32]*Group{}, sums: map[[2]uint32]*sumState{}}
@@ -470,24 +470,39 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, e
 		}
 		fr.filters = append(fr.filters, fe)
 	}
-	r, err := cur.Open(src, cur.EvalRequest(extra))
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	warnings := map[string]bool{}
-	schema := r.Schema()
+	return fr, cur.EvalRequest(extra)
+}
+
+// checkSchema refuses a file the rollup cannot read and warns about dimensions it lacks.
+func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string, error) {
+	var warnings []string
+	opts := fr.opts
 	for _, d := range append(append([]Dimension(nil), opts.Dims...), filterDims(opts.Filters)...) {
 		if d.kind == dimAccountName && !schema.Has("line_item_usage_account_name") && opts.AccountNames == nil {
 			return nil, &cur.Error{File: src.Name(), RowGroup: -1, Err: errors.Join(cur.ErrMissingColumn, ErrMissingAccountNames)}
 		}
 		if d.kind == dimColumn && len(d.columns) > 0 && !anyColumn(schema, d.columns) {
-			warnings[fmt.Sprintf("%s: no column for %s (%s): every row is %s", src.Name(), d.Name, strings.Join(d.columns, " or "), None)] = true
+			warnings = append(warnings, fmt.Sprintf("%s: no column for %s (%s): every row is %s", src.Name(), d.Name, strings.Join(d.columns, " or "), None))
 		}
 	}
 	if !schema.Has(cur.ColUnblended) {
 		return nil, &cur.Error{File: src.Name(), RowGroup: -1, Column: cur.ColUnblended,
 			Err: fmt.Errorf("%w: no unblended cost column (lineItem/UnblendedCost or line_item_unblended_cost)", cur.ErrMissingColumn)}
+	}
+	return warnings, nil
+}
+
+// rollupFile streams one source into a partial.
+func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, error) {
+	fr, req := newFileRollup(opts)
+	r, err := cur.Open(src, req)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	warnings, err := fr.checkSchema(src, r.Schema())
+	if err != nil {
+		return nil, err
 	}
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
@@ -503,10 +518,12 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, e
 		return nil, err
 	}
 	for _, a := range fr.ev.Assumptions() {
-		warnings[src.Name()+": "+a] = true
+		warnings = append(warnings, src.Name()+": "+a)
 	}
 	p := fr.partial()
-	p.warnings = warnings
+	for _, w := range warnings {
+		p.warnings[w] = true
+	}
 	return p, nil
 }
 

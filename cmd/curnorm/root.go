@@ -32,6 +32,8 @@ day or any other dimension, checked against public on-demand cost.`,
 		newCmdVersion(ios),
 		newCmdInspect(ios, nil),
 		newCmdReport(ios, nil),
+		newCmdNormalize(ios, nil),
+		newCmdExplain(ios, nil),
 	)
 	return root
 }

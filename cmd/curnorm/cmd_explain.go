@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/report"
+	"github.com/spf13/cobra"
+)
+
+type explainOptions struct {
+	Paths            []string
+	Metric           string
+	Format           string
+	IncludeSplitCost bool
+	Discover         cur.DiscoverOptions
+}
+
+func newCmdExplain(ios *ioStreams, runF func(context.Context, *explainOptions) error) *cobra.Command {
+	opts := &explainOptions{}
+	cmd := &cobra.Command{
+		Use:   "explain [--metric M] [PATH...]",
+		Short: "Show how a metric prices each line item type, and on a bill where the metrics part ways",
+		Long: `Without a path, explain prints the rules of a metric: for each kind of line item, which
+column gives its cost and which actual_cost_source label it gets.
+
+With paths, it reads the bill and shows for each line item type: the rows, the sum of every
+column a rule could pick, the column the metric used, the resulting cost under simple,
+amortized and the chosen metric, and why simple and amortized differ where they do.`,
+		Example: `  curnorm explain
+  curnorm explain --metric net-amortized
+  curnorm explain testdata/demo`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := checkFormat(opts.Format, "table", "json"); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return wrapRun(func() error { return explainRun(cmd.Context(), ios, opts) })
+		},
+	}
+	cmd.Flags().StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: table or json")
+	cmd.Flags().BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
+	addDiscoverFlags(cmd, &opts.Discover)
+	return cmd
+}
+
+func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error {
+	m, err := cur.ParseMetric(opts.Metric)
+	if err != nil {
+		return &usageError{err}
+	}
+	if len(opts.Paths) == 0 {
+		return writeRules(ios.Out, m, opts.Format)
+	}
+	d, err := cur.Discover(opts.Paths, opts.Discover)
+	if err != nil {
+		return err
+	}
+	warn(ios, d.Warnings)
+	rows, err := report.Explain(ctx, d.Sources, m, opts.IncludeSplitCost)
+	if err != nil {
+		return err
+	}
+	if opts.Format == "json" {
+		return writeExplainJSON(ios.Out, m, rows)
+	}
+	return writeExplainText(ios.Out, m, rows)
+}
+
+func writeRules(w io.Writer, m cur.Metric, format string) error {
+	rules := cur.Rules(m)
+	if format == "json" {
+		type rule struct {
+			Items string `json:"line_items"`
+			Value string `json:"cost"`
+			Label string `json:"actual_cost_source"`
+		}
+		out := struct {
+			Metric string `json:"metric"`
+			Rules  []rule `json:"rules"`
+		}{Metric: m.String()}
+		for _, r := range rules {
+			out.Rules = append(out.Rules, rule{r.Items, r.Value, r.Label})
+		}
+		return writeJSON(w, out)
+	}
+	fmt.Fprintf(w, "metric %s\n\n", m)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LINE ITEMS\tCOST\tACTUAL_COST_SOURCE")
+	for _, r := range rules {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Items, r.Value, r.Label)
+	}
+	return tw.Flush()
+}
+
+func writeExplainText(w io.Writer, m cur.Metric, rows []*report.ExplainRow) error {
+	for n, r := range rows {
+		if n > 0 {
+			fmt.Fprintln(w)
+		}
+		title := r.Type
+		if items := cur.KindItems(r.Kind); r.Kind != cur.KindOther && r.Kind != cur.KindUsage && items != r.Type {
+			title += " — " + items
+		}
+		fmt.Fprintf(w, "%s (%s), %d rows\n", orNone(title), orNone(r.Currency), r.Rows)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		for _, c := range r.Columns {
+			v := c.Sum.String()
+			if !c.Present {
+				v = "(column absent)"
+			}
+			fmt.Fprintf(tw, "  sum of %s\t%s\t\n", c.Column, v)
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "  %s uses %s → %s, labelled %q\n", m, r.Rule.Value, r.ByMetric[m].String(), r.Rule.Label)
+		simple, amort := r.ByMetric[cur.Simple], r.ByMetric[cur.Amortized]
+		if simple.Cmp(amort) != 0 {
+			fmt.Fprintf(w, "  simple %s vs amortized %s: %s\n", simple.String(), amort.String(), cur.KindWhy(r.Kind))
+		}
+	}
+	return nil
+}
+
+func writeExplainJSON(w io.Writer, m cur.Metric, rows []*report.ExplainRow) error {
+	type col struct {
+		Column  string  `json:"column"`
+		Present bool    `json:"present"`
+		Sum     *string `json:"sum"`
+	}
+	type row struct {
+		Type     string            `json:"line_item_type"`
+		Rule     string            `json:"rule"`
+		Currency string            `json:"currency"`
+		Rows     int64             `json:"rows"`
+		Columns  []col             `json:"columns"`
+		Uses     string            `json:"uses"`
+		Label    string            `json:"actual_cost_source"`
+		Metrics  map[string]string `json:"metrics"`
+		Why      string            `json:"simple_vs_amortized,omitempty"`
+	}
+	out := struct {
+		Metric string `json:"metric"`
+		Rows   []row  `json:"line_item_types"`
+	}{Metric: m.String(), Rows: []row{}}
+	for _, r := range rows {
+		jr := row{Type: r.Type, Rule: cur.KindItems(r.Kind), Currency: r.Currency, Rows: r.Rows,
+			Uses: r.Rule.Value, Label: r.Rule.Label, Metrics: map[string]string{}}
+		for _, c := range r.Columns {
+			jc := col{Column: c.Column, Present: c.Present}
+			if c.Present {
+				s := c.Sum.String()
+				jc.Sum = &s
+			}
+			jr.Columns = append(jr.Columns, jc)
+		}
+		for _, mm := range cur.Metrics {
+			jr.Metrics[mm.String()] = r.ByMetric[mm].String()
+		}
+		if r.ByMetric[cur.Simple].Cmp(r.ByMetric[cur.Amortized]) != 0 {
+			jr.Why = cur.KindWhy(r.Kind)
+		}
+		out.Rows = append(out.Rows, jr)
+	}
+	return writeJSON(w, out)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/report"
+	"github.com/spf13/cobra"
+)
+
+type normalizeOptions struct {
+	Paths            []string
+	Output           string
+	Columns          []string
+	Metric           string
+	IncludeSplitCost bool
+	AccountNames     string
+	Quiet            bool
+	Discover         cur.DiscoverOptions
+}
+
+func newCmdNormalize(ios *ioStreams, runF func(context.Context, *normalizeOptions) error) *cobra.Command {
+	opts := &normalizeOptions{}
+	cmd := &cobra.Command{
+		Use:   "normalize PATH... [-o FILE]",
+		Short: "Stream every line item with its actual cost, source label and savings",
+		Long: `Normalize streams every row of the input with four columns added: actual_cost (under
+--metric), actual_cost_source (which rule priced it), public_on_demand_cost and savings
+(on-demand minus actual cost, on priced usage rows only). The other columns are those of
+--columns: dimension names (account, service, region, tag:Team, ...) or column names in any
+flavour's spelling (lineItem/UsageAmount, line_item_usage_amount).
+
+CSV goes to stdout unless -o names a file; -o FILE.parquet writes Parquet. Files are written
+under a temporary name and renamed when complete.
+
+Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
+		Example: `  curnorm normalize testdata/demo > demo-normalized.csv
+  curnorm normalize --columns account,service,tag:Team,line_item_usage_amount bill.csv.gz
+  curnorm normalize -o normalized.parquet bill/`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return wrapRun(func() error { return normalizeRun(cmd.Context(), ios, opts) })
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of stdout: CSV, or Parquet when FILE ends in .parquet")
+	f.StringSliceVar(&opts.Columns, "columns", nil, "columns to copy, comma-separated")
+	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
+	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
+	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no warnings on stderr")
+	addDiscoverFlags(cmd, &opts.Discover)
+	return cmd
+}
+
+func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) error {
+	m, err := cur.ParseMetric(opts.Metric)
+	if err != nil {
+		return &usageError{err}
+	}
+	no := report.NormalizeOptions{Metric: m, Columns: opts.Columns, IncludeSplitCost: opts.IncludeSplitCost}
+	if opts.AccountNames != "" {
+		if no.AccountNames, err = readAccountNames(opts.AccountNames); err != nil {
+			return err
+		}
+	}
+	d, err := cur.Discover(opts.Paths, opts.Discover)
+	if err != nil {
+		return err
+	}
+	if !opts.Quiet {
+		warn(ios, d.Warnings)
+	}
+	var out io.Writer = ios.Out
+	var file *atomicFile
+	if opts.Output != "" && opts.Output != "-" {
+		if file, err = createAtomic(opts.Output); err != nil {
+			return err
+		}
+		defer file.Abort()
+		out = file
+	}
+	var sink interface {
+		report.RowSink
+		Flush() error
+	}
+	if strings.HasSuffix(strings.ToLower(opts.Output), ".parquet") {
+		if sink, err = newParquetSink(out); err != nil {
+			return err
+		}
+	} else {
+		sink = report.NewCSVSink(out)
+	}
+	_, warnings, err := report.Normalize(ctx, d.Sources, no, sink)
+	if err != nil {
+		return err
+	}
+	if err := sink.Flush(); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	if file != nil {
+		if err := file.Commit(); err != nil {
+			return err
+		}
+	}
+	if !opts.Quiet {
+		warn(ios, warnings)
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package report
+
+import (
+	"context"
+	"sort"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// ExplainRow is what explain shows for one line item type (split by the rule that applies)
+// and currency.
+type ExplainRow struct {
+	Type     string
+	Kind     cur.Kind
+	Currency string
+	Rows     int64
+	// Columns are the sums of the columns the rules can pick from for this kind.
+	Columns []ColumnSum
+	Rule    cur.Rule // what the chosen metric does
+	// ByMetric is the cost under every metric, indexed by cur.Metric.
+	ByMetric [6]cur.Sum
+}
+
+// ColumnSum is the sum of one column over an ExplainRow's line items.
+type ColumnSum struct {
+	Column  string
+	Present bool
+	Sum     cur.Sum
+}
+
+// Explain reads every source and sums, per line item type and rule, the candidate columns and
+// the resulting cost under every metric, so a user sees which column each metric used and
+// where simple and amortized part ways.
+func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, includeSplitCost bool) ([]*ExplainRow, error) {
+	type key struct {
+		typ, currency string
+		kind          cur.Kind
+	}
+	type acc struct {
+		row     *ExplainRow
+		sums    []cur.Sum
+		present []bool
+	}
+	rows := map[key]*acc{}
+	rules := map[cur.Kind]cur.Rule{}
+	for _, r := range cur.Rules(metric) {
+		rules[r.Kind] = r
+	}
+	for _, src := range sources {
+		ev := cur.NewEvaluator(includeSplitCost)
+		r, err := cur.Open(src, cur.EvalRequest([]string{cur.ColCurrency}))
+		if err != nil {
+			return nil, err
+		}
+		currencyCol := cur.EvalStringCount
+		for r.Next() {
+			if err := ctx.Err(); err != nil {
+				r.Close()
+				return nil, err
+			}
+			b := r.Batch()
+			c := ev.Eval(b)
+			for i := 0; i < b.Len; i++ {
+				k := key{b.Strings[0].Value(i), b.Strings[currencyCol].Value(i), c.Kind[i]}
+				a := rows[k]
+				if a == nil {
+					a = &acc{row: &ExplainRow{Type: k.typ, Kind: k.kind, Currency: k.currency, Rule: rules[k.kind]},
+						sums: make([]cur.Sum, len(b.Amounts)), present: make([]bool, len(b.Amounts))}
+					rows[k] = a
+				}
+				a.row.Rows++
+				for m := range a.row.ByMetric {
+					a.row.ByMetric[m].Add(c.Cost[m][i])
+				}
+				for j := range b.Amounts {
+					if b.Amounts[j].Present {
+						a.present[j] = true
+						a.sums[j].Add(b.Amounts[j].Values[i])
+					}
+				}
+			}
+		}
+		err = r.Err()
+		r.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out []*ExplainRow
+	for _, a := range rows {
+		idx, names := cur.KindColumns(a.row.Kind)
+		for n, j := range idx {
+			a.row.Columns = append(a.row.Columns, ColumnSum{Column: names[n], Present: a.present[j], Sum: a.sums[j]})
+		}
+		out = append(out, a.row)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Currency != b.Currency {
+			return a.Currency < b.Currency
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Kind < b.Kind
+	})
+	return out, nil
+}

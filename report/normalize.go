@@ -1,0 +1,141 @@
+package report
+
+import (
+	"context"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// DefaultNormalizeColumns are the columns normalize copies when --columns is not given.
+var DefaultNormalizeColumns = []string{"billing-period", "line_item_usage_start_date", "account", "line-item-type",
+	"service", "usage-type", "operation", "resource", "region", "currency", cur.ColUnblended}
+
+// NormalizeColumnNames are the columns normalize adds to every row.
+var NormalizeColumnNames = []string{"actual_cost", "actual_cost_source", "public_on_demand_cost", "savings"}
+
+// Cell is one output value: text, or an exact amount, or empty.
+type Cell struct {
+	Text     string
+	Amount   cur.Amount
+	IsAmount bool
+	Empty    bool
+}
+
+// RowSink receives normalized rows. Cells are reused between calls.
+type RowSink interface {
+	Header(names []string, amount []bool) error
+	Row(cells []Cell) error
+}
+
+// NormalizeOptions steer Normalize.
+type NormalizeOptions struct {
+	Metric           cur.Metric
+	Columns          []string // dimension names (spec §4) or canonical/legacy column names
+	IncludeSplitCost bool
+	AccountNames     map[string]string
+}
+
+// normalizeColumn resolves a --columns entry: a dimension name, else a column of that name.
+func normalizeColumn(name string) Dimension {
+	if d, err := ParseDimension(name); err == nil {
+		return d
+	}
+	return Dimension{Name: name, columns: []string{cur.Snake(name)}}
+}
+
+// Normalize streams every row of every source, in order, to sink with its actual cost under
+// the metric, the cost's source label, its public on-demand cost and, on priced usage rows,
+// the savings against it. Under the gross metrics a CUR 2.0 row's discount columns are part of
+// its actual cost, so the rows sum to the report's total.
+func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, sink RowSink) (rows int64, warnings []string, err error) {
+	cols := o.Columns
+	if len(cols) == 0 {
+		cols = DefaultNormalizeColumns
+	}
+	dims := make([]Dimension, len(cols))
+	names := make([]string, 0, len(cols)+len(NormalizeColumnNames))
+	amount := make([]bool, 0, cap(names))
+	for i, c := range cols {
+		dims[i] = normalizeColumn(c)
+		names = append(names, c)
+		amount = append(amount, false)
+	}
+	names = append(names, NormalizeColumnNames...)
+	amount = append(amount, true, false, true, true)
+	if err := sink.Header(names, amount); err != nil {
+		return 0, nil, err
+	}
+	seen := map[string]bool{}
+	cells := make([]Cell, len(names))
+	for _, src := range sources {
+		n, w, err := normalizeFile(ctx, src, o, dims, cells, sink)
+		rows += n
+		for _, x := range w {
+			if !seen[x] {
+				seen[x] = true
+				warnings = append(warnings, x)
+			}
+		}
+		if err != nil {
+			return rows, warnings, err
+		}
+	}
+	return rows, warnings, nil
+}
+
+func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, cells []Cell, sink RowSink) (int64, []string, error) {
+	ropts := &Options{Metric: o.Metric, Dims: dims, IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames}
+	fr, req := newFileRollup(ropts)
+	r, err := cur.Open(src, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer r.Close()
+	warnings, err := fr.checkSchema(src, r.Schema())
+	if err != nil {
+		return 0, nil, err
+	}
+	m := o.Metric
+	od := cur.EvalPublicOnDemand
+	var rows int64
+	for r.Next() {
+		if err := ctx.Err(); err != nil {
+			return rows, nil, err
+		}
+		b := r.Batch()
+		c := fr.ev.Eval(b)
+		for _, d := range fr.dims {
+			d.prepare(b, fr.ev)
+		}
+		labels := fr.ev.Labels()
+		for i := 0; i < b.Len; i++ {
+			for k, d := range fr.dims {
+				cells[k] = Cell{Text: d.values.text[d.at(b, c, m, i, false)]}
+			}
+			k := len(fr.dims)
+			cost := c.Cost[m][i]
+			if m.CountsDiscountColumn() {
+				cost += c.Discount[i]
+			}
+			cells[k] = Cell{Amount: cost, IsAmount: true}
+			cells[k+1] = Cell{Text: labels[c.Label[m][i]]}
+			odCol := &b.Amounts[od]
+			cells[k+2] = Cell{Amount: odCol.Values[i], IsAmount: true, Empty: !odCol.IsSet(i)}
+			cells[k+3] = Cell{IsAmount: true, Empty: true}
+			if c.Priced[i] {
+				cells[k+3] = Cell{Amount: c.OnDemand[i] - c.Cost[m][i], IsAmount: true}
+			}
+			if err := sink.Row(cells); err != nil {
+				return rows, nil, err
+			}
+			rows++
+		}
+	}
+	if err := r.Err(); err != nil {
+		return rows, nil, err
+	}
+	for _, a := range fr.ev.Assumptions() {
+		warnings = append(warnings, src.Name()+": "+a)
+	}
+	return rows, warnings, nil
+}

@@ -1,0 +1,256 @@
+package report
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// WriteOptions steer the output writers.
+type WriteOptions struct {
+	Format    string // "table" (also ""), "csv", "json", "ndjson" or "markdown"
+	Precision int    // decimals of money; -1 = the format's default (table, markdown: 2; csv, json: exact)
+	Color     bool   // ANSI bold header and red over-on-demand marker (table only)
+	Width     int    // terminal width the table should fit; 0 = unknown
+}
+
+// Formats lists the formats Write accepts.
+var Formats = []string{"table", "csv", "json", "ndjson", "markdown"}
+
+// ErrUnknownFormat is returned by Write for a format it does not know.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Decimals of the savings rate: short where people read it, long where programs do.
+const (
+	rateDigitsHuman   = 4
+	rateDigitsMachine = 10
+)
+
+// Column names shared by the csv, json and markdown writers, after the dimension columns.
+const (
+	colCurrency     = "currency"
+	colRows         = "rows"
+	colCost         = "cost"
+	colUnblended    = "unblended"
+	colOnDemand     = "on_demand"
+	colSavings      = "savings"
+	colSavingsRate  = "savings_rate"
+	colOverOnDemand = "over_on_demand"
+)
+
+// Write prints r in o.Format to w. Groups keep the order of r.Groups; totals follow, one per
+// currency, never summed across currencies.
+func Write(w io.Writer, r *Result, o WriteOptions) error {
+	switch o.Format {
+	case "", "table":
+		return writeTable(w, r, o)
+	case "csv":
+		return writeCSV(w, r, o)
+	case "json":
+		return writeJSON(w, r, o)
+	case "ndjson":
+		return writeNDJSON(w, r, o)
+	case "markdown":
+		return writeMarkdown(w, r, o)
+	}
+	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(Formats, ", "))
+}
+
+// WriteSummary prints the bill-level summary for people (it belongs on stderr): per billing
+// period and currency the totals under every metric, the on-demand check, unused commitment
+// and the reconciliation; then r.Warnings, one "warning: " line each. Money is exact unless
+// o.Precision >= 0.
+func WriteSummary(w io.Writer, r *Result, o WriteOptions) error {
+	bw := bufio.NewWriter(w)
+	money := o.moneyFormat(-1)
+	for i, s := range r.Summaries {
+		if i > 0 {
+			bw.WriteString("\n")
+		}
+		st := summarize(r, s, money)
+		fmt.Fprintf(bw, "%s: %s\n", st.title, st.status)
+		nameW, valW := 0, 0
+		for _, m := range st.metrics {
+			nameW = max(nameW, len(m.name))
+			valW = max(valW, len(m.value))
+		}
+		for _, m := range st.metrics {
+			line := fmt.Sprintf("  %-*s  %*s", nameW, m.name, valW, m.value)
+			if m.chosen {
+				line += "  (chosen)"
+			}
+			bw.WriteString(line + "\n")
+		}
+		for _, f := range st.facts {
+			bw.WriteString("  " + f + "\n")
+		}
+	}
+	for _, wn := range r.Warnings {
+		bw.WriteString("warning: " + wn + "\n")
+	}
+	return bw.Flush()
+}
+
+// moneyFormat returns the money formatter for a format whose default precision is def
+// (-1: exact). Both branches never print "-0".
+func (o WriteOptions) moneyFormat(def int) func(cur.Sum) string {
+	prec := o.Precision
+	if prec < 0 {
+		prec = def
+	}
+	if prec < 0 {
+		return cur.Sum.String
+	}
+	return func(s cur.Sum) string { return s.Format(prec) }
+}
+
+// rateText prints a ratio, or "" when it is undefined (on-demand 0).
+func rateText(r *big.Rat, ok bool, prec int) string {
+	if !ok {
+		return ""
+	}
+	return cur.FormatRat(r, prec)
+}
+
+// groupCells is one group row as text, shared by the tabular writers.
+type groupCells struct {
+	currency, rows                           string
+	cost, unblended, onDemand, savings, rate string
+	over                                     bool
+}
+
+func cellsOf(g *Group, money func(cur.Sum) string, ratePrec int) groupCells {
+	rate, ok := g.SavingsRate()
+	return groupCells{
+		currency:  g.Currency,
+		rows:      strconv.FormatInt(g.Rows, 10),
+		cost:      money(g.Cost),
+		unblended: money(g.Unblended),
+		onDemand:  money(g.OnDemand),
+		savings:   money(g.Savings()),
+		rate:      rateText(rate, ok, ratePrec),
+		over:      g.OverOnDemand(),
+	}
+}
+
+// numbers lists the numeric cells in column order.
+func (c groupCells) numbers() []string {
+	return []string{c.rows, c.cost, c.unblended, c.onDemand, c.savings, c.rate}
+}
+
+// fitKey returns key with exactly n cells, so a malformed group cannot shift columns.
+func fitKey(key []string, n int) []string {
+	if len(key) == n {
+		return key
+	}
+	out := make([]string, n)
+	copy(out, key)
+	return out
+}
+
+// showTotals reports whether total rows add anything: without dimensions every group already
+// is its currency's total.
+func showTotals(r *Result) bool { return len(r.Dimensions) > 0 }
+
+// totalKey is the key printed on a total row: label in the first dimension column.
+func totalKey(r *Result, label string) []string {
+	k := make([]string, len(r.Dimensions))
+	if len(k) > 0 {
+		k[0] = label
+	}
+	return k
+}
+
+// summaryText is one Summary in words, shared by WriteSummary and the markdown writer.
+type summaryText struct {
+	title   string // "2026-10 USD"
+	status  string // "19 rows, final, usage 2026-10-01 to 2026-10-31"
+	metrics []metricTotal
+	facts   []string
+}
+
+type metricTotal struct {
+	name, value string
+	chosen      bool
+}
+
+func summarize(r *Result, s *Summary, money func(cur.Sum) string) summaryText {
+	var st summaryText
+	period := s.Period
+	if period == "" {
+		period = "(no billing period)"
+	}
+	st.title = period + " " + s.Currency
+	status := []string{countText(s.Rows, "row")}
+	if s.Final() {
+		status = append(status, "final")
+	} else {
+		status = append(status, fmt.Sprintf("provisional (%s without invoice id)", countText(s.RowsWithoutInvoice, "row")))
+	}
+	switch {
+	case s.FirstUsageDay != "" && s.FirstUsageDay != s.LastUsageDay:
+		status = append(status, "usage "+s.FirstUsageDay+" to "+s.LastUsageDay)
+	case s.FirstUsageDay != "":
+		status = append(status, "usage "+s.FirstUsageDay)
+	}
+	st.status = strings.Join(status, ", ")
+	for _, m := range cur.Metrics {
+		st.metrics = append(st.metrics, metricTotal{name: m.String(), value: money(s.ByMetric[m]), chosen: m == r.Metric})
+	}
+
+	rateOr := func(q *big.Rat, ok bool) string {
+		if !ok {
+			return "n/a (no on-demand cost)"
+		}
+		return cur.FormatRat(q, rateDigitsHuman)
+	}
+	sv := s.Savings()
+	var rate *big.Rat
+	ok := s.OnDemand.Sign() != 0
+	if ok {
+		rate = new(big.Rat).Quo(sv.Rat(), s.OnDemand.Rat())
+	}
+	st.facts = append(st.facts,
+		fmt.Sprintf("priced usage: on-demand %s, %s %s, savings %s, savings rate %s",
+			money(s.OnDemand), r.Metric, money(s.PricedCost), money(sv), rateOr(rate, ok)))
+	esr, ok := s.EffectiveSavingsRate()
+	st.facts = append(st.facts,
+		"effective savings rate (unused commitment included): "+rateOr(esr, ok),
+		fmt.Sprintf("unpriced usage (no public price): %s, cost %s", countText(s.UnpricedRows, "row"), money(s.UnpricedCost)),
+		fmt.Sprintf("unused commitment: Savings Plans %s, reservations %s", money(s.UnusedSP), money(s.UnusedRI)),
+		"reconciliation: "+reconciliationText(s, money))
+	return st
+}
+
+// reconciliationText states the identity of spec §3 with its figures and verdict.
+func reconciliationText(s *Summary, money func(cur.Sum) string) string {
+	if !s.ReconciliationApplies() {
+		return "n/a (filtered)"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "unblended %s = amortized %s + true-up %s + upfront fees %s + excluded refunds %s",
+		money(s.ByMetric[cur.Unblended]), money(s.ByMetric[cur.Amortized]), money(s.TrueUp),
+		money(s.UpfrontFees), money(s.ExcludedRefunds))
+	if !s.SplitCost.IsZero() {
+		fmt.Fprintf(&b, " + split cost %s", money(s.SplitCost))
+	}
+	verdict := "holds"
+	if !s.ReconciliationHolds() {
+		verdict = "does not hold"
+	}
+	fmt.Fprintf(&b, " (residual %s): %s", money(s.Residual()), verdict)
+	return b.String()
+}
+
+func countText(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.FormatInt(n, 10) + " " + word + "s"
+}

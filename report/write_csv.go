@@ -1,0 +1,47 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+)
+
+// csvTotalLabel marks total rows in the first dimension column: parenthesised like (none) and
+// (other), so it cannot be mistaken for a real dimension value.
+const csvTotalLabel = "(total)"
+
+// writeCSV prints one header row, the groups, then one total row per currency (RFC 4180).
+// Money is exact by default; nothing but the table goes into the file.
+func writeCSV(w io.Writer, r *Result, o WriteOptions) error {
+	cw := csv.NewWriter(w)
+	money := o.moneyFormat(-1)
+	header := append(append([]string(nil), r.Dimensions...),
+		colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	row := make([]string, 0, len(header))
+	write := func(key []string, g *Group) error {
+		c := cellsOf(g, money, rateDigitsMachine)
+		row = append(row[:0], fitKey(key, len(r.Dimensions))...)
+		row = append(row, c.currency)
+		row = append(row, c.numbers()...)
+		row = append(row, strconv.FormatBool(c.over))
+		return cw.Write(row)
+	}
+	for _, g := range r.Groups {
+		if err := write(g.Key, g); err != nil {
+			return err
+		}
+	}
+	if showTotals(r) {
+		key := totalKey(r, csvTotalLabel)
+		for _, t := range r.Totals {
+			if err := write(key, t); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

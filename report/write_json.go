@@ -1,0 +1,327 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/big"
+	"sort"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// Money is carried as decimal strings throughout, so no consumer (jq, JavaScript) rounds it
+// through a float; struct field order fixes the key order of every object.
+
+type jsonDoc struct {
+	Schema     string        `json:"schema"`
+	Metric     string        `json:"metric"`
+	Dimensions []string      `json:"dimensions"`
+	Filters    []string      `json:"filters"`
+	Files      []string      `json:"files"`
+	Currencies []string      `json:"currencies"`
+	Periods    []jsonPeriod  `json:"periods"`
+	Groups     []jsonGroup   `json:"groups"`
+	Totals     []jsonGroup   `json:"totals"`
+	Summary    []jsonSummary `json:"summary"`
+	Warnings   []string      `json:"warnings"`
+}
+
+type jsonPeriod struct {
+	Period        string `json:"period"`
+	Currency      string `json:"currency"`
+	FirstUsageDay string `json:"first_usage_day"`
+	LastUsageDay  string `json:"last_usage_day"`
+	Final         bool   `json:"final"`
+	Rows          int64  `json:"rows"`
+}
+
+type jsonGroup struct {
+	Metric       string          `json:"metric,omitempty"` // ndjson lines only
+	Total        bool            `json:"total,omitempty"`  // ndjson total lines only
+	Key          json.RawMessage `json:"key,omitempty"`    // absent on totals
+	Currency     string          `json:"currency"`
+	Rows         int64           `json:"rows"`
+	Cost         string          `json:"cost"`
+	Unblended    string          `json:"unblended"`
+	OnDemand     string          `json:"on_demand"`
+	PricedCost   string          `json:"priced_cost"`
+	Savings      string          `json:"savings"`
+	SavingsRate  *string         `json:"savings_rate"`
+	OverOnDemand bool            `json:"over_on_demand"`
+	UnpricedRows int64           `json:"unpriced_rows"`
+	UnpricedCost string          `json:"unpriced_cost"`
+	Folded       int             `json:"folded,omitempty"` // groups an (other) row holds
+}
+
+type jsonSummary struct {
+	Period               string         `json:"period"`
+	Currency             string         `json:"currency"`
+	Rows                 int64          `json:"rows"`
+	Metrics              jsonObject     `json:"metrics"`
+	OnDemand             string         `json:"on_demand"`
+	PricedCost           string         `json:"priced_cost"`
+	Savings              string         `json:"savings"`
+	SavingsRate          *string        `json:"savings_rate"`
+	EffectiveSavingsRate *string        `json:"effective_savings_rate"`
+	UnpricedUsage        jsonUnpriced   `json:"unpriced_usage"`
+	UnusedSP             string         `json:"unused_sp_commitment"`
+	UnusedRI             string         `json:"unused_ri_fee"`
+	Reconciliation       jsonReconcile  `json:"reconciliation"`
+	Types                []jsonTypeSums `json:"line_item_types"`
+}
+
+type jsonUnpriced struct {
+	Rows int64  `json:"rows"`
+	Cost string `json:"cost"`
+}
+
+type jsonReconcile struct {
+	Unblended       string `json:"unblended"`
+	Amortized       string `json:"amortized"`
+	TrueUp          string `json:"true_up"`
+	UpfrontFees     string `json:"upfront_fees"`
+	ExcludedRefunds string `json:"excluded_refunds"`
+	SplitCost       string `json:"split_cost"`
+	Residual        string `json:"residual"`
+	Holds           *bool  `json:"holds"` // null when the reconciliation does not apply
+	Applies         bool   `json:"applies"`
+}
+
+type jsonTypeSums struct {
+	Type    string     `json:"type"`
+	Rows    int64      `json:"rows"`
+	Metrics jsonObject `json:"metrics"`
+}
+
+// jsonObject is an object whose keys keep the order given, unlike a Go map: group keys follow
+// --by and metric totals follow cur.Metrics.
+type jsonObject []jsonField
+
+type jsonField struct {
+	name  string
+	value any
+}
+
+func (o jsonObject) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := encodeJSONValue(&b, f.name); err != nil {
+			return nil, err
+		}
+		b.WriteByte(':')
+		if err := encodeJSONValue(&b, f.value); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// encodeJSONValue appends v without HTML escaping, matching the encoders below.
+func encodeJSONValue(b *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
+}
+
+// writeJSON prints r as one indented JSON document.
+func writeJSON(w io.Writer, r *Result, o WriteOptions) error {
+	money := o.moneyFormat(-1)
+	doc := jsonDoc{
+		Schema:     SchemaVersion,
+		Metric:     r.Metric.String(),
+		Dimensions: nonNil(r.Dimensions),
+		Filters:    nonNil(r.Filters),
+		Files:      nonNil(r.Files),
+		Currencies: currencies(r),
+		Periods:    []jsonPeriod{},
+		Groups:     make([]jsonGroup, 0, len(r.Groups)),
+		Totals:     make([]jsonGroup, 0, len(r.Totals)),
+		Summary:    make([]jsonSummary, 0, len(r.Summaries)),
+		Warnings:   nonNil(r.Warnings),
+	}
+	for _, s := range r.Summaries {
+		doc.Periods = append(doc.Periods, jsonPeriod{
+			Period: s.Period, Currency: s.Currency, FirstUsageDay: s.FirstUsageDay,
+			LastUsageDay: s.LastUsageDay, Final: s.Final(), Rows: s.Rows,
+		})
+		doc.Summary = append(doc.Summary, summaryJSON(s, money))
+	}
+	for _, g := range r.Groups {
+		jg, err := groupJSON(r, g, true, money)
+		if err != nil {
+			return err
+		}
+		doc.Groups = append(doc.Groups, jg)
+	}
+	for _, t := range r.Totals {
+		jt, err := groupJSON(r, t, false, money)
+		if err != nil {
+			return err
+		}
+		doc.Totals = append(doc.Totals, jt)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// writeNDJSON prints one line per group, then one per currency total marked "total": true.
+func writeNDJSON(w io.Writer, r *Result, o WriteOptions) error {
+	money := o.moneyFormat(-1)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, g := range r.Groups {
+		jg, err := groupJSON(r, g, true, money)
+		if err != nil {
+			return err
+		}
+		jg.Metric = r.Metric.String()
+		if err := enc.Encode(jg); err != nil {
+			return err
+		}
+	}
+	for _, t := range r.Totals {
+		jt, err := groupJSON(r, t, false, money)
+		if err != nil {
+			return err
+		}
+		jt.Metric, jt.Total = r.Metric.String(), true
+		if err := enc.Encode(jt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupJSON converts a group; totals (withKey false) get no "key".
+func groupJSON(r *Result, g *Group, withKey bool, money func(cur.Sum) string) (jsonGroup, error) {
+	rate, ok := g.SavingsRate()
+	jg := jsonGroup{
+		Currency:     g.Currency,
+		Rows:         g.Rows,
+		Cost:         money(g.Cost),
+		Unblended:    money(g.Unblended),
+		OnDemand:     money(g.OnDemand),
+		PricedCost:   money(g.PricedCost),
+		Savings:      money(g.Savings()),
+		SavingsRate:  ratePtr(rate, ok),
+		OverOnDemand: g.OverOnDemand(),
+		UnpricedRows: g.UnpricedRows,
+		UnpricedCost: money(g.UnpricedCost),
+		Folded:       g.Folded,
+	}
+	if withKey {
+		key := fitKey(g.Key, len(r.Dimensions))
+		obj := make(jsonObject, len(key))
+		for i, v := range key {
+			obj[i] = jsonField{r.Dimensions[i], v}
+		}
+		b, err := obj.MarshalJSON()
+		if err != nil {
+			return jg, err
+		}
+		jg.Key = b
+	}
+	return jg, nil
+}
+
+func summaryJSON(s *Summary, money func(cur.Sum) string) jsonSummary {
+	sv := s.Savings()
+	var rate *big.Rat
+	ok := s.OnDemand.Sign() != 0
+	if ok {
+		rate = new(big.Rat).Quo(sv.Rat(), s.OnDemand.Rat())
+	}
+	esr, esrOK := s.EffectiveSavingsRate()
+	js := jsonSummary{
+		Period:               s.Period,
+		Currency:             s.Currency,
+		Rows:                 s.Rows,
+		Metrics:              metricsJSON(&s.ByMetric, money),
+		OnDemand:             money(s.OnDemand),
+		PricedCost:           money(s.PricedCost),
+		Savings:              money(sv),
+		SavingsRate:          ratePtr(rate, ok),
+		EffectiveSavingsRate: ratePtr(esr, esrOK),
+		UnpricedUsage:        jsonUnpriced{Rows: s.UnpricedRows, Cost: money(s.UnpricedCost)},
+		UnusedSP:             money(s.UnusedSP),
+		UnusedRI:             money(s.UnusedRI),
+		Reconciliation: jsonReconcile{
+			Unblended:       money(s.ByMetric[cur.Unblended]),
+			Amortized:       money(s.ByMetric[cur.Amortized]),
+			TrueUp:          money(s.TrueUp),
+			UpfrontFees:     money(s.UpfrontFees),
+			ExcludedRefunds: money(s.ExcludedRefunds),
+			SplitCost:       money(s.SplitCost),
+			Residual:        money(s.Residual()),
+			Applies:         s.ReconciliationApplies(),
+		},
+		Types: make([]jsonTypeSums, 0, len(s.Types)),
+	}
+	if js.Reconciliation.Applies {
+		holds := s.ReconciliationHolds()
+		js.Reconciliation.Holds = &holds
+	}
+	for _, t := range s.Types {
+		js.Types = append(js.Types, jsonTypeSums{Type: t.Type, Rows: t.Rows, Metrics: metricsJSON(&t.ByMetric, money)})
+	}
+	return js
+}
+
+func metricsJSON(by *[6]cur.Sum, money func(cur.Sum) string) jsonObject {
+	obj := make(jsonObject, 0, len(cur.Metrics))
+	for _, m := range cur.Metrics {
+		obj = append(obj, jsonField{m.String(), money(by[m])})
+	}
+	return obj
+}
+
+func ratePtr(r *big.Rat, ok bool) *string {
+	if !ok {
+		return nil
+	}
+	s := cur.FormatRat(r, rateDigitsMachine)
+	return &s
+}
+
+// currencies lists every currency of the result, sorted.
+func currencies(r *Result) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	add := func(c string) {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	for _, t := range r.Totals {
+		add(t.Currency)
+	}
+	for _, s := range r.Summaries {
+		add(s.Currency)
+	}
+	for _, g := range r.Groups {
+		add(g.Currency)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nonNil makes absent lists print as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,107 @@
+package report
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// mdEscaper escapes the characters that would end a cell or start inline markup in GitHub
+// Markdown; values are user data (tags, resource ids), so they are escaped.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, `|`, `\|`, "`", "\\`", `*`, `\*`, `_`, `\_`, `~`, `\~`,
+	`<`, `\<`, `>`, `\>`, `[`, `\[`, `]`, `\]`,
+	"\r\n", " ", "\n", " ", "\r", " ",
+)
+
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// writeMarkdown prints a GitHub-flavoured pipe table (numbers right-aligned, totals in bold),
+// then a short summary per billing period and currency, then any warnings.
+func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
+	bw := bufio.NewWriter(w)
+	money := o.moneyFormat(2)
+	nd := len(r.Dimensions)
+
+	line := func(cells []string) {
+		bw.WriteString("|")
+		for _, c := range cells {
+			if c == "" {
+				bw.WriteString(" |")
+				continue
+			}
+			bw.WriteString(" " + c + " |")
+		}
+		bw.WriteString("\n")
+	}
+	header := make([]string, 0, nd+8)
+	rule := make([]string, 0, nd+8)
+	for _, d := range r.Dimensions {
+		header = append(header, mdEscape(d))
+		rule = append(rule, "---")
+	}
+	// The fixed names have "_" only inside words, where GitHub starts no emphasis.
+	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)
+	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:")
+	line(header)
+	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
+
+	row := func(key []string, g *Group, bold bool) {
+		c := cellsOf(g, money, rateDigitsHuman)
+		cells := make([]string, 0, len(header))
+		for _, k := range fitKey(key, nd) {
+			cells = append(cells, mdEscape(k))
+		}
+		cells = append(cells, mdEscape(c.currency))
+		cells = append(cells, c.numbers()...)
+		if c.over {
+			cells = append(cells, tableOverMarker)
+		} else {
+			cells = append(cells, "")
+		}
+		if bold {
+			for i, v := range cells {
+				if v != "" {
+					cells[i] = "**" + v + "**"
+				}
+			}
+		}
+		line(cells)
+	}
+	for _, g := range r.Groups {
+		row(g.Key, g, false)
+	}
+	if showTotals(r) {
+		for _, t := range r.Totals {
+			row(totalKey(r, tableTotalLabel), t, true)
+		}
+	}
+
+	if len(r.Summaries) > 0 {
+		bw.WriteString("\n## Summary\n")
+	}
+	for _, s := range r.Summaries {
+		st := summarize(r, s, money)
+		bw.WriteString("\n### " + mdEscape(st.title) + "\n\n")
+		bw.WriteString("- " + mdEscape(st.status) + "\n")
+		totals := make([]string, 0, len(st.metrics))
+		for _, m := range st.metrics {
+			t := mdEscape(m.name + " " + m.value)
+			if m.chosen {
+				t = "**" + t + "** (chosen)"
+			}
+			totals = append(totals, t)
+		}
+		bw.WriteString("- totals: " + strings.Join(totals, ", ") + "\n")
+		for _, f := range st.facts {
+			bw.WriteString("- " + mdEscape(f) + "\n")
+		}
+	}
+	if len(r.Warnings) > 0 {
+		bw.WriteString("\n## Warnings\n\n")
+		for _, wn := range r.Warnings {
+			bw.WriteString("- " + mdEscape(wn) + "\n")
+		}
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,238 @@
+package report
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// The table's own labels for the last two columns: the csv names ("savings_rate",
+// "over_on_demand") alone would push a one-dimension table past 80 columns.
+const (
+	tableRateLabel  = "rate"
+	tableOverLabel  = "over"
+	tableOverMarker = "over"
+	tableTotalLabel = "TOTAL"
+)
+
+// minDimWidth is the narrowest a dimension column gets when the table must fit o.Width.
+const minDimWidth = 6
+
+const (
+	ansiBold  = "\x1b[1m"
+	ansiRed   = "\x1b[31m"
+	ansiReset = "\x1b[0m"
+)
+
+// writeTable prints an aligned, borderless table for terminals: numbers right-aligned, a rule
+// under the header and above the totals. When o.Width > 0 and the table is wider, the gap
+// between columns narrows to one space, then dimension values are cut with "…"; numbers never
+// are.
+func writeTable(w io.Writer, r *Result, o WriteOptions) error {
+	money := o.moneyFormat(2)
+	nd := len(r.Dimensions)
+	header := make([]string, 0, nd+8)
+	for _, d := range r.Dimensions {
+		header = append(header, cleanCell(d))
+	}
+	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, tableRateLabel, tableOverLabel)
+	ncol := len(header)
+
+	row := func(key []string, g *Group) []string {
+		c := cellsOf(g, money, rateDigitsHuman)
+		out := make([]string, 0, ncol)
+		for _, k := range fitKey(key, nd) {
+			out = append(out, cleanCell(k))
+		}
+		out = append(out, c.currency)
+		out = append(out, c.numbers()...)
+		if c.over {
+			out = append(out, tableOverMarker)
+		} else {
+			out = append(out, "")
+		}
+		return out
+	}
+	var body, totals [][]string
+	for _, g := range r.Groups {
+		body = append(body, row(g.Key, g))
+	}
+	if showTotals(r) {
+		for _, t := range r.Totals {
+			totals = append(totals, row(totalKey(r, tableTotalLabel), t))
+		}
+	}
+
+	// Fit the width before colour codes go in; tablewriter measures without them anyway.
+	gap := 2
+	if o.Width > 0 {
+		widths := make([]int, ncol)
+		for _, cells := range append(append([][]string{header}, body...), totals...) {
+			for i, c := range cells {
+				widths[i] = max(widths[i], twwidth.Width(c))
+			}
+		}
+		total := func() int {
+			n := gap * (ncol - 1)
+			for _, wd := range widths {
+				n += wd
+			}
+			return n
+		}
+		if total() > o.Width {
+			gap = 1
+		}
+		if total() > o.Width && nd > 0 {
+			limit := dimLimit(widths[:nd], o.Width-(total()-sumInts(widths[:nd])))
+			for _, cells := range append(append([][]string{header}, body...), totals...) {
+				for i := 0; i < nd; i++ {
+					cells[i] = truncateCell(cells[i], limit)
+				}
+			}
+		}
+	}
+
+	if o.Color {
+		for i, h := range header {
+			header[i] = ansiBold + h + ansiReset
+		}
+		for _, cells := range append(body, totals...) {
+			if m := &cells[ncol-1]; *m != "" {
+				*m = ansiRed + *m + ansiReset
+			}
+		}
+	}
+
+	align := make(tw.Alignment, ncol)
+	for i := range align {
+		align[i] = tw.AlignLeft
+	}
+	for i := nd + 1; i < ncol-1; i++ {
+		align[i] = tw.AlignRight
+	}
+	sep := strings.Repeat(" ", gap)
+	symbols := tw.NewSymbolCustom("curnorm").WithColumn(sep).WithCenter(sep).WithRow("-").
+		WithMidLeft("").WithMidRight("")
+	var buf bytes.Buffer
+	t := tablewriter.NewTable(&buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: symbols,
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenColumns: tw.On, BetweenRows: tw.Off, ShowHeader: tw.On, ShowFooter: tw.On},
+				Lines:      tw.Lines{ShowTop: tw.Off, ShowBottom: tw.Off, ShowHeaderLine: tw.On, ShowFooterLine: tw.On},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithFooterAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithFooterAutoWrap(tw.WrapNone),
+		tablewriter.WithAlignment(align),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithFooterAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithPadding(tw.PaddingNone),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithTrimLine(tw.Off),
+	)
+	t.Header(header)
+	for _, cells := range body {
+		if err := t.Append(cells); err != nil {
+			return err
+		}
+	}
+	if len(totals) > 0 {
+		// The footer is a single row; one line per currency inside each cell keeps the
+		// currencies' totals apart and aligned.
+		foot := make([]string, ncol)
+		for i := range foot {
+			parts := make([]string, len(totals))
+			for j, cells := range totals {
+				parts[j] = cells[i]
+			}
+			foot[i] = strings.Join(parts, "\n")
+		}
+		t.Footer(foot)
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	// Padding of the last column would leave trailing blanks on every line.
+	lines := strings.SplitAfter(buf.String(), "\n")
+	var out strings.Builder
+	for _, l := range lines {
+		nl := strings.HasSuffix(l, "\n")
+		out.WriteString(strings.TrimRight(l, " \n"))
+		if nl {
+			out.WriteByte('\n')
+		}
+	}
+	_, err := io.WriteString(w, out.String())
+	return err
+}
+
+// dimLimit is the widest a dimension column may be so that all of them fit budget: the
+// widest columns give way first, none below minDimWidth.
+func dimLimit(widths []int, budget int) int {
+	hi := 0
+	for _, wd := range widths {
+		hi = max(hi, wd)
+	}
+	for limit := hi; limit > minDimWidth; limit-- {
+		n := 0
+		for _, wd := range widths {
+			n += min(wd, limit)
+		}
+		if n <= budget {
+			return limit
+		}
+	}
+	return minDimWidth
+}
+
+// truncateCell cuts s to at most limit display columns, ending in "…" when cut.
+func truncateCell(s string, limit int) string {
+	if twwidth.Width(s) <= limit {
+		return s
+	}
+	const ellipsis = "…"
+	room := limit - twwidth.Width(ellipsis)
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		rw := twwidth.Width(string(r))
+		if used+rw > room {
+			break
+		}
+		b.WriteRune(r)
+		used += rw
+	}
+	return b.String() + ellipsis
+}
+
+// cleanCell keeps a value on one line and stops it from carrying terminal escape sequences.
+func cleanCell(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func sumInts(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
