@@ -260,7 +260,7 @@ func AmountFromDecimal(unscaled *big.Int, scale int32) (Amount, bool, error) {
 }
 
 // String prints the exact value with no trailing zeros: "17740", "-0.5", "0.0000000001".
-func (a Amount) String() string { return SumOf(a).String() }
+func (a Amount) String() string { return string(a.Append(nil)) }
 
 // Float64 is for ratios and display only, never for sums.
 func (a Amount) Float64() float64 { return float64(a) / unit }
@@ -425,4 +425,30 @@ func FormatRat(r *big.Rat, prec int) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// Append appends the text String returns, without allocating: writers of large files print
+// millions of amounts.
+func (a Amount) Append(dst []byte) []byte {
+	u := uint64(a)
+	if a < 0 {
+		dst = append(dst, '-')
+		u = uint64(-a) // -MinInt64 wraps to itself, which as uint64 is its magnitude
+	}
+	dst = strconv.AppendUint(dst, u/unit, 10)
+	frac := u % unit
+	if frac == 0 {
+		return dst
+	}
+	var digs [Scale]byte
+	for i := Scale - 1; i >= 0; i-- {
+		digs[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	n := Scale
+	for digs[n-1] == '0' {
+		n--
+	}
+	dst = append(dst, '.')
+	return append(dst, digs[:n]...)
 }

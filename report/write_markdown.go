@@ -4,17 +4,41 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode"
 )
 
-// mdEscaper escapes the characters that would end a cell or start inline markup in GitHub
-// Markdown; values are user data (tags, resource ids), so they are escaped.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, `|`, `\|`, "`", "\\`", `*`, `\*`, `_`, `\_`, `~`, `\~`,
-	`<`, `\<`, `>`, `\>`, `[`, `\[`, `]`, `\]`,
-	"\r\n", " ", "\n", " ", "\r", " ",
-)
+// mdEscape keeps user data (tags, resource ids) literal in a GitHub Markdown table cell: it
+// escapes what would end the cell or start inline markup, and folds line breaks into spaces.
+// "_" inside a word starts no emphasis in GitHub Markdown, so only a "_" at a word edge is
+// escaped, which keeps names such as user_cost_center readable in the source.
+func mdEscape(s string) string {
+	if !strings.ContainsAny(s, "\\|`*_~<>[]\r\n") {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		switch r {
+		case '\\', '|', '`', '*', '~', '<', '>', '[', ']':
+			b.WriteByte('\\')
+		case '_':
+			if i == 0 || i == len(rs)-1 || !isWordRune(rs[i-1]) || !isWordRune(rs[i+1]) {
+				b.WriteByte('\\')
+			}
+		case '\r':
+			if i+1 < len(rs) && rs[i+1] == '\n' {
+				continue
+			}
+			r = ' '
+		case '\n':
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
-func mdEscape(s string) string { return mdEscaper.Replace(s) }
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // writeMarkdown prints a GitHub-flavoured pipe table (numbers right-aligned, totals in bold),
 // then a short summary per billing period and currency, then any warnings.

@@ -564,6 +564,24 @@ func TestWriteMarkdownEscapes(t *testing.T) {
 	}
 }
 
+func TestMarkdownEscape(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"web", "web"},
+		{"a|b", `a\|b`},
+		{"user_cost_center", "user_cost_center"},
+		{"_draft_", `\_draft\_`},
+		{"*x*", `\*x\*`},
+		{`c:\tmp`, `c:\\tmp`},
+		{"two\r\nlines\nhere", "two lines here"},
+		{"<b>[x]</b>", `\<b\>\[x\]\</b\>`},
+	}
+	for _, c := range cases {
+		if got := mdEscape(c.in); got != c.want {
+			t.Errorf("mdEscape(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestWriteUnknownFormat(t *testing.T) {
 	err := Write(&bytes.Buffer{}, workedResult(t), WriteOptions{Format: "xml"})
 	if !errors.Is(err, ErrUnknownFormat) {

@@ -1,0 +1,130 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+func ownBills() []cur.Source {
+	return []cur.Source{
+		{Path: filepath.Join("..", "testdata", "bills", "own-legacy.csv")},
+		{Path: filepath.Join("..", "testdata", "bills", "own-cur2.csv")},
+	}
+}
+
+var propertyDims = [][]string{
+	{"account"}, {"service"}, {"region", "usage-type"}, {"source"}, {"line-item-type"}, {"purchase-option"},
+	{"tag:Team", "cost-category:Env"}, {"day"}, {"resource", "operation", "month"}, {"currency"}, {},
+}
+
+func runOpts(t *testing.T, sources []cur.Source, o Options, by []string) *Result {
+	t.Helper()
+	for _, b := range by {
+		d, err := ParseDimension(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Dims = append(o.Dims, d)
+	}
+	if o.Jobs == 0 {
+		o.Jobs = 1
+	}
+	res, err := Run(context.Background(), sources, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestTotalsEqualSumOfGroups: for any --by, metric and --top, each currency's total row is the
+// exact sum of its group rows, and --top does not change totals.
+func TestTotalsEqualSumOfGroups(t *testing.T) {
+	for _, by := range propertyDims {
+		for _, m := range cur.Metrics {
+			full := runOpts(t, ownBills(), Options{Metric: m}, by)
+			for _, top := range []int{0, 1, 3} {
+				res := runOpts(t, ownBills(), Options{Metric: m, Top: top}, by)
+				sums := map[string]*Group{}
+				for _, g := range res.Groups {
+					s := sums[g.Currency]
+					if s == nil {
+						s = &Group{}
+						sums[g.Currency] = s
+					}
+					s.add(g)
+				}
+				if len(res.Totals) != len(sums) {
+					t.Fatalf("by %v: %d totals for %d currencies", by, len(res.Totals), len(sums))
+				}
+				for i, tot := range res.Totals {
+					s := sums[tot.Currency]
+					if s.Rows != tot.Rows || s.Cost.Cmp(tot.Cost) != 0 || s.Unblended.Cmp(tot.Unblended) != 0 ||
+						s.OnDemand.Cmp(tot.OnDemand) != 0 || s.PricedCost.Cmp(tot.PricedCost) != 0 {
+						t.Errorf("by %v metric %s top %d: total %s != sum of groups %s", by, m, top, tot.Cost, s.Cost)
+					}
+					if full.Totals[i].Cost.Cmp(tot.Cost) != 0 || full.Totals[i].Rows != tot.Rows {
+						t.Errorf("by %v metric %s: --top %d changed the total", by, m, top)
+					}
+					// The summary agrees with the rollup.
+					if got := res.Summaries[0].ByMetric[m]; top == 0 && got.Cmp(tot.Cost) != 0 {
+						t.Errorf("by %v metric %s: summary %s != total %s", by, m, got, tot.Cost)
+					}
+				}
+				if top > 0 && len(res.Groups) > top+1 {
+					t.Errorf("by %v: --top %d left %d groups", by, top, len(res.Groups))
+				}
+			}
+		}
+	}
+}
+
+// TestDeterministicOutput: the same bytes for any --jobs and any order of the input files.
+func TestDeterministicOutput(t *testing.T) {
+	bills := ownBills()
+	legacy := sharedOptional(filepath.Join("worked", "bill-legacy.csv"))
+	if legacy != "" {
+		bills = append(bills, cur.Source{Path: legacy})
+	}
+	perms := permutations(len(bills))
+	for _, format := range Formats {
+		var want []byte
+		for _, jobs := range []int{1, 2, 8} {
+			for _, p := range perms {
+				srcs := make([]cur.Source, len(p))
+				for i, j := range p {
+					srcs[i] = bills[j]
+				}
+				res := runOpts(t, srcs, Options{Metric: cur.Amortized, Jobs: jobs}, []string{"account", "service"})
+				res.Files = nil // the list of files follows the command line
+				var buf bytes.Buffer
+				if err := Write(&buf, res, WriteOptions{Format: format, Precision: -1}); err != nil {
+					t.Fatal(err)
+				}
+				WriteSummary(&buf, res, WriteOptions{Precision: -1})
+				if want == nil {
+					want = buf.Bytes()
+				} else if !bytes.Equal(want, buf.Bytes()) {
+					t.Fatalf("%s: output differs for --jobs %d, order %v", format, jobs, p)
+				}
+			}
+		}
+	}
+}
+
+func permutations(n int) [][]int {
+	if n == 0 {
+		return [][]int{{}}
+	}
+	var out [][]int
+	for _, p := range permutations(n - 1) {
+		for i := 0; i <= len(p); i++ {
+			q := append(append(append([]int{}, p[:i]...), n-1), p[i:]...)
+			out = append(out, q)
+		}
+	}
+	return out
+}
