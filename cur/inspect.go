@@ -31,6 +31,9 @@ type TypeCount struct {
 type MetricStatus struct {
 	Metric  string   `json:"metric"`
 	Missing []string `json:"missing_columns"`
+	// FallsBack: a net metric whose net columns are all absent, so it equals its gross twin
+	// (months without a negotiated discount have no net columns).
+	FallsBack bool `json:"falls_back_to_gross"`
 }
 
 // Inspect reads a whole source and describes it. Every amount column a metric reads is parsed,
@@ -80,11 +83,20 @@ func Inspect(src Source) (*Inspection, error) {
 	}
 	for _, m := range Metrics {
 		st := MetricStatus{Metric: m.String(), Missing: []string{}}
+		netMissing, netAll := 0, 0
 		for _, c := range MetricColumns(m) {
+			isNet := strings.Contains(c, "_net_")
+			if isNet {
+				netAll++
+			}
 			if !s.Has(c) {
 				st.Missing = append(st.Missing, c)
+				if isNet {
+					netMissing++
+				}
 			}
 		}
+		st.FallsBack = netAll > 0 && netMissing == netAll && len(st.Missing) == netMissing
 		in.Metrics = append(in.Metrics, st)
 	}
 	return in, nil

@@ -112,16 +112,19 @@ func writeExplainText(w io.Writer, m cur.Metric, rows []*report.ExplainRow) erro
 			title += " — " + items
 		}
 		fmt.Fprintf(w, "%s (%s), %d rows\n", orNone(title), orNone(r.Currency), r.Rows)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		for _, c := range r.Columns {
-			v := c.Sum.String()
+		labelW, numW := 0, 0
+		vals := make([]string, len(r.Columns))
+		for i, c := range r.Columns {
+			vals[i] = c.Sum.String()
 			if !c.Present {
-				v = "(column absent)"
+				vals[i] = "(column absent)"
 			}
-			fmt.Fprintf(tw, "  sum of %s\t%s\t\n", c.Column, v)
+			labelW, numW = max(labelW, len(c.Column)), max(numW, len(vals[i]))
 		}
-		tw.Flush()
-		fmt.Fprintf(w, "  %s uses %s → %s, labelled %q\n", m, r.Rule.Value, r.ByMetric[m].String(), r.Rule.Label)
+		for i, c := range r.Columns {
+			fmt.Fprintf(w, "  sum of %-*s  %*s\n", labelW, c.Column, numW, vals[i])
+		}
+		fmt.Fprintf(w, "  %s uses %s → %s, labelled %q\n", m, r.Rule.Value, r.ByMetric[m].String(), ruleLabel(r))
 		simple, amort := r.ByMetric[cur.Simple], r.ByMetric[cur.Amortized]
 		if simple.Cmp(amort) != 0 {
 			fmt.Fprintf(w, "  simple %s vs amortized %s: %s\n", simple.String(), amort.String(), cur.KindWhy(r.Kind))
@@ -153,7 +156,7 @@ func writeExplainJSON(w io.Writer, m cur.Metric, rows []*report.ExplainRow) erro
 	}{Metric: m.String(), Rows: []row{}}
 	for _, r := range rows {
 		jr := row{Type: r.Type, Rule: cur.KindItems(r.Kind), Currency: r.Currency, Rows: r.Rows,
-			Uses: r.Rule.Value, Label: r.Rule.Label, Metrics: map[string]string{}}
+			Uses: r.Rule.Value, Label: ruleLabel(r), Metrics: map[string]string{}}
 		for _, c := range r.Columns {
 			jc := col{Column: c.Column, Present: c.Present}
 			if c.Present {
@@ -177,4 +180,12 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// ruleLabel spells the rule's label for the row's own type ("Unblended Cost: T" → ": Tax").
+func ruleLabel(r *report.ExplainRow) string {
+	if strings.HasSuffix(r.Rule.Label, ": T") {
+		return strings.TrimSuffix(r.Rule.Label, "T") + r.Type
+	}
+	return r.Rule.Label
 }

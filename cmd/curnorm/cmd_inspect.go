@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -75,7 +76,8 @@ func inspectRun(ctx context.Context, ios *ioStreams, opts *inspectOptions) error
 }
 
 func writeInspectTable(w io.Writer, all []*cur.Inspection) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	for n, in := range all {
 		if n > 0 {
 			fmt.Fprintln(tw)
@@ -105,13 +107,36 @@ func writeInspectTable(w io.Writer, all []*cur.Inspection) error {
 		fmt.Fprintf(tw, "  metrics\t\n")
 		for _, m := range in.Metrics {
 			status := "all columns present"
-			if len(m.Missing) > 0 {
+			switch {
+			case len(m.Missing) > 0 && m.FallsBack:
+				status = "no net columns (no negotiated discount): falls back to gross"
+			case len(m.Missing) > 0:
 				status = "missing " + strings.Join(m.Missing, ", ")
 			}
 			fmt.Fprintf(tw, "    %s\t%s\n", m.Metric, status)
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeTrimmed(w, buf.Bytes())
+}
+
+// writeTrimmed writes text with trailing blanks removed from every line: tabwriter pads
+// section headings that have no value.
+func writeTrimmed(w io.Writer, text []byte) error {
+	lines := bytes.SplitAfter(text, []byte("\n"))
+	for _, l := range lines {
+		nl := bytes.HasSuffix(l, []byte("\n"))
+		l = bytes.TrimRight(l, " \n")
+		if nl {
+			l = append(l, '\n')
+		}
+		if _, err := w.Write(l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func orNone(s string) string {
