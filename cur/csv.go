@@ -26,9 +26,14 @@ type csvReader struct {
 	line     int64 // physical line where the next record starts
 	offset   int64 // bytes consumed before buf[0]
 
-	slot    []int    // physical column → index into field, or -1
-	field   [][]byte // the needed fields of the current record
-	scratch [][]byte // unescape buffers, one per needed field
+	slot       []int    // physical column → index into field, or -1
+	lastNeeded int      // highest physical column the request needs, -1 for none
+	field      [][]byte // the needed fields of the current record
+	quoted     []bool   // field[i] was quoted: doubled quotes still to undo
+	scratch    [][]byte // unescape buffers, one per needed field
+	recLine    int64    // line the last record started on
+	all        bool     // reading the header: keep every field in names
+	names      []string
 
 	strPlaces [][]place
 	amtPlaces [][]place
@@ -71,6 +76,7 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, req
 				if r.slot[p.col] < 0 {
 					r.slot[p.col] = len(r.field)
 					r.field = append(r.field, nil)
+					r.quoted = append(r.quoted, false)
 					r.scratch = append(r.scratch, nil)
 				}
 			}
@@ -79,6 +85,12 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, req
 	}
 	r.strPlaces = use(req.Strings)
 	r.amtPlaces = use(req.Amounts)
+	r.lastNeeded = -1
+	for i, s := range r.slot {
+		if s >= 0 {
+			r.lastNeeded = i
+		}
+	}
 	r.interners = make([]interner, len(req.Strings))
 	r.mapCells = map[int]map[string]map[string]string{}
 	return r, nil
@@ -96,22 +108,20 @@ func (r *csvReader) Close() error { return r.closer.Close() }
 
 // header reads the first record: the column names, trimmed, BOM removed.
 func (r *csvReader) header() ([]string, error) {
-	var names []string
 	if err := r.fill(0); err != nil {
 		return nil, err
 	}
 	if bytes.HasPrefix(r.buf[:r.end], bom) {
 		r.pos = len(bom)
 	}
-	ok, err := r.record(func(i int, b []byte, quoted bool) {
-		if quoted {
-			b = unquote(nil, b)
-		}
-		names = append(names, string(bytes.TrimSpace(b)))
-	})
+	r.all = true
+	ok, _, _, err := r.record()
+	r.all = false
 	if err != nil {
 		return nil, err
 	}
+	names := r.names
+	r.names = nil
 	if !ok || len(names) == 0 || (len(names) == 1 && names[0] == "") {
 		return nil, fileErrf(r.name, ErrNoInput, "empty file: no header row")
 	}
@@ -128,7 +138,8 @@ func (r *csvReader) fill(keep int) error {
 	}
 	if r.end == len(r.buf) {
 		if len(r.buf) >= MaxRecordBytes {
-			return fileErrf(r.name, ErrBadValue, "line %d: record longer than %d MiB", r.line, MaxRecordBytes>>20)
+			return &Error{File: r.name, Line: r.line, RowGroup: -1, Err: &classed{class: ErrBadValue,
+				detail: fmt.Errorf("record longer than %d MiB", MaxRecordBytes>>20)}}
 		}
 		nb := make([]byte, 2*len(r.buf))
 		copy(nb, r.buf[:r.end])
@@ -152,140 +163,142 @@ func (r *csvReader) fill(keep int) error {
 	}
 }
 
-// record scans one record and calls emit(column, value, quoted) for each field; value aliases
-// the read buffer (quoted fields still hold their doubled quotes when quoted is true). It
-// returns false at the end of input. Empty lines are skipped.
-func (r *csvReader) record(emit func(i int, b []byte, quoted bool)) (bool, error) {
+// scan results.
+const (
+	scanOK   = iota // a record was split
+	scanMore        // the buffer ends before the record does
+	scanEOF         // no more records
+)
+
+// record splits the next record, reading more input as needed, and skips blank lines. It
+// returns the number of fields and the line the record starts on.
+func (r *csvReader) record() (ok bool, nfields int, line int64, err error) {
 	for {
-		start := r.pos
-		lines, ends, ok := r.scan(start, emit)
-		if ok {
-			r.line += lines
-			if ends == start+1 || (ends == start+2 && r.buf[start] == '\r') {
-				r.pos = ends // blank line
-				continue
-			}
-			r.pos = ends
-			return true, nil
+		switch st, n, err := r.scan(); {
+		case err != nil:
+			return false, 0, 0, err
+		case st == scanEOF:
+			return false, 0, 0, nil
+		case st == scanOK && n < 0:
+			continue // blank line
+		case st == scanOK:
+			return true, n, r.recLine, nil
 		}
 		if r.eof {
-			if start >= r.end {
-				return false, nil
-			}
-			// Last record without a line end.
-			lines, ends, ok = r.scanFinal(start, emit)
-			if !ok {
-				return false, &Error{File: r.name, Line: r.line, RowGroup: -1, Err: &classed{class: ErrCorrupt, detail: errors.New("file ends inside a quoted field")}}
-			}
-			r.line += lines
-			r.pos = ends
-			return true, nil
+			return false, 0, 0, &Error{File: r.name, Line: r.line, RowGroup: -1,
+				Err: &classed{class: ErrCorrupt, detail: errors.New("file ends inside a quoted field")}}
 		}
-		if err := r.fill(start); err != nil {
-			return false, err
+		if err := r.fill(r.pos); err != nil {
+			return false, 0, 0, err
 		}
 	}
 }
 
-// scan tries to split the record at buf[start:]; ok is false when the buffer ends first.
-// It calls emit only once the whole record is in the buffer.
-func (r *csvReader) scan(start int, emit func(int, []byte, bool)) (lines int64, next int, ok bool) {
-	end, lines, ok := r.recordEnd(start, false)
-	if !ok {
-		return 0, 0, false
+// lineEnd is the index of the next '\n' at or after from, r.end for a last line without one,
+// or -1 when more input is needed to tell.
+func (r *csvReader) lineEnd(from int) int {
+	if k := bytes.IndexByte(r.buf[from:r.end], '\n'); k >= 0 {
+		return from + k
 	}
-	r.split(start, end, emit)
-	return lines, end + 1, true
+	if r.eof {
+		return r.end
+	}
+	return -1
 }
 
-func (r *csvReader) scanFinal(start int, emit func(int, []byte, bool)) (int64, int, bool) {
-	end, lines, ok := r.recordEnd(start, true)
-	if !ok {
-		return 0, 0, false
-	}
-	r.split(start, end, emit)
-	return lines, r.end, true
-}
-
-// recordEnd finds the index of the '\n' ending the record at start (or r.end when atEOF and
-// the record is unterminated) and counts its physical lines.
-func (r *csvReader) recordEnd(start int, atEOF bool) (int, int64, bool) {
+// scan splits the record at r.pos in one pass. Fields the request needs go to r.field (or,
+// while reading the header, every field to r.names). Past the last needed column, a line without
+// quotes is only counted, not split: most of a CUR's hundred columns are never looked at.
+// A blank line gives scanOK with n = -1.
+func (r *csvReader) scan() (st int, n int, err error) {
 	b := r.buf[:r.end]
-	i := start
-	var lines int64 = 1
-	for {
-		// Outside quotes: the next quote or line end decides.
-		j := bytes.IndexAny(b[i:], "\"\n")
-		if j < 0 {
-			if atEOF {
-				return r.end, lines, true
-			}
-			return 0, 0, false
-		}
-		i += j
-		if b[i] == '\n' {
-			return i, lines, true
-		}
-		// Inside quotes: skip to the closing quote; "" is an escaped quote.
-		i++
-		for {
-			k := bytes.IndexByte(b[i:], '"')
-			if k < 0 {
-				return 0, 0, false
-			}
-			lines += int64(bytes.Count(b[i:i+k], []byte{'\n'}))
-			i += k + 1
-			if i < len(b) && b[i] == '"' {
-				i++
-				continue
-			}
-			if i >= len(b) && !atEOF {
-				return 0, 0, false // cannot tell "" from " yet
-			}
-			break
-		}
+	pos := r.pos
+	if pos >= r.end && r.eof {
+		return scanEOF, 0, nil
 	}
-}
-
-// split cuts buf[start:end] (one complete record, without its '\n') into fields.
-func (r *csvReader) split(start, end int, emit func(int, []byte, bool)) {
-	b := r.buf[start:end]
-	if len(b) > 0 && b[len(b)-1] == '\r' {
-		b = b[:len(b)-1]
+	nl := r.lineEnd(pos)
+	if nl < 0 {
+		return scanMore, 0, nil
 	}
+	if nl == pos || (nl == pos+1 && b[pos] == '\r') {
+		r.pos, r.line = min(nl+1, r.end), r.line+1
+		return scanOK, -1, nil
+	}
+	lines := int64(1)
 	col := 0
 	for {
-		if len(b) > 0 && b[0] == '"' {
-			// Quoted field: up to the quote not followed by another quote.
-			i := 1
-			for i < len(b) {
-				if b[i] == '"' {
-					if i+1 < len(b) && b[i+1] == '"' {
-						i += 2
-						continue
-					}
-					break
+		if pos < nl && b[pos] == '"' {
+			i := pos + 1
+			for {
+				k := bytes.IndexByte(b[i:], '"')
+				if k < 0 {
+					return scanMore, 0, nil
 				}
-				i++
+				i += k
+				if i+1 < len(b) && b[i+1] == '"' {
+					i += 2
+					continue
+				}
+				if i+1 >= len(b) && !r.eof {
+					return scanMore, 0, nil // a quote at the buffer's end may be the first of ""
+				}
+				break
 			}
-			emit(col, b[1:min(i, len(b))], true)
-			i++ // past the closing quote; anything before the comma is kept out
-			k := bytes.IndexByte(b[min(i, len(b)):], ',')
-			if k < 0 {
-				return
+			if i > nl {
+				lines += int64(bytes.Count(b[pos+1:i], []byte{'\n'}))
+				if nl = r.lineEnd(i); nl < 0 {
+					return scanMore, 0, nil
+				}
 			}
-			b = b[min(i, len(b))+k+1:]
+			r.put(col, b[pos+1:i], true)
 			col++
+			// Text between the closing quote and the next comma is ignored.
+			k := bytes.IndexByte(b[i+1:nl], ',')
+			if k < 0 {
+				break
+			}
+			pos = i + 1 + k + 1
 			continue
 		}
-		k := bytes.IndexByte(b, ',')
-		if k < 0 {
-			emit(col, b, false)
-			return
+		if col > r.lastNeeded && !r.all {
+			if rest := b[pos:nl]; bytes.IndexByte(rest, '"') < 0 {
+				col += bytes.Count(rest, []byte{','}) + 1
+				break
+			}
 		}
-		emit(col, b[:k], false)
-		b = b[k+1:]
+		k := bytes.IndexByte(b[pos:nl], ',')
+		if k < 0 {
+			f := b[pos:nl]
+			if len(f) > 0 && f[len(f)-1] == '\r' {
+				f = f[:len(f)-1]
+			}
+			r.put(col, f, false)
+			col++
+			break
+		}
+		r.put(col, b[pos:pos+k], false)
+		pos += k + 1
 		col++
+	}
+	r.recLine = r.line
+	r.line += lines
+	r.pos = min(nl+1, r.end)
+	return scanOK, col, nil
+}
+
+// put keeps field col of the current record if the request needs it.
+func (r *csvReader) put(col int, v []byte, quoted bool) {
+	if r.all {
+		if quoted {
+			v = unquote(nil, v)
+		}
+		r.names = append(r.names, string(bytes.TrimSpace(v)))
+		return
+	}
+	if col < len(r.slot) {
+		if s := r.slot[col]; s >= 0 {
+			r.field[s], r.quoted[s] = v, quoted
+		}
 	}
 }
 
@@ -321,23 +334,8 @@ func (r *csvReader) Next() bool {
 	clear(r.mapCells)
 	ncols := len(r.slot)
 	for b.Len < BatchRows {
-		line := r.line
-		nfields := 0
-		for i := range r.field {
-			r.field[i] = nil
-		}
-		ok, err := r.record(func(i int, v []byte, quoted bool) {
-			nfields = i + 1
-			if i < ncols {
-				if s := r.slot[i]; s >= 0 {
-					if quoted {
-						r.scratch[s] = unquote(r.scratch[s][:0], v)
-						v = r.scratch[s]
-					}
-					r.field[s] = v
-				}
-			}
-		})
+		clear(r.field)
+		ok, nfields, line, err := r.record()
 		if err != nil {
 			r.err = err
 			return false
@@ -350,6 +348,12 @@ func (r *csvReader) Next() bool {
 			r.err = &Error{File: r.name, Line: line, RowGroup: -1, Err: &classed{class: ErrBadValue,
 				detail: fmt.Errorf("row has %d fields, the header has %d", nfields, ncols)}}
 			return false
+		}
+		for s, q := range r.quoted {
+			if q {
+				r.scratch[s] = unquote(r.scratch[s][:0], r.field[s])
+				r.field[s] = r.scratch[s]
+			}
 		}
 		if err := r.convert(b, line); err != nil {
 			r.err = err
