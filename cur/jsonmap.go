@@ -11,12 +11,14 @@ import (
 
 // parseMapCell parses a CUR 2.0 map cell, a JSON object held as text (CSV exports, and Parquet
 // files whose writer stored maps as strings), into Snake(key) → value text. Numbers keep their
-// exact text so that money never passes through a float. An empty cell, "{}" and "null" give an
-// empty map. Keys that meet in one Snake form keep the non-empty value of the smallest raw key,
+// exact text so that money never passes through a float. An empty cell, "{}", "null" and text
+// that is not an object give an empty map. Keys that meet in one Snake form keep the non-empty value of the smallest raw key,
 // so the outcome never depends on map order.
 func parseMapCell(b []byte) (map[string]string, error) {
 	b = bytes.TrimSpace(b)
-	if len(b) == 0 || bytes.Equal(b, []byte("{}")) || bytes.Equal(b, []byte("null")) {
+	// Some writers put plain text in a map column (a sample's product cell is "EC2"): it has no
+	// keys. Only text that starts as an object and then breaks is an error.
+	if len(b) == 0 || b[0] != '{' || bytes.Equal(b, []byte("{}")) {
 		return nil, nil
 	}
 	d := json.NewDecoder(bytes.NewReader(b))

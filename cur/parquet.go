@@ -21,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
 // parquetAlloc is the allocator of Parquet readers; tests swap in a checked allocator to catch
@@ -31,7 +32,9 @@ var parquetAlloc memory.Allocator = memory.DefaultAllocator
 // decoded and interned once per dictionary entry rather than once per row.
 var parquetReadDict = true
 
-// parquetParallel lets a reader decode and convert the columns of a batch on several cores.
+// parquetParallel lets a reader decode and convert the columns of a batch on several cores. The
+// reader runs those goroutines itself rather than setting pqarrow's Parallel, so that a panic on
+// a damaged page is recovered into an error instead of ending the process.
 var parquetParallel = true
 
 // parquetReader streams a Parquet CUR row group by row group, reading only the top-level
@@ -62,6 +65,7 @@ type parquetReader struct {
 type pqField struct {
 	index  int   // top-level field of the file
 	leaves []int // its leaf columns
+	nested bool  // a group (MAP) rather than one leaf
 	rr     pqarrow.RecordReader
 	col    arrow.Array // the current batch's values, owned by rr
 }
@@ -77,7 +81,6 @@ type pqColumn struct {
 // pqSource is one place of a requested name within the file.
 type pqSource struct {
 	field  *pqField
-	col    int    // file column (for messages)
 	key    string // Snake-form map key, "" for a flat column
 	pad    bool   // integer account ids get their 12-digit form back
 	column string // how messages name the source
@@ -86,6 +89,9 @@ type pqSource struct {
 	cells    map[string]map[string]string // JSON text cell → parsed map, per batch
 }
 
+// openParquet reads the footer of f and prepares a reader of the requested columns. The reader
+// owns f from here on, whether f is the named file or (tmp) an unlinked copy of standard input:
+// Close closes it, and so does a failed open.
 func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err error) {
 	r := &parquetReader{name: name}
 	defer func() {
@@ -152,16 +158,17 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 			}
 			fd := byIndex[p.col]
 			if fd == nil {
-				fd = &pqField{index: p.col, leaves: leaves[p.col]}
+				_, group := root.Field(p.col).(*schema.GroupNode)
+				fd = &pqField{index: p.col, leaves: leaves[p.col], nested: group}
 				byIndex[p.col] = fd
 				r.fields = append(r.fields, fd)
 			}
-			s := &pqSource{field: fd, col: p.col, key: p.key, column: r.schema.RawColumns[p.col]}
+			s := &pqSource{field: fd, key: p.key, column: r.schema.RawColumns[p.col]}
 			if p.key != "" {
 				s.column += "[" + p.key + "]"
 			} else {
 				s.pad = strings.HasSuffix(r.schema.Columns[p.col], "_account_id")
-				if l := leaves[p.col]; parquetReadDict && len(l) == 1 && sc.Column(l[0]).PhysicalType() == parquet.Types.ByteArray {
+				if l := leaves[p.col]; parquetReadDict && !fd.nested && sc.Column(l[0]).PhysicalType() == parquet.Types.ByteArray {
 					arrProps.SetReadDict(l[0], true)
 				}
 			}
@@ -302,6 +309,10 @@ func (r *parquetReader) load() (int, error) {
 	nrg := r.pf.NumRowGroups()
 	for r.rg < nrg {
 		if !r.rgOpen {
+			if r.pf.MetaData().RowGroup(r.rg).NumRows() == 0 {
+				r.rg++
+				continue
+			}
 			if err := r.openRowGroup(); err != nil {
 				return 0, err
 			}
@@ -322,6 +333,7 @@ func (r *parquetReader) load() (int, error) {
 			fd.col = nil
 			if fd.rr.Next() {
 				fd.col = fd.rr.RecordBatch().Column(0)
+				warm(fd.col)
 			} else if err := fd.rr.Err(); err != nil {
 				errs[i] = r.corrupt(r.schema.RawColumns[fd.index], err)
 			}
@@ -358,10 +370,39 @@ func (r *parquetReader) load() (int, error) {
 	return 0, nil
 }
 
+// warm builds the parts of arr that Arrow creates on first use, so that the columns of a batch
+// can then read arr from several goroutines.
+func warm(arr arrow.Array) {
+	switch a := arr.(type) {
+	case *array.Dictionary:
+		warm(a.Dictionary())
+	case *array.Map:
+		warm(a.Keys())
+		warm(a.Items())
+	}
+}
+
 func (r *parquetReader) openRowGroup() error {
 	r.rgLeft = r.pf.MetaData().RowGroup(r.rg).NumRows()
 	if r.rgLeft < 0 {
 		return r.corrupt("", fmt.Errorf("parquet: negative row count %d", r.rgLeft))
+	}
+	// Arrow opens the leaves of a nested field on goroutines of its own, where a panic on damaged
+	// chunk metadata could not be recovered: open them here first, where it can.
+	rgr := r.pf.RowGroup(r.rg)
+	for _, fd := range r.fields {
+		if !fd.nested {
+			continue
+		}
+		for _, leaf := range fd.leaves {
+			pr, err := rgr.GetColumnPageReader(leaf)
+			if pr != nil {
+				pr.Close()
+			}
+			if err != nil {
+				return r.corrupt(r.schema.RawColumns[fd.index], err)
+			}
+		}
 	}
 	rgs := []int{r.rg}
 	for _, fd := range r.fields {

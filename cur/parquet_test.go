@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/decimal256"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -310,10 +313,13 @@ func writeArrowParquet(t testing.TB, mem memory.Allocator, nrows, rowGroup int) 
 		{Name: "resource_tags", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), Nullable: true},
 		{Name: "line_item_usage_account_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 		{Name: "pricing_public_on_demand_cost", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
+		{Name: "line_item_resource_id", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, nil)
 	var buf bytes.Buffer
 	fw, err := pqarrow.NewFileWriter(sc, &buf,
-		parquet.NewWriterProperties(parquet.WithAllocator(mem), parquet.WithMaxRowGroupLength(int64(rowGroup)), parquet.WithCompression(compress.Codecs.Zstd)),
+		parquet.NewWriterProperties(parquet.WithAllocator(mem), parquet.WithMaxRowGroupLength(int64(rowGroup)), parquet.WithCompression(compress.Codecs.Zstd),
+			// Unique resource ids overflow a small dictionary: the writer falls back to plain pages.
+			parquet.WithDictionaryPageSizeLimit(4096)),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem)))
 	if err != nil {
 		t.Fatal(err)
@@ -348,6 +354,7 @@ func writeArrowParquet(t testing.TB, mem memory.Allocator, nrows, rowGroup int) 
 		mb.ItemBuilder().(*array.StringBuilder).Append("o" + strconv.Itoa(i%3))
 		b.Field(7).(*array.Int64Builder).Append(int64(i % 5))
 		b.Field(8).(*array.Float32Builder).Append(0.57)
+		b.Field(9).(*array.StringBuilder).Append(resourceID(i))
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
@@ -364,17 +371,19 @@ func writeArrowParquet(t testing.TB, mem memory.Allocator, nrows, rowGroup int) 
 	return path
 }
 
+func resourceID(i int) string { return "i-" + strconv.FormatInt(int64(i)*7919, 16) }
+
 func TestParquetArrowWriter(t *testing.T) {
-	for _, parallel := range []bool{false, true} {
-		t.Run("parallel="+strconv.FormatBool(parallel), func(t *testing.T) {
+	for _, mode := range []struct{ parallel, dict bool }{{false, false}, {false, true}, {true, false}, {true, true}} {
+		t.Run(fmt.Sprintf("parallel=%v/dict=%v", mode.parallel, mode.dict), func(t *testing.T) {
 			mem := checkedParquet(t)
-			old := parquetParallel
-			parquetParallel = parallel
-			defer func() { parquetParallel = old }()
+			oldPar, oldDict := parquetParallel, parquetReadDict
+			parquetParallel, parquetReadDict = mode.parallel, mode.dict
+			defer func() { parquetParallel, parquetReadDict = oldPar, oldDict }()
 			const nrows, rowGroup = 20000, 9000
 			path := writeArrowParquet(t, mem, nrows, rowGroup)
 			req := Request{
-				Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id", "bill_payer_account_name"},
+				Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id", "bill_payer_account_name", "line_item_resource_id"},
 				Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
 			}
 			got, err := readParquet(t, path, req)
@@ -420,6 +429,9 @@ func TestParquetArrowWriter(t *testing.T) {
 				}
 				if got.strs[5][i] != "Acme" {
 					t.Fatalf("row %d payer %q", i+1, got.strs[5][i])
+				}
+				if got.strs[6][i] != resourceID(i) {
+					t.Fatalf("row %d resource %q", i+1, got.strs[6][i])
 				}
 				if got.amts[0][i] != "-" {
 					a, _, _ := ParseAmountString(got.amts[0][i])
@@ -766,4 +778,107 @@ func FuzzParquet(f *testing.F) {
 			t.Fatalf("error %v has no class", err)
 		}
 	})
+}
+
+func TestParquetCells(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	build := func(dt arrow.DataType, vals ...any) arrow.Array {
+		b := array.NewBuilder(mem, dt)
+		defer b.Release()
+		for _, v := range vals {
+			if v == nil {
+				b.AppendNull()
+				continue
+			}
+			switch bb := b.(type) {
+			case *array.Int32Builder:
+				bb.Append(int32(v.(int)))
+			case *array.Uint64Builder:
+				bb.Append(v.(uint64))
+			case *array.Float32Builder:
+				bb.Append(float32(v.(float64)))
+			case *array.Float64Builder:
+				bb.Append(v.(float64))
+			case *array.BooleanBuilder:
+				bb.Append(v.(bool))
+			case *array.TimestampBuilder:
+				bb.Append(arrow.Timestamp(v.(int)))
+			case *array.Date32Builder:
+				bb.Append(arrow.Date32(v.(int)))
+			case *array.Date64Builder:
+				bb.Append(arrow.Date64(v.(int)))
+			case *array.Decimal128Builder:
+				bb.Append(v.(decimal128.Num))
+			case *array.Decimal256Builder:
+				bb.Append(v.(decimal256.Num))
+			case *array.BinaryBuilder:
+				bb.AppendString(v.(string))
+			case *array.BinaryDictionaryBuilder:
+				if err := bb.AppendString(v.(string)); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				t.Fatalf("no case for %T", b)
+			}
+		}
+		return b.NewArray()
+	}
+	big38, _ := decimal128.FromString("123456789012345678901234.5", 38, 1)
+	tests := []struct {
+		name string
+		arr  arrow.Array
+		pad  bool
+		text []string // "<null>" for NULL
+		amt  []string // "-" absent, "!" error
+	}{
+		{"int32 account id", build(arrow.PrimitiveTypes.Int32, 1234, nil, -5), true,
+			[]string{"000000001234", "<null>", "-5"}, []string{"1234", "-", "-5"}},
+		{"uint64", build(arrow.PrimitiveTypes.Uint64, uint64(7), uint64(math.MaxUint64)), false,
+			[]string{"7", "18446744073709551615"}, []string{"7", "!"}},
+		{"float32", build(arrow.PrimitiveTypes.Float32, 0.57, 1e-11, math.NaN()), false,
+			[]string{"0.57", "1e-11", "NaN"}, []string{"0.57", "0", "!"}},
+		{"float64 in a string column", build(arrow.PrimitiveTypes.Float64, 0.1, 1.81e-8, 12.0), false,
+			[]string{"0.1", "1.81e-08", "12"}, []string{"0.1", "0.0000000181", "12"}},
+		{"bool", build(arrow.FixedWidthTypes.Boolean, true), false, []string{"true"}, []string{"!"}},
+		{"timestamp s", build(&arrow.TimestampType{Unit: arrow.Second}, 1698796800), false, []string{"2023-11-01T00:00:00Z"}, []string{"!"}},
+		{"timestamp ns with zone", build(&arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "+05:00"}, 1698796800_500000000), false,
+			[]string{"2023-11-01T00:00:00.5Z"}, []string{"!"}},
+		{"date32", build(arrow.FixedWidthTypes.Date32, 19662), false, []string{"2023-11-01T00:00:00Z"}, []string{"!"}},
+		{"date64", build(arrow.FixedWidthTypes.Date64, 1698796800000), false, []string{"2023-11-01T00:00:00Z"}, []string{"!"}},
+		{"decimal128", build(&arrow.Decimal128Type{Precision: 38, Scale: 12}, decimal128.FromI64(-1234567890123), big38), false,
+			[]string{"-1.234567890123", "1234567890123.456789012345"}, []string{"-1.2345678901", "!"}},
+		{"decimal128 beyond int64 in range", build(&arrow.Decimal128Type{Precision: 38, Scale: 20}, decimal128.FromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(21), nil))), false,
+			[]string{"10.00000000000000000000"}, []string{"10"}},
+		{"decimal256", build(&arrow.Decimal256Type{Precision: 40, Scale: 2}, decimal256.FromI64(-150)), false, []string{"-1.50"}, []string{"-1.5"}},
+		{"binary", build(arrow.BinaryTypes.Binary, " 2.5 ", "", "x"), false, []string{" 2.5 ", "", "x"}, []string{"2.5", "-", "!"}},
+		{"dictionary", build(&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}, "1.5", nil, "1.5"), false,
+			[]string{"1.5", "<null>", "1.5"}, []string{"1.5", "-", "1.5"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			defer tc.arr.Release()
+			var texts, amts []string
+			var scratch []byte
+			for i := 0; i < tc.arr.Len(); i++ {
+				b, ok := cellText(nil, tc.arr, i, tc.pad)
+				if !ok {
+					texts = append(texts, "<null>")
+				} else {
+					texts = append(texts, string(b))
+				}
+				a, ok, _, err := cellAmount(tc.arr, i, &scratch)
+				switch {
+				case err != nil:
+					amts = append(amts, "!")
+				case !ok:
+					amts = append(amts, "-")
+				default:
+					amts = append(amts, a.String())
+				}
+			}
+			eqStrings(t, "text", texts, tc.text)
+			eqStrings(t, "amount", amts, tc.amt)
+		})
+	}
 }
