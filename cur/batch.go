@@ -72,6 +72,7 @@ func (b *Batch) reset(nStrings, nAmounts, capacity int) {
 // interner gives each distinct text of one column and batch its dictionary code.
 type interner struct {
 	codes map[string]uint32
+	last  uint32 // code of the previous value: CUR rows come in runs of equal values
 }
 
 func (in *interner) reset() {
@@ -80,6 +81,7 @@ func (in *interner) reset() {
 	} else {
 		clear(in.codes)
 	}
+	in.last = 0
 }
 
 // code returns the code of b in c.Dict, adding it on first sight. The lookup does not allocate.
@@ -87,13 +89,18 @@ func (in *interner) code(c *StringColumn, b []byte) uint32 {
 	if len(b) == 0 {
 		return 0
 	}
+	if c.Dict[in.last] == string(b) {
+		return in.last
+	}
 	if k, ok := in.codes[string(b)]; ok {
+		in.last = k
 		return k
 	}
 	s := string(b)
 	k := uint32(len(c.Dict))
 	c.Dict = append(c.Dict, s)
 	in.codes[s] = k
+	in.last = k
 	return k
 }
 

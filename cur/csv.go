@@ -2,9 +2,11 @@ package cur
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // MaxRecordBytes bounds one CSV record, so a file without line ends cannot eat all memory.
@@ -207,9 +209,9 @@ func (r *csvReader) lineEnd(from int) int {
 }
 
 // scan splits the record at r.pos in one pass. Fields the request needs go to r.field (or,
-// while reading the header, every field to r.names). Past the last needed column, a line without
-// quotes is only counted, not split: most of a CUR's hundred columns are never looked at.
-// A blank line gives scanOK with n = -1.
+// while reading the header, every field to r.names). Commas are found eight bytes at a time;
+// past the last needed column a stretch without quotes is only counted, not split: most of a
+// CUR's hundred columns are never looked at. A blank line gives scanOK with n = -1.
 func (r *csvReader) scan() (st int, n int, err error) {
 	b := r.buf[:r.end]
 	pos := r.pos
@@ -225,10 +227,15 @@ func (r *csvReader) scan() (st int, n int, err error) {
 		return scanOK, -1, nil
 	}
 	lines := int64(1)
-	col := 0
+	col, start := 0, pos
+	last := r.lastNeeded
+	if r.all {
+		last = len(b) // keep every field
+	}
+fields:
 	for {
-		if pos < nl && b[pos] == '"' {
-			i := pos + 1
+		if start < nl && b[start] == '"' {
+			i := start + 1
 			for {
 				k := bytes.IndexByte(b[i:], '"')
 				if k < 0 {
@@ -245,40 +252,60 @@ func (r *csvReader) scan() (st int, n int, err error) {
 				break
 			}
 			if i > nl {
-				lines += int64(bytes.Count(b[pos+1:i], []byte{'\n'}))
+				lines += int64(bytes.Count(b[start+1:i], []byte{'\n'}))
 				if nl = r.lineEnd(i); nl < 0 {
 					return scanMore, 0, nil
 				}
 			}
-			r.put(col, b[pos+1:i], true)
+			r.put(col, b[start+1:i], true)
 			col++
 			// Text between the closing quote and the next comma is ignored.
 			k := bytes.IndexByte(b[i+1:nl], ',')
 			if k < 0 {
 				break
 			}
-			pos = i + 1 + k + 1
+			start = i + 1 + k + 1
 			continue
 		}
-		if col > r.lastNeeded && !r.all {
-			if rest := b[pos:nl]; bytes.IndexByte(rest, '"') < 0 {
-				col += bytes.Count(rest, []byte{','}) + 1
-				break
+		// Unquoted fields: walk the line a word at a time, emitting a field for every comma,
+		// until a field opens with a quote or nothing more is needed.
+		for i := start; ; i += 8 {
+			if col > last {
+				if rest := b[start:nl]; bytes.IndexByte(rest, '"') < 0 {
+					col += bytes.Count(rest, []byte{','}) + 1
+					break fields
+				}
+			}
+			if i+8 > nl {
+				k := nextComma(b, i, nl)
+				for k < nl {
+					r.put(col, b[start:k], false)
+					col++
+					start = k + 1
+					if start < nl && b[start] == '"' {
+						continue fields
+					}
+					k = nextComma(b, start, nl)
+				}
+				f := b[start:nl]
+				if len(f) > 0 && f[len(f)-1] == '\r' {
+					f = f[:len(f)-1]
+				}
+				r.put(col, f, false)
+				col++
+				break fields
+			}
+			t := binary.LittleEndian.Uint64(b[i:]) ^ commas
+			for m := ^(((t & low7) + low7) | t | low7); m != 0; m &= m - 1 {
+				k := i + bits.TrailingZeros64(m)>>3
+				r.put(col, b[start:k], false)
+				col++
+				start = k + 1
+				if start < nl && b[start] == '"' {
+					continue fields
+				}
 			}
 		}
-		k := bytes.IndexByte(b[pos:nl], ',')
-		if k < 0 {
-			f := b[pos:nl]
-			if len(f) > 0 && f[len(f)-1] == '\r' {
-				f = f[:len(f)-1]
-			}
-			r.put(col, f, false)
-			col++
-			break
-		}
-		r.put(col, b[pos:pos+k], false)
-		pos += k + 1
-		col++
 	}
 	r.recLine = r.line
 	r.line += lines
@@ -286,20 +313,46 @@ func (r *csvReader) scan() (st int, n int, err error) {
 	return scanOK, col, nil
 }
 
-// put keeps field col of the current record if the request needs it.
+// Byte patterns for finding commas eight bytes at a time.
+const (
+	commas = 0x2C2C2C2C2C2C2C2C
+	low7   = 0x7F7F7F7F7F7F7F7F
+)
+
+// nextComma returns the index of the first ',' in b[i:end], or end.
+func nextComma(b []byte, i, end int) int {
+	for ; i+8 <= end; i += 8 {
+		t := binary.LittleEndian.Uint64(b[i:]) ^ commas
+		if m := ^(((t & low7) + low7) | t | low7); m != 0 { // high bit of each byte that is a comma
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < end; i++ {
+		if b[i] == ',' {
+			return i
+		}
+	}
+	return end
+}
+
+// put keeps field col of the current record if the request needs it. It is small enough to be
+// inlined into the scanner's loop.
 func (r *csvReader) put(col int, v []byte, quoted bool) {
 	if r.all {
-		if quoted {
-			v = unquote(nil, v)
-		}
-		r.names = append(r.names, string(bytes.TrimSpace(v)))
-		return
-	}
-	if col < len(r.slot) {
+		r.addName(v, quoted)
+	} else if uint(col) < uint(len(r.slot)) {
 		if s := r.slot[col]; s >= 0 {
 			r.field[s], r.quoted[s] = v, quoted
 		}
 	}
+}
+
+// addName keeps a header field.
+func (r *csvReader) addName(v []byte, quoted bool) {
+	if quoted {
+		v = unquote(nil, v)
+	}
+	r.names = append(r.names, string(bytes.TrimSpace(v)))
 }
 
 // unquote returns a quoted field's text with doubled quotes made single.
