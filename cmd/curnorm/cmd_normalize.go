@@ -92,7 +92,7 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 		Flush() error
 	}
 	if strings.HasSuffix(strings.ToLower(opts.Output), ".parquet") {
-		if sink, err = newParquetSink(out); err != nil {
+		if sink, err = report.NewParquetSink(out); err != nil {
 			return err
 		}
 	} else {

@@ -145,7 +145,11 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 		return err
 	}
 	if !opts.Quiet && (opts.Format == "table" || ios.ErrTTY) {
-		return report.WriteSummary(ios.ErrOut, res, report.WriteOptions{Format: "table", Precision: opts.Precision})
+		prec := opts.Precision
+		if prec < 0 {
+			prec = 2 // a summary for people; --precision or JSON give every digit
+		}
+		return report.WriteSummary(ios.ErrOut, res, report.WriteOptions{Format: "table", Precision: prec})
 	}
 	if !opts.Quiet {
 		warn(ios, res.Warnings)
