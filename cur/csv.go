@@ -9,6 +9,10 @@ import (
 	"math/bits"
 )
 
+// csvBufferSize is the read buffer's starting size; it doubles for longer records. Tests
+// shrink it to push records across buffer boundaries.
+var csvBufferSize = 1 << 20
+
 // MaxRecordBytes bounds one CSV record, so a file without line ends cannot eat all memory.
 const MaxRecordBytes = 64 << 20
 
@@ -52,7 +56,7 @@ type csvReader struct {
 }
 
 func newCSVReader(name, compression string, src io.Reader, closer io.Closer, req Request) (Reader, error) {
-	r := &csvReader{name: name, src: src, closer: closer, buf: make([]byte, 1<<20), line: 1}
+	r := &csvReader{name: name, src: src, closer: closer, buf: make([]byte, csvBufferSize), line: 1}
 	header, err := r.header()
 	if err != nil {
 		closer.Close()

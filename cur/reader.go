@@ -175,7 +175,8 @@ func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) 
 		if err != nil {
 			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("gzip: %w", err))
 		}
-		return newCSVReader(name, "gzip", &gzipStream{zr: zr}, f, req)
+		ra := newReadAhead(&gzipStream{zr: zr})
+		return newCSVReader(name, "gzip", ra, multiCloser{ra, f}, req)
 	}
 	return newCSVReader(name, "none", br, f, req)
 }

@@ -1,0 +1,144 @@
+package cur
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// readAll reads a CSV text with the given buffer size and returns, per row, the requested
+// string columns joined by "|", plus the CSV line each batch row started on.
+func readAll(t *testing.T, text string, bufSize int, req Request) ([]string, error) {
+	t.Helper()
+	old := csvBufferSize
+	csvBufferSize = bufSize
+	defer func() { csvBufferSize = old }()
+	path := filepath.Join(t.TempDir(), "x.csv")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(Source{Path: path}, req)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var rows []string
+	for r.Next() {
+		b := r.Batch()
+		for i := 0; i < b.Len; i++ {
+			var parts []string
+			for c := range b.Strings {
+				parts = append(parts, b.Strings[c].Value(i))
+			}
+			for c := range b.Amounts {
+				if b.Amounts[c].IsSet(i) {
+					parts = append(parts, b.Amounts[c].Values[i].String())
+				} else {
+					parts = append(parts, "-")
+				}
+			}
+			rows = append(rows, strings.Join(parts, "|"))
+		}
+	}
+	return rows, r.Err()
+}
+
+func TestCSVScanner(t *testing.T) {
+	req := Request{Strings: []string{ColLineItemType, "line_item_line_item_description"}, Amounts: []string{ColUnblended}}
+	const h = "lineItem/LineItemType,lineItem/LineItemDescription,lineItem/UnblendedCost"
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"plain", h + "\nUsage,a,1\nTax,b,2\n", []string{"Usage|a|1", "Tax|b|2"}},
+		{"no final newline", h + "\nUsage,a,1\nTax,b,2", []string{"Usage|a|1", "Tax|b|2"}},
+		{"CRLF", strings.ReplaceAll(h+"\nUsage,a,1\nTax,b,2\n", "\n", "\r\n"), []string{"Usage|a|1", "Tax|b|2"}},
+		{"BOM", "\xEF\xBB\xBF" + h + "\nUsage,a,1\n", []string{"Usage|a|1"}},
+		{"quoted BOM header", "\xEF\xBB\xBF\"lineItem/LineItemType\",\"lineItem/LineItemDescription\",lineItem/UnblendedCost\nUsage,a,1\n", []string{"Usage|a|1"}},
+		{"quoted fields", h + "\n\"Usage\",\"a, b\",\"1.5\"\n", []string{"Usage|a, b|1.5"}},
+		{"escaped quotes", h + "\nUsage,\"say \"\"hi\"\"\",1\n", []string{"Usage|say \"hi\"|1"}},
+		{"newline in quotes", h + "\nUsage,\"two\nlines\",1\nTax,c,2\n", []string{"Usage|two\nlines|1", "Tax|c|2"}},
+		{"blank lines", h + "\n\nUsage,a,1\n\r\n\nTax,b,2\n\n", []string{"Usage|a|1", "Tax|b|2"}},
+		{"empty cells", h + "\n,,\nUsage,,\n", []string{"||-", "Usage||-"}},
+		{"wider rows", h + "\nUsage,a,1,extra,more\n", []string{"Usage|a|1"}},
+		{"header with spaces", "lineItem/LineItemType ,lineItem/LineItemDescription, lineItem/UnblendedCost \nUsage,a,1\n", []string{"Usage|a|1"}},
+		{"scientific notation", h + "\nUsage,a,1.81E-8\nTax,b,-7.0E-10\n", []string{"Usage|a|0.0000000181", "Tax|b|-0.0000000007"}},
+		{"trailing quote text", h + "\nUsage,\"a\"junk,1\n", []string{"Usage|a|1"}},
+		{"duplicate header first non-empty wins", "lineItem/LineItemType,lineItem/LineItemDescription,lineItem/UnblendedCost,lineItem/UnblendedCost\nUsage,a,,3\nTax,b,2,9\n", []string{"Usage|a|3", "Tax|b|2"}},
+	}
+	for _, tt := range tests {
+		for _, size := range []int{1 << 20, 64, 16, 7, 1} {
+			got, err := readAll(t, tt.text, size, req)
+			if err != nil {
+				t.Errorf("%s (buffer %d): %v", tt.name, size, err)
+				continue
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("%s (buffer %d):\ngot  %q\nwant %q", tt.name, size, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestCSVErrorsNameThePlace(t *testing.T) {
+	req := Request{Strings: []string{ColLineItemType}, Amounts: []string{ColUnblended}}
+	const h = "lineItem/LineItemType,lineItem/UnblendedCost"
+	tests := []struct {
+		name, text string
+		class      error
+		msg        string
+	}{
+		{"bad number", h + "\nUsage,1\nUsage,12;3\n", ErrBadValue, `:3: column lineItem/UnblendedCost: invalid number "12;3"`},
+		{"bad number after quoted newline", h + "\n\"Us\nage\",1\nUsage,x\n", ErrBadValue, `:4: column lineItem/UnblendedCost: invalid number "x"`},
+		{"narrow row", h + "\nUsage\n", ErrBadValue, ":2: row has 1 fields, the header has 2"},
+		{"unterminated quote", h + "\nUsage,\"1\n", ErrCorrupt, "file ends inside a quoted field"},
+		{"out of range", h + "\nUsage,1e400\n", ErrBadValue, "number out of range"},
+		{"empty", "", ErrNoInput, "empty file"},
+		{"not a CUR", "a,b\n1,2\n", ErrUnsupportedFormat, "not a CUR file"},
+	}
+	for _, tt := range tests {
+		for _, size := range []int{1 << 20, 5} {
+			_, err := readAll(t, tt.text, size, req)
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, tt.class) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("%s (buffer %d): error %v, want %v containing %q", tt.name, size, err, tt.class, tt.msg)
+			}
+		}
+	}
+}
+
+// TestCSVCountsOnlyWhatItNeeds: past the last needed column a row is counted, not split, yet a
+// narrow row is still caught.
+func TestCSVCountsOnlyWhatItNeeds(t *testing.T) {
+	req := Request{Strings: []string{ColLineItemType}}
+	text := "lineItem/LineItemType,a,b,c\nUsage,1,2,3\nTax,1,\"2,x\",3\nUsage,1,2\n"
+	_, err := readAll(t, text, 1<<20, req)
+	if err == nil || !strings.Contains(err.Error(), ":4: row has 3 fields, the header has 4") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestReadAheadPassesErrors(t *testing.T) {
+	boom := errors.New("boom")
+	src := io.MultiReader(bytes.NewReader(bytes.Repeat([]byte("x"), 3*readAheadBlock+10)), &failing{boom})
+	ra := newReadAhead(src)
+	defer ra.Close()
+	n, err := io.Copy(io.Discard, ra)
+	if n != 3*readAheadBlock+10 || !errors.Is(err, boom) {
+		t.Fatalf("copied %d, err %v", n, err)
+	}
+	// Closing early must not leave the producer blocked.
+	ra2 := newReadAhead(bytes.NewReader(make([]byte, 10*readAheadBlock)))
+	buf := make([]byte, 10)
+	ra2.Read(buf)
+	ra2.Close()
+}
+
+type failing struct{ err error }
+
+func (f *failing) Read([]byte) (int, error) { return 0, f.err }
