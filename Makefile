@@ -3,7 +3,10 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build demo test vet lint bench fuzz clean
+# The release matrix; .goreleaser.yaml builds the same.
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+
+.PHONY: build demo test vet lint bench fuzz docs dist clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o curnorm ./cmd/curnorm
@@ -23,5 +26,20 @@ lint: vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# The command reference (docs/cli/*.md, docs/man/*.1) from the command tree; a test fails
+# when the checked-in copy is stale.
+docs:
+	$(GO) run ./cmd/curnorm __docs docs
+
+# Static binaries for every platform of a release, with SHA256SUMS, without goreleaser.
+dist:
+	rm -rf dist && mkdir -p dist
+	@for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		out=dist/curnorm_$(VERSION)_$${os}_$${arch}$$ext; echo "$$out"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/curnorm || exit 1; \
+	done
+	cd dist && if command -v sha256sum >/dev/null; then sha256sum curnorm_*; else shasum -a 256 curnorm_*; fi > SHA256SUMS
+
 clean:
-	rm -f curnorm
+	rm -rf curnorm dist

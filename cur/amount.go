@@ -164,7 +164,9 @@ func parseGeneral(b []byte) (Amount, bool, error) {
 			if c < '0' || c > '9' {
 				return fail(ErrInvalidNumber)
 			}
-			if exp < 100000 {
+			// Saturate far beyond any shift the digits could need (their count bounds
+			// point), so "0.<many zeros>1e<as many>" still lands on its exact value.
+			if exp < 1<<40 {
 				exp = exp*10 + int(c-'0')
 			}
 		}
@@ -185,9 +187,10 @@ func parseGeneral(b []byte) (Amount, bool, error) {
 	rounded := false
 	if keep <= 0 {
 		// Everything is below the last kept place; only a first dropped digit at keep==0
-		// can round up. n > 0 here, so a non-zero digit was dropped.
+		// can round up. n > 0 here, so a non-zero digit was dropped. Digits after a 5 may
+		// be trailing zeros ("0.000000000050"), which leave it a tie.
 		rounded = true
-		if keep == 0 && (digs[0] > 5 || (digs[0] == 5 && (n > 1 || sticky))) {
+		if keep == 0 && (digs[0] > 5 || (digs[0] == 5 && (sticky || nonZero(digs[1:n])))) {
 			v = 1
 		}
 	} else {
@@ -227,6 +230,15 @@ func parseGeneral(b []byte) (Amount, bool, error) {
 		return Amount(-int64(v)), rounded, nil
 	}
 	return Amount(v), rounded, nil
+}
+
+func nonZero(digs []byte) bool {
+	for _, d := range digs {
+		if d != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // AmountFromFloat converts a Parquet DOUBLE the way spec §5 asks: its shortest round-trip

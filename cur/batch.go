@@ -9,7 +9,8 @@ type Batch struct {
 	Len     int
 	Strings []StringColumn
 	Amounts []AmountColumn
-	// FirstRow is the 1-based number of the batch's first data row within its file.
+	// FirstRow is the 1-based number of the batch's first data row among the rows its reader
+	// delivered (skipped rows are not numbered).
 	FirstRow int64
 }
 
@@ -67,6 +68,48 @@ func (b *Batch) reset(nStrings, nAmounts, capacity int) {
 		c.Values, c.Valid = c.Values[:0], c.Valid[:0]
 	}
 	b.Len = 0
+}
+
+// truncate cuts every column back to n rows: it takes back the cells a CSV row appended
+// before one of its cells failed.
+func (b *Batch) truncate(n int) {
+	for i := range b.Strings {
+		c := &b.Strings[i]
+		c.Codes = c.Codes[:n]
+	}
+	for i := range b.Amounts {
+		c := &b.Amounts[i]
+		c.Values, c.Valid = c.Values[:n], c.Valid[:n]
+	}
+}
+
+// drop removes the rows at the given ascending indices from every column.
+func (b *Batch) drop(rows []int) {
+	if len(rows) == 0 {
+		return
+	}
+	for i := range b.Strings {
+		c := &b.Strings[i]
+		c.Codes = dropRows(c.Codes, rows)
+	}
+	for i := range b.Amounts {
+		c := &b.Amounts[i]
+		c.Values, c.Valid = dropRows(c.Values, rows), dropRows(c.Valid, rows)
+	}
+	b.Len -= len(rows)
+}
+
+func dropRows[T any](s []T, rows []int) []T {
+	w, d := 0, 0
+	for i := range s {
+		if d < len(rows) && rows[d] == i {
+			d++
+			continue
+		}
+		s[w] = s[i]
+		w++
+	}
+	return s[:w]
 }
 
 // interner gives each distinct text of one column and batch its dictionary code.

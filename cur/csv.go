@@ -51,12 +51,15 @@ type csvReader struct {
 	batch   Batch
 	rows    int64
 	rounded int64
+	skip    bool
+	skips   skips
 	err     error
 	done    bool
 }
 
 func newCSVReader(name, compression string, src io.Reader, closer io.Closer, req Request) (Reader, error) {
-	r := &csvReader{name: name, src: src, closer: closer, buf: make([]byte, csvBufferSize), line: 1}
+	r := &csvReader{name: name, src: src, closer: closer, buf: make([]byte, csvBufferSize), line: 1,
+		skip: req.SkipBadRows, skips: skips{file: name}}
 	header, err := r.header()
 	if err != nil {
 		closer.Close()
@@ -109,6 +112,9 @@ func (r *csvReader) Rows() int64     { return r.rows }
 
 // Rounded counts cells that had more than 10 decimals.
 func (r *csvReader) Rounded() int64 { return r.rounded }
+
+// Skipped counts the rows skipped under Request.SkipBadRows.
+func (r *csvReader) Skipped() []SkipCount { return r.skips.list() }
 
 func (r *csvReader) Close() error { return r.closer.Close() }
 
@@ -394,17 +400,24 @@ func (r *csvReader) Next() bool {
 		clear(r.field)
 		ok, nfields, line, err := r.record()
 		if err != nil {
+			// Here and below, the rows before a failure are delivered and the next call
+			// reports it: Rows() then counts exactly the rows a caller saw.
 			r.err = err
-			return false
+			return b.Len > 0
 		}
 		if !ok {
 			r.done = true
 			break
 		}
 		if nfields < ncols {
-			r.err = &Error{File: r.name, Line: line, RowGroup: -1, Err: &classed{class: ErrBadValue,
+			err := &Error{File: r.name, Line: line, RowGroup: -1, Err: &classed{class: ErrBadValue,
 				detail: fmt.Errorf("row has %d fields, the header has %d", nfields, ncols)}}
-			return false
+			if r.skip {
+				r.skips.add(err, SkipNarrowRow)
+				continue
+			}
+			r.err = err
+			return b.Len > 0
 		}
 		for s, q := range r.quoted {
 			if q {
@@ -413,8 +426,13 @@ func (r *csvReader) Next() bool {
 			}
 		}
 		if err := r.convert(b, line); err != nil {
+			b.truncate(b.Len) // the cells of the row converted before the bad one
+			if r.skip {
+				r.skips.add(err, SkipBadMapCell) // the cells convert reads are numbers or map cells
+				continue
+			}
 			r.err = err
-			return false
+			return b.Len > 0
 		}
 		b.Len++
 		r.rows++

@@ -19,6 +19,10 @@ type Inspection struct {
 	Final       bool           `json:"final"`
 	Rounded     int64          `json:"cells_rounded"`
 	Metrics     []MetricStatus `json:"metrics"`
+	// RowsSkipped counts the rows skipped under skipBadRows; Skipped has them per reason, and
+	// the failure of a file that could not be read to its end.
+	RowsSkipped int64       `json:"rows_skipped"`
+	Skipped     []SkipCount `json:"-"`
 }
 
 // TypeCount is the number of rows of one line item type.
@@ -37,11 +41,14 @@ type MetricStatus struct {
 }
 
 // Inspect reads a whole source and describes it. Every amount column a metric reads is parsed,
-// so a bad number fails here as it would in a report.
-func Inspect(src Source) (*Inspection, error) {
+// so a bad number fails here as it would in a report. With skipBadRows, bad rows are skipped
+// (Request.SkipBadRows), and a file that fails after it opened is described up to the failure,
+// which Skipped records.
+func Inspect(src Source, skipBadRows bool) (*Inspection, error) {
 	r, err := Open(src, Request{
-		Strings: []string{ColLineItemType, ColCurrency, ColInvoiceID, ColPeriodStart},
-		Amounts: evalAmounts[:],
+		Strings:     []string{ColLineItemType, ColCurrency, ColInvoiceID, ColPeriodStart},
+		Amounts:     evalAmounts[:],
+		SkipBadRows: skipBadRows,
 	})
 	if err != nil {
 		return nil, err
@@ -66,14 +73,23 @@ func Inspect(src Source) (*Inspection, error) {
 			}
 		}
 	}
-	if err := r.Err(); err != nil {
-		return nil, err
+	readErr := r.Err()
+	if readErr != nil && !skipBadRows {
+		return nil, readErr
 	}
 	s := r.Schema()
 	in := &Inspection{
 		File: src.Name(), Flavour: s.Flavour.String(), Compression: s.Compression, Assembly: src.Assembly,
 		Rows: r.Rows(), Columns: len(s.Columns), Final: r.Rows() > 0 && withoutInvoice == 0, Rounded: r.Rounded(),
 		Periods: sortedKeys(periods), Currencies: sortedKeys(currencies),
+	}
+	in.Skipped = r.Skipped()
+	for i := range in.Skipped {
+		in.Skipped[i].File = src.Name()
+		in.RowsSkipped += in.Skipped[i].Rows
+	}
+	if readErr != nil {
+		in.Skipped = append(in.Skipped, SkipCount{File: src.Name(), Reason: SkipUnreadableFile, First: readErr.Error()})
 	}
 	if len(in.Periods) == 0 && src.Period != "" {
 		in.Periods = []string{src.Period}

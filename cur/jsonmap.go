@@ -27,7 +27,7 @@ func parseMapCell(b []byte) (map[string]string, error) {
 	if err := d.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("map cell is not a JSON object: %w", err)
 	}
-	if d.More() {
+	if len(bytes.TrimSpace(b[d.InputOffset():])) > 0 {
 		return nil, errors.New("map cell has text after its JSON object")
 	}
 	keys := make([]string, 0, len(raw))

@@ -41,21 +41,33 @@ type cur2Manifest struct {
 // legacyPeriodLayout is how legacy manifests write billingPeriod.start, e.g. 20180801T000000.000Z.
 const legacyPeriodLayout = "20060102T150405.000Z"
 
-func readManifestJSON(file string, v any) error {
+func readManifestFile(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return fileErr(file, ErrNoInput, unwrapPathError(err))
+		return nil, fileErr(file, ErrNoInput, unwrapPathError(err))
 	}
+	return data, nil
+}
+
+func decodeManifest(file string, data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		return fileErr(file, ErrCorrupt, fmt.Errorf("manifest: %w", err))
 	}
 	return nil
 }
 
-// readLegacyManifest parses a legacy manifest; shown is the name messages use.
+// readLegacyManifest reads and parses a legacy manifest; shown is the name messages use.
 func readLegacyManifest(shown string) (*legacyManifest, error) {
+	data, err := readManifestFile(shown)
+	if err != nil {
+		return nil, err
+	}
+	return parseLegacyManifest(shown, data)
+}
+
+func parseLegacyManifest(shown string, data []byte) (*legacyManifest, error) {
 	var m legacyManifest
-	if err := readManifestJSON(shown, &m); err != nil {
+	if err := decodeManifest(shown, data, &m); err != nil {
 		return nil, err
 	}
 	// Every legacy manifest AWS writes names its assembly; without one this is some other JSON.
@@ -80,8 +92,16 @@ func (m *legacyManifest) period() string {
 }
 
 func readCUR2Manifest(shown string) (*cur2Manifest, error) {
+	data, err := readManifestFile(shown)
+	if err != nil {
+		return nil, err
+	}
+	return parseCUR2Manifest(shown, data)
+}
+
+func parseCUR2Manifest(shown string, data []byte) (*cur2Manifest, error) {
 	var m cur2Manifest
-	if err := readManifestJSON(shown, &m); err != nil {
+	if err := decodeManifest(shown, data, &m); err != nil {
 		return nil, err
 	}
 	if m.DataFiles == nil {
@@ -90,12 +110,18 @@ func readCUR2Manifest(shown string) (*cur2Manifest, error) {
 	return &m, nil
 }
 
-// keyElems splits an S3 key or s3:// URL into its path elements.
+// keyElems splits an S3 key or s3:// URL into its path elements. A key with "." or ".."
+// elements gives none: on disk it could point outside the report folder, so it mirrors no
+// local path.
 func keyElems(key string) []string {
 	key = strings.TrimPrefix(key, "s3://")
 	var out []string
 	for _, e := range strings.Split(key, "/") {
-		if e != "" {
+		switch e {
+		case "":
+		case ".", "..":
+			return nil
+		default:
 			out = append(out, e)
 		}
 	}

@@ -161,6 +161,37 @@ func EvalRequest(extraStrings []string) Request {
 	}
 }
 
+// EvalRequestFor is EvalRequest trimmed to what metric m reads, for runs that need no bill
+// summary: the columns no rule of m reads are left out and never parsed (their names are
+// empty). Costs under the other metrics are then not meaningful.
+func EvalRequestFor(m Metric, extraStrings []string) Request {
+	req := EvalRequest(extraStrings)
+	if m == NetAmortized {
+		return req // its net columns fall back to every gross one
+	}
+	need := map[string]bool{ColUnblended: true, ColPublicOD: true}
+	for _, c := range MetricColumns(m) {
+		need[c] = true
+	}
+	if m.CountsDiscountColumn() {
+		need[ColTotalDiscount] = true
+	}
+	for i, c := range req.Amounts {
+		if !need[c] {
+			req.Amounts[i] = ""
+		}
+	}
+	if m != Amortized {
+		// Only amortized tells fees, refunds and split cost rows apart.
+		for _, i := range []int{sRIARN, sSPARN, sProductCode, sDescription, sOperation} {
+			req.Strings[i] = ""
+		}
+	} else {
+		req.Strings[sSPARN] = ""
+	}
+	return req
+}
+
 // EvalPublicOnDemand is the index of pricing_public_on_demand_cost in a batch read with
 // EvalRequest.
 const EvalPublicOnDemand = aPublicOD
@@ -218,6 +249,8 @@ type Costs struct {
 // each worker its own and merge their Labels by text.
 type Evaluator struct {
 	IncludeSplitCost bool
+	// Metric is the metric whose absent columns are worth a warning.
+	Metric Metric
 
 	labels   []string
 	labelIdx map[string]uint16
@@ -482,8 +515,12 @@ func (e *Evaluator) noteMissing(b *Batch) {
 	for _, k := range e.kinds {
 		has[k] = true
 	}
+	reads := map[string]bool{}
+	for _, c := range MetricColumns(e.Metric) {
+		reads[c] = true
+	}
 	need := func(col int, what string) {
-		if !b.Amounts[col].Present {
+		if reads[evalAmounts[col]] && !b.Amounts[col].Present {
 			if _, seen := e.missing[evalAmounts[col]]; !seen {
 				e.missing[evalAmounts[col]] = what
 			}

@@ -108,6 +108,9 @@ type place struct {
 // names, in order of preference; a row takes the first non-empty value. Several flat columns
 // appear when names collide after Snake (AWS merges them).
 func resolve(columns []string, name string) []place {
+	if name == "" {
+		return nil // a column left out of a request
+	}
 	var out []place
 	for i, c := range columns {
 		if c == name {

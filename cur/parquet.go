@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,7 +56,11 @@ type parquetReader struct {
 
 	batch   Batch
 	rows    int64
+	seen    int64 // rows read, skipped ones included
 	rounded atomic.Int64
+	skip    bool
+	skips   skips
+	pages   *pagePath // the page-level path, when every requested column allows it
 	err     error
 	done    bool
 	closed  bool
@@ -76,6 +81,14 @@ type pqColumn struct {
 	in      interner
 	scratch []byte
 	dcodes  []uint32 // dictionary index → code+1 for the current batch
+	bad     []pqBad  // rows of the current batch whose cell could not be read (SkipBadRows)
+}
+
+// pqBad is a row to skip and why.
+type pqBad struct {
+	row    int
+	reason string
+	err    error
 }
 
 // pqSource is one place of a requested name within the file.
@@ -93,7 +106,7 @@ type pqSource struct {
 // owns f from here on, whether f is the named file or (tmp) an unlinked copy of standard input:
 // Close closes it, and so does a failed open.
 func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err error) {
-	r := &parquetReader{name: name}
+	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fileErrf(name, ErrCorrupt, "parquet: %v", p)
@@ -187,6 +200,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 		return nil, fileErr(name, ErrUnsupportedFormat, fmt.Errorf("parquet schema: %w", err))
 	}
 	r.fr = fr
+	r.pages = newPagePath(r, f)
 	return r, nil
 }
 
@@ -197,6 +211,9 @@ func (r *parquetReader) Rows() int64     { return r.rows }
 
 // Rounded counts the amount cells that had more than 10 decimals.
 func (r *parquetReader) Rounded() int64 { return r.rounded.Load() }
+
+// Skipped counts the rows skipped under Request.SkipBadRows.
+func (r *parquetReader) Skipped() []SkipCount { return r.skips.list() }
 
 // Close releases the column readers and closes the file.
 func (r *parquetReader) Close() error {
@@ -213,6 +230,9 @@ func (r *parquetReader) Close() error {
 
 // release drops the readers of the current row group.
 func (r *parquetReader) release() {
+	if r.pages != nil {
+		r.pages.close()
+	}
 	for _, fd := range r.fields {
 		fd.col = nil
 		if fd.rr != nil {
@@ -223,7 +243,17 @@ func (r *parquetReader) release() {
 	r.rgOpen = false
 }
 
-func (r *parquetReader) Next() (ok bool) {
+func (r *parquetReader) Next() bool {
+	for r.next() {
+		if r.batch.Len > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// next reads one batch; with SkipBadRows every row of it may have been skipped.
+func (r *parquetReader) next() (ok bool) {
 	if r.err != nil || r.done || r.closed {
 		return false
 	}
@@ -233,6 +263,9 @@ func (r *parquetReader) Next() (ok bool) {
 			ok = false
 		}
 	}()
+	if r.pages != nil {
+		return r.pages.next(r)
+	}
 	n, err := r.load()
 	if err != nil {
 		r.fail(err)
@@ -262,8 +295,48 @@ func (r *parquetReader) Next() (ok bool) {
 			return false
 		}
 	}
-	r.rows += int64(n)
+	r.seen += int64(n)
+	if r.skip {
+		r.dropBad(b)
+	}
+	r.rows += int64(b.Len)
 	return true
+}
+
+// dropBad removes the rows whose cells could not be read from b and counts each once, under
+// the reason of its first bad column in request order.
+func (r *parquetReader) dropBad(b *Batch) {
+	first := map[int]pqBad{}
+	for _, pc := range append(append([]*pqColumn(nil), r.strs...), r.amts...) {
+		for _, x := range pc.bad {
+			if _, ok := first[x.row]; !ok {
+				first[x.row] = x
+			}
+		}
+	}
+	if len(first) == 0 {
+		return
+	}
+	rows := make([]int, 0, len(first))
+	for i := range first {
+		rows = append(rows, i)
+	}
+	sort.Ints(rows)
+	for _, i := range rows {
+		r.skips.add(first[i].err, first[i].reason)
+	}
+	b.drop(rows)
+}
+
+// bad deals with a cell that cannot be read: under SkipBadRows its row is marked to be
+// skipped, else the error ends the read.
+func (r *parquetReader) bad(pc *pqColumn, s *pqSource, row int, reason string, err error) error {
+	e := r.badValue(s, row, err)
+	if !r.skip {
+		return e
+	}
+	pc.bad = append(pc.bad, pqBad{row: row, reason: reason, err: e})
+	return nil
 }
 
 func (r *parquetReader) fail(err error) {
@@ -422,7 +495,7 @@ func (r *parquetReader) corrupt(column string, err error) *Error {
 
 func (r *parquetReader) badValue(s *pqSource, row int, err error) *Error {
 	return &Error{File: r.name, RowGroup: r.rg, Column: s.column,
-		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", r.rows+int64(row)+1, err)}}
+		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", r.seen+int64(row)+1, err)}}
 }
 
 // fillStrings sets c to n rows of text; each row takes its first non-empty source.
@@ -431,6 +504,7 @@ func (r *parquetReader) fillStrings(c *StringColumn, pc *pqColumn, n int) error 
 	c.Codes = c.Codes[:n]
 	clear(c.Codes)
 	pc.in.reset()
+	pc.bad = pc.bad[:0]
 	for k, s := range pc.sources {
 		arr := s.field.col
 		if arr == nil {
@@ -563,7 +637,10 @@ func (r *parquetReader) mapStrings(c *StringColumn, pc *pqColumn, s *pqSource, a
 		}
 		v, err := s.jsonValue(arr, i, &pc.scratch)
 		if err != nil {
-			return r.badValue(s, i, err)
+			if err := r.bad(pc, s, i, SkipBadMapCell, err); err != nil {
+				return err
+			}
+			continue
 		}
 		c.Codes[i] = pc.in.codeString(c, strings.TrimSpace(v))
 	}
@@ -629,6 +706,7 @@ func (r *parquetReader) fillAmounts(c *AmountColumn, pc *pqColumn, n int) error 
 	c.Values, c.Valid = c.Values[:n], c.Valid[:n]
 	clear(c.Values)
 	clear(c.Valid)
+	pc.bad = pc.bad[:0]
 	var rounded int64
 	defer func() { r.rounded.Add(rounded) }()
 	for k, s := range pc.sources {
@@ -651,7 +729,10 @@ func (r *parquetReader) fillAmounts(c *AmountColumn, pc *pqColumn, n int) error 
 				}
 				v, rd, err := floatAmount(a.Value(i))
 				if err != nil {
-					return r.badValue(s, i, err)
+					if err := r.bad(pc, s, i, SkipBadValue, err); err != nil {
+						return err
+					}
+					continue
 				}
 				if rd {
 					rounded++
@@ -665,7 +746,10 @@ func (r *parquetReader) fillAmounts(c *AmountColumn, pc *pqColumn, n int) error 
 				}
 				v, ok, rd, err := cellAmount(arr, i, &pc.scratch)
 				if err != nil {
-					return r.badValue(s, i, err)
+					if err := r.bad(pc, s, i, SkipBadValue, err); err != nil {
+						return err
+					}
+					continue
 				}
 				if rd {
 					rounded++
@@ -680,6 +764,7 @@ func (r *parquetReader) fillAmounts(c *AmountColumn, pc *pqColumn, n int) error 
 func (r *parquetReader) mapAmounts(c *AmountColumn, pc *pqColumn, s *pqSource, arr arrow.Array, n int, only bool, rounded *int64) error {
 	if m, ok := arr.(*array.Map); ok {
 		items := m.Items()
+	rows:
 		for i := 0; i < n; i++ {
 			if (only && c.Valid[i]) || m.IsNull(i) {
 				continue
@@ -691,7 +776,10 @@ func (r *parquetReader) mapAmounts(c *AmountColumn, pc *pqColumn, s *pqSource, a
 				}
 				v, ok, rd, err := cellAmount(items, j, &pc.scratch)
 				if err != nil {
-					return r.badValue(s, i, err)
+					if err := r.bad(pc, s, i, SkipBadValue, err); err != nil {
+						return err
+					}
+					continue rows
 				}
 				if ok {
 					if rd {
@@ -711,14 +799,20 @@ func (r *parquetReader) mapAmounts(c *AmountColumn, pc *pqColumn, s *pqSource, a
 		}
 		v, err := s.jsonValue(arr, i, &pc.scratch)
 		if err != nil {
-			return r.badValue(s, i, err)
+			if err := r.bad(pc, s, i, SkipBadMapCell, err); err != nil {
+				return err
+			}
+			continue
 		}
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
 		a, rd, err := ParseAmountString(v)
 		if err != nil {
-			return r.badValue(s, i, err)
+			if err := r.bad(pc, s, i, SkipBadValue, err); err != nil {
+				return err
+			}
+			continue
 		}
 		if rd {
 			*rounded++

@@ -62,6 +62,10 @@ func (s Source) Name() string {
 type Request struct {
 	Strings []string
 	Amounts []string
+	// SkipBadRows skips a row holding a cell that cannot be read (a bad number, a CSV row
+	// narrower than its header, a map cell that is not JSON) instead of failing; Skipped
+	// counts them. Damage to the file itself still fails the read.
+	SkipBadRows bool
 }
 
 // Schema describes an opened file.
@@ -101,6 +105,9 @@ type Reader interface {
 	Rows() int64
 	// Rounded counts amount cells that had more than 10 decimals (rounded half-even).
 	Rounded() int64
+	// Skipped counts the rows skipped under Request.SkipBadRows, per reason, sorted by reason.
+	// Rows read = Rows() + the skipped rows.
+	Skipped() []SkipCount
 	Close() error
 }
 

@@ -33,6 +33,16 @@ type NormalizeOptions struct {
 	Columns          []string // dimension names (spec §4) or canonical/legacy column names
 	IncludeSplitCost bool
 	AccountNames     map[string]string
+	// SkipBadRows skips unreadable rows and files as Options.SkipBadRows does; rows a file
+	// delivered before it failed are already written and stay.
+	SkipBadRows bool
+}
+
+// NormalizeStats is what Normalize did: rows written = rows read − SkippedRows(Skipped).
+type NormalizeStats struct {
+	Rows     int64
+	Warnings []string
+	Skipped  []cur.SkipCount // sorted by file and reason
 }
 
 // normalizeColumn resolves a --columns entry: a dimension name, else a column of that name.
@@ -47,7 +57,8 @@ func normalizeColumn(name string) Dimension {
 // the metric, the cost's source label, its public on-demand cost and, on priced usage rows,
 // the savings against it. Under the gross metrics a CUR 2.0 row's discount columns are part of
 // its actual cost, so the rows sum to the report's total.
-func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, sink RowSink) (rows int64, warnings []string, err error) {
+func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, sink RowSink) (NormalizeStats, error) {
+	var st NormalizeStats
 	cols := o.Columns
 	if len(cols) == 0 {
 		cols = DefaultNormalizeColumns
@@ -63,44 +74,60 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 	names = append(names, NormalizeColumnNames...)
 	amount = append(amount, true, false, true, true)
 	if err := sink.Header(names, amount); err != nil {
-		return 0, nil, err
+		return st, err
 	}
 	seen := map[string]bool{}
 	cells := make([]Cell, len(names))
+	var first error
+	unreadable := 0
 	for _, src := range sources {
-		n, w, err := normalizeFile(ctx, src, o, dims, cells, sink)
-		rows += n
+		n, w, skipped, err := normalizeFile(ctx, src, o, dims, cells, sink)
+		st.Rows += n
+		st.Skipped = append(st.Skipped, skipped...)
 		for _, x := range w {
 			if !seen[x] {
 				seen[x] = true
-				warnings = append(warnings, x)
+				st.Warnings = append(st.Warnings, x)
 			}
 		}
+		// Sink errors (the output) are never *cur.Error, so never skipped.
+		if err != nil && o.SkipBadRows && skippable(err) {
+			st.Skipped = append(st.Skipped, unreadableFile(src, err))
+			if unreadable++; first == nil {
+				first = err
+			}
+			continue
+		}
 		if err != nil {
-			return rows, warnings, err
+			return st, err
 		}
 	}
-	return rows, warnings, nil
+	if unreadable == len(sources) && st.Rows == 0 && first != nil {
+		return st, first // nothing was read: skipping would hide the failure
+	}
+	st.Skipped = sortSkipped(st.Skipped)
+	return st, nil
 }
 
-func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, cells []Cell, sink RowSink) (int64, []string, error) {
+func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, cells []Cell, sink RowSink) (int64, []string, []cur.SkipCount, error) {
 	ropts := &Options{Metric: o.Metric, Dims: dims, IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames}
 	fr, req := newFileRollup(ropts)
+	req.SkipBadRows = o.SkipBadRows
 	r, err := cur.Open(src, req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer r.Close()
 	warnings, err := fr.checkSchema(src, r.Schema())
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	m := o.Metric
 	od := cur.EvalPublicOnDemand
 	var rows int64
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
-			return rows, nil, err
+			return rows, nil, nil, err
 		}
 		b := r.Batch()
 		c := fr.ev.Eval(b)
@@ -126,16 +153,14 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 				cells[k+3] = Cell{Amount: c.OnDemand[i] - c.Cost[m][i], IsAmount: true}
 			}
 			if err := sink.Row(cells); err != nil {
-				return rows, nil, err
+				return rows, nil, nil, err
 			}
 			rows++
 		}
 	}
-	if err := r.Err(); err != nil {
-		return rows, nil, err
-	}
+	warnings = append(warnings, fr.fileWarnings(src, r)...)
 	for _, a := range fr.ev.Assumptions() {
 		warnings = append(warnings, src.Name()+": "+a)
 	}
-	return rows, warnings, nil
+	return rows, warnings, skippedOf(src, r), r.Err()
 }

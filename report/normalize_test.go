@@ -21,7 +21,8 @@ func TestNormalizeSumsToReport(t *testing.T) {
 
 			var buf bytes.Buffer
 			sink := NewCSVSink(&buf)
-			rows, _, err := Normalize(context.Background(), []cur.Source{src}, NormalizeOptions{Metric: m}, sink)
+			st, err := Normalize(context.Background(), []cur.Source{src}, NormalizeOptions{Metric: m}, sink)
+			rows := st.Rows
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +62,7 @@ func TestNormalizeSumsToReport(t *testing.T) {
 			}
 			ps, _ := NewParquetSink(f)
 			no := NormalizeOptions{Metric: m, Columns: []string{cur.ColLineItemType, "account"}}
-			if _, _, err := Normalize(context.Background(), []cur.Source{src}, no, ps); err != nil {
+			if _, err := Normalize(context.Background(), []cur.Source{src}, no, ps); err != nil {
 				t.Fatal(err)
 			}
 			if err := ps.Flush(); err != nil {

@@ -28,6 +28,9 @@ type Result struct {
 	Summaries  []*Summary
 	Files      []string
 	Warnings   []string // absent columns and what was assumed, etc.
+	// Skipped counts the rows and files left out under Options.SkipBadRows, sorted by file
+	// and reason; rows read = the summaries' rows (unfiltered) + SkippedRows(Skipped).
+	Skipped []cur.SkipCount
 }
 
 // Group is one row of the rollup: the sums of every line item whose dimension values are Key.
@@ -96,7 +99,8 @@ type Summary struct {
 	UpfrontFees     cur.Sum
 	ExcludedRefunds cur.Sum
 	SplitCost       cur.Sum // unblended of split cost rows left out of amortized
-	// Filtered is set when --filter left rows out: the reconciliation is then n/a.
+	// Filtered is set when --filter (or a usage-day limit) left rows out: the reconciliation
+	// is then n/a.
 	Filtered bool
 	// RowsWithoutInvoice > 0 means the period is provisional.
 	RowsWithoutInvoice int64

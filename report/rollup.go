@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur"
 )
@@ -26,8 +28,19 @@ type Options struct {
 	Jobs int
 	Sort string // "cost" (default), "name" or "savings"
 	Top  int    // 0: every group
-	// Progress, when set, is called after each batch with the rows it held.
-	Progress func(rows int)
+	// UsageDays, when > 0, keeps only rows whose usage started within the first UsageDays
+	// days of their billing period, so a full month can be compared with a month to date
+	// (check and diff --compare same-days). Rows without a usage date are kept.
+	UsageDays int
+	// Progress, when set, is called after each batch with the rows it held; SourceDone, when
+	// set, when a source has been read to its end, with its rows. Both are called from the
+	// reading goroutines, possibly at the same time.
+	Progress   func(rows int)
+	SourceDone func(src cur.Source, rows int64)
+	// SkipBadRows (--on-error skip) skips rows whose cells cannot be read, and files that
+	// cannot be read to their end, counting both in Result.Skipped. Rows a file delivered
+	// before it failed are kept. When no file could be read at all, Run fails as without it.
+	SkipBadRows bool
 }
 
 // ErrMissingAccountNames is returned for account-name on a legacy bill without --account-names.
@@ -42,6 +55,7 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 	jobs := max(1, min(opts.Jobs, len(sources)))
 	parts := make([]*partial, len(sources))
 	errs := make([]error, len(sources))
+	unreadable := make([]error, len(sources))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
@@ -52,6 +66,10 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 			defer wg.Done()
 			for i := range next {
 				parts[i], errs[i] = rollupFile(ctx, sources[i], &opts)
+				if errs[i] != nil && opts.SkipBadRows && skippable(errs[i]) {
+					parts[i] = parts[i].unreadable(sources[i], errs[i])
+					unreadable[i], errs[i] = errs[i], nil
+				}
 				if errs[i] != nil {
 					cancel()
 				}
@@ -88,6 +106,9 @@ feed:
 			total.merge(p)
 		}
 	}
+	if len(sources) > 0 && unreadable[0] != nil && total.rows == 0 && allErrors(unreadable) {
+		return nil, unreadable[0] // nothing to report: skipping would hide the failure
+	}
 	res := total.result(&opts)
 	for _, s := range sources {
 		res.Files = append(res.Files, s.Name())
@@ -101,6 +122,8 @@ type partial struct {
 	summaries map[string]*Summary
 	types     map[string]map[string]*TypeSummary // summary key → type → sums
 	warnings  map[string]bool
+	skipped   []cur.SkipCount
+	rows      int64 // rows delivered by the readers
 }
 
 func newPartial() *partial {
@@ -142,6 +165,8 @@ func (p *partial) merge(o *partial) {
 	for w := range o.warnings {
 		p.warnings[w] = true
 	}
+	p.skipped = append(p.skipped, o.skipped...)
+	p.rows += o.rows
 }
 
 func (s *Summary) addSummary(o *Summary) {
@@ -200,6 +225,7 @@ func (p *partial) result(opts *Options) *Result {
 		res.Summaries = append(res.Summaries, s)
 	}
 	res.Warnings = sortedKeys(p.warnings)
+	res.Skipped = sortSkipped(p.skipped)
 	return res
 }
 
@@ -282,6 +308,8 @@ func foldTop(gs []*Group, n, dims int) []*Group {
 type valueSet struct {
 	ids  map[string]uint32
 	text []string
+	// invalid is set once a value's invalid UTF-8 was replaced in text.
+	invalid bool
 }
 
 func newValueSet() *valueSet { return &valueSet{ids: map[string]uint32{"": 0}, text: []string{""}} }
@@ -291,7 +319,13 @@ func (v *valueSet) id(s string) uint32 {
 		return i
 	}
 	i := uint32(len(v.text))
-	v.text = append(v.text, s)
+	// Every output format must stay valid UTF-8 (JSON above all), and all of them must show
+	// a value alike: bad bytes become U+FFFD here, once per distinct value.
+	shown := s
+	if !utf8.ValidString(s) {
+		shown, v.invalid = strings.ToValidUTF8(s, "\uFFFD"), true
+	}
+	v.text = append(v.text, shown)
 	v.ids[s] = i
 	return i
 }
@@ -403,6 +437,11 @@ type fileRollup struct {
 	currencyIDs, periodIDs, typeIDs []uint32
 	days                            []int32
 	discountType                    uint32
+	// per batch, with opts.UsageDays only: days since 1970 of each usage start, of the first
+	// of its month, and of each billing period start; -1 when not a date
+	usageEpoch, usageMonthEpoch, periodEpoch []int32
+	// cut is set once opts.UsageDays left a row out: the reconciliation no longer applies.
+	cut bool
 }
 
 type sumState struct {
@@ -495,6 +534,7 @@ func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string,
 // rollupFile streams one source into a partial.
 func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, error) {
 	fr, req := newFileRollup(opts)
+	req.SkipBadRows = opts.SkipBadRows
 	r, err := cur.Open(src, req)
 	if err != nil {
 		return nil, err
@@ -514,9 +554,11 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, e
 			opts.Progress(b.Len)
 		}
 	}
-	if err := r.Err(); err != nil {
-		return nil, err
+	readErr := r.Err()
+	if readErr == nil && opts.SourceDone != nil {
+		opts.SourceDone(src, r.Rows())
 	}
+	warnings = append(warnings, fr.fileWarnings(src, r)...)
 	for _, a := range fr.ev.Assumptions() {
 		warnings = append(warnings, src.Name()+": "+a)
 	}
@@ -524,7 +566,10 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, e
 	for _, w := range warnings {
 		p.warnings[w] = true
 	}
-	return p, nil
+	p.rows = r.Rows()
+	p.skipped = skippedOf(src, r)
+	// The rows read before a failure come back with it: under SkipBadRows they are kept.
+	return p, readErr
 }
 
 func filterDims(fs []Filter) []Dimension {
@@ -588,6 +633,10 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	for _, s := range b.Strings[fr.usageStartCol].Dict {
 		fr.days = append(fr.days, dayNumber(s))
 	}
+	limit := int32(fr.opts.UsageDays)
+	if limit > 0 {
+		fr.prepareUsageDays(b)
+	}
 	filtered := len(fr.filters) > 0
 	countsDiscount := m.CountsDiscountColumn()
 	var lastKey [2]uint32
@@ -601,6 +650,10 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			}
 		}
 		if !keep {
+			continue
+		}
+		if limit > 0 && !fr.withinUsageDays(b, i, limit) {
+			fr.cut = true
 			continue
 		}
 		cy := fr.currencyIDs[b.Strings[fr.currencyCol].Codes[i]]
@@ -634,6 +687,46 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			dg.Unblended.Add(d)
 		}
 	}
+}
+
+// prepareUsageDays turns the batch's date dictionaries into day numbers for withinUsageDays.
+func (fr *fileRollup) prepareUsageDays(b *cur.Batch) {
+	fr.usageEpoch, fr.usageMonthEpoch = fr.usageEpoch[:0], fr.usageMonthEpoch[:0]
+	for _, s := range b.Strings[fr.usageStartCol].Dict {
+		d, m := epochDays(s)
+		fr.usageEpoch, fr.usageMonthEpoch = append(fr.usageEpoch, d), append(fr.usageMonthEpoch, m)
+	}
+	fr.periodEpoch = fr.periodEpoch[:0]
+	for _, s := range b.Strings[fr.periodCol].Dict {
+		d, _ := epochDays(s)
+		fr.periodEpoch = append(fr.periodEpoch, d)
+	}
+}
+
+// withinUsageDays reports whether row i's usage started within the first limit days of its
+// billing period; a bill without period dates counts from the first of the usage month.
+func (fr *fileRollup) withinUsageDays(b *cur.Batch, i int, limit int32) bool {
+	u := b.Strings[fr.usageStartCol].Codes[i]
+	day := fr.usageEpoch[u]
+	if day < 0 {
+		return true
+	}
+	start := fr.periodEpoch[b.Strings[fr.periodCol].Codes[i]]
+	if start < 0 {
+		start = fr.usageMonthEpoch[u]
+	}
+	return day-start < limit
+}
+
+// epochDays returns the days since 1970-01-01 of the UTC day of a date and of the first of its
+// month; both are -1 when s is not a date.
+func epochDays(s string) (day, monthStart int32) {
+	t, err := time.Parse(time.DateOnly, dayOf(s))
+	if err != nil {
+		return -1, -1
+	}
+	const secondsPerDay = 24 * 60 * 60
+	return int32(t.Unix() / secondsPerDay), int32(t.AddDate(0, 0, 1-t.Day()).Unix() / secondsPerDay)
 }
 
 func (fr *fileRollup) group(b *cur.Batch, c *cur.Costs, m cur.Metric, i int, currency uint32, discountPart bool) *Group {
@@ -747,6 +840,7 @@ func (fr *fileRollup) partial() *partial {
 	}
 	for sk, st := range fr.sums {
 		s := &st.s
+		s.Filtered = s.Filtered || fr.cut
 		s.Period, s.Currency = fr.periods.text[sk[0]], fr.currencies.text[sk[1]]
 		s.FirstUsageDay, s.LastUsageDay = dayText(st.first), dayText(st.last)
 		k := s.Period + "\x00" + s.Currency

@@ -25,6 +25,8 @@ type jsonDoc struct {
 	Totals     []jsonGroup   `json:"totals"`
 	Summary    []jsonSummary `json:"summary"`
 	Warnings   []string      `json:"warnings"`
+	// Skipped lists the rows and files --on-error skip left out, per file and reason.
+	Skipped []cur.SkipCount `json:"skipped"`
 }
 
 type jsonPeriod struct {
@@ -34,6 +36,8 @@ type jsonPeriod struct {
 	LastUsageDay  string `json:"last_usage_day"`
 	Final         bool   `json:"final"`
 	Rows          int64  `json:"rows"`
+	// RowsWithoutInvoice lets a baseline read back say how provisional its period was.
+	RowsWithoutInvoice int64 `json:"rows_without_invoice"`
 }
 
 type jsonGroup struct {
@@ -148,11 +152,13 @@ func writeJSON(w io.Writer, r *Result, o WriteOptions) error {
 		Totals:     make([]jsonGroup, 0, len(r.Totals)),
 		Summary:    make([]jsonSummary, 0, len(r.Summaries)),
 		Warnings:   nonNil(r.Warnings),
+		Skipped:    nonNil(r.Skipped),
 	}
 	for _, s := range r.Summaries {
 		doc.Periods = append(doc.Periods, jsonPeriod{
 			Period: s.Period, Currency: s.Currency, FirstUsageDay: s.FirstUsageDay,
 			LastUsageDay: s.LastUsageDay, Final: s.Final(), Rows: s.Rows,
+			RowsWithoutInvoice: s.RowsWithoutInvoice,
 		})
 		doc.Summary = append(doc.Summary, summaryJSON(s, money))
 	}
@@ -319,9 +325,9 @@ func currencies(r *Result) []string {
 }
 
 // nonNil makes absent lists print as [] rather than null.
-func nonNil(s []string) []string {
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -270,7 +270,7 @@ func TestWriteJSONTypes(t *testing.T) {
 
 		// Top-level keys in the documented order.
 		wantTop := []string{"schema", "metric", "dimensions", "filters", "files", "currencies",
-			"periods", "groups", "totals", "summary", "warnings"}
+			"periods", "groups", "totals", "summary", "warnings", "skipped"}
 		if got := objectKeys(t, []byte(out)); strings.Join(got, ",") != strings.Join(wantTop, ",") {
 			t.Errorf("top-level keys %v, want %v", got, wantTop)
 		}

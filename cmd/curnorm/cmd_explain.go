@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/report"
@@ -37,7 +37,7 @@ amortized and the chosen metric, and why simple and amortized differ where they 
   curnorm explain testdata/demo`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(opts.Format, "table", "json"); err != nil {
+			if err := checkFormat(opts.Format, tableOrJSON...); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -59,7 +59,7 @@ func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error
 		return &usageError{err}
 	}
 	if len(opts.Paths) == 0 {
-		return writeRules(ios.Out, m, opts.Format)
+		return writeRules(ios.Out, m, opts.Format, rulesWidth(ios))
 	}
 	d, err := cur.Discover(opts.Paths, opts.Discover)
 	if err != nil {
@@ -76,7 +76,7 @@ func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error
 	return writeExplainText(ios.Out, m, rows)
 }
 
-func writeRules(w io.Writer, m cur.Metric, format string) error {
+func writeRules(w io.Writer, m cur.Metric, format string, width int) error {
 	rules := cur.Rules(m)
 	if format == "json" {
 		type rule struct {
@@ -93,13 +93,43 @@ func writeRules(w io.Writer, m cur.Metric, format string) error {
 		}
 		return writeJSON(w, out)
 	}
-	fmt.Fprintf(w, "metric %s\n\n", m)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LINE ITEMS\tCOST\tACTUAL_COST_SOURCE")
+	// One block per rule, wrapped: the longest cost expressions alone fill a terminal line.
+	var b strings.Builder
+	fmt.Fprintf(&b, "metric %s: costs and actual_cost_source labels by kind of line item\n", m)
 	for _, r := range rules {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Items, r.Value, r.Label)
+		fmt.Fprintf(&b, "\n%s\n", r.Items)
+		writeWrapped(&b, "  cost   ", r.Value, width)
+		writeWrapped(&b, "  label  ", r.Label, width)
 	}
-	return tw.Flush()
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeWrapped writes text after label, wrapped at spaces to width columns, continuation lines
+// indented under the text's start. A word longer than the room keeps its own line.
+func writeWrapped(b *strings.Builder, label, text string, width int) {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(label))
+	room := max(width-len(indent), 20)
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > room {
+			b.WriteString(label + line + "\n")
+			label, line = indent, ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(label + line + "\n")
+}
+
+// rulesWidth is the width the rules wrap to: 80 columns, or a narrower terminal's.
+func rulesWidth(ios *ioStreams) int {
+	if w := terminalWidth(ios); w > 0 && w < 80 {
+		return w
+	}
+	return 80
 }
 
 func writeExplainText(w io.Writer, m cur.Metric, rows []*report.ExplainRow) error {

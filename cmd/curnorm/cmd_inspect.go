@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +18,7 @@ type inspectOptions struct {
 	Paths    []string
 	Format   string
 	Discover cur.DiscoverOptions
+	OnError  onErrorOptions
 }
 
 func newCmdInspect(ios *ioStreams, runF func(context.Context, *inspectOptions) error) *cobra.Command {
@@ -34,7 +36,7 @@ Every amount column is parsed, so inspect also validates a file. "-" reads stand
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(opts.Format, "table", "json"); err != nil {
+			if err := checkFormat(opts.Format, tableOrJSON...); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -45,6 +47,7 @@ Every amount column is parsed, so inspect also validates a file. "-" reads stand
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: table or json")
 	addDiscoverFlags(cmd, &opts.Discover)
+	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd
 }
 
@@ -53,26 +56,66 @@ func inspectRun(ctx context.Context, ios *ioStreams, opts *inspectOptions) error
 	if err != nil {
 		return err
 	}
+	skip, err := opts.OnError.skip()
+	if err != nil {
+		return err
+	}
 	warn(ios, d.Warnings)
-	var all []*cur.Inspection
-	for _, src := range d.Sources {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		in, err := cur.Inspect(src)
-		if err != nil {
-			return err
-		}
-		all = append(all, in)
+	all, skipped, err := inspectAll(ctx, ios, d.Sources, skip)
+	if err != nil {
+		return err
 	}
 	if opts.Format == "json" {
 		enc := json.NewEncoder(ios.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Files []*cur.Inspection `json:"files"`
-		}{all})
+		if skipped == nil {
+			skipped = []cur.SkipCount{}
+		}
+		err = enc.Encode(struct {
+			Files   []*cur.Inspection `json:"files"`
+			Skipped []cur.SkipCount   `json:"skipped"`
+		}{all, skipped})
+	} else {
+		err = writeInspectTable(ios.Out, all)
 	}
-	return writeInspectTable(ios.Out, all)
+	if err != nil {
+		return err
+	}
+	return opts.OnError.finish(ios, skipped)
+}
+
+// inspectAll describes every source; with skip, files that cannot be opened are left out and
+// counted with the rows skipped, unless none could be.
+func inspectAll(ctx context.Context, ios *ioStreams, sources []cur.Source, skip bool) ([]*cur.Inspection, []cur.SkipCount, error) {
+	p := startProgress(ios, sources, true)
+	defer p.done()
+	var all []*cur.Inspection
+	var skipped []cur.SkipCount
+	var first error
+	for _, src := range sources {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		in, err := cur.Inspect(src, skip)
+		var ce *cur.Error
+		if err != nil && skip && errors.As(err, &ce) {
+			skipped = append(skipped, cur.SkipCount{File: src.Name(), Reason: cur.SkipUnreadableFile, First: err.Error()})
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		p.sourceDone(src, in.Rows)
+		all = append(all, in)
+		skipped = append(skipped, in.Skipped...)
+	}
+	if len(all) == 0 && first != nil {
+		return nil, nil, first
+	}
+	return all, skipped, nil
 }
 
 func writeInspectTable(w io.Writer, all []*cur.Inspection) error {
@@ -97,6 +140,9 @@ func writeInspectTable(w io.Writer, all []*cur.Inspection) error {
 		fmt.Fprintf(tw, "  columns\t%d\n", in.Columns)
 		fmt.Fprintf(tw, "  currencies\t%s\n", orNone(strings.Join(in.Currencies, ", ")))
 		fmt.Fprintf(tw, "  final\t%s\n", final)
+		if in.RowsSkipped > 0 {
+			fmt.Fprintf(tw, "  rows skipped\t%d (--on-error skip)\n", in.RowsSkipped)
+		}
 		if in.Rounded > 0 {
 			fmt.Fprintf(tw, "  cells rounded\t%d (more than 10 decimals)\n", in.Rounded)
 		}

@@ -18,8 +18,8 @@ type normalizeOptions struct {
 	Metric           string
 	IncludeSplitCost bool
 	AccountNames     string
-	Quiet            bool
 	Discover         cur.DiscoverOptions
+	OnError          onErrorOptions
 }
 
 func newCmdNormalize(ios *ioStreams, runF func(context.Context, *normalizeOptions) error) *cobra.Command {
@@ -55,8 +55,8 @@ Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
-	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no warnings on stderr")
 	addDiscoverFlags(cmd, &opts.Discover)
+	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd
 }
 
@@ -66,6 +66,9 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 		return &usageError{err}
 	}
 	no := report.NormalizeOptions{Metric: m, Columns: opts.Columns, IncludeSplitCost: opts.IncludeSplitCost}
+	if no.SkipBadRows, err = opts.OnError.skip(); err != nil {
+		return err
+	}
 	if opts.AccountNames != "" {
 		if no.AccountNames, err = readAccountNames(opts.AccountNames); err != nil {
 			return err
@@ -75,9 +78,7 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	if err != nil {
 		return err
 	}
-	if !opts.Quiet {
-		warn(ios, d.Warnings)
-	}
+	warn(ios, d.Warnings)
 	var out io.Writer = ios.Out
 	var file *atomicFile
 	if opts.Output != "" && opts.Output != "-" {
@@ -87,10 +88,7 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 		defer file.Abort()
 		out = file
 	}
-	var sink interface {
-		report.RowSink
-		Flush() error
-	}
+	var sink normalizeSink
 	if strings.HasSuffix(strings.ToLower(opts.Output), ".parquet") {
 		if sink, err = report.NewParquetSink(out); err != nil {
 			return err
@@ -98,7 +96,16 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	} else {
 		sink = report.NewCSVSink(out)
 	}
-	_, warnings, err := report.Normalize(ctx, d.Sources, no, sink)
+	// Rows streaming to a terminal would tear through a progress line on the same screen.
+	var p *progress
+	if file != nil || !ios.OutTTY {
+		p = startProgress(ios, d.Sources, false)
+	}
+	if p != nil {
+		sink = countingSink{sink, p}
+	}
+	st, err := report.Normalize(ctx, d.Sources, no, sink)
+	p.done()
 	if err != nil {
 		return err
 	}
@@ -110,8 +117,23 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 			return err
 		}
 	}
-	if !opts.Quiet {
-		warn(ios, warnings)
-	}
-	return nil
+	warn(ios, st.Warnings)
+	return opts.OnError.finish(ios, st.Skipped)
+}
+
+// normalizeSink is where normalize writes rows: CSV or Parquet.
+type normalizeSink interface {
+	report.RowSink
+	Flush() error
+}
+
+// countingSink feeds the rows written to a progress display.
+type countingSink struct {
+	normalizeSink
+	p *progress
+}
+
+func (s countingSink) Row(cells []report.Cell) error {
+	s.p.addRows(1)
+	return s.normalizeSink.Row(cells)
 }

@@ -26,8 +26,8 @@ type reportOptions struct {
 	Jobs             int
 	IncludeSplitCost bool
 	AccountNames     string
-	Quiet            bool
 	Discover         cur.DiscoverOptions
+	OnError          onErrorOptions
 }
 
 var reportFormats = []string{"table", "csv", "json", "ndjson", "markdown"}
@@ -77,8 +77,8 @@ Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.`,
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
-	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary or warnings on stderr")
 	addDiscoverFlags(cmd, &opts.Discover)
+	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd
 }
 
@@ -116,6 +116,9 @@ func reportSetup(o *reportOptions) (report.Options, error) {
 		return ro, &usageError{fmt.Errorf("--top must be ≥ 0 and --jobs ≥ 1")}
 	}
 	ro.Sort, ro.Top, ro.Jobs, ro.IncludeSplitCost = o.Sort, o.Top, o.Jobs, o.IncludeSplitCost
+	if ro.SkipBadRows, err = o.OnError.skip(); err != nil {
+		return ro, err
+	}
 	if o.AccountNames != "" {
 		if ro.AccountNames, err = readAccountNames(o.AccountNames); err != nil {
 			return ro, err
@@ -133,28 +136,27 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	if !opts.Quiet {
-		warn(ios, d.Warnings)
-	}
-	res, err := report.Run(ctx, d.Sources, ro)
+	warn(ios, d.Warnings)
+	res, err := rollup(ctx, ios, d.Sources, ro)
 	if err != nil {
 		return err
 	}
-	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.OutTTY && os.Getenv("NO_COLOR") == "", Width: terminalWidth(ios)}
+	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios)}
 	if err := report.Write(ios.Out, res, wo); err != nil {
 		return err
 	}
-	if !opts.Quiet && (opts.Format == "table" || ios.ErrTTY) {
+	if !ios.Quiet && (opts.Format == "table" || ios.ErrTTY) {
 		prec := opts.Precision
 		if prec < 0 {
 			prec = 2 // a summary for people; --precision or JSON give every digit
 		}
-		return report.WriteSummary(ios.ErrOut, res, report.WriteOptions{Format: "table", Precision: prec})
-	}
-	if !opts.Quiet {
+		if err := report.WriteSummary(ios.ErrOut, res, report.WriteOptions{Format: "table", Precision: prec}); err != nil {
+			return err
+		}
+	} else {
 		warn(ios, res.Warnings)
 	}
-	return nil
+	return opts.OnError.finish(ios, res.Skipped)
 }
 
 // readAccountNames reads a CSV of account id,name; a header row is allowed.

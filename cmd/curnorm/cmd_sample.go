@@ -83,7 +83,7 @@ func sampleRun(ios *ioStreams, o *sampleOptions) error {
 		}
 		return sample.Write(ios.Out, so, 0)
 	}
-	paths, err := sample.Generate(o.Output, so)
+	paths, err := generateInto(o.Output, func(tmp string) ([]string, error) { return sample.Generate(tmp, so) })
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,8 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.Is(err, errFailed):
 		return exitFailed
+	case errors.Is(err, errSkipped):
+		return exitSkipped
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.Is(err, cur.ErrUnsupportedFormat), errors.Is(err, cur.ErrMissingColumn),

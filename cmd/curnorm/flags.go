@@ -6,6 +6,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // addDiscoverFlags adds the flags that steer how folders and manifests become files.
@@ -13,6 +14,9 @@ func addDiscoverFlags(cmd *cobra.Command, o *cur.DiscoverOptions) {
 	cmd.Flags().StringVar(&o.Assembly, "assembly", "", "legacy report assembly id to read when a period has several and no period manifest")
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
 }
+
+// tableOrJSON are the formats of inspect and explain.
+var tableOrJSON = []string{"table", "json"}
 
 // checkFormat refuses a --format value the command does not write.
 func checkFormat(got string, valid ...string) error {
@@ -24,9 +28,60 @@ func checkFormat(got string, valid ...string) error {
 	return &usageError{fmt.Errorf("unknown format %q (valid: %s)", got, strings.Join(valid, ", "))}
 }
 
-// warn prints diagnostics on stderr, one line each.
+// warn prints diagnostics on stderr, one line each, unless --quiet.
 func warn(ios *ioStreams, lines []string) {
+	if ios.Quiet {
+		return
+	}
 	for _, l := range lines {
 		fmt.Fprintln(ios.ErrOut, "curnorm: warning: "+l)
 	}
+}
+
+// suggestFlag returns "; did you mean --name?" when err is pflag's unknown flag error and a
+// flag of c is spelled close to it, else "".
+func suggestFlag(c *cobra.Command, err error) string {
+	typed, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	typed, _, _ = strings.Cut(typed, "=")
+	best, bestD := "", 3
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		d := editDistance(typed, f.Name)
+		if strings.HasPrefix(f.Name, typed) && len(typed) >= 3 {
+			d = 1
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	if best == "" {
+		return ""
+	}
+	return "; did you mean --" + best + "?"
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	row := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			row[j] = min(prev[j]+1, row[j-1]+1, prev[j-1]+cost)
+		}
+		prev, row = row, prev
+	}
+	return prev[len(b)]
 }

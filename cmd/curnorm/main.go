@@ -8,5 +8,8 @@ import (
 
 func main() {
 	ios := systemIO()
-	os.Exit(run(context.Background(), os.Args[1:], ios))
+	ctx, stop := withSignals(context.Background(), ios.ErrOut)
+	code := run(ctx, os.Args[1:], ios)
+	stop()
+	os.Exit(code)
 }

@@ -18,23 +18,43 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 		Long: `curnorm streams AWS Cost and Usage Report (CUR) files — legacy CSV, CSV.gz, CSV.zip and
 Parquet, CUR 2.0 CSV and Parquet, whole report folders with their manifests — computes what
 each line item actually cost under a chosen metric, and rolls it up by account, service, tag,
-day or any other dimension, checked against public on-demand cost.`,
+day or any other dimension, checked against public on-demand cost.
+
+Data goes to stdout; progress, summaries and warnings go to stderr. A progress bar shows on
+long runs while stderr is a terminal, never in a pipe or with --quiet. Tables fit the
+terminal and are coloured on one; NO_COLOR=1 turns colour off.
+
+Shell completion of commands, flags, dimensions, metrics and formats:
+'curnorm completion bash|zsh|fish|powershell --help' tells how to install it.`,
+		Example: `  curnorm sample -o bill/                        # a synthetic month of CUR to try things on
+  curnorm report bill/                           # cost by service
+  curnorm report --by account,service --top 10 bill/
+  curnorm explain                                # how the default metric prices each line item
+  source <(curnorm completion bash)              # completion in the current bash`,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
+	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitStatusHelp)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return &usageError{fmt.Errorf("%w%s\nRun '%s --help' for usage.", err, suggestFlag(c, err), c.CommandPath())}
 	})
+	root.PersistentFlags().BoolVarP(&ios.Quiet, "quiet", "q", false, "no progress, summaries or warnings on stderr; errors only")
 	root.AddCommand(
 		newCmdVersion(ios),
 		newCmdInspect(ios, nil),
 		newCmdReport(ios, nil),
 		newCmdNormalize(ios, nil),
 		newCmdExplain(ios, nil),
+		newCmdSample(ios, nil),
+		newCmdDiff(ios, nil),
+		newCmdCheck(ios, nil),
+		newCmdDocs(),
 	)
+	registerCompletions(root)
 	return root
 }
 
@@ -43,6 +63,10 @@ func run(ctx context.Context, args []string, ios *ioStreams) int {
 	root := newCmdRoot(ios)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if in := interruptOf(ctx); in != nil && err != nil {
+		in.announce(ios.ErrOut)
+		return in.code()
+	}
 	if err != nil {
 		msg := err.Error()
 		if !strings.HasPrefix(msg, "curnorm") {

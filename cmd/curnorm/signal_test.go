@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestSignals starts the built binary on a bill big enough to take seconds, signals it while
+// it works and checks that it stops promptly with the documented exit code, one line on stderr
+// and no output or temporary file left behind.
+func TestSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and a bill of 300,000 rows")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "curnorm")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	bill := filepath.Join(dir, "bill")
+	if out, err := exec.Command(bin, "sample", "--rows", "300000", "--gzip", "-o", bill).CombinedOutput(); err != nil {
+		t.Fatalf("sample: %v\n%s", err, out)
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		sig  syscall.Signal
+		code int
+		// ready reports that the run is under way; out is where it writes files.
+		ready func(out string) bool
+		stdin bool // a pipe nobody writes to: the read blocks
+	}{
+		{name: "report SIGINT", args: []string{"report", "--by", "account,service", bill}, sig: syscall.SIGINT, code: 130},
+		{name: "normalize -o SIGTERM", args: []string{"normalize", "-o", "OUT/normalized.csv", bill}, sig: syscall.SIGTERM, code: 143,
+			ready: func(out string) bool { m, _ := filepath.Glob(filepath.Join(out, ".normalized.csv.tmp-*")); return len(m) > 0 }},
+		{name: "normalize parquet SIGINT", args: []string{"normalize", "-o", "OUT/normalized.parquet", bill}, sig: syscall.SIGINT, code: 130,
+			ready: func(out string) bool { m, _ := filepath.Glob(filepath.Join(out, ".normalized.parquet.tmp-*")); return len(m) > 0 }},
+		{name: "sample -o SIGTERM", args: []string{"sample", "--rows", "5000000", "--parts", "2", "-o", "OUT"}, sig: syscall.SIGTERM, code: 143,
+			ready: func(out string) bool { m, _ := filepath.Glob(filepath.Join(out, ".curnorm-tmp-*", "*")); return len(m) > 0 }},
+		{name: "blocked read SIGTERM", args: []string{"report", "-"}, sig: syscall.SIGTERM, code: 143, stdin: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			args := make([]string, len(tc.args))
+			for i, a := range tc.args {
+				args[i] = strings.ReplaceAll(a, "OUT", out)
+			}
+			cmd := exec.Command(bin, args...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if tc.stdin {
+				pr, pw, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer pw.Close()
+				defer pr.Close()
+				cmd.Stdin = pr
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			deadline := time.Now().Add(20 * time.Second)
+			time.Sleep(300 * time.Millisecond)
+			for tc.ready != nil && !tc.ready(out) && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			select {
+			case err := <-exited:
+				t.Fatalf("finished before the signal (%v): the bill is too small\n%s", err, stderr.String())
+			default:
+			}
+			sent := time.Now()
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			select {
+			case err = <-exited:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("still running 10s after %v", tc.sig)
+			}
+			took := time.Since(sent)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != tc.code {
+				t.Fatalf("exit %v, want code %d\n%s", err, tc.code, stderr.String())
+			}
+			if took > 3*time.Second {
+				t.Errorf("took %v to stop", took)
+			}
+			want := map[int]string{130: "curnorm: interrupted by SIGINT\n", 143: "curnorm: terminated by SIGTERM\n"}[tc.code]
+			if got := stderr.String(); got != want {
+				t.Errorf("stderr %q, want exactly %q", got, want)
+			}
+			if regexp.MustCompile(`panic|goroutine `).MatchString(stderr.String()) {
+				t.Errorf("stderr: %s", stderr.String())
+			}
+			left, _ := filepath.Glob(filepath.Join(out, "*"))
+			hidden, _ := filepath.Glob(filepath.Join(out, ".*"))
+			if left = append(left, hidden...); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
+			t.Logf("stopped %v after %v", tc.sig, took)
+		})
+	}
+}

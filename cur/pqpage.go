@@ -1,0 +1,479 @@
+package cur
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+)
+
+// This file reads one flat Parquet column page by page: arrow-go parses page headers and
+// decompresses, the code here decodes definition levels, dictionary indices and PLAIN values
+// itself, straight from the page bytes.
+
+var (
+	errRLE       = errors.New("parquet: damaged RLE/bit-packed run")
+	errPlainData = errors.New("parquet: PLAIN values end early")
+)
+
+// rleReader decodes Parquet's RLE / bit-packed hybrid encoding, used for definition levels
+// and dictionary indices, of values of one bit width (0 to 32).
+type rleReader struct {
+	data   []byte
+	pos    int // where the next run header starts
+	width  int
+	mask   uint64
+	repeat int    // values left in the current RLE run
+	value  uint32 // the RLE run's value
+	packed int    // values left in the current bit-packed run
+	bit    int    // bit offset in data of the next bit-packed value
+}
+
+func (r *rleReader) reset(data []byte, width int) {
+	*r = rleReader{data: data, width: width, mask: 1<<uint(width) - 1}
+}
+
+// run starts the next run.
+func (r *rleReader) run() error {
+	h, n := binary.Uvarint(r.data[r.pos:])
+	if n <= 0 || h>>1 > math.MaxInt32 {
+		return errRLE
+	}
+	r.pos += n
+	count := int(h >> 1)
+	if h&1 == 0 {
+		nb := (r.width + 7) / 8
+		if r.pos+nb > len(r.data) {
+			return errRLE
+		}
+		var v uint32
+		for i := 0; i < nb; i++ {
+			v |= uint32(r.data[r.pos+i]) << (8 * i)
+		}
+		if uint64(v) > r.mask {
+			return errRLE
+		}
+		r.pos += nb
+		r.repeat, r.value = count, v
+		return nil
+	}
+	// count groups of 8 values; writers may leave the padding of the last group out.
+	nbytes := count * r.width
+	if avail := len(r.data) - r.pos; nbytes > avail {
+		nbytes = avail
+		if r.width > 0 {
+			count = min(count*8, avail*8/r.width)
+		} else {
+			count *= 8
+		}
+	} else {
+		count *= 8
+	}
+	r.packed, r.bit = count, r.pos*8
+	r.pos += nbytes
+	return nil
+}
+
+// read fills dst with the next len(dst) values.
+func (r *rleReader) read(dst []uint32) error {
+	for len(dst) > 0 {
+		switch {
+		case r.repeat > 0:
+			k := min(r.repeat, len(dst))
+			v := r.value
+			for i := range dst[:k] {
+				dst[i] = v
+			}
+			r.repeat -= k
+			dst = dst[k:]
+		case r.packed > 0:
+			k := min(r.packed, len(dst))
+			r.unpack(dst[:k])
+			r.packed -= k
+			dst = dst[k:]
+		default:
+			if r.pos >= len(r.data) {
+				return errRLE
+			}
+			if err := r.run(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unpack reads len(dst) bit-packed values at r.bit.
+func (r *rleReader) unpack(dst []uint32) {
+	w, mask, bit, data := r.width, r.mask, r.bit, r.data
+	if w == 0 {
+		clear(dst)
+		return
+	}
+	i := 0
+	// Whole 8-byte loads while they stay inside the data; a value spans at most 39 bits.
+	for safe := len(data) - 8; i < len(dst) && bit>>3 <= safe; i++ {
+		dst[i] = uint32(binary.LittleEndian.Uint64(data[bit>>3:]) >> uint(bit&7) & mask)
+		bit += w
+	}
+	for ; i < len(dst); i++ {
+		var word uint64
+		for b, j := bit>>3, 0; j < 8 && b+j < len(data); j++ {
+			word |= uint64(data[b+j]) << (8 * j)
+		}
+		dst[i] = uint32(word >> uint(bit&7) & mask)
+		bit += w
+	}
+	r.bit = bit
+}
+
+// readLevels reads len(valid) definition levels of a column whose maximum level is 1, setting
+// valid[i] for the defined ones, and returns how many are.
+func (r *rleReader) readLevels(valid []bool) (int, error) {
+	n := 0
+	for len(valid) > 0 {
+		switch {
+		case r.repeat > 0:
+			k := min(r.repeat, len(valid))
+			set := r.value == 1
+			for i := range valid[:k] {
+				valid[i] = set
+			}
+			if set {
+				n += k
+			}
+			r.repeat -= k
+			valid = valid[k:]
+		case r.packed > 0:
+			k := min(r.packed, len(valid))
+			bit, data := r.bit, r.data
+			for i := range valid[:k] {
+				v := data[bit>>3]>>uint(bit&7)&1 == 1
+				valid[i] = v
+				if v {
+					n++
+				}
+				bit++
+			}
+			r.bit = bit
+			r.packed -= k
+			valid = valid[k:]
+		default:
+			if r.pos >= len(r.data) {
+				return 0, errRLE
+			}
+			if err := r.run(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// pageColumn walks the data pages of one flat column (no repetition, definition level 0 or
+// 1) across row groups. A dictionary page is handed to onDict as soon as it is read.
+type pageColumn struct {
+	leaf   int
+	typ    parquet.Type
+	width  int // FIXED_LEN_BYTE_ARRAY byte width
+	maxDef int16
+	pf     *file.Reader
+	src    io.ReaderAt
+	props  *parquet.ReaderProperties // of the page streams
+	br     parquet.BufferedReader
+	pr     file.PageReader
+
+	rowsLeft int64 // rows of the current row group's chunk not yet read
+	left     int   // rows left in the current data page
+	def      rleReader
+	dict     bool // the page holds dictionary indices
+	idx      rleReader
+	plain    []byte
+	hasDict  bool // the chunk has had its dictionary page
+
+	onDict func(data []byte, n int) error
+}
+
+// open positions the column at the start of row group rg.
+func (c *pageColumn) open(rg int) error {
+	meta := c.pf.MetaData()
+	rgm := meta.RowGroup(rg)
+	cc, err := rgm.ColumnChunk(c.leaf)
+	if err != nil {
+		return err
+	}
+	start := cc.DataPageOffset()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
+		start = cc.DictionaryPageOffset()
+	}
+	length := cc.TotalCompressedSize()
+	if start < 0 || length < 0 {
+		return fmt.Errorf("parquet: column chunk at %d of %d bytes", start, length)
+	}
+	if meta.WriterVersion().LessThan(metadata.Parquet816FixedVersion) {
+		// Old parquet-mr left the dictionary page header out of the chunk size (PARQUET-816).
+		if size := meta.GetSourceFileSize(); size > start+length {
+			length += min(100, size-start-length)
+		}
+	}
+	if c.pr == nil {
+		// The first row group's reader is kept and Reset for the others, so its buffers for
+		// compressed and decompressed pages are allocated once.
+		if c.pr, err = c.pf.RowGroup(rg).GetColumnPageReader(c.leaf); err != nil {
+			return err
+		}
+		if c.br, err = c.props.GetStream(c.src, start, length); err != nil {
+			return err
+		}
+	}
+	c.br.Reset(io.NewSectionReader(c.src, start, length))
+	c.pr.Reset(c.br, cc.NumValues(), cc.Compression(), nil)
+	c.rowsLeft = rgm.NumRows()
+	c.left, c.hasDict = 0, false
+	return nil
+}
+
+// next reads pages until a data page with rows, handing dictionary pages to onDict.
+func (c *pageColumn) next() error {
+	for {
+		if !c.pr.Next() {
+			if err := c.pr.Err(); err != nil {
+				return err
+			}
+			return fmt.Errorf("parquet: column chunk ends %d rows early", c.rowsLeft)
+		}
+		switch p := c.pr.Page().(type) {
+		case *file.DictionaryPage:
+			if c.hasDict {
+				return errors.New("parquet: second dictionary page in a column chunk")
+			}
+			if e := parquet.Encoding(p.Encoding()); e != parquet.Encodings.Plain && e != parquet.Encodings.PlainDict {
+				return fmt.Errorf("parquet: dictionary page encoded %s", e)
+			}
+			c.hasDict = true
+			if err := c.onDict(p.Data(), int(p.NumValues())); err != nil {
+				return err
+			}
+		case *file.DataPageV1:
+			data := p.Data()
+			if c.maxDef > 0 {
+				if p.DefinitionLevelEncoding() != parquet.Encodings.RLE {
+					return fmt.Errorf("parquet: definition levels encoded %s", p.DefinitionLevelEncoding())
+				}
+				if len(data) < 4 {
+					return errRLE
+				}
+				n := int(binary.LittleEndian.Uint32(data))
+				if n < 0 || n > len(data)-4 {
+					return errRLE
+				}
+				c.def.reset(data[4:4+n], 1)
+				data = data[4+n:]
+			}
+			if err := c.values(parquet.Encoding(p.Encoding()), data, int(p.NumValues())); err != nil {
+				return err
+			}
+			if c.left > 0 {
+				return nil
+			}
+		case *file.DataPageV2:
+			data := p.Data()
+			rl, dl := int(p.RepetitionLevelByteLen()), int(p.DefinitionLevelByteLen())
+			if rl != 0 || dl < 0 || dl > len(data) {
+				return errRLE
+			}
+			if c.maxDef > 0 {
+				c.def.reset(data[:dl], 1)
+			}
+			if err := c.values(parquet.Encoding(p.Encoding()), data[dl:], int(p.NumRows())); err != nil {
+				return err
+			}
+			if c.left > 0 {
+				return nil
+			}
+		}
+	}
+}
+
+// values starts a data page of rows rows whose value section is data.
+func (c *pageColumn) values(enc parquet.Encoding, data []byte, rows int) error {
+	if rows < 0 || int64(rows) > c.rowsLeft {
+		return fmt.Errorf("parquet: page of %d rows where %d remain in the row group", rows, c.rowsLeft)
+	}
+	switch enc {
+	case parquet.Encodings.Plain:
+		c.dict, c.plain = false, data
+	case parquet.Encodings.RLEDict, parquet.Encodings.PlainDict:
+		if !c.hasDict {
+			return errors.New("parquet: dictionary-encoded page without a dictionary")
+		}
+		if len(data) == 0 {
+			if rows > 0 && c.maxDef == 0 {
+				return errRLE
+			}
+			c.idx.reset(nil, 0)
+		} else {
+			if data[0] > 32 {
+				return errRLE
+			}
+			c.idx.reset(data[1:], int(data[0]))
+		}
+		c.dict = true
+	default:
+		return fmt.Errorf("parquet: values encoded %s", enc)
+	}
+	c.left = rows
+	c.rowsLeft -= int64(rows)
+	return nil
+}
+
+// rows makes the current page's next rows available, reading the next page when the
+// current one is used up, and returns how many of the n wanted it holds. The caller then
+// walks their definition levels with defRun and takes their values.
+func (c *pageColumn) rows(n int) (int, error) {
+	if c.left == 0 {
+		if err := c.next(); err != nil {
+			return 0, err
+		}
+	}
+	k := min(n, c.left)
+	c.left -= k
+	return k, nil
+}
+
+// defRun returns the next run of at most n definition levels: RLE runs come whole (all
+// defined or all null); a bit-packed run's levels are written to valid, and mixed is set.
+func (c *pageColumn) defRun(n int, valid []bool) (count int, defined, mixed bool, err error) {
+	d := &c.def
+	for d.repeat == 0 && d.packed == 0 {
+		if d.pos >= len(d.data) {
+			return 0, false, false, errRLE
+		}
+		if err := d.run(); err != nil {
+			return 0, false, false, err
+		}
+	}
+	if d.repeat > 0 {
+		count = min(d.repeat, n)
+		d.repeat -= count
+		return count, d.value == 1, false, nil
+	}
+	count = min(d.packed, n)
+	if _, err := d.readLevels(valid[:count]); err != nil {
+		return 0, false, false, err
+	}
+	return count, false, true, nil
+}
+
+// indexRun returns the next run of at most n dictionary indices: an RLE run as its value
+// and length, or bit-packed indices written to dst (packed set).
+func (c *pageColumn) indexRun(n int, dst []uint32) (count int, value uint32, packed bool, err error) {
+	r := &c.idx
+	for r.repeat == 0 && r.packed == 0 {
+		if r.pos >= len(r.data) {
+			return 0, 0, false, errRLE
+		}
+		if err := r.run(); err != nil {
+			return 0, 0, false, err
+		}
+	}
+	if r.repeat > 0 {
+		count = min(r.repeat, n)
+		r.repeat -= count
+		return count, r.value, false, nil
+	}
+	count = min(r.packed, n)
+	r.unpack(dst[:count])
+	r.packed -= count
+	return count, 0, true, nil
+}
+
+// fixed takes m PLAIN values of size bytes each.
+func (c *pageColumn) fixed(m, size int) ([]byte, error) {
+	n := m * size
+	if n > len(c.plain) {
+		return nil, errPlainData
+	}
+	b := c.plain[:n]
+	c.plain = c.plain[n:]
+	return b, nil
+}
+
+// byteArray takes one PLAIN BYTE_ARRAY value.
+func (c *pageColumn) byteArray() ([]byte, error) {
+	if len(c.plain) < 4 {
+		return nil, errPlainData
+	}
+	n := binary.LittleEndian.Uint32(c.plain)
+	if uint64(n) > uint64(len(c.plain)-4) {
+		return nil, errPlainData
+	}
+	b := c.plain[4 : 4+n]
+	c.plain = c.plain[4+n:]
+	return b, nil
+}
+
+// size is the PLAIN size of one value of a fixed-width type; 0 for BYTE_ARRAY.
+func plainSize(t parquet.Type, width int) int {
+	switch t {
+	case parquet.Types.Int32, parquet.Types.Float:
+		return 4
+	case parquet.Types.Int64, parquet.Types.Double:
+		return 8
+	case parquet.Types.FixedLenByteArray:
+		return width
+	}
+	return 0
+}
+
+// dictValues splits a PLAIN dictionary page into n values, calling f for each with its
+// fixed-width bits (sign-extended for INT32) or its bytes.
+func dictValues(t parquet.Type, width int, data []byte, n int, f func(i int, v uint64, b []byte) error) error {
+	if n < 0 {
+		return errPlainData
+	}
+	if size := plainSize(t, width); size > 0 {
+		if n > len(data)/size {
+			return errPlainData
+		}
+		for i := 0; i < n; i++ {
+			v, b := plainValue(t, data[i*size:(i+1)*size])
+			if err := f(i, v, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := 0; i < n; i++ {
+		if len(data) < 4 {
+			return errPlainData
+		}
+		l := binary.LittleEndian.Uint32(data)
+		if uint64(l) > uint64(len(data)-4) {
+			return errPlainData
+		}
+		if err := f(i, 0, data[4:4+l]); err != nil {
+			return err
+		}
+		data = data[4+l:]
+	}
+	return nil
+}
+
+// plainValue decodes one fixed-width PLAIN value.
+func plainValue(t parquet.Type, b []byte) (uint64, []byte) {
+	switch t {
+	case parquet.Types.Int32:
+		return uint64(int64(int32(binary.LittleEndian.Uint32(b)))), nil
+	case parquet.Types.Float:
+		return uint64(binary.LittleEndian.Uint32(b)), nil
+	case parquet.Types.Int64, parquet.Types.Double:
+		return binary.LittleEndian.Uint64(b), nil
+	}
+	return 0, b
+}

@@ -1,0 +1,419 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// A baseline is the document `report --format json` writes (SchemaVersion), read back so that
+// check and diff can compare a bill with an earlier one without its CUR files.
+
+// ErrBaselineMismatch is wrapped by the errors of Compatible: the two sides of a comparison
+// were not rolled up alike, so their groups cannot be matched.
+var ErrBaselineMismatch = errors.New("baseline does not match")
+
+// IsBaseline reports whether the file at path is a report document rather than CUR data: its
+// first non-blank byte is "{" and its top-level object has a "schema" member. CUR 2.0
+// manifests are JSON objects too but have no "schema". "-" (standard input) is never one.
+func IsBaseline(path string) (bool, error) {
+	if path == "-" {
+		return false, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		// Let CUR discovery report a missing file in its own words.
+		return false, nil
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		return false, nil
+	}
+	br := bufio.NewReader(f)
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, err)}
+		}
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			continue
+		}
+		if c != '{' {
+			return false, nil
+		}
+		br.UnreadByte()
+		break
+	}
+	dec := json.NewDecoder(br)
+	if _, err := dec.Token(); err != nil {
+		return false, nil
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return false, nil
+		}
+		if key == "schema" {
+			return true, nil
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false, nil
+		}
+	}
+	return false, nil
+}
+
+// ReadBaselineFile reads the report document at path; see ReadBaseline.
+func ReadBaselineFile(path string) (*Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, errors.Unwrap(err))}
+	}
+	defer f.Close()
+	return ReadBaseline(f, path)
+}
+
+// ReadBaseline reads a report document (`report --format json`) back into a Result: metric,
+// dimensions, filters, files, groups, totals, what --on-error skip left out, and per billing
+// period and currency the summary with its line item types and usage-date coverage. Derived figures (savings, rates,
+// residuals) are computed again rather than read. A document of another schema version is
+// refused with an error wrapping cur.ErrUnsupportedFormat; a malformed one with
+// cur.ErrBadValue. name is the file name errors give.
+func ReadBaseline(r io.Reader, name string) (*Result, error) {
+	fail := func(class error, format string, args ...any) error {
+		return &cur.Error{File: name, RowGroup: -1, Err: fmt.Errorf("%w: "+format, append([]any{class}, args...)...)}
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fail(cur.ErrNoInput, "%v", err)
+	}
+	var head struct {
+		Schema *string `json:"schema"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fail(cur.ErrBadValue, "not a report document: %v", err)
+	}
+	if head.Schema == nil {
+		return nil, fail(cur.ErrUnsupportedFormat, `not a report document (no "schema"); write one with: curnorm report --format json`)
+	}
+	if *head.Schema != SchemaVersion {
+		return nil, fail(cur.ErrUnsupportedFormat, "baseline schema %q; this curnorm reads %q (write the baseline again with this version: curnorm report --format json)", *head.Schema, SchemaVersion)
+	}
+	var doc baselineDoc
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fail(cur.ErrBadValue, "%v", err)
+	}
+	res, err := doc.result()
+	if err != nil {
+		return nil, fail(cur.ErrBadValue, "%v", err)
+	}
+	return res, nil
+}
+
+// baselineDoc mirrors jsonDoc for reading: money stays text until parsed exactly.
+type baselineDoc struct {
+	Metric     string            `json:"metric"`
+	Dimensions []string          `json:"dimensions"`
+	Filters    []string          `json:"filters"`
+	Files      []string          `json:"files"`
+	Periods    []jsonPeriod      `json:"periods"`
+	Groups     []baselineGroup   `json:"groups"`
+	Totals     []baselineGroup   `json:"totals"`
+	Summary    []baselineSummary `json:"summary"`
+	Warnings   []string          `json:"warnings"`
+	Skipped    []cur.SkipCount   `json:"skipped"`
+}
+
+type baselineGroup struct {
+	Key          map[string]string `json:"key"`
+	Currency     string            `json:"currency"`
+	Rows         int64             `json:"rows"`
+	Cost         string            `json:"cost"`
+	Unblended    string            `json:"unblended"`
+	OnDemand     string            `json:"on_demand"`
+	PricedCost   string            `json:"priced_cost"`
+	UnpricedRows int64             `json:"unpriced_rows"`
+	UnpricedCost string            `json:"unpriced_cost"`
+	Folded       int               `json:"folded"`
+}
+
+type baselineSummary struct {
+	Period         string            `json:"period"`
+	Currency       string            `json:"currency"`
+	Rows           int64             `json:"rows"`
+	Metrics        map[string]string `json:"metrics"`
+	OnDemand       string            `json:"on_demand"`
+	PricedCost     string            `json:"priced_cost"`
+	UnpricedUsage  jsonUnpriced      `json:"unpriced_usage"`
+	UnusedSP       string            `json:"unused_sp_commitment"`
+	UnusedRI       string            `json:"unused_ri_fee"`
+	Reconciliation struct {
+		TrueUp          string `json:"true_up"`
+		UpfrontFees     string `json:"upfront_fees"`
+		ExcludedRefunds string `json:"excluded_refunds"`
+		SplitCost       string `json:"split_cost"`
+		Applies         bool   `json:"applies"`
+	} `json:"reconciliation"`
+	Types []struct {
+		Type    string            `json:"type"`
+		Rows    int64             `json:"rows"`
+		Metrics map[string]string `json:"metrics"`
+	} `json:"line_item_types"`
+}
+
+func (d *baselineDoc) result() (*Result, error) {
+	m, err := cur.ParseMetric(d.Metric)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped}
+	for i := range d.Groups {
+		g, err := d.Groups[i].group(d.Dimensions, true)
+		if err != nil {
+			return nil, fmt.Errorf("group %d: %w", i+1, err)
+		}
+		res.Groups = append(res.Groups, g)
+	}
+	for i := range d.Totals {
+		g, err := d.Totals[i].group(d.Dimensions, false)
+		if err != nil {
+			return nil, fmt.Errorf("total %d: %w", i+1, err)
+		}
+		res.Totals = append(res.Totals, g)
+	}
+	periods := map[string]*jsonPeriod{}
+	for i := range d.Periods {
+		p := &d.Periods[i]
+		periods[p.Period+"\x00"+p.Currency] = p
+	}
+	for i := range d.Summary {
+		s, err := d.Summary[i].summary(periods)
+		if err != nil {
+			return nil, fmt.Errorf("summary %d (%s %s): %w", i+1, d.Summary[i].Period, d.Summary[i].Currency, err)
+		}
+		res.Summaries = append(res.Summaries, s)
+	}
+	return res, nil
+}
+
+func (g *baselineGroup) group(dims []string, withKey bool) (*Group, error) {
+	out := &Group{Currency: g.Currency, Rows: g.Rows, UnpricedRows: g.UnpricedRows, Folded: g.Folded}
+	if withKey {
+		if len(g.Key) != len(dims) {
+			return nil, fmt.Errorf("key has %d values, the document %d dimensions", len(g.Key), len(dims))
+		}
+		for _, d := range dims {
+			v, ok := g.Key[d]
+			if !ok {
+				return nil, fmt.Errorf("key has no %q", d)
+			}
+			out.Key = append(out.Key, v)
+		}
+	}
+	return out, parseMoney(map[string]*cur.Sum{
+		"cost": &out.Cost, "unblended": &out.Unblended, "on_demand": &out.OnDemand,
+		"priced_cost": &out.PricedCost, "unpriced_cost": &out.UnpricedCost,
+	}, map[string]string{
+		"cost": g.Cost, "unblended": g.Unblended, "on_demand": g.OnDemand,
+		"priced_cost": g.PricedCost, "unpriced_cost": g.UnpricedCost,
+	})
+}
+
+func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, error) {
+	s := &Summary{Period: b.Period, Currency: b.Currency, Rows: b.Rows, UnpricedRows: b.UnpricedUsage.Rows,
+		Filtered: !b.Reconciliation.Applies}
+	p, ok := periods[b.Period+"\x00"+b.Currency]
+	if !ok {
+		return nil, errors.New("no matching entry in periods")
+	}
+	s.FirstUsageDay, s.LastUsageDay = p.FirstUsageDay, p.LastUsageDay
+	s.RowsWithoutInvoice = p.RowsWithoutInvoice
+	if !p.Final && s.RowsWithoutInvoice == 0 {
+		// Final() must read back as written even from a document that lacks the count.
+		s.RowsWithoutInvoice = s.Rows
+	}
+	rc := &b.Reconciliation
+	if err := parseMoney(map[string]*cur.Sum{
+		"on_demand": &s.OnDemand, "priced_cost": &s.PricedCost, "unpriced_usage.cost": &s.UnpricedCost,
+		"unused_sp_commitment": &s.UnusedSP, "unused_ri_fee": &s.UnusedRI, "true_up": &s.TrueUp,
+		"upfront_fees": &s.UpfrontFees, "excluded_refunds": &s.ExcludedRefunds, "split_cost": &s.SplitCost,
+	}, map[string]string{
+		"on_demand": b.OnDemand, "priced_cost": b.PricedCost, "unpriced_usage.cost": b.UnpricedUsage.Cost,
+		"unused_sp_commitment": b.UnusedSP, "unused_ri_fee": b.UnusedRI, "true_up": rc.TrueUp,
+		"upfront_fees": rc.UpfrontFees, "excluded_refunds": rc.ExcludedRefunds, "split_cost": rc.SplitCost,
+	}); err != nil {
+		return nil, err
+	}
+	if err := parseMetrics(&s.ByMetric, b.Metrics); err != nil {
+		return nil, err
+	}
+	for _, t := range b.Types {
+		ts := &TypeSummary{Type: t.Type, Rows: t.Rows}
+		if err := parseMetrics(&ts.ByMetric, t.Metrics); err != nil {
+			return nil, fmt.Errorf("line item type %q: %w", t.Type, err)
+		}
+		s.Types = append(s.Types, ts)
+	}
+	return s, nil
+}
+
+func parseMetrics(dst *[6]cur.Sum, src map[string]string) error {
+	for _, m := range cur.Metrics {
+		v, ok := src[m.String()]
+		if !ok {
+			return fmt.Errorf("metrics: no %q", m)
+		}
+		s, err := parseSum(v)
+		if err != nil {
+			return fmt.Errorf("metrics: %s: %w", m, err)
+		}
+		dst[m] = s
+	}
+	return nil
+}
+
+// parseMoney parses each named text into its Sum.
+func parseMoney(dst map[string]*cur.Sum, src map[string]string) error {
+	for _, name := range sortedKeys(dst) {
+		s, err := parseSum(src[name])
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		*dst[name] = s
+	}
+	return nil
+}
+
+// unitsPerOne is 10^cur.Scale: a Sum counts units of 10^-10.
+var unitsPerOne = new(big.Int).Exp(big.NewInt(10), big.NewInt(cur.Scale), nil)
+
+var decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// parseSum reads a decimal string as the JSON writer prints money, exactly, whatever its size.
+func parseSum(s string) (cur.Sum, error) {
+	if !decimalText.MatchString(s) {
+		return cur.Sum{}, fmt.Errorf("%w %q", cur.ErrInvalidNumber, s)
+	}
+	r, _ := new(big.Rat).SetString(s)
+	units := r.Mul(r, new(big.Rat).SetInt(unitsPerOne))
+	if !units.IsInt() {
+		return cur.Sum{}, fmt.Errorf("%w %q: more than %d decimals", cur.ErrInvalidNumber, s, cur.Scale)
+	}
+	return sumOfUnits(units.Num())
+}
+
+// sumOfUnits builds the Sum of v units of 10^-10 from 62-bit digits, the widest an Amount
+// can add at once.
+func sumOfUnits(v *big.Int) (cur.Sum, error) {
+	if v.BitLen() > 126 {
+		return cur.Sum{}, fmt.Errorf("%w: %s units of 1e-10", cur.ErrOutOfRange, v)
+	}
+	abs := new(big.Int).Abs(v)
+	var s cur.Sum
+	for shift := 124; shift >= 0; shift -= 62 {
+		for i := 0; i < 62; i++ {
+			s.AddSum(s)
+		}
+		digit := new(big.Int).Rsh(abs, uint(shift))
+		digit.And(digit, big.NewInt(1<<62-1))
+		s.Add(cur.Amount(digit.Int64()))
+	}
+	if v.Sign() < 0 {
+		s = s.Neg()
+	}
+	return s, nil
+}
+
+// Compatible reports how two sides of a comparison differ in metric, dimensions or filters,
+// and, when either is a baseline document, in their set of currencies: such sides cannot be
+// compared group by group. The error wraps ErrBaselineMismatch and names every difference.
+// Two sides rolled up from CUR files with the same options always match.
+func Compatible(oldSide, newSide *Side) error {
+	if !oldSide.Baseline && !newSide.Baseline {
+		return nil
+	}
+	a, b := setupOf(oldSide.Name, oldSide.Result), setupOf(newSide.Name, newSide.Result)
+	return mismatch(a, b, true, oldSide, newSide)
+}
+
+// MatchOptions reports how a baseline differs from the metric, dimensions and filters of the
+// options a run is about to use; the error wraps ErrBaselineMismatch.
+func MatchOptions(b *Side, opts Options) error {
+	run := setup{name: "this run", metric: opts.Metric}
+	for _, d := range opts.Dims {
+		run.dims = append(run.dims, d.Name)
+	}
+	for _, f := range opts.Filters {
+		run.filters = append(run.filters, f.Text)
+	}
+	return mismatch(setupOf(b.Name, b.Result), run, false, b)
+}
+
+// setup is what must agree between two sides for their groups to match.
+type setup struct {
+	name                      string
+	metric                    cur.Metric
+	dims, filters, currencies []string
+}
+
+func setupOf(name string, r *Result) setup {
+	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters, currencies: currencies(r)}
+}
+
+func mismatch(x, y setup, withCurrencies bool, baselines ...*Side) error {
+	var diffs []string
+	if x.metric != y.metric {
+		diffs = append(diffs, fmt.Sprintf("metric differs (%s: %s; %s: %s)", x.name, x.metric, y.name, y.metric))
+	}
+	list := func(s []string) string {
+		if len(s) == 0 {
+			return "none"
+		}
+		return strings.Join(s, ", ")
+	}
+	type field struct {
+		what string
+		a, b []string
+	}
+	fields := []field{{"dimensions", x.dims, y.dims}, {"filters", x.filters, y.filters}}
+	if withCurrencies {
+		fields = append(fields, field{"currencies", x.currencies, y.currencies})
+	}
+	for _, f := range fields {
+		if list(f.a) != list(f.b) {
+			diffs = append(diffs, fmt.Sprintf("%s differ (%s: %s; %s: %s)", f.what, x.name, list(f.a), y.name, list(f.b)))
+		}
+	}
+	for _, b := range baselines {
+		if b.Baseline && hasFolded(b.Result) {
+			diffs = append(diffs, fmt.Sprintf("%s was written with --top, and its %s rows match nothing (write it without --top)", b.Name, Other))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrBaselineMismatch, strings.Join(diffs, "; "))
+}
+
+func hasFolded(r *Result) bool {
+	for _, g := range r.Groups {
+		if g.Folded > 0 {
+			return true
+		}
+	}
+	return false
+}

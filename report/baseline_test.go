@@ -1,0 +1,159 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// writeBill writes a CSV fixture into dir and returns its path.
+func writeBill(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBaselineRoundTrip writes the golden rollups as JSON, reads them back and writes them
+// again: the document must not change.
+func TestBaselineRoundTrip(t *testing.T) {
+	for _, name := range []string{"worked", "mixed"} {
+		t.Run(name, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("testdata", "golden", name+".json.golden"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ReadBaseline(bytes.NewReader(want), name+".json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := Write(&got, res, WriteOptions{Format: "json", Precision: -1}); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != string(want) {
+				t.Errorf("read back and written again, the document changed:\n%s", got.String())
+			}
+		})
+	}
+}
+
+func TestBaselineKeepsCoverage(t *testing.T) {
+	dir := t.TempDir()
+	p := writeBill(t, dir, "mtd.csv", fixtureHeader+
+		",2026-11-01T00:00:00Z,111111111111,Usage,2026-11-03T00:00:00Z,AmazonEC2,i-1,USD,10,10\n"+
+		"INV,2026-11-01T00:00:00Z,111111111111,Usage,2026-11-09T00:00:00Z,AmazonEC2,i-1,USD,10,10\n")
+	res := mustRun(t, p, cur.Amortized, "service")
+	var doc bytes.Buffer
+	if err := Write(&doc, res, WriteOptions{Format: "json", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadBaseline(&doc, "mtd.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := back.Summaries[0]
+	if s.Final() || s.RowsWithoutInvoice != 1 || s.FirstUsageDay != "2026-11-03" || s.LastUsageDay != "2026-11-09" {
+		t.Errorf("summary read back: final %v, %d rows without invoice, usage %s to %s",
+			s.Final(), s.RowsWithoutInvoice, s.FirstUsageDay, s.LastUsageDay)
+	}
+	if c := CoverageOf(back); c.Days != 9 || c.PeriodDays != 30 || c.Final {
+		t.Errorf("coverage read back: %+v", c)
+	}
+}
+
+func TestReadBaselineErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc string
+		class     error
+		msg       string
+	}{
+		{"other version", `{"schema": "curnorm.report/v2"}`, cur.ErrUnsupportedFormat, `baseline schema "curnorm.report/v2"; this curnorm reads "curnorm.report/v1"`},
+		{"no schema", `{"metric": "amortized"}`, cur.ErrUnsupportedFormat, `not a report document (no "schema")`},
+		{"not json", `{"schema": `, cur.ErrBadValue, "not a report document"},
+		{"bad metric", `{"schema": "curnorm.report/v1", "metric": "cheapest"}`, cur.ErrBadValue, `unknown metric "cheapest"`},
+		{"bad money", `{"schema": "curnorm.report/v1", "metric": "amortized", "totals": [{"currency": "USD", "cost": "1e3"}]}`, cur.ErrBadValue, `total 1: cost: invalid number "1e3"`},
+		{"too precise", `{"schema": "curnorm.report/v1", "metric": "amortized", "totals": [{"currency": "USD", "cost": "0.00000000001"}]}`, cur.ErrBadValue, "more than 10 decimals"},
+		{"key", `{"schema": "curnorm.report/v1", "metric": "amortized", "dimensions": ["service"], "groups": [{"key": {"account": "1"}}]}`, cur.ErrBadValue, `group 1: key has no "service"`},
+		{"summary without period", `{"schema": "curnorm.report/v1", "metric": "amortized", "summary": [{"period": "2026-10", "currency": "USD"}]}`, cur.ErrBadValue, "no matching entry in periods"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadBaseline(strings.NewReader(tc.doc), "b.json")
+			if !errors.Is(err, tc.class) || !strings.Contains(err.Error(), tc.msg) || !strings.HasPrefix(err.Error(), "b.json: ") {
+				t.Errorf("got %v, want %v containing %q", err, tc.class, tc.msg)
+			}
+		})
+	}
+}
+
+func TestParseSumExact(t *testing.T) {
+	for _, s := range []string{"0", "-0.5", "17740", "0.0000000001", "-123456789012345678901234.5678901234",
+		"9223372036854775807.123", "170141183460469231731.6873037158"} {
+		got, err := parseSum(s)
+		if err != nil {
+			t.Fatalf("parseSum(%q): %v", s, err)
+		}
+		want, _ := new(big.Rat).SetString(s)
+		if got.Rat().Cmp(want) != 0 {
+			t.Errorf("parseSum(%q) = %s", s, got.String())
+		}
+	}
+	if _, err := parseSum("1" + strings.Repeat("0", 40)); !errors.Is(err, cur.ErrOutOfRange) {
+		t.Errorf("a 41-digit amount: got %v, want out of range", err)
+	}
+}
+
+func TestIsBaseline(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"base.json":     "\n  {\"schema\": \"curnorm.report/v1\"}",
+		"late.json":     `{"metric": "amortized", "groups": [{"x": [1, {"y": 2}]}], "schema": "curnorm.report/v1"}`,
+		"manifest.json": `{"assemblyId": "a", "reportKeys": ["x.csv.gz"]}`,
+		"bill.csv":      fixtureHeader,
+		"nested.json":   `{"groups": {"schema": "x"}}`,
+		"empty.json":    "",
+	}
+	for name, text := range files {
+		writeBill(t, dir, name, text)
+	}
+	for name, want := range map[string]bool{"base.json": true, "late.json": true, "manifest.json": false,
+		"bill.csv": false, "nested.json": false, "empty.json": false, "missing.json": false, ".": false} {
+		got, err := IsBaseline(filepath.Join(dir, name))
+		if err != nil || got != want {
+			t.Errorf("IsBaseline(%s) = %v, %v; want %v", name, got, err, want)
+		}
+	}
+	if got, _ := IsBaseline("-"); got {
+		t.Error("standard input taken for a baseline")
+	}
+}
+
+func TestCompatible(t *testing.T) {
+	base := &Result{Metric: cur.Amortized, Dimensions: []string{"service"}, Totals: []*Group{{Currency: "USD"}}}
+	run := &Result{Metric: cur.Unblended, Dimensions: []string{"account"}, Filters: []string{"service=AmazonEC2"},
+		Totals: []*Group{{Currency: "EUR"}, {Currency: "USD"}}}
+	err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "bill.csv", Result: run})
+	if !errors.Is(err, ErrBaselineMismatch) {
+		t.Fatalf("got %v", err)
+	}
+	for _, want := range []string{"metric differs (base.json: amortized; bill.csv: unblended)",
+		"dimensions differ (base.json: service; bill.csv: account)", "filters differ (base.json: none; bill.csv: service=AmazonEC2)",
+		"currencies differ (base.json: USD; bill.csv: EUR, USD)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v\nlacks %q", err, want)
+		}
+	}
+	// Two rollups of CUR files made with the same options always match: currencies may differ.
+	if err := Compatible(&Side{Name: "a", Result: base}, &Side{Name: "b", Result: &Result{Metric: cur.Amortized,
+		Dimensions: []string{"service"}, Totals: []*Group{{Currency: "EUR"}}}}); err != nil {
+		t.Errorf("CUR sides: %v", err)
+	}
+}

@@ -1,0 +1,556 @@
+package report
+
+import (
+	"fmt"
+	"math/big"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// Drift rules compare the new side of a Diff with the old; findings look at the new bill alone.
+
+// Drift rule names.
+const (
+	RuleMaxIncrease     = "max-increase"
+	RuleMaxDecrease     = "max-decrease"
+	RuleMaxNewGroupCost = "max-new-group-cost"
+)
+
+// Limit is a drift threshold: a share of the old cost, an amount in the group's currency, or
+// both. With both, a move breaks the limit only when it breaks each: the amount is a noise
+// floor that keeps small groups from failing on a large percentage of little money.
+type Limit struct {
+	Pct  *big.Rat // a fraction: 10% is 1/10; nil when not given
+	Abs  *big.Rat // nil when not given
+	Text string   // as given: "10%", "500", "10% and 500"
+}
+
+// IsSet reports whether any threshold was given.
+func (l Limit) IsSet() bool { return l.Pct != nil || l.Abs != nil }
+
+var limitText = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?%?$`)
+
+// ParseLimit reads the values of a --max-increase or --max-decrease flag: "10%" and/or "500",
+// at most one of each.
+func ParseLimit(flag string, specs []string) (Limit, error) {
+	var l Limit
+	var texts []string
+	for _, s := range specs {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !limitText.MatchString(s) {
+			return Limit{}, fmt.Errorf("--%s %q: want a percentage such as 10%% or an amount such as 500", flag, s)
+		}
+		pct := strings.HasSuffix(s, "%")
+		v, _ := new(big.Rat).SetString(strings.TrimSuffix(s, "%"))
+		switch {
+		case pct && l.Pct != nil, !pct && l.Abs != nil:
+			return Limit{}, fmt.Errorf("--%s: give at most one percentage and one amount", flag)
+		case pct:
+			l.Pct = v.Quo(v, big.NewRat(100, 1))
+		default:
+			l.Abs = v
+		}
+		texts = append(texts, s)
+	}
+	sort.Slice(texts, func(i, j int) bool { return strings.HasSuffix(texts[i], "%") && !strings.HasSuffix(texts[j], "%") })
+	l.Text = strings.Join(texts, " and ")
+	return l, nil
+}
+
+// ParseAmount reads a non-negative amount flag such as --min-cost into a Limit with Abs set;
+// "" gives a Limit that is not set.
+func ParseAmount(flag, s string) (Limit, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Limit{}, nil
+	}
+	if !limitText.MatchString(s) || strings.HasSuffix(s, "%") {
+		return Limit{}, fmt.Errorf("--%s %q: want an amount such as 500", flag, s)
+	}
+	v, _ := new(big.Rat).SetString(s)
+	return Limit{Abs: v, Text: s}, nil
+}
+
+// breaks reports whether a move of size move (≥ 0) away from old breaks the limit. A
+// percentage of an old cost of 0 is unbounded, so any move breaks it.
+func (l Limit) breaks(move, old *big.Rat) bool {
+	if move.Sign() <= 0 {
+		return false
+	}
+	pct := l.Pct != nil && (old.Sign() == 0 || new(big.Rat).Quo(move, new(big.Rat).Abs(old)).Cmp(l.Pct) > 0)
+	abs := l.Abs != nil && move.Cmp(l.Abs) > 0
+	switch {
+	case l.Pct != nil && l.Abs != nil:
+		return pct && abs
+	case l.Pct != nil:
+		return pct
+	}
+	return abs
+}
+
+// CheckOptions are the drift rules and the findings that fail a check.
+type CheckOptions struct {
+	MaxIncrease, MaxDecrease Limit
+	// MinCost (an amount), when set, exempts groups whose old and new cost are both below it
+	// in absolute value from every group rule; totals are always checked.
+	MinCost Limit
+	// MaxNewGroupCost (an amount), when set, fails groups absent from the old side that cost
+	// more. New groups are judged by this rule only.
+	MaxNewGroupCost Limit
+	// FailOn names the findings that fail the check when they fire.
+	FailOn []string
+}
+
+// HasRules reports whether any drift rule is set.
+func (o CheckOptions) HasRules() bool {
+	return o.MaxIncrease.IsSet() || o.MaxDecrease.IsSet() || o.MaxNewGroupCost.IsSet()
+}
+
+// RuleResult is one drift rule applied to one currency's total, or to its groups.
+type RuleResult struct {
+	Rule     string // RuleMaxIncrease, ...
+	Limit    string // the threshold as given
+	Currency string
+	Groups   bool // the groups of --by; false: the currency total
+	Checked  int  // totals or groups the rule looked at
+	Ignored  int  // groups exempted by --min-cost
+	Failures []*Change
+}
+
+// Passed reports whether nothing broke the rule.
+func (r *RuleResult) Passed() bool { return len(r.Failures) == 0 }
+
+// Name is the rule's test name: "max-increase 10%: total USD" or "... : groups USD".
+func (r *RuleResult) Name() string {
+	scope := "total"
+	if r.Groups {
+		scope = "groups"
+	}
+	return fmt.Sprintf("%s %s: %s %s", r.Rule, r.Limit, scope, r.Currency)
+}
+
+// Severities of findings.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+	SeverityInfo    = "info"
+)
+
+// Finding names: stable, for --fail-on and for machines reading the output.
+const (
+	FindingReconciliation = "reconciliation"         // unblended ≠ amortized + true-up + upfront fees + excluded refunds
+	FindingOverOnDemand   = "over-on-demand"         // priced usage groups that cost more than public on-demand
+	FindingUnpricedUsage  = "unpriced-usage"         // usage rows without a public on-demand price
+	FindingUnknownType    = "unknown-line-item-type" // line item types outside AWS's documented list
+	FindingCurrencies     = "multiple-currencies"    // the bill holds more than one currency
+	FindingProvisional    = "provisional"            // rows without an invoice id: AWS may still restate the month
+	FindingSkippedRows    = "skipped-rows"           // rows or files --on-error skip left out
+)
+
+// FindingNames lists every finding --fail-on accepts, in report order.
+func FindingNames() []string {
+	return []string{FindingReconciliation, FindingOverOnDemand, FindingUnpricedUsage, FindingUnknownType,
+		FindingCurrencies, FindingProvisional, FindingSkippedRows}
+}
+
+// ParseFailOn reads --fail-on: finding names, or "all".
+func ParseFailOn(specs []string) ([]string, error) {
+	valid := FindingNames()
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range specs {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		if s == "all" {
+			return valid, nil
+		}
+		ok := false
+		for _, v := range valid {
+			ok = ok || v == s
+		}
+		if !ok {
+			return nil, fmt.Errorf("unknown finding %q in --fail-on (valid: %s, all)", s, strings.Join(valid, ", "))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// documentedTypes are the line item types AWS documents for lineItem/LineItemType.
+var documentedTypes = map[string]bool{
+	"Usage": true, "DiscountedUsage": true, "SavingsPlanCoveredUsage": true, "SavingsPlanNegation": true,
+	"SavingsPlanRecurringFee": true, "SavingsPlanUpfrontFee": true, "RIFee": true, "Fee": true,
+	"Credit": true, "Refund": true, "Tax": true, "BundledDiscount": true, "EdpDiscount": true,
+	"PrivateRateDiscount": true, "RiVolumeDiscount": true, "SppDiscount": true,
+	"DistributorDiscount": true, "Discount": true, "FlatRateSubscription": true,
+}
+
+// Finding is one check of the bill itself.
+type Finding struct {
+	Name     string
+	Severity string
+	Fired    bool
+	// Fails is set when the finding fired and --fail-on chose it.
+	Fails bool
+	// NotApplicable says why the finding could not be judged ("" when it was).
+	NotApplicable string
+	// Measure names what its items' Amount holds ("excess", "residual", ...); "" when the
+	// items carry no amount.
+	Measure string
+	Summary string // one line; "" when it did not fire
+	Items   []FindingItem
+}
+
+// FindingItem is one thing a finding points at.
+type FindingItem struct {
+	File     string   // the input file, for skipped-rows
+	Key      []string // the group, for findings about groups
+	Period   string   // the billing period, for findings about periods
+	Type     string   // the line item type, for unknown-line-item-type
+	Currency string
+	Rows     int64
+	Amount   cur.Sum // what the finding's Measure names
+	describe func(money func(cur.Sum) string) string
+}
+
+// Detail is the item in words, its money printed by money.
+func (it FindingItem) Detail(money func(cur.Sum) string) string { return it.describe(money) }
+
+// CheckResult is the outcome of Check.
+type CheckResult struct {
+	Metric     cur.Metric
+	Dimensions []string
+	Filters    []string
+	Files      []string
+	Diff       *Diff // nil without a baseline
+	Rules      []*RuleResult
+	Findings   []*Finding
+}
+
+// Passed reports whether every rule held and no finding chosen with --fail-on fired.
+func (c *CheckResult) Passed() bool { return c.FailedRules() == 0 && c.FailingFindings() == 0 }
+
+// FailedRules counts the rule results that failed.
+func (c *CheckResult) FailedRules() int {
+	n := 0
+	for _, r := range c.Rules {
+		if !r.Passed() {
+			n++
+		}
+	}
+	return n
+}
+
+// FailingFindings counts the findings that fail the check.
+func (c *CheckResult) FailingFindings() int {
+	n := 0
+	for _, f := range c.Findings {
+		if f.Fails {
+			n++
+		}
+	}
+	return n
+}
+
+// Check applies the drift rules of o to d (when there is a baseline) and judges the findings
+// on res, the new bill as read (before any same-days cut).
+func Check(res *Result, d *Diff, o CheckOptions) *CheckResult {
+	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d}
+	if d != nil {
+		c.Rules = checkRules(d, o)
+	}
+	failOn := map[string]bool{}
+	for _, n := range o.FailOn {
+		failOn[n] = true
+	}
+	for _, f := range findings(res) {
+		f.Fails = f.Fired && failOn[f.Name]
+		c.Findings = append(c.Findings, f)
+	}
+	return c
+}
+
+func checkRules(d *Diff, o CheckOptions) []*RuleResult {
+	var out []*RuleResult
+	limits := []struct {
+		rule  string
+		limit Limit
+		dir   int // +1: increases, -1: decreases
+	}{{RuleMaxIncrease, o.MaxIncrease, 1}, {RuleMaxDecrease, o.MaxDecrease, -1}}
+	move := func(c *Change, dir int) *big.Rat {
+		m := c.Delta()
+		if dir < 0 {
+			m.Neg(m)
+		}
+		return m
+	}
+	for _, t := range d.Totals {
+		for _, l := range limits {
+			if !l.limit.IsSet() {
+				continue
+			}
+			r := &RuleResult{Rule: l.rule, Limit: l.limit.Text, Currency: t.Currency, Checked: 1}
+			if l.limit.breaks(move(t, l.dir), t.Old) {
+				r.Failures = append(r.Failures, t)
+			}
+			out = append(out, r)
+		}
+		if len(d.Dimensions) == 0 {
+			continue
+		}
+		var groups []*Change
+		for _, g := range d.Groups {
+			if g.Currency == t.Currency {
+				groups = append(groups, g)
+			}
+		}
+		for _, l := range limits {
+			if l.limit.IsSet() {
+				out = append(out, groupRule(groups, l.rule, l.limit.Text, t.Currency, o.MinCost, func(g *Change) (bool, bool) {
+					if g.Status() == StatusNew {
+						return false, false
+					}
+					return true, l.limit.breaks(move(g, l.dir), g.Old)
+				}))
+			}
+		}
+		if o.MaxNewGroupCost.IsSet() {
+			limit := o.MaxNewGroupCost.Abs
+			out = append(out, groupRule(groups, RuleMaxNewGroupCost, o.MaxNewGroupCost.Text, t.Currency, o.MinCost, func(g *Change) (bool, bool) {
+				if g.Status() != StatusNew {
+					return false, false
+				}
+				return true, g.New.Cmp(limit) > 0
+			}))
+		}
+	}
+	return out
+}
+
+// groupRule applies judge to the groups of one currency: judge says whether a group is
+// subject to the rule and whether it breaks it.
+func groupRule(groups []*Change, rule, limit, currency string, minCost Limit, judge func(*Change) (subject, breaks bool)) *RuleResult {
+	r := &RuleResult{Rule: rule, Limit: limit, Currency: currency, Groups: true}
+	for _, g := range groups {
+		subject, breaks := judge(g)
+		if !subject {
+			continue
+		}
+		if minCost.IsSet() && new(big.Rat).Abs(g.Old).Cmp(minCost.Abs) < 0 && new(big.Rat).Abs(g.New).Cmp(minCost.Abs) < 0 {
+			r.Ignored++
+			continue
+		}
+		r.Checked++
+		if breaks {
+			r.Failures = append(r.Failures, g)
+		}
+	}
+	return r
+}
+
+// findings judges every finding on the bill as read.
+func findings(res *Result) []*Finding {
+	periodOf := func(s *Summary) string {
+		if s.Period == "" {
+			return "(no billing period)"
+		}
+		return s.Period
+	}
+	type money = func(cur.Sum) string
+
+	recon := &Finding{Name: FindingReconciliation, Severity: SeverityError, Measure: "residual"}
+	applies := 0
+	for _, s := range res.Summaries {
+		if !s.ReconciliationApplies() {
+			continue
+		}
+		applies++
+		if !s.ReconciliationHolds() {
+			recon.Items = append(recon.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.Rows, Amount: s.Residual(),
+				describe: func(m money) string { return periodOf(s) + " " + s.Currency + ": " + reconciliationText(s, m) }})
+		}
+	}
+	if applies == 0 && len(res.Summaries) > 0 {
+		recon.NotApplicable = "rows were left out (--filter): the reconciliation needs whole billing periods"
+	}
+	recon.summarize(fmt.Sprintf("the reconciliation of unblended with amortized cost does not hold in %s", countText(int64(len(recon.Items)), "billing period")))
+
+	over := &Finding{Name: FindingOverOnDemand, Severity: SeverityWarning, Measure: "excess"}
+	groups := res.Groups
+	if len(res.Dimensions) == 0 {
+		groups = res.Totals
+	}
+	for _, g := range groups {
+		if !g.OverOnDemand() {
+			continue
+		}
+		excess := g.PricedCost
+		excess.SubSum(g.OnDemand)
+		over.Items = append(over.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.Rows, Amount: excess,
+			describe: func(m money) string {
+				return fmt.Sprintf("%s: excess %s (priced usage %s, on-demand %s)", subjectText(res.Dimensions, g.Key, g.Currency),
+					m(excess), m(g.PricedCost), m(g.OnDemand))
+			}})
+	}
+	sortItems(over.Items)
+	over.summarize(fmt.Sprintf("priced usage costs more than public on-demand in %s", countText(int64(len(over.Items)), groupWord(res))))
+
+	unpriced := &Finding{Name: FindingUnpricedUsage, Severity: SeverityInfo, Measure: "unpriced cost"}
+	var rows int64
+	if len(res.Dimensions) > 0 {
+		for _, g := range res.Groups {
+			if g.UnpricedRows > 0 {
+				rows += g.UnpricedRows
+				unpriced.Items = append(unpriced.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.UnpricedRows, Amount: g.UnpricedCost,
+					describe: func(m money) string {
+						return fmt.Sprintf("%s: %s, cost %s", subjectText(res.Dimensions, g.Key, g.Currency), countText(g.UnpricedRows, "usage row"), m(g.UnpricedCost))
+					}})
+			}
+		}
+	} else {
+		for _, s := range res.Summaries {
+			if s.UnpricedRows > 0 {
+				rows += s.UnpricedRows
+				unpriced.Items = append(unpriced.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.UnpricedRows, Amount: s.UnpricedCost,
+					describe: func(m money) string {
+						return fmt.Sprintf("%s %s: %s, cost %s", periodOf(s), s.Currency, countText(s.UnpricedRows, "usage row"), m(s.UnpricedCost))
+					}})
+			}
+		}
+	}
+	sortItems(unpriced.Items)
+	unpriced.summarize(fmt.Sprintf("%s without a public on-demand price", countText(rows, "usage row")))
+
+	unknown := &Finding{Name: FindingUnknownType, Severity: SeverityWarning, Measure: "cost"}
+	byType := map[string]*FindingItem{}
+	for _, s := range res.Summaries {
+		for _, t := range s.Types {
+			if documentedTypes[t.Type] {
+				continue
+			}
+			name := t.Type
+			if name == "" {
+				name = None
+			}
+			k := name + "\x00" + s.Currency
+			it, ok := byType[k]
+			if !ok {
+				it = &FindingItem{Type: name, Currency: s.Currency}
+				byType[k] = it
+			}
+			it.Rows += t.Rows
+			it.Amount.AddSum(t.ByMetric[res.Metric])
+		}
+	}
+	types := map[string]bool{}
+	for _, k := range sortedKeys(byType) {
+		it := byType[k]
+		types[it.Type] = true
+		it.describe = func(m money) string {
+			return fmt.Sprintf("%s (%s): %s, cost %s", it.Type, it.Currency, countText(it.Rows, "row"), m(it.Amount))
+		}
+		unknown.Items = append(unknown.Items, *it)
+	}
+	unknown.summarize(fmt.Sprintf("%s outside AWS's documented list", countText(int64(len(types)), "line item type")))
+
+	currencies := &Finding{Name: FindingCurrencies, Severity: SeverityWarning, Measure: "cost"}
+	if len(res.Totals) > 1 {
+		for _, t := range res.Totals {
+			currencies.Items = append(currencies.Items, FindingItem{Currency: t.Currency, Rows: t.Rows, Amount: t.Cost,
+				describe: func(m money) string {
+					return fmt.Sprintf("%s: %s, cost %s", t.Currency, countText(t.Rows, "row"), m(t.Cost))
+				}})
+		}
+	}
+	currencies.summarize(fmt.Sprintf("the bill holds %d currencies; totals and limits apply per currency", len(currencies.Items)))
+
+	prov := &Finding{Name: FindingProvisional, Severity: SeverityInfo}
+	for _, s := range res.Summaries {
+		if s.Final() {
+			continue
+		}
+		d := fmt.Sprintf("%s %s: %s of %d without invoice id", periodOf(s), s.Currency, countText(s.RowsWithoutInvoice, "row"), s.Rows)
+		if s.LastUsageDay != "" {
+			d += ", usage through " + s.LastUsageDay
+		}
+		prov.Items = append(prov.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.RowsWithoutInvoice,
+			describe: func(money) string { return d }})
+	}
+	prov.summarize(fmt.Sprintf("%s not invoiced yet: AWS may still change it", countText(int64(len(prov.Items)), "billing period")))
+
+	skipped := &Finding{Name: FindingSkippedRows, Severity: SeverityError}
+	files, unreadable := map[string]bool{}, 0
+	for _, sc := range res.Skipped {
+		files[sc.File] = true
+		d := fmt.Sprintf("%s: %s, %s; first: %s", sc.File, countText(sc.Rows, "row"), sc.Reason, sc.First)
+		if sc.Reason == cur.SkipUnreadableFile {
+			unreadable++
+			d = fmt.Sprintf("%s: unreadable, read up to the failure: %s", sc.File, sc.First)
+		}
+		skipped.Items = append(skipped.Items, FindingItem{File: sc.File, Rows: sc.Rows, describe: func(money) string { return d }})
+	}
+	what := fmt.Sprintf("%s skipped in %s under --on-error skip", countText(SkippedRows(res.Skipped), "row"), countText(int64(len(files)), "file"))
+	if unreadable > 0 {
+		what += fmt.Sprintf(", %s unreadable", countText(int64(unreadable), "file"))
+	}
+	skipped.summarize(what + ": the figures miss them")
+
+	return []*Finding{recon, over, unpriced, unknown, currencies, prov, skipped}
+}
+
+// summarize marks the finding fired when it has items and sets its one-line summary.
+func (f *Finding) summarize(text string) {
+	if len(f.Items) > 0 {
+		f.Fired, f.Summary = true, text
+	}
+}
+
+// sortItems orders findings' items by amount, largest first, then currency and key.
+func sortItems(items []FindingItem) {
+	sort.SliceStable(items, func(i, j int) bool {
+		if c := items[i].Amount.Cmp(items[j].Amount); c != 0 {
+			return c > 0
+		}
+		if items[i].Currency != items[j].Currency {
+			return items[i].Currency < items[j].Currency
+		}
+		return compareKeys(items[i].Key, items[j].Key) < 0
+	})
+}
+
+func groupWord(r *Result) string {
+	if len(r.Dimensions) == 0 {
+		return "currency total"
+	}
+	return "group"
+}
+
+// keyText prints a group key as "dim=value, dim=value".
+func keyText(dims, key []string) string {
+	parts := make([]string, len(key))
+	for i, v := range key {
+		if i < len(dims) {
+			v = dims[i] + "=" + v
+		}
+		parts[i] = v
+	}
+	return strings.Join(parts, ", ")
+}
+
+// subjectText names a group with its currency: "service=AmazonEC2 (USD)", or "USD" for a
+// currency total.
+func subjectText(dims, key []string, currency string) string {
+	if len(key) == 0 {
+		return currency
+	}
+	return keyText(dims, key) + " (" + currency + ")"
+}

@@ -1,0 +1,537 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math/big"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// CheckSchemaVersion names the layout of check's JSON document.
+const CheckSchemaVersion = "curnorm.check/v1"
+
+// CheckFormats lists the formats WriteCheck accepts.
+var CheckFormats = []string{"text", "markdown", "json", "junit"}
+
+// MarkdownCommentLimit is the most characters a GitHub comment may hold; check's Markdown
+// never exceeds it (GitLab allows more).
+const MarkdownCommentLimit = 65536
+
+// How much check's human formats list before they point to --format json.
+const (
+	textFailuresShown   = 20 // failing groups per rule
+	findingItemsShown   = 10 // items per finding
+	markdownGroupsShown = 25 // rows of the table of groups that moved most
+)
+
+// WriteCheck prints c in o.Format: "text" (also ""), "markdown", "json" or "junit".
+func WriteCheck(w io.Writer, c *CheckResult, o WriteOptions) error {
+	switch o.Format {
+	case "", "text":
+		bw := bufio.NewWriter(w)
+		writeCheckText(bw, c, o)
+		return bw.Flush()
+	case "markdown":
+		_, err := io.WriteString(w, checkMarkdown(c, o))
+		return err
+	case "json":
+		return writeCheckJSON(w, c, o)
+	case "junit":
+		return writeCheckJUnit(w, c, o)
+	}
+	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(CheckFormats, ", "))
+}
+
+// Verdict is the outcome in a few words: "passed", or "failed: 1 drift rule broken".
+func (c *CheckResult) Verdict() string {
+	if c.Passed() {
+		return "passed"
+	}
+	var why []string
+	if n := c.FailedRules(); n > 0 {
+		why = append(why, countText(int64(n), "drift rule")+" broken")
+	}
+	if n := c.FailingFindings(); n > 0 {
+		why = append(why, countText(int64(n), "finding")+" chosen with --fail-on fired")
+	}
+	return "failed: " + strings.Join(why, ", ")
+}
+
+// changeText describes a change in words: "500.00 → 700.00 (+200.00, +40.0%)".
+func changeText(c *Change, money func(*big.Rat) string) string {
+	switch c.Status() {
+	case StatusNew:
+		return "new, " + money(c.New)
+	case StatusGone:
+		return "gone, was " + money(c.Old)
+	}
+	s := money(c.Old) + " → " + money(c.New) + " (" + signed(money(c.Delta()))
+	if p := pctText(c, pctDigitsHuman, true); p != "" {
+		s += ", " + p
+	}
+	return s + ")"
+}
+
+// ruleDetail says what a rule saw, without the failing groups.
+func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
+	if !r.Groups {
+		if len(r.Failures) > 0 {
+			return changeText(r.Failures[0], money)
+		}
+		return "held"
+	}
+	s := fmt.Sprintf("%d of %s failed", len(r.Failures), countText(int64(r.Checked), "group"))
+	if r.Ignored > 0 {
+		s += fmt.Sprintf(", %d under --min-cost", r.Ignored)
+	}
+	return s
+}
+
+// totalChange finds the total of a currency, for a rule that held.
+func totalChange(d *Diff, currency string) *Change {
+	for _, t := range d.Totals {
+		if t.Currency == currency {
+			return t
+		}
+	}
+	return nil
+}
+
+func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
+	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
+	// line prints a status mark in a column of its own, then the text.
+	line := func(mark, text string) { fmt.Fprintf(bw, "  %-7s  %s\n", mark, text) }
+	const itemIndent = "             "
+	bw.WriteString("curnorm check " + c.Verdict() + "\n")
+	if c.Diff != nil {
+		bw.WriteString(c.Diff.Context() + "\n")
+	}
+	bw.WriteString("\ndrift rules\n")
+	if c.Diff == nil {
+		bw.WriteString("  none: no --baseline\n")
+	} else if len(c.Rules) == 0 {
+		bw.WriteString("  none given (--max-increase, --max-decrease, --max-new-group-cost)\n")
+	}
+	for _, r := range c.Rules {
+		mark := "ok"
+		if !r.Passed() {
+			mark = "FAIL"
+		}
+		detail := ruleDetail(r, money)
+		if !r.Groups && r.Passed() {
+			if t := totalChange(c.Diff, r.Currency); t != nil {
+				detail = changeText(t, money)
+			}
+		}
+		line(mark, r.Name()+": "+detail)
+		if !r.Groups {
+			continue
+		}
+		for i, g := range r.Failures {
+			if i == textFailuresShown {
+				fmt.Fprintf(bw, "%s… and %d more (--format json lists all)\n", itemIndent, len(r.Failures)-i)
+				break
+			}
+			fmt.Fprintf(bw, "%s%s: %s\n", itemIndent, cleanCell(keyText(c.Dimensions, g.Key)), changeText(g, money))
+		}
+	}
+	bw.WriteString("\nfindings\n")
+	var quiet []string
+	for _, f := range c.Findings {
+		switch {
+		case f.NotApplicable != "":
+			line("n/a", f.Name+": "+f.NotApplicable)
+			continue
+		case !f.Fired:
+			quiet = append(quiet, f.Name)
+			continue
+		case f.Fails:
+			line("FAIL", f.Name+" ("+f.Severity+"): "+f.Summary)
+		default:
+			line(f.Severity, f.Name+": "+f.Summary)
+		}
+		for i, it := range f.Items {
+			if i == findingItemsShown {
+				fmt.Fprintf(bw, "%s… and %d more (--format json lists all)\n", itemIndent, len(f.Items)-i)
+				break
+			}
+			bw.WriteString(itemIndent + cleanCell(it.Detail(sumMoney)) + "\n")
+		}
+	}
+	if len(quiet) > 0 {
+		line("ok", "did not fire: "+strings.Join(quiet, ", "))
+	}
+}
+
+// checkMarkdown renders the comment, shrinking the table of groups and then the lists of
+// finding items until it fits MarkdownCommentLimit.
+func checkMarkdown(c *CheckResult, o WriteOptions) string {
+	rows := orderedForComment(c)
+	shown := min(len(rows), markdownGroupsShown)
+	items := findingItemsShown
+	for {
+		s := renderCheckMarkdown(c, o, rows, shown, items)
+		if len(s) <= MarkdownCommentLimit {
+			return s
+		}
+		switch {
+		case shown > 0:
+			shown /= 2
+		case items > 0:
+			items /= 2
+		default:
+			// Only the fixed parts are left (file names, say): cut them.
+			note := "\n\n_Cut to stay within GitHub's 65,536-character comment limit._\n"
+			cut := MarkdownCommentLimit - len(note)
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+			return s[:cut] + note
+		}
+	}
+}
+
+// orderedForComment lists the groups that moved: those that broke a rule first, then by
+// absolute delta.
+func orderedForComment(c *CheckResult) []*Change {
+	if c.Diff == nil {
+		return nil
+	}
+	failed := map[*Change]bool{}
+	for _, r := range c.Rules {
+		for _, g := range r.Failures {
+			failed[g] = true
+		}
+	}
+	var out []*Change
+	for _, g := range c.Diff.Groups {
+		if g.Status() != StatusSame {
+			out = append(out, g)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return failed[out[i]] && !failed[out[j]] })
+	return out
+}
+
+func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, items int) string {
+	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
+	var b bytes.Buffer
+	bw := bufio.NewWriter(&b)
+	if c.Passed() {
+		bw.WriteString("## ✅ curnorm check passed\n\n")
+	} else {
+		bw.WriteString("## ❌ curnorm check " + mdEscape(c.Verdict()) + "\n\n")
+	}
+	if c.Diff != nil {
+		bw.WriteString(mdEscape(c.Diff.Context()) + "\n")
+	} else {
+		bw.WriteString("No baseline: only the findings were checked (" + mdEscape(filesText(c.Files)) + ", metric " + c.Metric.String() + ").\n")
+	}
+
+	if c.Diff != nil {
+		bw.WriteString("\n### Drift rules\n\n")
+		if len(c.Rules) == 0 {
+			bw.WriteString("None given.\n")
+		} else {
+			mdRow(bw, []string{"rule", "result", "detail"})
+			bw.WriteString("|---|---|---|\n")
+			for _, r := range c.Rules {
+				res := "✅ held"
+				if !r.Passed() {
+					res = "❌ failed"
+				}
+				detail := ruleDetail(r, money)
+				if !r.Groups && r.Passed() {
+					if t := totalChange(c.Diff, r.Currency); t != nil {
+						detail = changeText(t, money)
+					}
+				}
+				mdRow(bw, []string{mdEscape(r.Name()), res, mdEscape(detail)})
+			}
+		}
+		if len(c.Dimensions) > 0 {
+			bw.WriteString("\n### Groups that moved most\n\n")
+			if len(rows) == 0 {
+				bw.WriteString("No group moved.\n")
+			} else {
+				writeChangeTable(bw, c.Diff, rows[:shown], money, false)
+				switch {
+				case shown < min(len(rows), markdownGroupsShown):
+					fmt.Fprintf(bw, "\n_Table cut to %d of %d groups that moved, to stay within GitHub's 65,536-character comment limit; `--format json` lists all._\n", shown, len(rows))
+				case shown < len(rows):
+					fmt.Fprintf(bw, "\n_Showing %d of %d groups that moved; `--format json` lists all._\n", shown, len(rows))
+				}
+			}
+		}
+	}
+
+	bw.WriteString("\n### Findings\n\n")
+	var quiet []string
+	for _, f := range c.Findings {
+		switch {
+		case f.NotApplicable != "":
+			fmt.Fprintf(bw, "- ➖ **%s**: n/a, %s\n", f.Name, mdEscape(f.NotApplicable))
+			continue
+		case !f.Fired:
+			quiet = append(quiet, f.Name)
+			continue
+		}
+		mark, fails := severityMarks[f.Severity], ""
+		if f.Fails {
+			mark, fails = "❌", ", fails the run"
+		}
+		fmt.Fprintf(bw, "- %s **%s** (%s%s): %s\n", mark, f.Name, f.Severity, fails, mdEscape(f.Summary))
+		for i, it := range f.Items {
+			if i == items {
+				fmt.Fprintf(bw, "  - … and %d more (`--format json` lists all)\n", len(f.Items)-i)
+				break
+			}
+			bw.WriteString("  - " + mdEscape(it.Detail(sumMoney)) + "\n")
+		}
+	}
+	if len(quiet) > 0 {
+		bw.WriteString("- ✅ did not fire: " + strings.Join(quiet, ", ") + "\n")
+	}
+	bw.Flush()
+	return b.String()
+}
+
+// severityMarks start the Markdown line of a finding that fired without failing the run.
+var severityMarks = map[string]string{SeverityError: "❗", SeverityWarning: "⚠️", SeverityInfo: "ℹ️"}
+
+// filesText names the files read, or how many when they are many.
+func filesText(files []string) string {
+	switch {
+	case len(files) == 0:
+		return "no files"
+	case len(files) <= 3:
+		return strings.Join(files, ", ")
+	}
+	return fmt.Sprintf("%s and %d more files", files[0], len(files)-1)
+}
+
+type jsonCheckDoc struct {
+	Schema     string        `json:"schema"`
+	Passed     bool          `json:"passed"`
+	Metric     string        `json:"metric"`
+	Dimensions []string      `json:"dimensions"`
+	Filters    []string      `json:"filters"`
+	Files      []string      `json:"files"`
+	Comparison *jsonDiffDoc  `json:"comparison"` // null without a baseline
+	Rules      []jsonRule    `json:"rules"`
+	Findings   []jsonFinding `json:"findings"`
+}
+
+type jsonRule struct {
+	Rule     string       `json:"rule"`
+	Limit    string       `json:"limit"`
+	Scope    string       `json:"scope"` // "total" or "groups"
+	Currency string       `json:"currency"`
+	Passed   bool         `json:"passed"`
+	Checked  int          `json:"checked"`
+	Ignored  int          `json:"ignored_under_min_cost"`
+	Failures []jsonChange `json:"failures"`
+}
+
+type jsonFinding struct {
+	Name          string            `json:"name"`
+	Severity      string            `json:"severity"`
+	Fired         bool              `json:"fired"`
+	Fails         bool              `json:"fails"`
+	NotApplicable *string           `json:"not_applicable"` // why it could not be judged
+	Summary       string            `json:"summary"`
+	Measure       *string           `json:"measure"` // what the items' amount is; null: none
+	Items         []jsonFindingItem `json:"items"`
+}
+
+type jsonFindingItem struct {
+	File     string          `json:"file,omitempty"`
+	Key      json.RawMessage `json:"key,omitempty"`
+	Period   string          `json:"period,omitempty"`
+	Type     string          `json:"line_item_type,omitempty"`
+	Currency string          `json:"currency,omitempty"`
+	Rows     int64           `json:"rows"`
+	Amount   *string         `json:"amount,omitempty"`
+	Detail   string          `json:"detail"`
+}
+
+func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
+	money := o.ratMoney(-1)
+	doc := jsonCheckDoc{
+		Schema: CheckSchemaVersion, Passed: c.Passed(), Metric: c.Metric.String(),
+		Dimensions: nonNil(c.Dimensions), Filters: nonNil(c.Filters), Files: nonNil(c.Files),
+		Rules: []jsonRule{}, Findings: []jsonFinding{},
+	}
+	if c.Diff != nil {
+		d, err := diffJSON(c.Diff, o)
+		if err != nil {
+			return err
+		}
+		doc.Comparison = &d
+	}
+	for _, r := range c.Rules {
+		jr := jsonRule{Rule: r.Rule, Limit: r.Limit, Scope: "total", Currency: r.Currency, Passed: r.Passed(),
+			Checked: r.Checked, Ignored: r.Ignored}
+		var dims []string
+		if r.Groups {
+			jr.Scope, dims = "groups", nonNil(c.Dimensions)
+		}
+		var err error
+		if jr.Failures, err = changesJSON(r.Failures, dims, money); err != nil {
+			return err
+		}
+		doc.Rules = append(doc.Rules, jr)
+	}
+	sumMoney := o.moneyFormat(-1)
+	for _, f := range c.Findings {
+		jf := jsonFinding{Name: f.Name, Severity: f.Severity, Fired: f.Fired, Fails: f.Fails, Summary: f.Summary,
+			Items: make([]jsonFindingItem, 0, len(f.Items))}
+		if f.NotApplicable != "" {
+			na := f.NotApplicable
+			jf.NotApplicable = &na
+		}
+		if f.Measure != "" {
+			m := f.Measure
+			jf.Measure = &m
+		}
+		for _, it := range f.Items {
+			ji := jsonFindingItem{File: it.File, Period: it.Period, Type: it.Type, Currency: it.Currency, Rows: it.Rows,
+				Detail: it.Detail(sumMoney)}
+			if f.Measure != "" {
+				a := sumMoney(it.Amount)
+				ji.Amount = &a
+			}
+			if it.Key != nil {
+				key := fitKey(it.Key, len(c.Dimensions))
+				obj := make(jsonObject, len(key))
+				for i, v := range key {
+					obj[i] = jsonField{c.Dimensions[i], v}
+				}
+				b, err := obj.MarshalJSON()
+				if err != nil {
+					return err
+				}
+				ji.Key = b
+			}
+			jf.Items = append(jf.Items, ji)
+		}
+		doc.Findings = append(doc.Findings, jf)
+	}
+	return encodeIndented(w, doc)
+}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// writeCheckJUnit prints a JUnit XML report: a suite of drift rules (one test case per rule
+// and currency total, and per rule and currency for the groups) when there is a baseline, and
+// a suite of findings (one test case each). A finding that fired without being chosen with
+// --fail-on passes, its items in system-out.
+func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
+	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
+	doc := junitSuites{Name: "curnorm check"}
+	if c.Diff != nil {
+		s := junitSuite{Name: "curnorm.drift"}
+		for _, r := range c.Rules {
+			tc := junitCase{Name: r.Name(), Classname: "curnorm.drift." + r.Rule}
+			if r.Passed() {
+				tc.SystemOut = ruleDetail(r, money)
+				if !r.Groups {
+					if t := totalChange(c.Diff, r.Currency); t != nil {
+						tc.SystemOut = changeText(t, money)
+					}
+				}
+			} else {
+				var lines []string
+				for _, g := range r.Failures {
+					line := changeText(g, money)
+					if r.Groups {
+						line = keyText(c.Dimensions, g.Key) + ": " + line
+					}
+					lines = append(lines, line)
+				}
+				msg := lines[0]
+				if r.Groups {
+					msg = ruleDetail(r, money)
+				}
+				tc.Failure = &junitFailure{Message: msg, Type: r.Rule, Text: strings.Join(lines, "\n")}
+				s.Failures++
+			}
+			s.Cases = append(s.Cases, tc)
+		}
+		s.Tests = len(s.Cases)
+		doc.Suites = append(doc.Suites, s)
+	}
+	s := junitSuite{Name: "curnorm.findings"}
+	for _, f := range c.Findings {
+		tc := junitCase{Name: f.Name, Classname: "curnorm.findings." + f.Severity}
+		var lines []string
+		for _, it := range f.Items {
+			lines = append(lines, it.Detail(sumMoney))
+		}
+		switch {
+		case f.NotApplicable != "":
+			tc.Skipped = &junitSkipped{Message: f.NotApplicable}
+			s.Skipped++
+		case f.Fails:
+			tc.Failure = &junitFailure{Message: f.Summary, Type: f.Name, Text: strings.Join(lines, "\n")}
+			s.Failures++
+		case f.Fired:
+			tc.SystemOut = f.Summary + "\n" + strings.Join(lines, "\n")
+		}
+		s.Cases = append(s.Cases, tc)
+	}
+	s.Tests = len(s.Cases)
+	doc.Suites = append(doc.Suites, s)
+	for _, s := range doc.Suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,480 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/curnorm/curnorm/cur"
+)
+
+// DiffSchemaVersion names the layout of diff's JSON document.
+const DiffSchemaVersion = "curnorm.diff/v1"
+
+// Column names of the diff writers, after the dimension columns and currency.
+const (
+	colOld      = "old"
+	colNew      = "new"
+	colDelta    = "delta"
+	colDeltaPct = "delta_pct"
+	colStatus   = "status"
+	colType     = "line_item_type"
+	// Human formats print the percentage with its unit in the header.
+	humanDeltaPct = "delta %"
+	humanType     = "line item type"
+)
+
+// Percent digits: one where people read it, eight (a ratio of ten decimals) where programs do.
+const (
+	pctDigitsHuman   = 1
+	pctDigitsMachine = 8
+)
+
+// ratMoney returns the formatter of exact amounts for a format whose default precision is def;
+// exact means rounded half-even to 10 decimals, the precision of CUR, with no trailing zeros.
+func (o WriteOptions) ratMoney(def int) func(*big.Rat) string {
+	prec := o.Precision
+	if prec < 0 {
+		prec = def
+	}
+	if prec < 0 || prec > cur.Scale {
+		return func(r *big.Rat) string { return trimFraction(cur.FormatRat(r, cur.Scale)) }
+	}
+	return func(r *big.Rat) string { return cur.FormatRat(r, prec) }
+}
+
+// trimFraction drops trailing fractional zeros: "12.5000" → "12.5", "3.000" → "3".
+func trimFraction(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// signed puts "+" before a positive amount, so a delta reads as one.
+func signed(s string) string {
+	if s != "" && s[0] != '-' && strings.Trim(s, "0.") != "" {
+		return "+" + s
+	}
+	return s
+}
+
+// pctText prints a change's ratio as a percentage, or "" when the old cost is 0.
+func pctText(c *Change, prec int, human bool) string {
+	r, ok := c.Ratio()
+	if !ok {
+		return ""
+	}
+	s := cur.FormatRat(r.Mul(r, big.NewRat(100, 1)), prec)
+	if human {
+		return signed(s) + "%"
+	}
+	return trimFraction(s)
+}
+
+// factorText prints a scale factor exactly, as a fraction when it is not whole: "31/15".
+func factorText(f *big.Rat) string {
+	if f.IsInt() {
+		return f.Num().String()
+	}
+	return f.String()
+}
+
+// sideText describes one side: "baseline base.json (2026-09, final)".
+func sideText(s SideInfo) string {
+	var b strings.Builder
+	if s.Baseline {
+		b.WriteString("baseline ")
+	}
+	b.WriteString(s.Name)
+	b.WriteString(" (" + s.Coverage.Text())
+	if s.CutToDays > 0 {
+		fmt.Fprintf(&b, ", cut to its first %d days", s.CutToDays)
+	}
+	if s.Factor.Cmp(big.NewRat(1, 1)) != 0 {
+		b.WriteString(", scaled ×" + factorText(s.Factor))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// Context says in one line what was compared and how.
+func (d *Diff) Context() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "old %s; new %s; compare %s, metric %s", sideText(d.Old), sideText(d.New), d.Mode, d.Metric)
+	if len(d.Dimensions) > 0 {
+		b.WriteString(", by " + strings.Join(d.Dimensions, ","))
+	}
+	if len(d.Filters) > 0 {
+		b.WriteString(", filter " + strings.Join(d.Filters, " "))
+	}
+	if d.Restatement() {
+		b.WriteString("; both sides hold " + d.New.Coverage.Periods[0] + " (a restatement)")
+	}
+	return b.String()
+}
+
+// WriteDiff prints d in o.Format (the formats of Write). Groups come first, then one total
+// per currency, then the line item types (not in csv, which stays one rectangular table:
+// run diff --by line-item-type for them).
+func WriteDiff(w io.Writer, d *Diff, o WriteOptions) error {
+	switch o.Format {
+	case "", "table":
+		return writeDiffTable(w, d, o)
+	case "csv":
+		return writeDiffCSV(w, d, o)
+	case "json":
+		return writeDiffJSON(w, d, o)
+	case "ndjson":
+		return writeDiffNDJSON(w, d, o)
+	case "markdown":
+		bw := bufio.NewWriter(w)
+		writeDiffMarkdown(bw, d, o, d.Groups, true)
+		return bw.Flush()
+	}
+	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(Formats, ", "))
+}
+
+// changeCells is one change as text: currency, old, new, delta, delta %, status.
+func changeCells(c *Change, money func(*big.Rat) string, human bool) []string {
+	delta := money(c.Delta())
+	prec := pctDigitsMachine
+	if human {
+		delta, prec = signed(delta), pctDigitsHuman
+	}
+	return []string{c.Currency, money(c.Old), money(c.New), delta, pctText(c, prec, human), string(c.Status())}
+}
+
+func writeDiffTable(w io.Writer, d *Diff, o WriteOptions) error {
+	money := o.ratMoney(2)
+	bw := bufio.NewWriter(w)
+	nd := len(d.Dimensions)
+	header := make([]string, 0, nd+6)
+	for _, dim := range d.Dimensions {
+		header = append(header, cleanCell(dim))
+	}
+	header = append(header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
+	right := make([]bool, len(header))
+	for i := nd + 1; i < nd+5; i++ {
+		right[i] = true
+	}
+	rows := [][]string{header}
+	for _, c := range d.Groups {
+		cells := make([]string, 0, len(header))
+		for _, k := range fitKey(c.Key, nd) {
+			cells = append(cells, cleanCell(k))
+		}
+		rows = append(rows, append(cells, changeCells(c, money, true)...))
+	}
+	ruleAt := 0
+	if nd > 0 {
+		ruleAt = len(rows)
+		for _, t := range d.Totals {
+			rows = append(rows, append(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), changeCells(t, money, true)...))
+		}
+	}
+	writeAligned(bw, rows, right, ruleAt)
+	if len(d.Types) > 0 {
+		bw.WriteString("\n")
+		rows = [][]string{{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus}}
+		for _, c := range d.Types {
+			rows = append(rows, append([]string{cleanCell(c.Key[0])}, changeCells(c, money, true)...))
+		}
+		writeAligned(bw, rows, []bool{false, false, true, true, true, true, false}, 0)
+	}
+	return bw.Flush()
+}
+
+// writeAligned prints rows as columns two spaces apart, the columns of right aligned right,
+// with a dashed rule under the header and, when ruleAt > 0, above row ruleAt.
+func writeAligned(bw *bufio.Writer, rows [][]string, right []bool, ruleAt int) {
+	widths := make([]int, len(right))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	rule := func() {
+		parts := make([]string, len(widths))
+		for i, wd := range widths {
+			parts[i] = strings.Repeat("-", wd)
+		}
+		bw.WriteString(strings.Join(parts, "  ") + "\n")
+	}
+	for n, r := range rows {
+		if n == ruleAt && ruleAt > 0 {
+			rule()
+		}
+		var line strings.Builder
+		for i, c := range r {
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if right[i] {
+				line.WriteString(pad + c)
+			} else {
+				line.WriteString(c + pad)
+			}
+		}
+		bw.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+		if n == 0 {
+			rule()
+		}
+	}
+}
+
+func writeDiffCSV(w io.Writer, d *Diff, o WriteOptions) error {
+	cw := csv.NewWriter(w)
+	money := o.ratMoney(-1)
+	nd := len(d.Dimensions)
+	header := append(append([]string(nil), d.Dimensions...), colCurrency, colOld, colNew, colDelta, colDeltaPct, colStatus)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, c := range d.Groups {
+		if err := cw.Write(append(append([]string(nil), fitKey(c.Key, nd)...), changeCells(c, money, false)...)); err != nil {
+			return err
+		}
+	}
+	if nd > 0 {
+		key := totalKey(&Result{Dimensions: d.Dimensions}, csvTotalLabel)
+		for _, t := range d.Totals {
+			if err := cw.Write(append(append([]string(nil), key...), changeCells(t, money, false)...)); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+type jsonDiffDoc struct {
+	Schema      string       `json:"schema"`
+	Metric      string       `json:"metric"`
+	Dimensions  []string     `json:"dimensions"`
+	Filters     []string     `json:"filters"`
+	Compare     string       `json:"compare"`
+	Restatement bool         `json:"restatement"`
+	Moved       bool         `json:"moved"`
+	Old         jsonSide     `json:"old"`
+	New         jsonSide     `json:"new"`
+	Groups      []jsonChange `json:"groups"`
+	Totals      []jsonChange `json:"totals"`
+	Types       []jsonChange `json:"line_item_types"`
+}
+
+type jsonSide struct {
+	Name          string   `json:"name"`
+	Baseline      bool     `json:"baseline"`
+	Files         []string `json:"files"`
+	Periods       []string `json:"periods"`
+	FirstUsageDay string   `json:"first_usage_day"`
+	LastUsageDay  string   `json:"last_usage_day"`
+	Final         bool     `json:"final"`
+	DaysCovered   int      `json:"days_covered"`
+	DaysInPeriod  int      `json:"days_in_period"`
+	Factor        string   `json:"factor"` // exact: "31/15" or "1"
+	CutToDays     *int     `json:"cut_to_days"`
+}
+
+type jsonChange struct {
+	Kind     string          `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
+	Metric   string          `json:"metric,omitempty"` // ndjson lines only
+	Key      json.RawMessage `json:"key,omitempty"`    // groups
+	Type     string          `json:"line_item_type,omitempty"`
+	Currency string          `json:"currency"`
+	Old      string          `json:"old"`
+	New      string          `json:"new"`
+	Delta    string          `json:"delta"`
+	DeltaPct *string         `json:"delta_pct"` // null when the old cost is 0
+	Status   string          `json:"status"`
+}
+
+func sideJSON(s SideInfo) jsonSide {
+	js := jsonSide{
+		Name: s.Name, Baseline: s.Baseline, Files: nonNil(s.Files), Periods: nonNil(s.Coverage.Periods),
+		FirstUsageDay: s.Coverage.FirstUsageDay, LastUsageDay: s.Coverage.LastUsageDay, Final: s.Coverage.Final,
+		DaysCovered: s.Coverage.Days, DaysInPeriod: s.Coverage.PeriodDays, Factor: factorText(s.Factor),
+	}
+	if s.CutToDays > 0 {
+		n := s.CutToDays
+		js.CutToDays = &n
+	}
+	return js
+}
+
+// changeJSON converts a change; dims nil marks a total, and a one-element key with dims
+// {colType} a line item type.
+func changeJSON(c *Change, dims []string, money func(*big.Rat) string) (jsonChange, error) {
+	cells := changeCells(c, money, false)
+	jc := jsonChange{Currency: c.Currency, Old: cells[1], New: cells[2], Delta: cells[3], Status: cells[5]}
+	if cells[4] != "" {
+		jc.DeltaPct = &cells[4]
+	}
+	switch {
+	case len(dims) == 1 && dims[0] == colType:
+		jc.Type = c.Key[0]
+	case dims != nil:
+		key := fitKey(c.Key, len(dims))
+		obj := make(jsonObject, len(key))
+		for i, v := range key {
+			obj[i] = jsonField{dims[i], v}
+		}
+		b, err := obj.MarshalJSON()
+		if err != nil {
+			return jc, err
+		}
+		jc.Key = b
+	}
+	return jc, nil
+}
+
+// changesJSON converts a list of changes; see changeJSON for dims.
+func changesJSON(cs []*Change, dims []string, money func(*big.Rat) string) ([]jsonChange, error) {
+	out := make([]jsonChange, 0, len(cs))
+	for _, c := range cs {
+		jc, err := changeJSON(c, dims, money)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, jc)
+	}
+	return out, nil
+}
+
+// groupDims is the dims argument of changeJSON for groups: never nil, so groups keep a key.
+func groupDims(d *Diff) []string { return nonNil(d.Dimensions) }
+
+func diffJSON(d *Diff, o WriteOptions) (jsonDiffDoc, error) {
+	money := o.ratMoney(-1)
+	doc := jsonDiffDoc{
+		Schema: DiffSchemaVersion, Metric: d.Metric.String(), Dimensions: nonNil(d.Dimensions), Filters: nonNil(d.Filters),
+		Compare: d.Mode.String(), Restatement: d.Restatement(), Moved: d.Moved(), Old: sideJSON(d.Old), New: sideJSON(d.New),
+	}
+	var err error
+	if doc.Groups, err = changesJSON(d.Groups, groupDims(d), money); err != nil {
+		return doc, err
+	}
+	if doc.Totals, err = changesJSON(d.Totals, nil, money); err != nil {
+		return doc, err
+	}
+	doc.Types, err = changesJSON(d.Types, []string{colType}, money)
+	return doc, err
+}
+
+func writeDiffJSON(w io.Writer, d *Diff, o WriteOptions) error {
+	doc, err := diffJSON(d, o)
+	if err != nil {
+		return err
+	}
+	return encodeIndented(w, doc)
+}
+
+// encodeIndented prints v as indented JSON without HTML escaping.
+func encodeIndented(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeDiffNDJSON prints one line per group, total and line item type, each with its kind.
+func writeDiffNDJSON(w io.Writer, d *Diff, o WriteOptions) error {
+	money := o.ratMoney(-1)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, part := range []struct {
+		kind string
+		cs   []*Change
+		dims []string
+	}{{"group", d.Groups, groupDims(d)}, {"total", d.Totals, nil}, {colType, d.Types, []string{colType}}} {
+		for _, c := range part.cs {
+			jc, err := changeJSON(c, part.dims, money)
+			if err != nil {
+				return err
+			}
+			jc.Kind, jc.Metric = part.kind, d.Metric.String()
+			if err := enc.Encode(jc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeDiffMarkdown prints the context, a pipe table of groups (those given) with the totals
+// when totals is set, and the line item types.
+func writeDiffMarkdown(bw *bufio.Writer, d *Diff, o WriteOptions, groups []*Change, totals bool) {
+	money := o.ratMoney(2)
+	bw.WriteString(mdEscape(d.Context()) + "\n\n")
+	writeChangeTable(bw, d, groups, money, totals)
+	if len(d.Types) > 0 {
+		bw.WriteString("\n### Line item types\n\n")
+		mdRow(bw, []string{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus})
+		bw.WriteString("|---|---|---:|---:|---:|---:|---|\n")
+		for _, c := range d.Types {
+			mdRow(bw, append([]string{mdEscape(c.Key[0])}, mdCells(changeCells(c, money, true))...))
+		}
+	}
+}
+
+// writeChangeTable prints groups (and the totals when totals is set) as a pipe table.
+func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, money func(*big.Rat) string, totals bool) {
+	nd := len(d.Dimensions)
+	header := make([]string, 0, nd+6)
+	rule := make([]string, 0, nd+6)
+	for _, dim := range d.Dimensions {
+		header = append(header, mdEscape(dim))
+		rule = append(rule, "---")
+	}
+	header = append(header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
+	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---")
+	mdRow(bw, header)
+	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
+	for _, c := range groups {
+		cells := make([]string, 0, len(header))
+		for _, k := range fitKey(c.Key, nd) {
+			cells = append(cells, mdEscape(k))
+		}
+		mdRow(bw, append(cells, mdCells(changeCells(c, money, true))...))
+	}
+	if totals && nd > 0 {
+		for _, t := range d.Totals {
+			cells := append(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), mdCells(changeCells(t, money, true))...)
+			for i, v := range cells {
+				if v != "" {
+					cells[i] = "**" + v + "**"
+				}
+			}
+			mdRow(bw, cells)
+		}
+	}
+}
+
+func mdCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = mdEscape(c)
+	}
+	return out
+}
+
+// mdRow prints one pipe-table row; empty cells stay empty.
+func mdRow(bw *bufio.Writer, cells []string) {
+	bw.WriteString("|")
+	for _, c := range cells {
+		if c == "" {
+			bw.WriteString(" |")
+			continue
+		}
+		bw.WriteString(" " + c + " |")
+	}
+	bw.WriteString("\n")
+}
