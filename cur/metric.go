@@ -182,8 +182,9 @@ func EvalRequestFor(m Metric, extraStrings []string) Request {
 		}
 	}
 	if m != Amortized {
-		// Only amortized tells fees, refunds and split cost rows apart.
-		for _, i := range []int{sRIARN, sSPARN, sProductCode, sDescription, sOperation} {
+		// Only amortized tells fees and refunds apart; the operation stays, since split cost
+		// rows are never priced usage under any metric.
+		for _, i := range []int{sRIARN, sSPARN, sProductCode, sDescription} {
 			req.Strings[i] = ""
 		}
 	} else {

@@ -109,25 +109,24 @@ func TestDeterministicOutput(t *testing.T) {
 		}
 	}
 	bills = append(bills, cur.Source{Path: filepath.Join("..", "testdata", "bad", "two-currencies.csv")})
-	orders := someOrders(len(bills))
-	for _, format := range Formats {
-		var want []byte
-		for _, jobs := range []int{1, 2, 8} {
-			for _, p := range orders {
-				srcs := make([]cur.Source, len(p))
-				for i, j := range p {
-					srcs[i] = bills[j]
-				}
-				res := runOpts(t, srcs, Options{Metric: cur.Amortized, Jobs: jobs}, []string{"account", "service"})
-				res.Files = nil // the list of files follows the command line
+	want := map[string][]byte{}
+	for _, jobs := range []int{1, 2, 8} {
+		for _, p := range someOrders(len(bills)) {
+			srcs := make([]cur.Source, len(p))
+			for i, j := range p {
+				srcs[i] = bills[j]
+			}
+			res := runOpts(t, srcs, Options{Metric: cur.Amortized, Jobs: jobs}, []string{"account", "service"})
+			res.Files = nil // the list of files follows the command line
+			for _, format := range Formats {
 				var buf bytes.Buffer
 				if err := Write(&buf, res, WriteOptions{Format: format, Precision: -1}); err != nil {
 					t.Fatal(err)
 				}
 				WriteSummary(&buf, res, WriteOptions{Precision: -1})
-				if want == nil {
-					want = buf.Bytes()
-				} else if !bytes.Equal(want, buf.Bytes()) {
+				if want[format] == nil {
+					want[format] = buf.Bytes()
+				} else if !bytes.Equal(want[format], buf.Bytes()) {
 					t.Fatalf("%s: output differs for --jobs %d, order %v", format, jobs, p)
 				}
 			}
@@ -170,4 +169,29 @@ func permutations(n int) [][]int {
 		}
 	}
 	return out
+}
+
+// TestNoSummaryReadsLessButAgrees: a run that parses only the chosen metric's columns gives the
+// same groups and totals as a full one, and no warnings about the columns it left out.
+func TestNoSummaryReadsLessButAgrees(t *testing.T) {
+	for _, by := range propertyDims {
+		for _, m := range cur.Metrics {
+			full := runOpts(t, ownBills(), Options{Metric: m}, by)
+			lean := runOpts(t, ownBills(), Options{Metric: m, NoSummary: true}, by)
+			if len(lean.Summaries) != 0 {
+				t.Errorf("by %v %s: NoSummary left %d summaries", by, m, len(lean.Summaries))
+			}
+			if len(lean.Warnings) != len(full.Warnings) {
+				t.Errorf("by %v %s: warnings %q, full run %q", by, m, lean.Warnings, full.Warnings)
+			}
+			var a, b bytes.Buffer
+			full.Summaries, full.Warnings = nil, nil
+			lean.Warnings = nil
+			Write(&a, full, WriteOptions{Format: "csv", Precision: -1})
+			Write(&b, lean, WriteOptions{Format: "csv", Precision: -1})
+			if a.String() != b.String() {
+				t.Errorf("by %v %s: lean output differs:\n%s\nfull:\n%s", by, m, b.String(), a.String())
+			}
+		}
+	}
 }

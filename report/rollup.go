@@ -28,6 +28,9 @@ type Options struct {
 	Jobs int
 	Sort string // "cost" (default), "name" or "savings"
 	Top  int    // 0: every group
+	// NoSummary: the caller shows no bill summary, so only the columns the chosen metric
+	// reads are parsed and Result.Summaries stays empty.
+	NoSummary bool
 	// UsageDays, when > 0, keeps only rows whose usage started within the first UsageDays
 	// days of their billing period, so a full month can be compared with a month to date
 	// (check and diff --compare same-days). Rows without a usage date are kept.
@@ -476,8 +479,15 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		extra = append(extra, name)
 		return cur.EvalStringCount + len(extra) - 1
 	}
-	fr.currencyCol, fr.invoiceCol = col(cur.ColCurrency), col(cur.ColInvoiceID)
-	fr.periodCol, fr.usageStartCol = col(cur.ColPeriodStart), col(cur.ColUsageStart)
+	fr.ev.Metric = opts.Metric
+	fr.currencyCol = col(cur.ColCurrency)
+	if opts.NoSummary && opts.UsageDays == 0 {
+		// The summary's columns are left out: one unparsed, empty column stands for them.
+		fr.invoiceCol, fr.periodCol, fr.usageStartCol = col(""), col(""), col("")
+	} else {
+		fr.invoiceCol, fr.periodCol = col(cur.ColInvoiceID), col(cur.ColPeriodStart)
+		fr.usageStartCol = col(cur.ColUsageStart)
+	}
 	fr.typeCol = 0 // the evaluator's first column is the line item type
 	newDim := func(d Dimension) *dimEval {
 		de := &dimEval{dim: d, values: newValueSet(), names: opts.AccountNames}
@@ -508,6 +518,9 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 			fe.accept[fe.d.values.id(v)] = true
 		}
 		fr.filters = append(fr.filters, fe)
+	}
+	if opts.NoSummary {
+		return fr, cur.EvalRequestFor(opts.Metric, extra)
 	}
 	return fr, cur.EvalRequest(extra)
 }
@@ -657,17 +670,19 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			continue
 		}
 		cy := fr.currencyIDs[b.Strings[fr.currencyCol].Codes[i]]
-		sk := [2]uint32{fr.periodIDs[b.Strings[fr.periodCol].Codes[i]], cy}
-		if st == nil || sk != lastKey {
-			st = fr.sums[sk]
-			if st == nil {
-				st = &sumState{}
-				st.s.Filtered = filtered
-				fr.sums[sk] = st
+		if !fr.opts.NoSummary {
+			sk := [2]uint32{fr.periodIDs[b.Strings[fr.periodCol].Codes[i]], cy}
+			if st == nil || sk != lastKey {
+				st = fr.sums[sk]
+				if st == nil {
+					st = &sumState{}
+					st.s.Filtered = filtered
+					fr.sums[sk] = st
+				}
+				lastKey = sk
 			}
-			lastKey = sk
+			fr.addSummary(st, b, c, i, countsDiscount)
 		}
-		fr.addSummary(st, b, c, i, countsDiscount)
 
 		g := fr.group(b, c, m, i, cy, false)
 		cost := c.Cost[m][i]

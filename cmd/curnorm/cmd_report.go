@@ -137,6 +137,10 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 		return err
 	}
 	warn(ios, d.Warnings)
+	printSummary := !ios.Quiet && (opts.Format == "table" || ios.ErrTTY)
+	// JSON and Markdown carry the summary; CSV and NDJSON do not, and then only the chosen
+	// metric's columns need parsing.
+	ro.NoSummary = !printSummary && (opts.Format == "csv" || opts.Format == "ndjson")
 	res, err := rollup(ctx, ios, d.Sources, ro)
 	if err != nil {
 		return err
@@ -145,7 +149,7 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err := report.Write(ios.Out, res, wo); err != nil {
 		return err
 	}
-	if !ios.Quiet && (opts.Format == "table" || ios.ErrTTY) {
+	if printSummary {
 		prec := opts.Precision
 		if prec < 0 {
 			prec = 2 // a summary for people; --precision or JSON give every digit
