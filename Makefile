@@ -6,7 +6,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The release matrix; .goreleaser.yaml builds the same.
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: build demo test vet lint bench fuzz docs dist clean
+.PHONY: build demo test vet lint bench bench-compare fuzz docs dist clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o curnorm ./cmd/curnorm
@@ -25,6 +25,24 @@ lint: vet
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# curnorm against DuckDB on generated 1M and 5M row bills (docs/performance.md); RUNS=5 for
+# more runs per figure.
+bench-compare:
+	scripts/bench-compare.sh
+
+# Every fuzz target of cur/, one after the other, FUZZTIME each (go test fuzzes one target at a
+# time). Crashers land in cur/testdata/fuzz/<target>/ and become regression cases there.
+# Minimizing each new input for up to a minute (the default) restarts the worker whenever it
+# runs out of time, which on Parquet inputs left a few executions a minute; ten tries each
+# keeps hundreds a second.
+FUZZTIME  ?= 10m
+FUZZFLAGS ?= -fuzzminimizetime 10x
+fuzz:
+	@for t in $$($(GO) test -list '^Fuzz' ./cur | grep '^Fuzz'); do \
+		echo "$$t ($(FUZZTIME))"; \
+		$(GO) test ./cur -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
+	done
 
 # The command reference (docs/cli/*.md, docs/man/*.1) from the command tree; a test fails
 # when the checked-in copy is stale.

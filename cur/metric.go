@@ -256,6 +256,7 @@ type Evaluator struct {
 	labels   []string
 	labelIdx map[string]uint16
 	kinds    []Kind      // per type-dictionary entry of the current batch
+	split    []bool      // per operation-dictionary entry: a split cost row not counted
 	typeLbl  [3][]uint16 // per type-dictionary entry: "Unblended Cost[: T]", "Blended Cost[: T]", "Net Unblended Cost[: T]"
 	out      Costs
 	missing  map[string]string // column → what was assumed
@@ -286,8 +287,24 @@ const (
 	LabelCUR2Discount   = "Unblended Cost: Discount"
 )
 
-var fixedLabels = []string{LabelUnblended, LabelRIEffective, LabelSPEffective, LabelSPNegation, LabelUnusedSP,
-	LabelUpfrontFee, LabelUnusedRI, LabelReturnedRefund, LabelSplitCost, LabelCUR2Discount}
+// Label indices of the fixed labels, which NewEvaluator registers first, in this order: the
+// per-row rules use them without a lookup.
+const (
+	lblUnblended uint16 = iota
+	lblRIEffective
+	lblSPEffective
+	lblSPNegation
+	lblUnusedSP
+	lblUpfrontFee
+	lblUnusedRI
+	lblReturnedRefund
+	lblSplitCost
+	lblCUR2Discount
+)
+
+var fixedLabels = [...]string{lblUnblended: LabelUnblended, lblRIEffective: LabelRIEffective, lblSPEffective: LabelSPEffective,
+	lblSPNegation: LabelSPNegation, lblUnusedSP: LabelUnusedSP, lblUpfrontFee: LabelUpfrontFee, lblUnusedRI: LabelUnusedRI,
+	lblReturnedRefund: LabelReturnedRefund, lblSplitCost: LabelSplitCost, lblCUR2Discount: LabelCUR2Discount}
 
 func (e *Evaluator) label(s string) uint16 {
 	if i, ok := e.labelIdx[s]; ok {
@@ -381,6 +398,11 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 	for _, t := range types.Dict {
 		e.kinds = append(e.kinds, kindOfType(t))
 	}
+	ops := &b.Strings[sOperation]
+	e.split = e.split[:0]
+	for _, op := range ops.Dict {
+		e.split = append(e.split, isSplitOperation(op) && !e.IncludeSplitCost)
+	}
 	e.noteMissing(b)
 	am := b.Amounts
 	val := func(col, i int) Amount { return am[col].Values[i] } // 0 where absent or empty
@@ -401,7 +423,7 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		case k == KindOther && types.Dict[code] == "Refund" && e.isReturnedSPRefund(b, i):
 			k = KindReturnedSPRefund
 		}
-		split := isSplitOperation(b.Strings[sOperation].Value(i)) && !e.IncludeSplitCost
+		split := e.split[ops.Codes[i]]
 		c.Kind[i] = k
 		typeLabel := e.typeLbl[0][code]
 		unbl := val(aUnblended, i)
@@ -414,9 +436,9 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		simple, simpleLbl := unbl, typeLabel
 		switch k {
 		case KindDiscountedUsage:
-			simple, simpleLbl = val(aRIEffective, i), e.labelIdx[LabelRIEffective]
+			simple, simpleLbl = val(aRIEffective, i), lblRIEffective
 		case KindSPCoveredUsage:
-			simple, simpleLbl = val(aSPEffective, i), e.labelIdx[LabelSPEffective]
+			simple, simpleLbl = val(aSPEffective, i), lblSPEffective
 		}
 		c.Cost[Simple][i], c.Label[Simple][i] = simple, simpleLbl
 		c.Cost[Unblended][i], c.Label[Unblended][i] = unbl, typeLabel
@@ -428,28 +450,28 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		var trueUp Amount
 		switch k {
 		case KindDiscountedUsage:
-			amort, netAmort, lbl = val(aRIEffective, i), net(aRINetEffective, aRIEffective, i), e.labelIdx[LabelRIEffective]
+			amort, netAmort, lbl = val(aRIEffective, i), net(aRINetEffective, aRIEffective, i), lblRIEffective
 		case KindSPCoveredUsage:
-			amort, netAmort, lbl = val(aSPEffective, i), net(aSPNetEffective, aSPEffective, i), e.labelIdx[LabelSPEffective]
+			amort, netAmort, lbl = val(aSPEffective, i), net(aSPNetEffective, aSPEffective, i), lblSPEffective
 		case KindSPNegation:
-			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelSPNegation]
+			amort, netAmort, lbl = 0, 0, lblSPNegation
 		case KindSPRecurringFee:
 			unused := val(aSPTotalCommitment, i) - val(aSPUsedCommitment, i)
-			amort, netAmort, lbl = unused, scaleNetCommitment(unused, am, i), e.labelIdx[LabelUnusedSP]
+			amort, netAmort, lbl = unused, scaleNetCommitment(unused, am, i), lblUnusedSP
 			trueUp = -val(aSPAmortizedUpfront, i)
 		case KindSPUpfrontFee, KindRIUpfrontFee:
-			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelUpfrontFee]
+			amort, netAmort, lbl = 0, 0, lblUpfrontFee
 		case KindRIFee:
 			amort = val(aRIUnusedUpfront, i) + val(aRIUnusedRecurring, i)
 			netAmort = net(aRINetUnusedUpfront, aRIUnusedUpfront, i) + net(aRINetUnusedRecurring, aRIUnusedRecurring, i)
-			lbl = e.labelIdx[LabelUnusedRI]
+			lbl = lblUnusedRI
 			trueUp = -val(aRIAmortizedUpfrontFee, i)
 		case KindReturnedSPRefund:
-			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelReturnedRefund]
+			amort, netAmort, lbl = 0, 0, lblReturnedRefund
 		}
 		if split {
 			c.Kind[i] = KindSplitCost
-			amort, netAmort, lbl = 0, 0, e.labelIdx[LabelSplitCost]
+			amort, netAmort, lbl = 0, 0, lblSplitCost
 		}
 		c.Cost[Amortized][i], c.Label[Amortized][i] = amort, lbl
 		c.Cost[NetAmortized][i], c.Label[NetAmortized][i] = netAmort, lbl

@@ -996,10 +996,11 @@ func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a Amount, ok, rounded 
 
 // floatAmount is AmountFromFloat with a fast path. Below 2^18 a double's rounding interval is
 // narrower than 10^-10, so it holds at most one multiple of 10^-10; when n×10^-10 rounds back to
-// f, that multiple is the shortest decimal of f and no digits are dropped.
+// f, that multiple is the shortest decimal of f and no digits are dropped. RoundToEven is one
+// instruction; the round trip, not the rounding mode, decides whether the fast path holds.
 func floatAmount(f float64) (Amount, bool, error) {
 	if f > -(1<<18) && f < 1<<18 {
-		n := math.Round(f * unit)
+		n := math.RoundToEven(f * unit)
 		if n/unit == f {
 			return Amount(int64(n)), false, nil
 		}

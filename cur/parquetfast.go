@@ -118,6 +118,7 @@ type pageLeaf struct {
 	touched []uint32 // entries given a code this batch
 	damt    []Amount
 	dflag   []uint8
+	clean   bool // every entry is a value, neither rounded nor bad: rows need no flags
 	derr    map[int]error
 
 	intern      map[string]uint32 // text → code for values of PLAIN pages
@@ -444,6 +445,7 @@ var errDecimal = errors.New("parquet: DECIMAL")
 func (l *pageLeaf) setDictionary(data []byte, n int) error {
 	l.dstr, l.dcode, l.dsame = l.dstr[:0], l.dcode[:0], l.dsame[:0]
 	l.damt, l.dflag = l.damt[:0], l.dflag[:0]
+	l.clean = true
 	clear(l.derr)
 	var first map[string]uint32
 	if l.wantStr {
@@ -486,6 +488,7 @@ func (l *pageLeaf) setDictionary(data []byte, n int) error {
 			}
 			l.damt = append(l.damt, a)
 			l.dflag = append(l.dflag, f)
+			l.clean = l.clean && f == amtOK
 		}
 		return nil
 	})
@@ -666,6 +669,15 @@ func (l *pageLeaf) lookup(base int, idx []uint32) error {
 	if l.wantAmt {
 		vals, oks := l.amt.Values[base:base+len(idx)], l.amt.Valid[base:base+len(idx)]
 		damt, dflag := l.damt, l.dflag
+		if l.clean {
+			for i, e := range idx {
+				vals[i] = damt[e]
+			}
+			for i := range oks {
+				oks[i] = true
+			}
+			return nil
+		}
 		for i, e := range idx {
 			f := dflag[e]
 			vals[i], oks[i] = damt[e], f&amtOK != 0

@@ -124,6 +124,10 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 	}
 	m := o.Metric
 	od := cur.EvalPublicOnDemand
+	base := make([]int, len(fr.dims))
+	for k, d := range fr.dims {
+		base[k] = len(d.values.text)
+	}
 	var rows int64
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
@@ -131,7 +135,8 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 		}
 		b := r.Batch()
 		c := fr.ev.Eval(b)
-		for _, d := range fr.dims {
+		for k, d := range fr.dims {
+			d.forget(base[k])
 			d.prepare(b, fr.ev)
 		}
 		labels := fr.ev.Labels()
@@ -163,4 +168,20 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 		warnings = append(warnings, src.Name()+": "+a)
 	}
 	return rows, warnings, skippedOf(src, r), r.Err()
+}
+
+// forget drops the values a dimension interned past its first n. Normalize needs them for one
+// batch only; kept for a whole file they would grow with its distinct resource ids and
+// amounts, which is to say with its rows.
+func (d *dimEval) forget(n int) {
+	v := d.values
+	if len(v.text) == n {
+		return
+	}
+	v.text = v.text[:n]
+	clear(v.ids)
+	for i, s := range v.text {
+		v.ids[s] = uint32(i)
+	}
+	d.labelIDs = d.labelIDs[:0]
 }

@@ -56,7 +56,10 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 		return nil, fmt.Errorf("at most %d dimensions in --by", MaxDimensions)
 	}
 	jobs := max(1, min(opts.Jobs, len(sources)))
-	parts := make([]*partial, len(sources))
+	// Each file's partial is merged as soon as it is done, so memory follows the groups, not
+	// the number of files; exact sums make the merge order irrelevant.
+	total := newPartial()
+	var mu sync.Mutex
 	errs := make([]error, len(sources))
 	unreadable := make([]error, len(sources))
 	next := make(chan int)
@@ -68,14 +71,19 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				parts[i], errs[i] = rollupFile(ctx, sources[i], &opts)
+				var p *partial
+				p, errs[i] = rollupFile(ctx, sources[i], &opts)
 				if errs[i] != nil && opts.SkipBadRows && skippable(errs[i]) {
-					parts[i] = parts[i].unreadable(sources[i], errs[i])
+					p = p.unreadable(sources[i], errs[i])
 					unreadable[i], errs[i] = errs[i], nil
 				}
 				if errs[i] != nil {
 					cancel()
+					continue
 				}
+				mu.Lock()
+				total.merge(p)
+				mu.Unlock()
 			}
 		}()
 	}
@@ -101,12 +109,6 @@ feed:
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
-		}
-	}
-	total := newPartial()
-	for _, p := range parts {
-		if p != nil {
-			total.merge(p)
 		}
 	}
 	if len(sources) > 0 && unreadable[0] != nil && total.rows == 0 && allErrors(unreadable) {
@@ -435,6 +437,7 @@ type fileRollup struct {
 
 	currencies, periods, types *valueSet
 	groups                     map[[MaxDimensions + 1]uint32]*Group
+	recent                     [1 << recentBits]recentGroup
 	sums                       map[[2]uint32]*sumState
 	// per batch
 	currencyIDs, periodIDs, typeIDs []uint32
@@ -747,15 +750,32 @@ func epochDays(s string) (day, monthStart int32) {
 func (fr *fileRollup) group(b *cur.Batch, c *cur.Costs, m cur.Metric, i int, currency uint32, discountPart bool) *Group {
 	var key [MaxDimensions + 1]uint32
 	key[0] = currency
+	h := currency * 0x9e3779b1
 	for k, d := range fr.dims {
 		key[k+1] = d.at(b, c, m, i, discountPart)
+		h = (h ^ h>>15 ^ key[k+1]) * 0x9e3779b1
+	}
+	slot := &fr.recent[h>>(32-recentBits)]
+	if slot.g != nil && slot.key == key {
+		return slot.g
 	}
 	g := fr.groups[key]
 	if g == nil {
 		g = &Group{}
 		fr.groups[key] = g
 	}
+	*slot = recentGroup{key: key, g: g}
 	return g
+}
+
+// recentBits sizes fileRollup.recent, a direct-mapped cache in front of the group map: the
+// rows of a group come close together in a bill, and a map lookup hashes and compares the
+// whole key.
+const recentBits = 8
+
+type recentGroup struct {
+	key [MaxDimensions + 1]uint32
+	g   *Group
 }
 
 func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *cur.Costs, i int, countsDiscount bool) {

@@ -161,7 +161,8 @@ func (p *progress) snapshot(now time.Time) progressState {
 	if p.total == 0 {
 		return st
 	}
-	st.bytes = doneBytes
+	// Files may have grown since they were measured; the bar cannot pass its end.
+	st.bytes = min(doneBytes, p.total)
 	if doneRows > 0 && st.doneFiles < int64(p.files) {
 		st.bytes += int64(float64(st.rows-doneRows) * float64(doneBytes) / float64(doneRows))
 		// An estimate must not claim the end before the last file is done.

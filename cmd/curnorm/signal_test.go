@@ -13,6 +13,14 @@ import (
 	"time"
 )
 
+// appears returns a test of whether a file matching pattern exists in a folder.
+func appears(pattern ...string) func(dir string) bool {
+	return func(dir string) bool {
+		m, _ := filepath.Glob(filepath.Join(append([]string{dir}, pattern...)...))
+		return len(m) > 0
+	}
+}
+
 // TestSignals starts the built binary on a bill big enough to take seconds, signals it while
 // it works and checks that it stops promptly with the documented exit code, one line on stderr
 // and no output or temporary file left behind.
@@ -41,11 +49,11 @@ func TestSignals(t *testing.T) {
 	}{
 		{name: "report SIGINT", args: []string{"report", "--by", "account,service", bill}, sig: syscall.SIGINT, code: 130},
 		{name: "normalize -o SIGTERM", args: []string{"normalize", "-o", "OUT/normalized.csv", bill}, sig: syscall.SIGTERM, code: 143,
-			ready: func(out string) bool { m, _ := filepath.Glob(filepath.Join(out, ".normalized.csv.tmp-*")); return len(m) > 0 }},
+			ready: appears(".normalized.csv.tmp-*")},
 		{name: "normalize parquet SIGINT", args: []string{"normalize", "-o", "OUT/normalized.parquet", bill}, sig: syscall.SIGINT, code: 130,
-			ready: func(out string) bool { m, _ := filepath.Glob(filepath.Join(out, ".normalized.parquet.tmp-*")); return len(m) > 0 }},
+			ready: appears(".normalized.parquet.tmp-*")},
 		{name: "sample -o SIGTERM", args: []string{"sample", "--rows", "5000000", "--parts", "2", "-o", "OUT"}, sig: syscall.SIGTERM, code: 143,
-			ready: func(out string) bool { m, _ := filepath.Glob(filepath.Join(out, ".curnorm-tmp-*", "*")); return len(m) > 0 }},
+			ready: appears(".curnorm-tmp-*", "*")},
 		{name: "blocked read SIGTERM", args: []string{"report", "-"}, sig: syscall.SIGTERM, code: 143, stdin: true},
 	}
 	for _, tc := range tests {

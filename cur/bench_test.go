@@ -1,0 +1,240 @@
+package cur_test
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/sample"
+)
+
+// Stage benchmarks. Each generates its bill in-process with cur/sample, once per test
+// binary, so they run from a fresh clone; MB/s is of the bill's file as stored, so stages
+// compare with each other and with the whole report (report.BenchmarkReportFile).
+
+const (
+	benchRows        = 200_000
+	benchParquetRows = 100_000 // the Parquet writer is the slow part of setting up
+)
+
+var bench struct {
+	mu    sync.Mutex
+	dir   string
+	paths map[string]string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+// benchBill returns the path of a generated bill, making it on first use.
+func benchBill(b *testing.B, o sample.Options) string {
+	b.Helper()
+	bench.mu.Lock()
+	defer bench.mu.Unlock()
+	key := fmt.Sprintf("%v-%v-%d", o.Flavour, o.Gzip, o.Rows)
+	if p, ok := bench.paths[key]; ok {
+		return p
+	}
+	if bench.dir == "" {
+		dir, err := os.MkdirTemp("", "curnorm-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		bench.dir, bench.paths = dir, map[string]string{}
+	}
+	o.Seed = 1
+	paths, err := sample.Generate(filepath.Join(bench.dir, key), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bench.paths[key] = paths[0]
+	return paths[0]
+}
+
+// rollupRequest is what `report --by account,service` asks a reader for, with the bill
+// summary (every metric) or without it (the simple metric only).
+func rollupRequest(summary bool) cur.Request {
+	extra := []string{cur.ColCurrency, cur.ColInvoiceID, cur.ColPeriodStart, cur.ColUsageStart, cur.ColAccount, cur.ColProductCode}
+	if summary {
+		return cur.EvalRequest(extra)
+	}
+	return cur.EvalRequestFor(cur.Simple, []string{cur.ColCurrency, "", "", "", cur.ColAccount, cur.ColProductCode})
+}
+
+func fileSize(b *testing.B, path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st.Size()
+}
+
+// readAll reads path to its end with req and returns the rows read.
+func readAll(b *testing.B, path string, req cur.Request) int64 {
+	rd, err := cur.Open(cur.Source{Path: path}, req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rd.Close()
+	for rd.Next() {
+	}
+	if err := rd.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return rd.Rows()
+}
+
+func rowsPerSecond(b *testing.B, rows int64) {
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkCSVScan: the CSV reader's field scanner and conversion of the needed fields, on
+// an uncompressed legacy bill.
+func BenchmarkCSVScan(b *testing.B) {
+	for _, summary := range []bool{true, false} {
+		b.Run(fmt.Sprintf("summary=%v", summary), func(b *testing.B) {
+			path := benchBill(b, sample.Options{Flavour: cur.LegacyCSV, Rows: benchRows})
+			b.SetBytes(fileSize(b, path))
+			var rows int64
+			for b.Loop() {
+				rows += readAll(b, path, rollupRequest(summary))
+			}
+			rowsPerSecond(b, rows)
+		})
+	}
+}
+
+// BenchmarkGzipInflate: inflating a legacy .csv.gz bill, the floor of the CSV.gz path.
+func BenchmarkGzipInflate(b *testing.B) {
+	path := benchBill(b, sample.Options{Flavour: cur.LegacyCSV, Rows: benchRows, Gzip: true})
+	b.SetBytes(fileSize(b, path))
+	var rows int64
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		rows += benchRows
+	}
+	rowsPerSecond(b, rows)
+}
+
+// BenchmarkParseAmount: decimal text to fixed point, on the cost cells of a bill.
+func BenchmarkParseAmount(b *testing.B) {
+	path := benchBill(b, sample.Options{Flavour: cur.LegacyCSV, Rows: benchRows})
+	rd, err := cur.Open(cur.Source{Path: path}, cur.Request{Amounts: []string{cur.ColUnblended, cur.ColPublicOD}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cells [][]byte
+	var size int64
+	for rd.Next() {
+		bt := rd.Batch()
+		for _, c := range bt.Amounts {
+			for i := 0; i < bt.Len; i++ {
+				if c.Valid[i] {
+					t := c.Values[i].Append(nil)
+					cells = append(cells, t)
+					size += int64(len(t))
+				}
+			}
+		}
+	}
+	rd.Close()
+	b.SetBytes(size)
+	var n int64
+	for b.Loop() {
+		for _, t := range cells {
+			if _, _, err := cur.ParseAmount(t); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n += int64(len(cells))
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "cells/s")
+}
+
+// BenchmarkParquetDecode: Parquet column chunks to batches, through the page-level path and
+// through pqarrow, for the columns of a report with and without the bill summary.
+func BenchmarkParquetDecode(b *testing.B) {
+	for _, fl := range []cur.Flavour{cur.LegacyParquet, cur.CUR2Parquet} {
+		for _, summary := range []bool{true, false} {
+			for _, pages := range []bool{true, false} {
+				b.Run(fmt.Sprintf("%v/summary=%v/pages=%v", fl, summary, pages), func(b *testing.B) {
+					path := benchBill(b, sample.Options{Flavour: fl, Rows: benchParquetRows})
+					defer cur.SetPagePath(pages)()
+					b.SetBytes(fileSize(b, path))
+					var rows int64
+					for b.Loop() {
+						rows += readAll(b, path, rollupRequest(summary))
+					}
+					rowsPerSecond(b, rows)
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkEval: the cost rules (cur.Evaluator.Eval) on batches already in memory.
+func BenchmarkEval(b *testing.B) {
+	path := benchBill(b, sample.Options{Flavour: cur.LegacyCSV, Rows: benchRows})
+	batches := LoadBatches(b, path, rollupRequest(true))
+	b.SetBytes(fileSize(b, path))
+	var rows int64
+	for b.Loop() {
+		ev := cur.NewEvaluator(false)
+		for _, bt := range batches {
+			ev.Eval(bt)
+			rows += int64(bt.Len)
+		}
+	}
+	rowsPerSecond(b, rows)
+}
+
+// LoadBatches reads a bill into memory, a deep copy per batch, for benchmarks of the stages
+// after reading.
+func LoadBatches(b *testing.B, path string, req cur.Request) []*cur.Batch {
+	b.Helper()
+	rd, err := cur.Open(cur.Source{Path: path}, req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rd.Close()
+	var out []*cur.Batch
+	for rd.Next() {
+		src := rd.Batch()
+		dst := &cur.Batch{Len: src.Len, FirstRow: src.FirstRow}
+		for _, c := range src.Strings {
+			dst.Strings = append(dst.Strings, cur.StringColumn{Present: c.Present,
+				Codes: append([]uint32(nil), c.Codes...), Dict: append([]string(nil), c.Dict...)})
+		}
+		for _, c := range src.Amounts {
+			dst.Amounts = append(dst.Amounts, cur.AmountColumn{Present: c.Present,
+				Values: append([]cur.Amount(nil), c.Values...), Valid: append([]bool(nil), c.Valid...)})
+		}
+		out = append(out, dst)
+	}
+	if err := rd.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
