@@ -415,6 +415,10 @@ func TestDiscoverKeyTails(t *testing.T) {
 		{"s3://bkt/p/exp/data/BILLING_PERIOD=2026-04/" + execNew + "/exp-00001.csv.gz", "", "data/BILLING_PERIOD=2026-04/" + execNew + "/exp-00001.csv.gz"},
 		{"s3://bkt/exp/data/BILLING_PERIOD=2026-04/exp-00001.parquet", "", "data/BILLING_PERIOD=2026-04/exp-00001.parquet"},
 		{"report-1.csv.gz", "", ""},
+		// Keys that would lead out of the report folder on disk mirror nothing.
+		{"cur/report/20240101-20240201/../../../etc/passwd", "", ""},
+		{"s3://bkt/exp/data/BILLING_PERIOD=2026-04/../../../x.csv", "", ""},
+		{"report/20240101-20240201/./report-1.csv.gz", "", ""},
 	}
 	for _, tt := range tests {
 		if got, _ := legacyKeyTail(tt.key); got != tt.legacy {

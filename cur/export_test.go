@@ -1,9 +1,15 @@
 package cur
 
-// SetPagePath turns the Parquet page-level path on or off for a benchmark of the external
-// test package and returns the function that restores it.
+// SetPagePath turns the Parquet page-level path on or off for the tests and benchmarks of
+// the external test package, and returns the function that restores it.
 func SetPagePath(on bool) (restore func()) {
 	old := parquetPages
 	parquetPages = on
 	return func() { parquetPages = old }
+}
+
+// UsesPagePath reports whether r reads Parquet through the page-level path.
+func UsesPagePath(r Reader) bool {
+	pr, ok := r.(*parquetReader)
+	return ok && pr.pages != nil
 }

@@ -153,7 +153,7 @@ func FuzzCSV(f *testing.F) {
 		for r.Next() {
 			b := r.Batch()
 			for i := 0; i < b.Len; i++ {
-				got = append(got, b.Strings[0].Value(i)+"|"+b.Strings[1].Value(i))
+				got = append(got, crlf.Replace(b.Strings[0].Value(i)+"|"+b.Strings[1].Value(i)))
 			}
 		}
 		err = r.Err()
@@ -191,11 +191,6 @@ func stdCSV(data []byte) (records [][]string, lines []int64, ok bool) {
 			return nil, nil, false
 		}
 		l, _ := cr.FieldPos(0)
-		// encoding/csv turns \r\n into \n inside quoted fields too; the scanner keeps the
-		// bytes, so \r is left out of the comparison.
-		for i := range rec {
-			rec[i] = strings.ReplaceAll(rec[i], "\r", "")
-		}
 		records, lines = append(records, rec), append(lines, int64(l))
 	}
 }
@@ -205,12 +200,16 @@ func firstValue(names, rec []string, name string) string {
 	for i, n := range names {
 		if n == name {
 			if v := strings.TrimSpace(rec[i]); v != "" {
-				return strings.ReplaceAll(v, "\r", "")
+				return v
 			}
 		}
 	}
 	return ""
 }
+
+// crlf undoes the one change encoding/csv makes to field text: \r\n inside a quoted field
+// becomes \n, where the scanner keeps the bytes.
+var crlf = strings.NewReplacer("\r\n", "\n")
 
 func FuzzOpen(f *testing.F) {
 	for _, s := range fuzzCSVSeeds[:3] {

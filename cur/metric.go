@@ -252,6 +252,10 @@ type Evaluator struct {
 	IncludeSplitCost bool
 	// Metric is the metric whose absent columns are worth a warning.
 	Metric Metric
+	// MetricOnly has Eval fill Cost and Label of Metric and of Unblended alone, for runs
+	// without a bill summary (read with EvalRequestFor); the other metrics' figures and TrueUp
+	// are then left as they were.
+	MetricOnly bool
 
 	labels   []string
 	labelIdx map[string]uint16
@@ -414,6 +418,11 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		return am[grossCol].Values[i]
 	}
 	riARN := &b.Strings[sRIARN]
+	all := !e.MetricOnly
+	wantSimple := all || e.Metric == Simple
+	wantBlended := all || e.Metric == Blended
+	wantNet := all || e.Metric == NetUnblended || e.Metric == NetAmortized
+	wantAmortized := all || e.Metric == Amortized || e.Metric == NetAmortized
 	for i := 0; i < b.Len; i++ {
 		code := types.Codes[i]
 		k := e.kinds[code]
@@ -427,25 +436,39 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		c.Kind[i] = k
 		typeLabel := e.typeLbl[0][code]
 		unbl := val(aUnblended, i)
-		netUnbl := net(aNetUnblended, aUnblended, i)
-		if k == KindDiscount && !am[aNetUnblended].IsSet(i) {
-			netUnbl = 0 // the discount already sits inside the other rows' net cost
-		}
-
-		// simple: the literal three-branch rule.
-		simple, simpleLbl := unbl, typeLabel
-		switch k {
-		case KindDiscountedUsage:
-			simple, simpleLbl = val(aRIEffective, i), lblRIEffective
-		case KindSPCoveredUsage:
-			simple, simpleLbl = val(aSPEffective, i), lblSPEffective
-		}
-		c.Cost[Simple][i], c.Label[Simple][i] = simple, simpleLbl
 		c.Cost[Unblended][i], c.Label[Unblended][i] = unbl, typeLabel
-		c.Cost[Blended][i], c.Label[Blended][i] = val(aBlended, i), e.typeLbl[1][code]
-		c.Cost[NetUnblended][i], c.Label[NetUnblended][i] = netUnbl, e.typeLbl[2][code]
+		var netUnbl Amount
+		if wantNet {
+			netUnbl = net(aNetUnblended, aUnblended, i)
+			if k == KindDiscount && !am[aNetUnblended].IsSet(i) {
+				netUnbl = 0 // the discount already sits inside the other rows' net cost
+			}
+			c.Cost[NetUnblended][i], c.Label[NetUnblended][i] = netUnbl, e.typeLbl[2][code]
+		}
+		if wantSimple {
+			// simple: the literal three-branch rule.
+			simple, simpleLbl := unbl, typeLabel
+			switch k {
+			case KindDiscountedUsage:
+				simple, simpleLbl = val(aRIEffective, i), lblRIEffective
+			case KindSPCoveredUsage:
+				simple, simpleLbl = val(aSPEffective, i), lblSPEffective
+			}
+			c.Cost[Simple][i], c.Label[Simple][i] = simple, simpleLbl
+		}
+		if wantBlended {
+			c.Cost[Blended][i], c.Label[Blended][i] = val(aBlended, i), e.typeLbl[1][code]
+		}
 
 		// amortized and net-amortized share the table; net swaps each column for its twin.
+		if split {
+			c.Kind[i] = KindSplitCost
+		}
+		if !wantAmortized {
+			c.Discount[i] = val(aTotalDiscount, i)
+			setPriced(c, k, val(aPublicOD, i), split, i)
+			continue
+		}
 		amort, netAmort, lbl := unbl, netUnbl, typeLabel
 		var trueUp Amount
 		switch k {
@@ -470,23 +493,26 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 			amort, netAmort, lbl = 0, 0, lblReturnedRefund
 		}
 		if split {
-			c.Kind[i] = KindSplitCost
 			amort, netAmort, lbl = 0, 0, lblSplitCost
 		}
 		c.Cost[Amortized][i], c.Label[Amortized][i] = amort, lbl
 		c.Cost[NetAmortized][i], c.Label[NetAmortized][i] = netAmort, lbl
 		c.TrueUp[i] = trueUp
 		c.Discount[i] = val(aTotalDiscount, i)
-
-		od := val(aPublicOD, i)
-		c.Priced[i] = k.IsUsage() && od > 0 && !split
-		if c.Priced[i] {
-			c.OnDemand[i] = od
-		} else {
-			c.OnDemand[i] = 0
-		}
+		setPriced(c, k, val(aPublicOD, i), split, i)
 	}
 	return c
+}
+
+// setPriced sets row i's on-demand figures: od counts for usage rows with a public price that
+// are not split cost rows.
+func setPriced(c *Costs, k Kind, od Amount, split bool, i int) {
+	c.Priced[i] = k.IsUsage() && od > 0 && !split
+	if c.Priced[i] {
+		c.OnDemand[i] = od
+	} else {
+		c.OnDemand[i] = 0
+	}
 }
 
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment

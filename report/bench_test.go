@@ -2,10 +2,14 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/sample"
 )
 
 // BenchmarkReportFile rolls up the bill named by CURNORM_BENCH_FILE (skipped when unset) by
@@ -40,4 +44,137 @@ func BenchmarkReportFile(b *testing.B) {
 			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+}
+
+// benchBills holds the bills the benchmarks below generate, one per kind for the whole test
+// binary, in a folder TestMain removes.
+var benchBills struct {
+	mu    sync.Mutex
+	dir   string
+	paths map[string]string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchBills.dir != "" {
+		os.RemoveAll(benchBills.dir)
+	}
+	os.Exit(code)
+}
+
+const benchRows = 100_000
+
+func benchBill(b *testing.B, fl cur.Flavour, gz bool) string {
+	b.Helper()
+	benchBills.mu.Lock()
+	defer benchBills.mu.Unlock()
+	key := fmt.Sprintf("%v-%v", fl, gz)
+	if p, ok := benchBills.paths[key]; ok {
+		return p
+	}
+	if benchBills.dir == "" {
+		dir, err := os.MkdirTemp("", "curnorm-report-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchBills.dir, benchBills.paths = dir, map[string]string{}
+	}
+	paths, err := sample.Generate(filepath.Join(benchBills.dir, key), sample.Options{Flavour: fl, Rows: benchRows, Seed: 1, Gzip: gz})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchBills.paths[key] = paths[0]
+	return paths[0]
+}
+
+func byAccountService(noSummary bool) *Options {
+	account, _ := ParseDimension("account")
+	service, _ := ParseDimension("service")
+	return &Options{Metric: cur.Simple, Dims: []Dimension{account, service}, Jobs: 1, NoSummary: noSummary}
+}
+
+// BenchmarkRollup: the rollup of batches already in memory (metric, groups and, with the
+// summary, the bill summary); MB/s is of the bill the batches came from.
+func BenchmarkRollup(b *testing.B) {
+	for _, noSummary := range []bool{true, false} {
+		b.Run(fmt.Sprintf("summary=%v", !noSummary), func(b *testing.B) {
+			path := benchBill(b, cur.LegacyCSV, false)
+			opts := byAccountService(noSummary)
+			_, req := newFileRollup(opts)
+			batches := loadBatches(b, path, req)
+			b.SetBytes(fileSize(b, path))
+			var rows int64
+			for b.Loop() {
+				fr, _ := newFileRollup(opts)
+				for _, bt := range batches {
+					fr.add(bt)
+					rows += int64(bt.Len)
+				}
+			}
+			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// BenchmarkReport: the whole report by account and service, file to groups, on generated
+// bills of each kind.
+func BenchmarkReport(b *testing.B) {
+	for _, bill := range []struct {
+		fl cur.Flavour
+		gz bool
+	}{{cur.LegacyCSV, true}, {cur.LegacyParquet, false}, {cur.CUR2Parquet, false}} {
+		for _, noSummary := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%v/gzip=%v/summary=%v", bill.fl, bill.gz, !noSummary), func(b *testing.B) {
+				path := benchBill(b, bill.fl, bill.gz)
+				opts := *byAccountService(noSummary)
+				b.SetBytes(fileSize(b, path))
+				var rows int64
+				for b.Loop() {
+					res, err := Run(context.Background(), []cur.Source{{Path: path}}, opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					rows += res.Totals[0].Rows
+				}
+				b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
+
+func fileSize(b *testing.B, path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st.Size()
+}
+
+// loadBatches reads a bill into memory, a deep copy per batch, so that rollup benchmarks time
+// the rollup alone.
+func loadBatches(b *testing.B, path string, req cur.Request) []*cur.Batch {
+	b.Helper()
+	rd, err := cur.Open(cur.Source{Path: path}, req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rd.Close()
+	var out []*cur.Batch
+	for rd.Next() {
+		src := rd.Batch()
+		dst := &cur.Batch{Len: src.Len, FirstRow: src.FirstRow}
+		for _, c := range src.Strings {
+			dst.Strings = append(dst.Strings, cur.StringColumn{Present: c.Present,
+				Codes: append([]uint32(nil), c.Codes...), Dict: append([]string(nil), c.Dict...)})
+		}
+		for _, c := range src.Amounts {
+			dst.Amounts = append(dst.Amounts, cur.AmountColumn{Present: c.Present,
+				Values: append([]cur.Amount(nil), c.Values...), Valid: append([]bool(nil), c.Valid...)})
+		}
+		out = append(out, dst)
+	}
+	if err := rd.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return out
 }

@@ -335,12 +335,17 @@ func (v *valueSet) id(s string) uint32 {
 	return i
 }
 
-// dimEval finds a dimension's value id for each row of a batch.
+// dimEval finds a dimension's value id for each row of a batch, in two steps: local gives the
+// row's index into ids, which prepare builds for the batch. Local indices are small and dense,
+// so a batch can find its rows' groups in a grid rather than by hashing their keys.
 type dimEval struct {
 	dim    Dimension
 	cols   []int // batch string columns, first non-empty wins
 	values *valueSet
-	maps   [][]uint32 // per col: batch dictionary code → value id
+	// Per batch: the value id of each local index. For columns, local index offs[k] + code
+	// stands for dictionary code code of column k, and 0 for a row whose columns are all empty.
+	ids  []uint32
+	offs []uint32
 	// source
 	labelIDs   []uint32 // evaluator label index → value id
 	discountID uint32   // value of the CUR 2.0 discount part of a row
@@ -358,6 +363,7 @@ func (d *dimEval) prepare(b *cur.Batch, ev *cur.Evaluator) {
 		for len(d.labelIDs) < len(ev.Labels()) {
 			d.labelIDs = append(d.labelIDs, d.values.id(ev.Labels()[len(d.labelIDs)]))
 		}
+		d.ids = d.labelIDs
 		return
 	case dimPurchaseOption:
 		ut := &b.Strings[d.cols[2]]
@@ -365,65 +371,62 @@ func (d *dimEval) prepare(b *cur.Batch, ev *cur.Evaluator) {
 		for _, s := range ut.Dict {
 			d.spot = append(d.spot, strings.Contains(s, "Spot"))
 		}
+		d.ids = d.po[:]
 		return
 	}
-	if len(d.maps) != len(d.cols) {
-		d.maps = make([][]uint32, len(d.cols))
-	}
-	for k, c := range d.cols {
-		col := &b.Strings[c]
-		m := d.maps[k][:0]
-		for _, s := range col.Dict {
+	d.ids, d.offs = append(d.ids[:0], 0), d.offs[:0]
+	for _, c := range d.cols {
+		d.offs = append(d.offs, uint32(len(d.ids)-1))
+		for _, s := range b.Strings[c].Dict[1:] {
 			if d.dim.transform != nil {
 				s = d.dim.transform(s)
 			}
-			m = append(m, d.values.id(s))
+			d.ids = append(d.ids, d.values.id(s))
 		}
-		d.maps[k] = m
 	}
 	if d.dim.kind == dimAccountName {
 		// Rows without the CUR 2.0 column take their name from --account-names.
-		acct := &b.Strings[d.accountCol]
-		m := make([]uint32, len(acct.Dict))
-		for code, id := range acct.Dict {
-			m[code] = d.values.id(d.names[id])
+		d.offs = append(d.offs, uint32(len(d.ids)))
+		for _, id := range b.Strings[d.accountCol].Dict {
+			d.ids = append(d.ids, d.values.id(d.names[id]))
 		}
-		d.maps = append(d.maps[:len(d.cols)], m)
 	}
+}
+
+// local returns row i's index into d.ids.
+func (d *dimEval) local(b *cur.Batch, c *cur.Costs, metric cur.Metric, i int) uint32 {
+	switch d.dim.kind {
+	case dimSource:
+		return uint32(c.Label[metric][i])
+	case dimPurchaseOption:
+		switch {
+		case b.Strings[d.cols[0]].Codes[i] != 0:
+			return 0
+		case b.Strings[d.cols[1]].Codes[i] != 0:
+			return 1
+		case d.spot[b.Strings[d.cols[2]].Codes[i]]:
+			return 2
+		}
+		return 3
+	}
+	for k, c := range d.cols {
+		if code := b.Strings[c].Codes[i]; code != 0 {
+			return d.offs[k] + code
+		}
+	}
+	if d.dim.kind == dimAccountName {
+		return d.offs[len(d.cols)] + b.Strings[d.accountCol].Codes[i]
+	}
+	return 0
 }
 
 // at returns row i's value id; discountPart asks for the value of the row's CUR 2.0 discount
 // columns counted as a discount row of its own.
 func (d *dimEval) at(b *cur.Batch, c *cur.Costs, metric cur.Metric, i int, discountPart bool) uint32 {
-	switch d.dim.kind {
-	case dimSource:
-		if discountPart {
-			return d.discountID
-		}
-		return d.labelIDs[c.Label[metric][i]]
-	case dimPurchaseOption:
-		switch {
-		case b.Strings[d.cols[0]].Codes[i] != 0:
-			return d.po[0]
-		case b.Strings[d.cols[1]].Codes[i] != 0:
-			return d.po[1]
-		case d.spot[b.Strings[d.cols[2]].Codes[i]]:
-			return d.po[2]
-		}
-		return d.po[3]
-	}
 	if discountPart && d.discountID != 0 {
 		return d.discountID
 	}
-	for k, c := range d.cols {
-		if code := b.Strings[c].Codes[i]; code != 0 {
-			return d.maps[k][code]
-		}
-	}
-	if d.dim.kind == dimAccountName {
-		return d.maps[len(d.cols)][b.Strings[d.accountCol].Codes[i]]
-	}
-	return 0
+	return d.ids[d.local(b, c, metric, i)]
 }
 
 // fileRollup accumulates one file with integer ids; it becomes a partial at the end.
@@ -438,7 +441,14 @@ type fileRollup struct {
 	currencies, periods, types *valueSet
 	groups                     map[[MaxDimensions + 1]uint32]*Group
 	recent                     [1 << recentBits]recentGroup
-	sums                       map[[2]uint32]*sumState
+	// Per batch, the groups its rows have met, by cell: the currency's batch code and each
+	// dimension's local index in mixed radix (gridSize: the radices). Off when the batch has
+	// more than gridCells cells; rows then find their group by key.
+	grid     []*Group
+	gridSize []uint32
+	gridUsed []uint32
+	gridOn   bool
+	sums     map[[2]uint32]*sumState
 	// per batch
 	currencyIDs, periodIDs, typeIDs []uint32
 	days                            []int32
@@ -482,7 +492,7 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		extra = append(extra, name)
 		return cur.EvalStringCount + len(extra) - 1
 	}
-	fr.ev.Metric = opts.Metric
+	fr.ev.Metric, fr.ev.MetricOnly = opts.Metric, opts.NoSummary
 	fr.currencyCol = col(cur.ColCurrency)
 	if opts.NoSummary && opts.UsageDays == 0 {
 		// The summary's columns are left out: one unparsed, empty column stands for them.
@@ -641,6 +651,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	for _, f := range fr.filters {
 		f.d.prepare(b, fr.ev)
 	}
+	fr.startGrid(b)
 	fr.currencyIDs = idsOf(fr.currencyIDs, &b.Strings[fr.currencyCol], fr.currencies, nil)
 	fr.periodIDs = idsOf(fr.periodIDs, &b.Strings[fr.periodCol], fr.periods, cur.PeriodOf)
 	fr.typeIDs = idsOf(fr.typeIDs, &b.Strings[fr.typeCol], fr.types, nil)
@@ -687,7 +698,20 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			fr.addSummary(st, b, c, i, countsDiscount)
 		}
 
-		g := fr.group(b, c, m, i, cy, false)
+		var g *Group
+		if fr.gridOn {
+			cell := b.Strings[fr.currencyCol].Codes[i]
+			for k, d := range fr.dims {
+				cell = cell*fr.gridSize[k] + d.local(b, c, m, i)
+			}
+			if g = fr.grid[cell]; g == nil {
+				g = fr.group(b, c, m, i, cy, false)
+				fr.grid[cell] = g
+				fr.gridUsed = append(fr.gridUsed, cell)
+			}
+		} else {
+			g = fr.group(b, c, m, i, cy, false)
+		}
 		cost := c.Cost[m][i]
 		g.Rows++
 		g.Cost.Add(cost)
@@ -766,6 +790,26 @@ func (fr *fileRollup) group(b *cur.Batch, c *cur.Costs, m cur.Metric, i int, cur
 	}
 	*slot = recentGroup{key: key, g: g}
 	return g
+}
+
+// gridCells bounds the grid of a batch.
+const gridCells = 1 << 16
+
+// startGrid empties the grid and sizes it for batch b.
+func (fr *fileRollup) startGrid(b *cur.Batch) {
+	for _, cell := range fr.gridUsed {
+		fr.grid[cell] = nil
+	}
+	fr.gridUsed, fr.gridSize = fr.gridUsed[:0], fr.gridSize[:0]
+	cells := uint64(len(b.Strings[fr.currencyCol].Dict))
+	for _, d := range fr.dims {
+		fr.gridSize = append(fr.gridSize, uint32(len(d.ids)))
+		cells *= uint64(len(d.ids))
+	}
+	fr.gridOn = cells <= gridCells
+	if fr.gridOn && uint64(len(fr.grid)) < cells {
+		fr.grid = make([]*Group, cells)
+	}
 }
 
 // recentBits sizes fileRollup.recent, a direct-mapped cache in front of the group map: the

@@ -173,13 +173,7 @@ agree() {
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-spread() { sort -g | awk '{ v[NR] = $1 } END { m = v[int((NR + 1) / 2)]; printf "%.0f", m > 0 ? 100 * (v[NR] - v[1]) / m : 0 }'; }
-
-say "timing DuckDB start-up (an empty query), $runs runs"
-for i in $(seq "$runs"); do
-	run "$work/empty.out" "$work/empty.err" "${duck[@]}" --empty >>"$work/empty.times"
-done
-startup=$(awk '{ print $1 }' "$work/empty.times" | median)
+spread() { sort -g | awk '{ v[NR] = $1 } END { m = v[int((NR + 1) / 2)]; printf "%.0f", (m > 0 ? 100 * (v[NR] - v[1]) / m : 0) }'; }
 
 results=()
 for b in "${bills[@]}"; do
@@ -191,14 +185,16 @@ for b in "${bills[@]}"; do
 	bytes=$(bytes_of "${inputs[@]}")
 	cn=(env GOMAXPROCS="$threads" "$curnorm" report --metric simple --by account,service --format csv --jobs "$threads" "${inputs[@]}")
 	dk=("${duck[@]}" "--$kind" "$(glob "$name" "$kind")")
-	say "$name: $runs runs each of curnorm and DuckDB"
+	say "$name: $runs runs each of curnorm, DuckDB and DuckDB's start-up"
 	: >"$work/cn.times"
 	: >"$work/dk.times"
 	: >"$work/dk.q"
+	: >"$work/empty.times"
 	for i in $(seq "$runs"); do
 		run "$work/cn.csv" "$work/cn.err" "${cn[@]}" >>"$work/cn.times"
 		run "$work/dk.csv" "$work/dk.err" "${dk[@]}" >>"$work/dk.times"
 		cat "$work/dk.err" >>"$work/dk.q"
+		run "$work/empty.out" "$work/empty.err" "${duck[@]}" --empty >>"$work/empty.times"
 	done
 	if ! agree "$work/cn.csv" "$work/dk.csv" >"$work/agree.txt"; then
 		cat "$work/agree.txt" >&2
@@ -213,23 +209,25 @@ for b in "${bills[@]}"; do
 	dsp=$(awk '{ print $1 }' "$work/dk.times" | spread)
 	drss=$(awk '{ print $2 }' "$work/dk.times" | sort -g | tail -1)
 	dq=$(awk '/^duckdb query seconds/ { print $4 }' "$work/dk.q" | median)
-	results+=("$name $kind $rows $bytes $cs $csp $crss $ds $dsp $drss $dq")
+	st=$(awk '{ print $1 }' "$work/empty.times" | median)
+	results+=("$name $kind $rows $bytes $cs $csp $crss $ds $dsp $drss $dq $st")
 done
 
-printf '\nMachine: %s, %s cores; both tools on %s threads; median of %s runs; DuckDB time is its\n' \
+printf '\nMachine: %s, %s cores; both tools on %s threads; median of %s runs. DuckDB s is its\n' \
 	"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || uname -m)" \
 	"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')" "$threads" "$runs"
-printf 'process time minus its start-up (empty query: %.3f s); ratio = DuckDB time / curnorm time.\n\n' "$startup"
-printf '%-26s %5s %6s | %9s %4s %9s %6s %6s | %8s %4s %8s %6s | %5s\n' \
-	bill rows MB "curnorm s" "±%" rows/s MB/s "RSS MB" "DuckDB s" "±%" "in-query" "RSS MB" ratio
-printf '%s\n' "------------------------------------------------------------------------------------------------------------"
+printf 'process time minus its start-up (an empty query, timed between the runs: start-up s);\n'
+printf 'ratio = DuckDB s / curnorm s.\n\n'
+printf '%-27s %4s %5s | %9s %4s %9s %5s %6s | %8s %4s %8s %8s %6s | %5s\n' \
+	bill rows MB "curnorm s" "±%" rows/s MB/s "RSS MB" "DuckDB s" "±%" start-up in-query "RSS MB" ratio
+printf '%s\n' "-------------------------------------------------------------------------------------------------------------------"
 for r in "${results[@]}"; do
-	read -r name kind rows bytes cs csp crss ds dsp drss dq <<<"$r"
+	read -r name kind rows bytes cs csp crss ds dsp drss dq st <<<"$r"
 	awk -v n="$name" -v rows="$rows" -v bytes="$bytes" -v cs="$cs" -v csp="$csp" -v crss="$crss" \
-		-v ds="$ds" -v dsp="$dsp" -v drss="$drss" -v dq="$dq" -v st="$startup" -v l="$(label "$rows")" 'BEGIN {
+		-v ds="$ds" -v dsp="$dsp" -v drss="$drss" -v dq="$dq" -v st="$st" -v l="$(label "$rows")" 'BEGIN {
 		dt = ds - st; if (dt < 0.001) dt = 0.001
-		printf "%-26s %5s %6.0f | %9.3f %4s %9.0f %6.0f %6s | %8.3f %4s %8.3f %6s | %5.2f\n",
-			n, l, bytes / 1e6, cs, csp, rows / cs, bytes / 1e6 / cs, crss, dt, dsp, dq, drss, dt / cs
+		printf "%-27s %4s %5.0f | %9.3f %4s %9.0f %5.0f %6s | %8.3f %4s %8.3f %8.3f %6s | %5.2f\n",
+			n, l, bytes / 1e6, cs, csp, rows / cs, bytes / 1e6 / cs, crss, dt, dsp, st, dq, drss, dt / cs
 	}'
 done
 echo
@@ -242,10 +240,10 @@ echo
 echo "Targets (issue 5):"
 get() { # get NAME FIELD
 	for r in "${results[@]}"; do
-		read -r name kind rows bytes cs csp crss ds dsp drss dq <<<"$r"
+		read -r name kind rows bytes cs csp crss ds dsp drss dq st <<<"$r"
 		if [ "$name" = "$1" ]; then
 			case $2 in
-			cs) echo "$cs" ;; crss) echo "$crss" ;; ratio) awk -v ds="$ds" -v st="$startup" -v cs="$cs" 'BEGIN { dq = ds - st; if (dq < 0.001) dq = 0.001; print dq / cs }' ;;
+			cs) echo "$cs" ;; crss) echo "$crss" ;; ratio) awk -v ds="$ds" -v st="$st" -v cs="$cs" 'BEGIN { dt = ds - st; if (dt < 0.001) dt = 0.001; print dt / cs }' ;;
 			esac
 		fi
 	done
