@@ -1011,6 +1011,7 @@ func (p *pagePath) decodeAll() {
 	defer close(p.ready)
 	r := p.r
 	var rows int64
+	rg := 0
 	send := func(res pageBatch) bool {
 		select {
 		case p.ready <- res:
@@ -1019,7 +1020,12 @@ func (p *pagePath) decodeAll() {
 			return false
 		}
 	}
-	for rg := 0; rg < r.pf.NumRowGroups(); rg++ {
+	defer func() {
+		if v := recover(); v != nil {
+			send(pageBatch{rg: rg, err: p.corrupt(rg, "", fmt.Errorf("parquet: %v", v))})
+		}
+	}()
+	for ; rg < r.pf.NumRowGroups(); rg++ {
 		left := r.pf.MetaData().RowGroup(rg).NumRows()
 		if left < 0 {
 			send(pageBatch{rg: rg, err: p.corrupt(rg, "", fmt.Errorf("parquet: negative row count %d", left))})

@@ -452,3 +452,33 @@ func TestRLEReader(t *testing.T) {
 		}
 	}
 }
+
+// TestPagePathCloseEarly: closing a reader while its pages are decoded ahead stops the
+// decoding and frees every buffer, whether or not reading began.
+func TestPagePathCloseEarly(t *testing.T) {
+	for _, batches := range []int{0, 1, 2} {
+		t.Run(strconv.Itoa(batches), func(t *testing.T) {
+			mem := checkedParquet(t)
+			path := writeArrowParquet(t, mem, 60000, 30000)
+			rd, err := Open(Source{Path: path}, Request{Strings: []string{"line_item_line_item_type", "line_item_resource_id"},
+				Amounts: []string{"line_item_unblended_cost"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rd.(*parquetReader).pages == nil {
+				t.Fatal("the page path did not take the file")
+			}
+			for i := 0; i < batches; i++ {
+				if !rd.Next() {
+					t.Fatal(rd.Err())
+				}
+			}
+			if err := rd.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if rd.Next() {
+				t.Error("Next after Close")
+			}
+		})
+	}
+}
