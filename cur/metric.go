@@ -418,13 +418,22 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		return am[grossCol].Values[i]
 	}
 	riARN := &b.Strings[sRIARN]
+	// The columns every row reads, as slices of the batch's length: the loop then indexes
+	// them without reloading and rechecking them.
+	n := b.Len
+	typeCodes, opCodes := types.Codes[:n], ops.Codes[:n]
+	unblV, riEffV, spEffV := am[aUnblended].Values[:n], am[aRIEffective].Values[:n], am[aSPEffective].Values[:n]
+	odV, discV := am[aPublicOD].Values[:n], am[aTotalDiscount].Values[:n]
+	kindOut, discOut := c.Kind[:n], c.Discount[:n]
+	costU, lblU := c.Cost[Unblended][:n], c.Label[Unblended][:n]
+	costS, lblS := c.Cost[Simple][:n], c.Label[Simple][:n]
 	all := !e.MetricOnly
 	wantSimple := all || e.Metric == Simple
 	wantBlended := all || e.Metric == Blended
 	wantNet := all || e.Metric == NetUnblended || e.Metric == NetAmortized
 	wantAmortized := all || e.Metric == Amortized || e.Metric == NetAmortized
-	for i := 0; i < b.Len; i++ {
-		code := types.Codes[i]
+	for i := range n {
+		code := typeCodes[i]
 		k := e.kinds[code]
 		switch {
 		case k == KindOther && types.Dict[code] == "Fee" && riARN.Codes[i] != 0:
@@ -432,11 +441,11 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		case k == KindOther && types.Dict[code] == "Refund" && e.isReturnedSPRefund(b, i):
 			k = KindReturnedSPRefund
 		}
-		split := e.split[ops.Codes[i]]
-		c.Kind[i] = k
+		split := e.split[opCodes[i]]
+		kindOut[i] = k
 		typeLabel := e.typeLbl[0][code]
-		unbl := val(aUnblended, i)
-		c.Cost[Unblended][i], c.Label[Unblended][i] = unbl, typeLabel
+		unbl := unblV[i]
+		costU[i], lblU[i] = unbl, typeLabel
 		var netUnbl Amount
 		if wantNet {
 			netUnbl = net(aNetUnblended, aUnblended, i)
@@ -450,11 +459,11 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 			simple, simpleLbl := unbl, typeLabel
 			switch k {
 			case KindDiscountedUsage:
-				simple, simpleLbl = val(aRIEffective, i), lblRIEffective
+				simple, simpleLbl = riEffV[i], lblRIEffective
 			case KindSPCoveredUsage:
-				simple, simpleLbl = val(aSPEffective, i), lblSPEffective
+				simple, simpleLbl = spEffV[i], lblSPEffective
 			}
-			c.Cost[Simple][i], c.Label[Simple][i] = simple, simpleLbl
+			costS[i], lblS[i] = simple, simpleLbl
 		}
 		if wantBlended {
 			c.Cost[Blended][i], c.Label[Blended][i] = val(aBlended, i), e.typeLbl[1][code]
@@ -462,11 +471,11 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 
 		// amortized and net-amortized share the table; net swaps each column for its twin.
 		if split {
-			c.Kind[i] = KindSplitCost
+			kindOut[i] = KindSplitCost
 		}
 		if !wantAmortized {
-			c.Discount[i] = val(aTotalDiscount, i)
-			setPriced(c, k, val(aPublicOD, i), split, i)
+			discOut[i] = discV[i]
+			setPriced(c, k, odV[i], split, i)
 			continue
 		}
 		amort, netAmort, lbl := unbl, netUnbl, typeLabel
@@ -498,8 +507,8 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		c.Cost[Amortized][i], c.Label[Amortized][i] = amort, lbl
 		c.Cost[NetAmortized][i], c.Label[NetAmortized][i] = netAmort, lbl
 		c.TrueUp[i] = trueUp
-		c.Discount[i] = val(aTotalDiscount, i)
-		setPriced(c, k, val(aPublicOD, i), split, i)
+		discOut[i] = discV[i]
+		setPriced(c, k, odV[i], split, i)
 	}
 	return c
 }

@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -27,26 +26,55 @@ import (
 // with the pqarrow path.
 var parquetPages = true
 
-// pageRing is how many batches the page path keeps: one with the caller, the others decoded
-// ahead while the caller works.
-const pageRing = 3
+// The ring of batches the page path keeps: one with the caller, the others decoded ahead
+// while the caller works. Up to pageRingMax deep, to ride over the start of a row group where
+// the cost columns convert their dictionaries before giving a row (a ring of 3 left the
+// caller waiting there: 20% slower on 5M rows); at most pageRingBytes, so that requests of
+// many columns keep memory flat.
+const (
+	pageRingMax   = 16
+	pageRingMin   = 4
+	pageRingBytes = 12 << 20
+)
 
-// pagePath is the page-level path of a parquetReader: one pageLeaf per needed column,
-// decoded in parallel, a batch or two ahead of the caller.
+// pagePath is the page-level path of a parquetReader: one pageLeaf per needed column. A
+// task decodes one column of one batch; GOMAXPROCS-1 workers and the caller, while it waits
+// for a batch, run them, the oldest batch first, up to a ring of batches ahead of the caller.
+// So there are never more busy goroutines than cores, and the caller, whose rollup is the
+// one part that cannot be split, is never left waiting for a core behind decoders.
 type pagePath struct {
 	r      *parquetReader
 	leaves []*pageLeaf
 	strs   []pageName
 	amts   []pageName
-	jobs   int
 
 	started bool
-	ready   chan pageBatch
-	free    chan *Batch
-	stop    chan struct{}
-	done    chan struct{}
-	cur     *Batch
+	batches []pageBatch // every batch of the file, in order
+	slots   []pageSlot
+	wg      sync.WaitGroup
 	closed  bool
+
+	mu      sync.Mutex
+	wake    *sync.Cond // a task ended, the caller freed a slot, or the path closes
+	nextK   []int      // per leaf: the batch it decodes next
+	busy    []bool     // per leaf: a task of it runs
+	k       int        // the batch the caller takes next; k-1 is the one it holds
+	stopped bool
+}
+
+// pageBatch is where one batch lies: n rows of row group rg, the first of them being row
+// first+1 of the file.
+type pageBatch struct {
+	rg, n int
+	first int64
+	open  bool // its rows start the row group
+}
+
+// pageSlot is one batch of the ring and what its tasks reported.
+type pageSlot struct {
+	b       *Batch
+	pending int     // tasks still to run for it
+	errs    []error // per leaf
 }
 
 // pageName is one requested name: the leaves that answer it, in order of preference.
@@ -56,11 +84,12 @@ type pageName struct {
 	direct  bool     // its only source decodes straight into the batch column
 }
 
-type pageBatch struct {
-	b       *Batch
-	rg      int
-	rounded int64
-	err     error
+// leafOut is what a leaf keeps of one batch: its text and amounts when they are not a batch
+// column of their own, and the rows whose amount was rounded or bad.
+type leafOut struct {
+	str    StringColumn
+	amt    AmountColumn
+	events []amtEvent
 }
 
 // pageKind says how a leaf's stored values read, after the Arrow type pqarrow gives them.
@@ -104,13 +133,12 @@ type pageLeaf struct {
 	pad     bool // integer account ids get their 12-digit form back
 
 	wantStr, wantAmt bool
-	strOwner         int // the name whose column the text decodes into; -1: ownStr
+	strOwner         int // the name whose column the text decodes into; -1: outs
 	amtOwner         int
 	str              *StringColumn // where text goes this batch
 	amt              *AmountColumn // where amounts go this batch
-	ownStr           StringColumn  // when the text is not a batch column of its own
-	ownAmt           AmountColumn
-	events           []amtEvent
+	out              *leafOut      // outs[this batch's slot]
+	outs             []leafOut     // per slot
 
 	// the current row group's dictionary, converted once
 	dstr    []string // text of each entry, trimmed
@@ -149,10 +177,7 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			return nil
 		}
 	}
-	p := &pagePath{r: r, jobs: 1}
-	if parquetParallel {
-		p.jobs = runtime.GOMAXPROCS(0)
-	}
+	p := &pagePath{r: r}
 	leafOf := map[*pqField]*pageLeaf{}
 	leaf := func(s *pqSource) *pageLeaf {
 		if l := leafOf[s.field]; l != nil {
@@ -213,7 +238,6 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 	// A leaf decodes straight into the first name it alone answers; other names copy.
 	for _, l := range p.leaves {
 		l.strOwner, l.amtOwner = -1, -1
-		l.str, l.amt = &l.ownStr, &l.ownAmt
 	}
 	for i := range p.strs {
 		if n := &p.strs[i]; len(n.sources) == 1 && n.sources[0].strOwner < 0 {
@@ -542,7 +566,7 @@ func (l *pageLeaf) startBatch(n int) {
 	if l.wantAmt {
 		l.amt.Values = grow(l.amt.Values, n)
 		l.amt.Valid = grow(l.amt.Valid, n)
-		l.events = l.events[:0]
+		l.out.events = l.out.events[:0]
 	}
 }
 
@@ -623,7 +647,7 @@ func (l *pageLeaf) defined(base, m int) error {
 			return err
 		}
 		if packed {
-			err = l.lookup(base, l.idx[:cnt])
+			err = l.lookup(base, l.idx[:cnt], e)
 		} else {
 			err = l.fill(base, cnt, e)
 		}
@@ -676,12 +700,8 @@ func (l *pageLeaf) fill(base, m int, e uint32) error {
 	return nil
 }
 
-// lookup fills rows from base with dictionary entries idx, one per row.
-func (l *pageLeaf) lookup(base int, idx []uint32) error {
-	var top uint32
-	for _, e := range idx {
-		top = max(top, e)
-	}
+// lookup fills rows from base with dictionary entries idx, one per row; top is the largest.
+func (l *pageLeaf) lookup(base int, idx []uint32, top uint32) error {
 	if len(idx) > 0 && top >= l.entries() {
 		return l.badIndex(top)
 	}
@@ -703,9 +723,7 @@ func (l *pageLeaf) lookup(base int, idx []uint32) error {
 			for i, e := range idx {
 				vals[i] = damt[e]
 			}
-			for i := range oks {
-				oks[i] = true
-			}
+			copy(oks, allDefined)
 			return nil
 		}
 		for i, e := range idx {
@@ -731,12 +749,9 @@ func (l *pageLeaf) someDefined(base int, valid []bool) error {
 		return l.plainRows(base, valid, m)
 	}
 	idx := l.idx[:m]
-	if err := l.col.idx.read(idx); err != nil {
+	top, err := l.col.idx.read(idx)
+	if err != nil {
 		return err
-	}
-	var top uint32
-	for _, e := range idx {
-		top = max(top, e)
 	}
 	if m > 0 && top >= l.entries() {
 		return l.badIndex(top)
@@ -804,7 +819,7 @@ func (l *pageLeaf) event(row int, e uint32) {
 	if l.dflag[e]&amtBad != 0 {
 		ev.err = l.derr[int(e)]
 	}
-	l.events = append(l.events, ev)
+	l.out.events = append(l.out.events, ev)
 }
 
 // plainRows fills rows from base, of which valid marks those with a value, from the page's
@@ -912,9 +927,9 @@ func (l *pageLeaf) plainAmounts(base int, valid []bool, vals []uint64) error {
 			if errors.Is(err, errDecimal) {
 				return err
 			}
-			l.events = append(l.events, amtEvent{row: base + i, err: err})
+			l.out.events = append(l.out.events, amtEvent{row: base + i, err: err})
 		} else if f&amtRounded != 0 {
-			l.events = append(l.events, amtEvent{row: base + i, rounded: true})
+			l.out.events = append(l.out.events, amtEvent{row: base + i, rounded: true})
 		}
 		out[i], oks[i] = a, f&amtOK != 0
 	}
@@ -952,124 +967,212 @@ func (l *pageLeaf) internCode(t []byte) uint32 {
 	return c
 }
 
-// newBatch makes one of the batches the path decodes into. Columns no source answers stay
-// zero, as nothing writes them.
-func (p *pagePath) newBatch() *Batch {
+// newBatch makes one of the batches the path decodes into. Columns no source answers share
+// zero buffers, as nothing writes them.
+func (p *pagePath) newBatch(zero *Batch) *Batch {
 	b := &Batch{Strings: make([]StringColumn, len(p.strs)), Amounts: make([]AmountColumn, len(p.amts))}
 	for i := range b.Strings {
-		b.Strings[i] = StringColumn{Present: len(p.strs[i].sources) > 0, Codes: make([]uint32, BatchRows), Dict: make([]string, 1, 64)}
+		b.Strings[i] = StringColumn{Codes: zero.Strings[0].Codes, Dict: zero.Strings[0].Dict}
+		if len(p.strs[i].sources) > 0 {
+			b.Strings[i] = StringColumn{Present: true, Codes: make([]uint32, BatchRows), Dict: make([]string, 1, 64)}
+		}
 	}
 	for i := range b.Amounts {
-		b.Amounts[i] = AmountColumn{Present: len(p.amts[i].sources) > 0, Values: make([]Amount, BatchRows), Valid: make([]bool, BatchRows)}
+		b.Amounts[i] = AmountColumn{Values: zero.Amounts[0].Values, Valid: zero.Amounts[0].Valid}
+		if len(p.amts[i].sources) > 0 {
+			b.Amounts[i] = AmountColumn{Present: true, Values: make([]Amount, BatchRows), Valid: make([]bool, BatchRows)}
+		}
 	}
 	return b
+}
+
+// ringSize is how deep a ring of batches of this request may be.
+func (p *pagePath) ringSize() int {
+	slot := 1 // bytes of a batch row
+	for _, nm := range p.strs {
+		if len(nm.sources) > 0 {
+			slot += 4
+		}
+	}
+	for _, nm := range p.amts {
+		if len(nm.sources) > 0 {
+			slot += 9
+		}
+	}
+	return max(pageRingMin, min(pageRingMax, pageRingBytes/(slot*BatchRows)))
+}
+
+// start lists the file's batches, makes the ring and starts the workers.
+func (p *pagePath) start() {
+	p.started = true
+	meta := p.r.pf.MetaData()
+	var first int64
+	for rg := 0; rg < meta.NumRowGroups(); rg++ {
+		rows := meta.RowGroup(rg).NumRows()
+		for at := int64(0); at < rows; at += BatchRows {
+			n := int(min(rows-at, BatchRows))
+			p.batches = append(p.batches, pageBatch{rg: rg, n: n, first: first, open: at == 0})
+			first += int64(n)
+		}
+	}
+	p.wake = sync.NewCond(&p.mu)
+	p.nextK, p.busy = make([]int, len(p.leaves)), make([]bool, len(p.leaves))
+	zero := &Batch{Strings: []StringColumn{{Codes: make([]uint32, BatchRows), Dict: []string{""}}},
+		Amounts: []AmountColumn{{Values: make([]Amount, BatchRows), Valid: make([]bool, BatchRows)}}}
+	p.slots = make([]pageSlot, p.ringSize())
+	for i := range p.slots {
+		sl := &p.slots[i]
+		sl.b, sl.errs, sl.pending = p.newBatch(zero), make([]error, len(p.leaves)), len(p.leaves)
+	}
+	for _, l := range p.leaves {
+		l.outs = make([]leafOut, len(p.slots))
+	}
+	workers := 0
+	if parquetParallel {
+		workers = runtime.GOMAXPROCS(0) - 1
+	}
+	for range min(workers, len(p.leaves)) {
+		p.wg.Go(p.work)
+	}
+}
+
+// work runs tasks until the path closes.
+func (p *pagePath) work() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for !p.stopped {
+		if !p.runTask() {
+			p.wake.Wait()
+		}
+	}
+}
+
+// runTask runs the task of the oldest batch that has one ready, unlocking p.mu while it
+// decodes; false when none is ready. The caller holds p.mu.
+func (p *pagePath) runTask() bool {
+	i, k := -1, len(p.batches)
+	for j, nk := range p.nextK {
+		if !p.busy[j] && nk < k {
+			i, k = j, nk
+		}
+	}
+	if i < 0 || k >= p.k-1+len(p.slots) {
+		return false
+	}
+	p.busy[i] = true
+	p.mu.Unlock()
+	s := k % len(p.slots)
+	sl, bt := &p.slots[s], p.batches[k]
+	err := p.decodeInto(p.leaves[i], sl, s, bt.rg, bt.n, bt.open)
+	p.mu.Lock()
+	p.busy[i] = false
+	p.nextK[i]++
+	if err != nil {
+		p.nextK[i] = len(p.batches) // the caller stops at this batch
+	}
+	sl.errs[i] = err
+	sl.pending--
+	p.wake.Broadcast()
+	return true
+}
+
+// decodeInto decodes the next n rows of leaf l into slot s, first positioning the leaf at
+// row group rg when open is set.
+func (p *pagePath) decodeInto(l *pageLeaf, sl *pageSlot, s, rg, n int, open bool) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = p.corrupt(rg, l.name, fmt.Errorf("parquet: %v", v))
+		}
+	}()
+	if open {
+		if err := l.col.open(rg); err != nil {
+			return p.corrupt(rg, l.name, err)
+		}
+	}
+	l.out = &l.outs[s]
+	l.str, l.amt = l.strOf(sl.b, s), l.amtOf(sl.b, s)
+	if err := l.decode(n); err != nil {
+		return p.corrupt(rg, l.name, err)
+	}
+	return nil
+}
+
+// strOf and amtOf are where leaf l puts the text and amounts of batch b, of slot s.
+func (l *pageLeaf) strOf(b *Batch, s int) *StringColumn {
+	if l.strOwner >= 0 {
+		return &b.Strings[l.strOwner]
+	}
+	return &l.outs[s].str
+}
+
+func (l *pageLeaf) amtOf(b *Batch, s int) *AmountColumn {
+	if l.amtOwner >= 0 {
+		return &b.Amounts[l.amtOwner]
+	}
+	return &l.outs[s].amt
 }
 
 // next is parquetReader.Next on the page path.
 func (p *pagePath) next(r *parquetReader) bool {
 	if !p.started {
+		if err := p.checkRowGroups(); err != nil {
+			r.fail(err)
+			return false
+		}
 		p.start()
 	}
-	if p.cur != nil {
-		p.free <- p.cur
-		p.cur = nil
+	p.mu.Lock()
+	if p.k > 0 {
+		// The caller is done with batch k-1: its slot takes batch k-1+len(p.slots).
+		sl := &p.slots[(p.k-1)%len(p.slots)]
+		clear(sl.errs)
+		sl.pending = len(p.leaves)
+		p.wake.Broadcast()
 	}
-	res, ok := <-p.ready
-	if !ok {
+	if p.k >= len(p.batches) {
+		p.mu.Unlock()
 		r.done = true
 		r.release()
 		return false
 	}
-	r.rg = res.rg
-	if res.err != nil {
-		r.fail(res.err)
-		return false
+	k := p.k
+	sl := &p.slots[k%len(p.slots)]
+	for sl.pending > 0 {
+		if !p.runTask() {
+			p.wake.Wait()
+		}
 	}
-	p.cur = res.b
-	r.batch = *res.b
-	r.rows += int64(res.b.Len)
-	r.seen += int64(res.b.Len)
-	r.rounded.Add(res.rounded)
-	return true
-}
-
-// start begins decoding on a goroutine of its own.
-func (p *pagePath) start() {
-	p.started = true
-	p.ready = make(chan pageBatch, pageRing)
-	p.free = make(chan *Batch, pageRing)
-	p.stop, p.done = make(chan struct{}), make(chan struct{})
-	for i := 0; i < pageRing; i++ {
-		p.free <- p.newBatch()
-	}
-	go p.decodeAll()
-}
-
-// decodeAll decodes the file batch by batch until its end, an error or close.
-func (p *pagePath) decodeAll() {
-	defer close(p.done)
-	defer close(p.ready)
-	r := p.r
-	var rows int64
-	rg := 0
-	send := func(res pageBatch) bool {
-		select {
-		case p.ready <- res:
-			return res.err == nil
-		case <-p.stop:
+	p.k++
+	p.mu.Unlock()
+	bt := p.batches[k]
+	r.rg = bt.rg
+	for _, err := range sl.errs {
+		if err != nil {
+			r.fail(err)
 			return false
 		}
 	}
-	defer func() {
-		if v := recover(); v != nil {
-			send(pageBatch{rg: rg, err: p.corrupt(rg, "", fmt.Errorf("parquet: %v", v))})
-		}
-	}()
-	for ; rg < r.pf.NumRowGroups(); rg++ {
-		left := r.pf.MetaData().RowGroup(rg).NumRows()
-		if left < 0 {
-			send(pageBatch{rg: rg, err: p.corrupt(rg, "", fmt.Errorf("parquet: negative row count %d", left))})
-			return
-		}
-		if left == 0 {
-			continue
-		}
-		if err := p.open(rg); err != nil {
-			send(pageBatch{rg: rg, err: err})
-			return
-		}
-		for left > 0 {
-			n := int(min(left, BatchRows))
-			var b *Batch
-			select {
-			case b = <-p.free:
-			case <-p.stop:
-				return
-			}
-			if !send(p.decodeBatch(b, rg, n, rows)) {
-				return
-			}
-			rows += int64(n)
-			left -= int64(n)
-		}
+	b := sl.b
+	b.Len, b.FirstRow = bt.n, bt.first+1
+	rounded, err := p.complete(b, k%len(p.slots), bt.n)
+	r.rounded.Add(rounded)
+	if err != nil {
+		r.fail(err)
+		return false
 	}
+	r.batch = *b
+	r.rows += int64(bt.n)
+	r.seen += int64(bt.n)
+	return true
 }
 
-// open positions every leaf at row group rg.
-func (p *pagePath) open(rg int) (err error) {
-	for _, l := range p.leaves {
-		func() {
-			defer func() {
-				if v := recover(); v != nil {
-					err = p.corrupt(rg, l.name, fmt.Errorf("parquet: %v", v))
-				}
-			}()
-			if e := l.col.open(rg); e != nil {
-				err = p.corrupt(rg, l.name, e)
-			}
-		}()
-		if err != nil {
-			return err
+// checkRowGroups refuses a file whose metadata gives a row group a negative row count.
+func (p *pagePath) checkRowGroups() error {
+	meta := p.r.pf.MetaData()
+	for rg := 0; rg < meta.NumRowGroups(); rg++ {
+		if n := meta.RowGroup(rg).NumRows(); n < 0 {
+			p.r.rg = rg
+			return p.corrupt(rg, "", fmt.Errorf("parquet: negative row count %d", n))
 		}
 	}
 	return nil
@@ -1079,85 +1182,35 @@ func (p *pagePath) corrupt(rg int, column string, err error) *Error {
 	return &Error{File: p.r.name, RowGroup: rg, Column: column, Err: &classed{class: ErrCorrupt, detail: err}}
 }
 
-// decodeBatch decodes n rows of row group rg, the first being row first+1 of the file.
-func (p *pagePath) decodeBatch(b *Batch, rg, n int, first int64) (res pageBatch) {
-	res = pageBatch{b: b, rg: rg}
-	defer func() {
-		if v := recover(); v != nil {
-			res.err = p.corrupt(rg, "", fmt.Errorf("parquet: %v", v))
-		}
-	}()
-	b.Len, b.FirstRow = n, first+1
-	for _, l := range p.leaves {
-		if l.strOwner >= 0 {
-			l.str = &b.Strings[l.strOwner]
-		}
-		if l.amtOwner >= 0 {
-			l.amt = &b.Amounts[l.amtOwner]
-		}
-	}
-	errs := make([]error, len(p.leaves))
-	p.parallel(len(p.leaves), func(i int) {
-		defer func() {
-			if v := recover(); v != nil {
-				errs[i] = fmt.Errorf("parquet: %v", v)
-			}
-		}()
-		errs[i] = p.leaves[i].decode(n)
-	})
-	for i, err := range errs {
-		if err != nil {
-			res.err = p.corrupt(rg, p.leaves[i].name, err)
-			return res
-		}
-	}
+// complete finishes batch b, of slot s, once its leaves decoded it: names not decoded in place
+// are filled from their leaves, rounded cells counted and the first bad one reported.
+func (p *pagePath) complete(b *Batch, s, n int) (int64, error) {
 	for i := range p.strs {
 		c, nm := &b.Strings[i], &p.strs[i]
 		c.Codes = c.Codes[:n]
 		if !nm.direct && c.Present {
-			p.mergeStrings(c, nm, n)
+			p.mergeStrings(b, c, nm, s)
 		}
 	}
+	var rounded int64
 	for i := range p.amts {
 		c, nm := &b.Amounts[i], &p.amts[i]
 		c.Values, c.Valid = c.Values[:n], c.Valid[:n]
 		if !c.Present {
 			continue
 		}
-		rounded, err := p.fillAmounts(c, nm, n, rg, first)
-		res.rounded += rounded
+		r, err := p.fillAmounts(b, c, nm, s)
+		rounded += r
 		if err != nil {
-			res.err = err
-			return res
+			return rounded, err
 		}
 	}
-	return res
-}
-
-// parallel runs f(0..n-1) on up to p.jobs goroutines.
-func (p *pagePath) parallel(n int, f func(i int)) {
-	workers := min(n, p.jobs)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
+	return rounded, nil
 }
 
 // mergeStrings fills a name's column from its leaves: each row takes its first non-empty
 // source.
-func (p *pagePath) mergeStrings(c *StringColumn, nm *pageName, n int) {
+func (p *pagePath) mergeStrings(b *Batch, c *StringColumn, nm *pageName, s int) {
 	codes := c.Codes
 	clear(codes)
 	c.Dict = c.Dict[:1]
@@ -1165,7 +1218,7 @@ func (p *pagePath) mergeStrings(c *StringColumn, nm *pageName, n int) {
 	in.reset()
 	var remap []uint32
 	for _, l := range nm.sources {
-		src := l.str
+		src := l.strOf(b, s)
 		remap = append(remap[:0], make([]uint32, len(src.Dict))...)
 		for i := range codes {
 			sc := src.Codes[i]
@@ -1182,15 +1235,14 @@ func (p *pagePath) mergeStrings(c *StringColumn, nm *pageName, n int) {
 	}
 }
 
-// fillAmounts completes a name's column after its leaves decoded: counts rounded cells,
-// reports the first bad one and, for names not decoded in place, takes each row from its
-// first source that has a value.
-func (p *pagePath) fillAmounts(c *AmountColumn, nm *pageName, n, rg int, first int64) (int64, error) {
+// fillAmounts completes a name's column: counts rounded cells, reports the first bad one and,
+// for names not decoded in place, takes each row from its first source that has a value.
+func (p *pagePath) fillAmounts(b *Batch, c *AmountColumn, nm *pageName, s int) (int64, error) {
 	var rounded int64
 	if nm.direct {
-		for _, ev := range nm.sources[0].events {
+		for _, ev := range nm.sources[0].outs[s].events {
 			if ev.err != nil {
-				return rounded, p.badValue(rg, nm.cols[0], first, ev.row, ev.err)
+				return rounded, p.badValue(nm.cols[0], b, ev.row, ev.err)
 			}
 			if ev.rounded {
 				rounded++
@@ -1201,19 +1253,19 @@ func (p *pagePath) fillAmounts(c *AmountColumn, nm *pageName, n, rg int, first i
 	clear(c.Values)
 	clear(c.Valid)
 	for k, l := range nm.sources {
-		src := l.amt
-		for _, ev := range l.events {
+		src := l.amtOf(b, s)
+		for _, ev := range l.outs[s].events {
 			if c.Valid[ev.row] {
 				continue
 			}
 			if ev.err != nil {
-				return rounded, p.badValue(rg, nm.cols[k], first, ev.row, ev.err)
+				return rounded, p.badValue(nm.cols[k], b, ev.row, ev.err)
 			}
 			if ev.rounded {
 				rounded++
 			}
 		}
-		for i := 0; i < n; i++ {
+		for i := range c.Values {
 			if !c.Valid[i] && src.Valid[i] {
 				c.Values[i], c.Valid[i] = src.Values[i], true
 			}
@@ -1222,20 +1274,24 @@ func (p *pagePath) fillAmounts(c *AmountColumn, nm *pageName, n, rg int, first i
 	return rounded, nil
 }
 
-func (p *pagePath) badValue(rg int, column string, first int64, row int, err error) *Error {
-	return &Error{File: p.r.name, RowGroup: rg, Column: column,
-		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", first+int64(row)+1, err)}}
+// badValue reports row i of batch b, of the current row group, as an error of column.
+func (p *pagePath) badValue(column string, b *Batch, i int, err error) *Error {
+	return &Error{File: p.r.name, RowGroup: p.r.rg, Column: column,
+		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", b.FirstRow+int64(i), err)}}
 }
 
-// close stops decoding and releases the page readers.
+// close stops the leaves' goroutines and releases the page readers.
 func (p *pagePath) close() {
 	if p.closed {
 		return
 	}
 	p.closed = true
 	if p.started {
-		close(p.stop)
-		<-p.done
+		p.mu.Lock()
+		p.stopped = true
+		p.wake.Broadcast()
+		p.mu.Unlock()
+		p.wg.Wait()
 	}
 	for _, l := range p.leaves {
 		if l.col.pr != nil {

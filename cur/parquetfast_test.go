@@ -436,18 +436,19 @@ func TestRLEReader(t *testing.T) {
 	var r rleReader
 	r.reset(data, 3)
 	got := make([]uint32, 11)
-	if err := r.read(got); err != nil {
+	top, err := r.read(got)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(got) != "[5 5 5 0 1 2 3 4 5 6 7]" {
-		t.Errorf("got %v", got)
+	if fmt.Sprint(got) != "[5 5 5 0 1 2 3 4 5 6 7]" || top != 7 {
+		t.Errorf("got %v, largest %d", got, top)
 	}
-	if err := r.read(make([]uint32, 1)); err == nil {
+	if _, err := r.read(make([]uint32, 1)); err == nil {
 		t.Error("read past the end")
 	}
 	for _, bad := range [][]byte{{}, {0x80}, {2 << 1, 9}, {2 << 1}} {
 		r.reset(bad, 3)
-		if err := r.read(make([]uint32, 2)); err == nil {
+		if _, err := r.read(make([]uint32, 2)); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
 	}

@@ -79,8 +79,9 @@ func (r *rleReader) run() error {
 	return nil
 }
 
-// read fills dst with the next len(dst) values.
-func (r *rleReader) read(dst []uint32) error {
+// read fills dst with the next len(dst) values and returns the largest.
+func (r *rleReader) read(dst []uint32) (uint32, error) {
+	var top uint32
 	for len(dst) > 0 {
 		switch {
 		case r.repeat > 0:
@@ -89,36 +90,40 @@ func (r *rleReader) read(dst []uint32) error {
 			for i := range dst[:k] {
 				dst[i] = v
 			}
+			top = max(top, v)
 			r.repeat -= k
 			dst = dst[k:]
 		case r.packed > 0:
 			k := min(r.packed, len(dst))
-			r.unpack(dst[:k])
+			top = max(top, r.unpack(dst[:k]))
 			r.packed -= k
 			dst = dst[k:]
 		default:
 			if r.pos >= len(r.data) {
-				return errRLE
+				return 0, errRLE
 			}
 			if err := r.run(); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
-	return nil
+	return top, nil
 }
 
-// unpack reads len(dst) bit-packed values at r.bit.
-func (r *rleReader) unpack(dst []uint32) {
+// unpack reads len(dst) bit-packed values at r.bit and returns the largest, so that callers
+// check dictionary indices without another pass.
+func (r *rleReader) unpack(dst []uint32) uint32 {
 	w, mask, bit, data := r.width, r.mask, r.bit, r.data
 	if w == 0 {
 		clear(dst)
-		return
+		return 0
 	}
+	var top uint32
 	i := 0
 	// Whole 8-byte loads while they stay inside the data; a value spans at most 39 bits.
 	for safe := len(data) - 8; i < len(dst) && bit>>3 <= safe; i++ {
-		dst[i] = uint32(binary.LittleEndian.Uint64(data[bit>>3:]) >> uint(bit&7) & mask)
+		v := uint32(binary.LittleEndian.Uint64(data[bit>>3:]) >> uint(bit&7) & mask)
+		dst[i], top = v, max(top, v)
 		bit += w
 	}
 	for ; i < len(dst); i++ {
@@ -126,10 +131,12 @@ func (r *rleReader) unpack(dst []uint32) {
 		for b, j := bit>>3, 0; j < 8 && b+j < len(data); j++ {
 			word |= uint64(data[b+j]) << (8 * j)
 		}
-		dst[i] = uint32(word >> uint(bit&7) & mask)
+		v := uint32(word >> uint(bit&7) & mask)
+		dst[i], top = v, max(top, v)
 		bit += w
 	}
 	r.bit = bit
+	return top
 }
 
 // readLevels reads len(valid) definition levels of a column whose maximum level is 1, setting
@@ -371,7 +378,7 @@ func (c *pageColumn) defRun(n int, valid []bool) (count int, defined, mixed bool
 }
 
 // indexRun returns the next run of at most n dictionary indices: an RLE run as its value
-// and length, or bit-packed indices written to dst (packed set).
+// and length, or bit-packed indices written to dst (packed set) and the largest of them.
 func (c *pageColumn) indexRun(n int, dst []uint32) (count int, value uint32, packed bool, err error) {
 	r := &c.idx
 	for r.repeat == 0 && r.packed == 0 {
@@ -388,9 +395,9 @@ func (c *pageColumn) indexRun(n int, dst []uint32) (count int, value uint32, pac
 		return count, r.value, false, nil
 	}
 	count = min(r.packed, n)
-	r.unpack(dst[:count])
+	value = r.unpack(dst[:count])
 	r.packed -= count
-	return count, 0, true, nil
+	return count, value, true, nil
 }
 
 // fixed takes m PLAIN values of size bytes each.

@@ -444,11 +444,12 @@ type fileRollup struct {
 	// Per batch, the groups its rows have met, by cell: the currency's batch code and each
 	// dimension's local index in mixed radix (gridSize: the radices). Off when the batch has
 	// more than gridCells cells; rows then find their group by key.
-	grid     []*Group
-	gridSize []uint32
-	gridUsed []uint32
-	gridOn   bool
-	sums     map[[2]uint32]*sumState
+	grid      []*Group
+	gridSize  []uint32
+	gridCodes [][]uint32 // per dimension of one column: that column's codes, else nil
+	gridUsed  []uint32
+	gridOn    bool
+	sums      map[[2]uint32]*sumState
 	// per batch
 	currencyIDs, periodIDs, typeIDs []uint32
 	days                            []int32
@@ -652,6 +653,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		f.d.prepare(b, fr.ev)
 	}
 	fr.startGrid(b)
+	currencyCodes := b.Strings[fr.currencyCol].Codes[:b.Len]
 	fr.currencyIDs = idsOf(fr.currencyIDs, &b.Strings[fr.currencyCol], fr.currencies, nil)
 	fr.periodIDs = idsOf(fr.periodIDs, &b.Strings[fr.periodCol], fr.periods, cur.PeriodOf)
 	fr.typeIDs = idsOf(fr.typeIDs, &b.Strings[fr.typeCol], fr.types, nil)
@@ -668,7 +670,13 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	countsDiscount := m.CountsDiscountColumn()
 	var lastKey [2]uint32
 	var st *sumState
-	for i := 0; i < b.Len; i++ {
+	// What every row reads, hoisted out of the loop.
+	n := b.Len
+	currencyIDs, dims, grid := fr.currencyIDs, fr.dims, fr.grid
+	gridSize, gridCodes := fr.gridSize[:len(dims)], fr.gridCodes[:len(dims)]
+	costM, costU := c.Cost[m][:n], c.Cost[cur.Unblended][:n]
+	priced, onDemand, kinds, discount := c.Priced[:n], c.OnDemand[:n], c.Kind[:n], c.Discount[:n]
+	for i := 0; i < n; i++ {
 		keep := true
 		for _, f := range fr.filters {
 			if !f.keep(b, c, m, i) {
@@ -683,7 +691,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			fr.cut = true
 			continue
 		}
-		cy := fr.currencyIDs[b.Strings[fr.currencyCol].Codes[i]]
+		cy := currencyIDs[currencyCodes[i]]
 		if !fr.opts.NoSummary {
 			sk := [2]uint32{fr.periodIDs[b.Strings[fr.periodCol].Codes[i]], cy}
 			if st == nil || sk != lastKey {
@@ -700,30 +708,34 @@ func (fr *fileRollup) add(b *cur.Batch) {
 
 		var g *Group
 		if fr.gridOn {
-			cell := b.Strings[fr.currencyCol].Codes[i]
-			for k, d := range fr.dims {
-				cell = cell*fr.gridSize[k] + d.local(b, c, m, i)
+			cell := currencyCodes[i]
+			for k, d := range dims {
+				if codes := gridCodes[k]; codes != nil {
+					cell = cell*gridSize[k] + codes[i]
+				} else {
+					cell = cell*gridSize[k] + d.local(b, c, m, i)
+				}
 			}
-			if g = fr.grid[cell]; g == nil {
+			if g = grid[cell]; g == nil {
 				g = fr.group(b, c, m, i, cy, false)
-				fr.grid[cell] = g
+				grid[cell] = g
 				fr.gridUsed = append(fr.gridUsed, cell)
 			}
 		} else {
 			g = fr.group(b, c, m, i, cy, false)
 		}
-		cost := c.Cost[m][i]
+		cost := costM[i]
 		g.Rows++
 		g.Cost.Add(cost)
-		g.Unblended.Add(c.Cost[cur.Unblended][i])
-		if c.Priced[i] {
-			g.OnDemand.Add(c.OnDemand[i])
+		g.Unblended.Add(costU[i])
+		if priced[i] {
+			g.OnDemand.Add(onDemand[i])
 			g.PricedCost.Add(cost)
-		} else if c.Kind[i].IsUsage() {
+		} else if kinds[i].IsUsage() {
 			g.UnpricedRows++
 			g.UnpricedCost.Add(cost)
 		}
-		if d := c.Discount[i]; d != 0 && countsDiscount {
+		if d := discount[i]; d != 0 && countsDiscount {
 			dg := fr.group(b, c, m, i, cy, true)
 			dg.Cost.Add(d)
 			dg.Unblended.Add(d)
@@ -800,11 +812,17 @@ func (fr *fileRollup) startGrid(b *cur.Batch) {
 	for _, cell := range fr.gridUsed {
 		fr.grid[cell] = nil
 	}
-	fr.gridUsed, fr.gridSize = fr.gridUsed[:0], fr.gridSize[:0]
+	fr.gridUsed, fr.gridSize, fr.gridCodes = fr.gridUsed[:0], fr.gridSize[:0], fr.gridCodes[:0]
 	cells := uint64(len(b.Strings[fr.currencyCol].Dict))
 	for _, d := range fr.dims {
 		fr.gridSize = append(fr.gridSize, uint32(len(d.ids)))
 		cells *= uint64(len(d.ids))
+		// A dimension of one column: its local index is the row's code in that column.
+		var codes []uint32
+		if d.dim.kind == dimColumn && len(d.cols) == 1 {
+			codes = b.Strings[d.cols[0]].Codes
+		}
+		fr.gridCodes = append(fr.gridCodes, codes)
 	}
 	fr.gridOn = cells <= gridCells
 	if fr.gridOn && uint64(len(fr.grid)) < cells {
