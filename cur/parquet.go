@@ -999,13 +999,20 @@ func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a Amount, ok, rounded 
 // f, that multiple is the shortest decimal of f and no digits are dropped. RoundToEven is one
 // instruction; the round trip, not the rounding mode, decides whether the fast path holds.
 func floatAmount(f float64) (Amount, bool, error) {
-	if f > -(1<<18) && f < 1<<18 {
-		n := math.RoundToEven(f * unit)
-		if n/unit == f {
-			return Amount(int64(n)), false, nil
-		}
+	if a, ok := floatUnits(f); ok {
+		return a, false, nil
 	}
 	return AmountFromFloat(f)
+}
+
+// floatUnits is floatAmount's fast path, small enough to inline into loops over many values;
+// ok is false where AmountFromFloat must decide.
+func floatUnits(f float64) (a Amount, ok bool) {
+	if f > -(1<<18) && f < 1<<18 {
+		n := math.RoundToEven(f * unit)
+		return Amount(int64(n)), n/unit == f
+	}
+	return 0, false
 }
 
 // decimalAmount converts a DECIMAL's unscaled integer, without big numbers when it fits.

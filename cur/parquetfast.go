@@ -532,7 +532,12 @@ func (l *pageLeaf) floatDictionary(data []byte, n int) error {
 	}
 	l.damt, l.dflag = grow(l.damt, n), grow(l.dflag, n)
 	for i := range l.damt {
-		a, rounded, err := floatAmount(math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:])))
+		v := math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+		if a, ok := floatUnits(v); ok {
+			l.damt[i], l.dflag[i] = a, amtOK
+			continue
+		}
+		a, rounded, err := floatAmount(v)
 		f := uint8(amtOK)
 		switch {
 		case err != nil:
@@ -910,8 +915,11 @@ func (l *pageLeaf) plainAmounts(base int, valid []bool, vals []uint64) error {
 		var f uint8
 		var err error
 		if l.kind == pkFloat64 {
-			var rounded bool
-			if a, rounded, err = floatAmount(math.Float64frombits(vals[j])); err == nil {
+			fv := math.Float64frombits(vals[j])
+			var ok, rounded bool
+			if a, ok = floatUnits(fv); ok {
+				f = amtOK
+			} else if a, rounded, err = floatAmount(fv); err == nil {
 				f = amtOK
 				if rounded {
 					f |= amtRounded
