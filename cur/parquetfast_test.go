@@ -483,3 +483,40 @@ func TestPagePathCloseEarly(t *testing.T) {
 		})
 	}
 }
+
+// TestReadLevels checks bit-packed definition levels read at every alignment against the bits
+// one by one.
+func TestReadLevels(t *testing.T) {
+	data := make([]byte, 63)
+	for i := range data {
+		data[i] = byte(i*167 + 13)
+	}
+	packed := append([]byte{byte(len(data))<<1 | 1}, data...) // one run of 63 groups of 8 levels
+	for skip := 0; skip < 20; skip++ {
+		for _, n := range []int{0, 1, 7, 8, 9, 30, 64, 200} {
+			var r rleReader
+			r.reset(packed, 1)
+			if _, err := r.readLevels(make([]bool, skip)); err != nil {
+				t.Fatal(err)
+			}
+			got := make([]bool, n)
+			defined, err := r.readLevels(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for i, v := range got {
+				bit := skip + i
+				if w := data[bit/8]>>(bit%8)&1 == 1; v != w {
+					t.Fatalf("skip %d n %d: level %d is %v", skip, n, i, v)
+				}
+				if v {
+					want++
+				}
+			}
+			if defined != want {
+				t.Fatalf("skip %d n %d: %d defined, want %d", skip, n, defined, want)
+			}
+		}
+	}
+}

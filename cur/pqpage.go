@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -158,14 +159,29 @@ func (r *rleReader) readLevels(valid []bool) (int, error) {
 			valid = valid[k:]
 		case r.packed > 0:
 			k := min(r.packed, len(valid))
-			bit, data := r.bit, r.data
-			for i := range valid[:k] {
-				v := data[bit>>3]>>uint(bit&7)&1 == 1
-				valid[i] = v
-				if v {
+			bit, data, v := r.bit, r.data, valid[:k]
+			for len(v) > 0 && (bit&7 != 0 || len(v) < 8) {
+				set := data[bit>>3]>>uint(bit&7)&1 == 1
+				v[0] = set
+				if set {
 					n++
 				}
-				bit++
+				v, bit = v[1:], bit+1
+			}
+			// Whole bytes: eight levels each.
+			for ; len(v) >= 8; v, bit = v[8:], bit+8 {
+				b := data[bit>>3]
+				w := v[:8:8]
+				w[0], w[1], w[2], w[3] = b&1 != 0, b&2 != 0, b&4 != 0, b&8 != 0
+				w[4], w[5], w[6], w[7] = b&16 != 0, b&32 != 0, b&64 != 0, b&128 != 0
+				n += bits.OnesCount8(b)
+			}
+			for ; len(v) > 0; v, bit = v[1:], bit+1 {
+				set := data[bit>>3]>>uint(bit&7)&1 == 1
+				v[0] = set
+				if set {
+					n++
+				}
 			}
 			r.bit = bit
 			r.packed -= k
@@ -354,27 +370,28 @@ func (c *pageColumn) rows(n int) (int, error) {
 }
 
 // defRun returns the next run of at most n definition levels: RLE runs come whole (all
-// defined or all null); a bit-packed run's levels are written to valid, and mixed is set.
-func (c *pageColumn) defRun(n int, valid []bool) (count int, defined, mixed bool, err error) {
+// defined or all null); a bit-packed run's levels are written to valid, mixed is set and
+// values counts the defined ones.
+func (c *pageColumn) defRun(n int, valid []bool) (count, values int, defined, mixed bool, err error) {
 	d := &c.def
 	for d.repeat == 0 && d.packed == 0 {
 		if d.pos >= len(d.data) {
-			return 0, false, false, errRLE
+			return 0, 0, false, false, errRLE
 		}
 		if err := d.run(); err != nil {
-			return 0, false, false, err
+			return 0, 0, false, false, err
 		}
 	}
 	if d.repeat > 0 {
 		count = min(d.repeat, n)
 		d.repeat -= count
-		return count, d.value == 1, false, nil
+		return count, 0, d.value == 1, false, nil
 	}
 	count = min(d.packed, n)
-	if _, err := d.readLevels(valid[:count]); err != nil {
-		return 0, false, false, err
+	if values, err = d.readLevels(valid[:count]); err != nil {
+		return 0, 0, false, false, err
 	}
-	return count, false, true, nil
+	return count, values, false, true, nil
 }
 
 // indexRun returns the next run of at most n dictionary indices: an RLE run as its value
