@@ -243,6 +243,30 @@ func (r *parquetReader) release() {
 	r.rgOpen = false
 }
 
+// Share lets n goroutines take batches at once on the page path, the only one that decodes
+// ahead of its caller.
+func (r *parquetReader) Share(n int) bool {
+	if r.pages == nil || r.pages.started || n < 1 {
+		return false
+	}
+	r.pages.consumers = n
+	return true
+}
+
+// Take returns the next batch to one of the goroutines of Share.
+func (r *parquetReader) Take() *Batch {
+	if r.closed {
+		return nil
+	}
+	b, _ := r.pages.take(r)
+	return b
+}
+
+// Give hands back a batch from Take.
+func (r *parquetReader) Give(b *Batch) {
+	r.pages.give(r.pages.slotOf(b))
+}
+
 func (r *parquetReader) Next() bool {
 	for r.next() {
 		if r.batch.Len > 0 {

@@ -57,12 +57,19 @@ type pagePath struct {
 	wg      sync.WaitGroup
 	closed  bool
 
-	mu      sync.Mutex
-	wake    *sync.Cond // a task ended, the caller freed a slot, or the path closes
-	nextK   []int      // per leaf: the batch it decodes next
-	busy    []bool     // per leaf: a task of it runs
-	k       int        // the batch the caller takes next; k-1 is the one it holds
-	stopped bool
+	consumers int // goroutines taking batches (Share), 1 for Next
+
+	mu        sync.Mutex
+	wake      *sync.Cond // a task ended, a consumer gave a slot back, or the path closes
+	nextK     []int      // per leaf: the batch it decodes next
+	busy      []bool     // per leaf: a task of it runs
+	slotBatch []int      // per slot: the batch it holds or awaits
+	k         int        // the batch taken next
+	held      int        // the slot Next's caller holds; -1 for none
+	failed    bool       // a batch failed: no more are taken
+	failedAt  int        // the first batch that failed
+	stuck     int        // the first batch a leaf failed to decode: later ones never complete
+	stopped   bool
 }
 
 // pageReaders counts the page paths decoding at the moment.
@@ -183,7 +190,7 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			return nil
 		}
 	}
-	p := &pagePath{r: r}
+	p := &pagePath{r: r, consumers: 1, held: -1}
 	leafOf := map[*pqField]*pageLeaf{}
 	leaf := func(s *pqSource) *pageLeaf {
 		if l := leafOf[s.field]; l != nil {
@@ -1063,20 +1070,22 @@ func (p *pagePath) start() {
 	p.nextK, p.busy = make([]int, len(p.leaves)), make([]bool, len(p.leaves))
 	zero := &Batch{Strings: []StringColumn{{Codes: make([]uint32, BatchRows), Dict: []string{""}}},
 		Amounts: []AmountColumn{{Values: make([]Amount, BatchRows), Valid: make([]bool, BatchRows)}}}
-	p.slots = make([]pageSlot, p.ringSize())
+	p.slots = make([]pageSlot, max(p.ringSize(), 2*p.consumers))
+	p.slotBatch, p.stuck = make([]int, len(p.slots)), len(p.batches)
 	for i := range p.slots {
 		sl := &p.slots[i]
 		sl.b, sl.errs, sl.pending = p.newBatch(zero), make([]error, len(p.leaves)), len(p.leaves)
+		p.slotBatch[i] = i
 	}
 	for _, l := range p.leaves {
 		l.outs = make([]leafOut, len(p.slots))
 	}
-	// The cores are shared with the other files being read at once (report --jobs), each of
-	// whose callers also decodes while it waits.
+	// The cores are shared with the other files being read at once (report --jobs) and with
+	// the consumers, each of which also decodes while it waits.
 	readers := int(pageReaders.Add(1))
 	workers := 0
 	if parquetParallel {
-		workers = runtime.GOMAXPROCS(0)/readers - 1
+		workers = runtime.GOMAXPROCS(0)/readers - p.consumers
 	}
 	for range min(workers, len(p.leaves)) {
 		p.wg.Go(p.work)
@@ -1099,11 +1108,11 @@ func (p *pagePath) work() {
 func (p *pagePath) runTask() bool {
 	i, k := -1, len(p.batches)
 	for j, nk := range p.nextK {
-		if !p.busy[j] && nk < k {
+		if !p.busy[j] && nk < k && p.slotBatch[nk%len(p.slots)] == nk {
 			i, k = j, nk
 		}
 	}
-	if i < 0 || k >= p.k-1+len(p.slots) {
+	if i < 0 {
 		return false
 	}
 	p.busy[i] = true
@@ -1115,7 +1124,8 @@ func (p *pagePath) runTask() bool {
 	p.busy[i] = false
 	p.nextK[i]++
 	if err != nil {
-		p.nextK[i] = len(p.batches) // the caller stops at this batch
+		p.nextK[i] = len(p.batches) // the consumers stop at this batch
+		p.stuck = min(p.stuck, k)
 	}
 	sl.errs[i] = err
 	sl.pending--
@@ -1159,58 +1169,113 @@ func (l *pageLeaf) amtOf(b *Batch, s int) *AmountColumn {
 	return &l.outs[s].amt
 }
 
-// next is parquetReader.Next on the page path.
+// next is parquetReader.Next on the page path: the caller gives back the batch it held and
+// takes the next.
 func (p *pagePath) next(r *parquetReader) bool {
-	if !p.started {
-		if err := p.checkRowGroups(); err != nil {
-			r.fail(err)
-			return false
-		}
-		p.start()
+	if p.held >= 0 {
+		p.give(p.held)
+		p.held = -1
 	}
-	p.mu.Lock()
-	if p.k > 0 {
-		// The caller is done with batch k-1: its slot takes batch k-1+len(p.slots).
-		sl := &p.slots[(p.k-1)%len(p.slots)]
-		clear(sl.errs)
-		sl.pending = len(p.leaves)
-		p.wake.Broadcast()
-	}
-	if p.k >= len(p.batches) {
-		p.mu.Unlock()
-		r.done = true
+	b, s := p.take(r)
+	if b == nil {
+		r.done = r.err == nil
 		r.release()
 		return false
 	}
+	p.held = s
+	r.batch = *b
+	return true
+}
+
+// take returns the next batch and its slot once its leaves decoded it, decoding meanwhile;
+// nil at the end or after a failure, which it records in r.
+func (p *pagePath) take(r *parquetReader) (*Batch, int) {
+	p.mu.Lock()
+	if !p.started {
+		if err := p.checkRowGroups(); err != nil {
+			p.failLocked(r, -1, err)
+			p.mu.Unlock()
+			return nil, -1
+		}
+		p.start()
+	}
+	if p.failed || p.k >= len(p.batches) {
+		p.mu.Unlock()
+		return nil, -1
+	}
 	k := p.k
-	sl := &p.slots[k%len(p.slots)]
-	for sl.pending > 0 {
+	p.k++
+	s := k % len(p.slots)
+	sl := &p.slots[s]
+	for sl.pending > 0 || p.slotBatch[s] != k {
+		if k > p.stuck {
+			p.mu.Unlock()
+			return nil, -1 // the consumer of batch stuck reports the failure
+		}
 		if !p.runTask() {
 			p.wake.Wait()
 		}
 	}
-	p.k++
 	p.mu.Unlock()
 	bt := p.batches[k]
-	r.rg = bt.rg
-	for _, err := range sl.errs {
-		if err != nil {
-			r.fail(err)
-			return false
+	var err error
+	for _, e := range sl.errs {
+		if e != nil {
+			err = e // the first leaf's error, as the file orders its columns
+			break
 		}
 	}
 	b := sl.b
-	b.Len, b.FirstRow = bt.n, bt.first+1
-	rounded, err := p.complete(b, k%len(p.slots), bt.n)
-	r.rounded.Add(rounded)
-	if err != nil {
-		r.fail(err)
-		return false
+	var rounded int64
+	if err == nil {
+		b.Len, b.FirstRow = bt.n, bt.first+1
+		rounded, err = p.complete(b, s, bt.rg, bt.n)
 	}
-	r.batch = *b
+	r.rounded.Add(rounded)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		p.failLocked(r, k, err)
+		return nil, -1
+	}
+	if p.failed {
+		return nil, -1
+	}
+	r.rg = bt.rg
 	r.rows += int64(bt.n)
 	r.seen += int64(bt.n)
-	return true
+	return b, s
+}
+
+// failLocked records the failure of batch k; the caller holds p.mu. Of the batches taken
+// before the failure stops the takes, the first in file order gives the error, so consumers
+// of a shared path report what Next would. The readers are released by Next's caller, or by
+// Close once every consumer is done.
+func (p *pagePath) failLocked(r *parquetReader, k int, err error) {
+	if !p.failed || k < p.failedAt {
+		p.failed, p.failedAt, r.err = true, k, err
+	}
+}
+
+// give hands slot s back: its next batch may be decoded into it.
+func (p *pagePath) give(s int) {
+	p.mu.Lock()
+	sl := &p.slots[s]
+	clear(sl.errs)
+	sl.pending = len(p.leaves)
+	p.slotBatch[s] += len(p.slots)
+	p.wake.Broadcast()
+	p.mu.Unlock()
+}
+
+// slotOf is the slot of a batch from take.
+func (p *pagePath) slotOf(b *Batch) int {
+	for s := range p.slots {
+		if p.slots[s].b == b {
+			return s
+		}
+	}
+	panic("cur: Give of a batch this reader did not hand out")
 }
 
 // checkRowGroups refuses a file whose metadata gives a row group a negative row count.
@@ -1231,7 +1296,7 @@ func (p *pagePath) corrupt(rg int, column string, err error) *Error {
 
 // complete finishes batch b, of slot s, once its leaves decoded it: names not decoded in place
 // are filled from their leaves, rounded cells counted and the first bad one reported.
-func (p *pagePath) complete(b *Batch, s, n int) (int64, error) {
+func (p *pagePath) complete(b *Batch, s, rg, n int) (int64, error) {
 	for i := range p.strs {
 		c, nm := &b.Strings[i], &p.strs[i]
 		c.Codes = c.Codes[:n]
@@ -1246,7 +1311,7 @@ func (p *pagePath) complete(b *Batch, s, n int) (int64, error) {
 		if !c.Present {
 			continue
 		}
-		r, err := p.fillAmounts(b, c, nm, s)
+		r, err := p.fillAmounts(b, c, nm, s, rg)
 		rounded += r
 		if err != nil {
 			return rounded, err
@@ -1284,12 +1349,12 @@ func (p *pagePath) mergeStrings(b *Batch, c *StringColumn, nm *pageName, s int) 
 
 // fillAmounts completes a name's column: counts rounded cells, reports the first bad one and,
 // for names not decoded in place, takes each row from its first source that has a value.
-func (p *pagePath) fillAmounts(b *Batch, c *AmountColumn, nm *pageName, s int) (int64, error) {
+func (p *pagePath) fillAmounts(b *Batch, c *AmountColumn, nm *pageName, s, rg int) (int64, error) {
 	var rounded int64
 	if nm.direct {
 		for _, ev := range nm.sources[0].outs[s].events {
 			if ev.err != nil {
-				return rounded, p.badValue(nm.cols[0], b, ev.row, ev.err)
+				return rounded, p.badValue(nm.cols[0], b, rg, ev.row, ev.err)
 			}
 			if ev.rounded {
 				rounded++
@@ -1306,7 +1371,7 @@ func (p *pagePath) fillAmounts(b *Batch, c *AmountColumn, nm *pageName, s int) (
 				continue
 			}
 			if ev.err != nil {
-				return rounded, p.badValue(nm.cols[k], b, ev.row, ev.err)
+				return rounded, p.badValue(nm.cols[k], b, rg, ev.row, ev.err)
 			}
 			if ev.rounded {
 				rounded++
@@ -1321,9 +1386,9 @@ func (p *pagePath) fillAmounts(b *Batch, c *AmountColumn, nm *pageName, s int) (
 	return rounded, nil
 }
 
-// badValue reports row i of batch b, of the current row group, as an error of column.
-func (p *pagePath) badValue(column string, b *Batch, i int, err error) *Error {
-	return &Error{File: p.r.name, RowGroup: p.r.rg, Column: column,
+// badValue reports row i of batch b, of row group rg, as an error of column.
+func (p *pagePath) badValue(column string, b *Batch, rg, i int, err error) *Error {
+	return &Error{File: p.r.name, RowGroup: rg, Column: column,
 		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", b.FirstRow+int64(i), err)}}
 }
 

@@ -3,12 +3,15 @@ package cur
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,45 +50,90 @@ func dumpParquet(t testing.TB, path string, req Request, pages bool) readDump {
 	defer rd.Close()
 	pr := rd.(*parquetReader)
 	d.paged = pr.pages != nil
-	var sb []byte
 	for rd.Next() {
-		b := rd.Batch()
-		sb = fmt.Appendf(sb[:0], "len %d first %d\n", b.Len, b.FirstRow)
-		for i := range b.Strings {
-			c := &b.Strings[i]
-			if c.Dict[0] != "" || len(c.Codes) != b.Len {
-				t.Fatalf("string column %d: Dict[0] %q, %d codes for %d rows", i, c.Dict[0], len(c.Codes), b.Len)
-			}
-			sb = fmt.Appendf(sb, "s%d %v:", i, c.Present)
-			for j := 0; j < b.Len; j++ {
-				sb = strconv.AppendQuote(append(sb, ' '), c.Value(j))
-			}
-			sb = append(sb, '\n')
-		}
-		for i := range b.Amounts {
-			c := &b.Amounts[i]
-			if len(c.Values) != b.Len || len(c.Valid) != b.Len {
-				t.Fatalf("amount column %d: %d values for %d rows", i, len(c.Values), b.Len)
-			}
-			sb = fmt.Appendf(sb, "a%d %v:", i, c.Present)
-			for j := 0; j < b.Len; j++ {
-				if !c.Valid[j] {
-					if c.Values[j] != 0 {
-						t.Fatalf("amount column %d row %d: absent cell holds %v", i, j, c.Values[j])
-					}
-					sb = append(sb, " -"...)
-					continue
-				}
-				sb = strconv.AppendInt(append(sb, ' '), int64(c.Values[j]), 10)
-			}
-			sb = append(sb, '\n')
-		}
-		d.batches = append(d.batches, string(sb))
+		d.batches = append(d.batches, renderBatch(t, rd.Batch()))
 	}
 	if err := rd.Err(); err != nil {
 		d.err = err.Error()
 	}
 	d.rows, d.rounded = rd.Rows(), pr.Rounded()
+	return d
+}
+
+// renderBatch renders a batch as text: rows as text, amounts as units, absent cells as "-".
+// It reports malformed columns with t.Errorf, so goroutines may call it.
+func renderBatch(t testing.TB, b *Batch) string {
+	var sb []byte
+	sb = fmt.Appendf(sb[:0], "len %d first %d\n", b.Len, b.FirstRow)
+	for i := range b.Strings {
+		c := &b.Strings[i]
+		if c.Dict[0] != "" || len(c.Codes) != b.Len {
+			t.Errorf("string column %d: Dict[0] %q, %d codes for %d rows", i, c.Dict[0], len(c.Codes), b.Len)
+		}
+		sb = fmt.Appendf(sb, "s%d %v:", i, c.Present)
+		for j := 0; j < b.Len; j++ {
+			sb = strconv.AppendQuote(append(sb, ' '), c.Value(j))
+		}
+		sb = append(sb, '\n')
+	}
+	for i := range b.Amounts {
+		c := &b.Amounts[i]
+		if len(c.Values) != b.Len || len(c.Valid) != b.Len {
+			t.Errorf("amount column %d: %d values for %d rows", i, len(c.Values), b.Len)
+		}
+		sb = fmt.Appendf(sb, "a%d %v:", i, c.Present)
+		for j := 0; j < b.Len; j++ {
+			if !c.Valid[j] {
+				if c.Values[j] != 0 {
+					t.Errorf("amount column %d row %d: absent cell holds %v", i, j, c.Values[j])
+				}
+				sb = append(sb, " -"...)
+				continue
+			}
+			sb = strconv.AppendInt(append(sb, ' '), int64(c.Values[j]), 10)
+		}
+		sb = append(sb, '\n')
+	}
+	return string(sb)
+}
+
+// dumpShared reads path through the page path shared by n goroutines; the batches come
+// back in file order.
+func dumpShared(t testing.TB, path string, req Request, n int) readDump {
+	t.Helper()
+	d := readDump{paged: true}
+	rd, err := Open(Source{Path: path}, req)
+	if err != nil {
+		d.err = err.Error()
+		return d
+	}
+	defer rd.Close()
+	sr := rd.(SharedReader)
+	if !sr.Share(n) {
+		t.Fatal("the page path did not share")
+	}
+	var mu sync.Mutex
+	byFirst := map[int64]string{}
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			for b := sr.Take(); b != nil; b = sr.Take() {
+				text := renderBatch(t, b)
+				mu.Lock()
+				byFirst[b.FirstRow] = text
+				mu.Unlock()
+				sr.Give(b)
+			}
+		})
+	}
+	wg.Wait()
+	for _, first := range slices.Sorted(maps.Keys(byFirst)) {
+		d.batches = append(d.batches, byFirst[first])
+	}
+	if err := rd.Err(); err != nil {
+		d.err = err.Error()
+	}
+	d.rows, d.rounded = rd.Rows(), rd.Rounded()
 	return d
 }
 
@@ -107,6 +155,21 @@ func samePaths(t *testing.T, path string, req Request) readDump {
 	if got.rows != want.rows || got.rounded != want.rounded || len(got.batches) != len(want.batches) {
 		t.Errorf("pages: %d rows, %d rounded, %d batches; pqarrow: %d, %d, %d",
 			got.rows, got.rounded, len(got.batches), want.rows, want.rounded, len(want.batches))
+	}
+	if got.paged {
+		for _, n := range []int{2, 5} {
+			sh := dumpShared(t, path, req, n)
+			if sh.err != got.err {
+				t.Errorf("shared by %d: error %q, read by Next %q", n, sh.err, got.err)
+			}
+			if got.err == "" && (sh.rows != got.rows || sh.rounded != got.rounded) {
+				t.Errorf("shared by %d: %d rows, %d rounded; read by Next %d, %d", n, sh.rows, sh.rounded, got.rows, got.rounded)
+			}
+			// After a failure the batches delivered depend on timing; before it, none is lost.
+			if got.err == "" && !slices.Equal(sh.batches, got.batches) {
+				t.Errorf("shared by %d: %d batches differ from the %d read by Next", n, len(sh.batches), len(got.batches))
+			}
+		}
 	}
 	for i := range min(len(got.batches), len(want.batches)) {
 		if got.batches[i] != want.batches[i] {

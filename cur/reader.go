@@ -111,6 +111,25 @@ type Reader interface {
 	Close() error
 }
 
+// SharedReader is a Reader that can hand its batches to several goroutines at once, so that
+// one file's consumers (a rollup per core) run side by side:
+//
+//	if r.Share(n) { in each of n goroutines: for b := r.Take(); b != nil; b = r.Take() { ...; r.Give(b) } }
+//
+// Each goroutine gives its batch back before it takes the next. Take and Give are safe for
+// concurrent use; Next and Batch must not be mixed with them. Rows, Rounded and Err hold once
+// every goroutine is done.
+type SharedReader interface {
+	Reader
+	// Share readies the reader for n goroutines taking batches; false when this file cannot
+	// be shared (Next and Batch then serve as usual). Called before the first batch.
+	Share(n int) bool
+	// Take returns the next batch, or nil at the end of the file or after an error (Err).
+	Take() *Batch
+	// Give hands back a batch from Take once its goroutine is done with it.
+	Give(b *Batch)
+}
+
 // magic numbers of the containers Open recognises.
 var (
 	magicParquet = []byte("PAR1")

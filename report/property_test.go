@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
@@ -191,6 +192,40 @@ func TestNoSummaryReadsLessButAgrees(t *testing.T) {
 			Write(&b, lean, WriteOptions{Format: "csv", Precision: -1})
 			if a.String() != b.String() {
 				t.Errorf("by %v %s: lean output differs:\n%s\nfull:\n%s", by, m, b.String(), a.String())
+			}
+		}
+	}
+}
+
+// TestOneFileOnSeveralCores: one Parquet file read by several rollups at once (report on more
+// cores than files) gives the output of one rollup, byte for byte, under every metric, with
+// and without the bill summary, and whatever the dimensions.
+func TestOneFileOnSeveralCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	dir := t.TempDir()
+	for _, fl := range []cur.Flavour{cur.LegacyParquet, cur.CUR2Parquet} {
+		paths, err := sample.Generate(filepath.Join(dir, fl.String()), sample.Options{Flavour: fl, Rows: 70_000, Seed: 11})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := []cur.Source{{Path: paths[0]}}
+		for _, by := range [][]string{{"account", "service"}, {"line-item-type"}, {"source"}, {"purchase-option", "day"}} {
+			for _, m := range cur.Metrics {
+				for _, noSummary := range []bool{false, true} {
+					var want []byte
+					for _, jobs := range []int{1, 2, 4} {
+						res := runOpts(t, src, Options{Metric: m, Jobs: jobs, NoSummary: noSummary}, by)
+						var buf bytes.Buffer
+						if err := Write(&buf, res, WriteOptions{Format: "json", Precision: -1}); err != nil {
+							t.Fatal(err)
+						}
+						if want == nil {
+							want = buf.Bytes()
+						} else if !bytes.Equal(want, buf.Bytes()) {
+							t.Fatalf("%v by %v %s summary %v: --jobs %d differs from --jobs 1", fl, by, m, !noSummary, jobs)
+						}
+					}
+				}
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -56,6 +57,8 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 		return nil, fmt.Errorf("at most %d dimensions in --by", MaxDimensions)
 	}
 	jobs := max(1, min(opts.Jobs, len(sources)))
+	// Cores the file workers leave over go to consumers within each file.
+	consumers := max(1, min(opts.Jobs, runtime.GOMAXPROCS(0))/jobs)
 	// Each file's partial is merged as soon as it is done, so memory follows the groups, not
 	// the number of files; exact sums make the merge order irrelevant.
 	total := newPartial()
@@ -72,7 +75,7 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 			defer wg.Done()
 			for i := range next {
 				var p *partial
-				p, errs[i] = rollupFile(ctx, sources[i], &opts)
+				p, errs[i] = rollupFile(ctx, sources[i], &opts, consumers)
 				if errs[i] != nil && opts.SkipBadRows && skippable(errs[i]) {
 					p = p.unreadable(sources[i], errs[i])
 					unreadable[i], errs[i] = errs[i], nil
@@ -558,8 +561,9 @@ func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string,
 	return warnings, nil
 }
 
-// rollupFile streams one source into a partial.
-func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, error) {
+// rollupFile streams one source into a partial; a reader that can share its batches feeds
+// consumers rollups side by side.
+func rollupFile(ctx context.Context, src cur.Source, opts *Options, consumers int) (*partial, error) {
 	fr, req := newFileRollup(opts)
 	req.SkipBadRows = opts.SkipBadRows
 	r, err := cur.Open(src, req)
@@ -571,25 +575,40 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, e
 	if err != nil {
 		return nil, err
 	}
-	for r.Next() {
-		if err := ctx.Err(); err != nil {
+	frs := []*fileRollup{fr}
+	if sr, ok := r.(cur.SharedReader); ok && consumers > 1 && sr.Share(consumers) {
+		for range consumers - 1 {
+			more, _ := newFileRollup(opts)
+			frs = append(frs, more)
+		}
+		if err := rollupShared(ctx, sr, frs, opts); err != nil {
 			return nil, err
 		}
-		b := r.Batch()
-		fr.add(b)
-		if opts.Progress != nil {
-			opts.Progress(b.Len)
+	} else {
+		for r.Next() {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			b := r.Batch()
+			fr.add(b)
+			if opts.Progress != nil {
+				opts.Progress(b.Len)
+			}
 		}
 	}
 	readErr := r.Err()
 	if readErr == nil && opts.SourceDone != nil {
 		opts.SourceDone(src, r.Rows())
 	}
-	warnings = append(warnings, fr.fileWarnings(src, r)...)
-	for _, a := range fr.ev.Assumptions() {
-		warnings = append(warnings, src.Name()+": "+a)
+	// Sums are exact, so the consumers' partials merge into the file's in any order.
+	p := newPartial()
+	for _, fr := range frs {
+		p.merge(fr.partial())
+		warnings = append(warnings, fr.fileWarnings(src, r)...)
+		for _, a := range fr.ev.Assumptions() {
+			warnings = append(warnings, src.Name()+": "+a)
+		}
 	}
-	p := fr.partial()
 	for _, w := range warnings {
 		p.warnings[w] = true
 	}
@@ -597,6 +616,28 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options) (*partial, e
 	p.skipped = skippedOf(src, r)
 	// The rows read before a failure come back with it: under SkipBadRows they are kept.
 	return p, readErr
+}
+
+// rollupShared runs one rollup per goroutine over the batches of a shared reader.
+func rollupShared(ctx context.Context, r cur.SharedReader, frs []*fileRollup, opts *Options) error {
+	var wg sync.WaitGroup
+	for _, fr := range frs {
+		wg.Go(func() {
+			for b := r.Take(); b != nil; b = r.Take() {
+				if ctx.Err() != nil {
+					r.Give(b)
+					return
+				}
+				fr.add(b)
+				if opts.Progress != nil {
+					opts.Progress(b.Len)
+				}
+				r.Give(b)
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
 }
 
 func filterDims(fs []Filter) []Dimension {
