@@ -256,6 +256,8 @@ type Evaluator struct {
 	// without a bill summary (read with EvalRequestFor); the other metrics' figures and TrueUp
 	// are then left as they were.
 	MetricOnly bool
+	// SkipLabels leaves Costs.Label unset, for callers that never look at a row's source.
+	SkipLabels bool
 
 	labels   []string
 	labelIdx map[string]uint16
@@ -425,8 +427,10 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 	unblV, riEffV, spEffV := am[aUnblended].Values[:n], am[aRIEffective].Values[:n], am[aSPEffective].Values[:n]
 	odV, discV := am[aPublicOD].Values[:n], am[aTotalDiscount].Values[:n]
 	kindOut, discOut := c.Kind[:n], c.Discount[:n]
+	pricedOut, odOut := c.Priced[:n], c.OnDemand[:n]
 	costU, lblU := c.Cost[Unblended][:n], c.Label[Unblended][:n]
 	costS, lblS := c.Cost[Simple][:n], c.Label[Simple][:n]
+	labels := !e.SkipLabels
 	all := !e.MetricOnly
 	wantSimple := all || e.Metric == Simple
 	wantBlended := all || e.Metric == Blended
@@ -445,14 +449,20 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		kindOut[i] = k
 		typeLabel := e.typeLbl[0][code]
 		unbl := unblV[i]
-		costU[i], lblU[i] = unbl, typeLabel
+		costU[i] = unbl
+		if labels {
+			lblU[i] = typeLabel
+		}
 		var netUnbl Amount
 		if wantNet {
 			netUnbl = net(aNetUnblended, aUnblended, i)
 			if k == KindDiscount && !am[aNetUnblended].IsSet(i) {
 				netUnbl = 0 // the discount already sits inside the other rows' net cost
 			}
-			c.Cost[NetUnblended][i], c.Label[NetUnblended][i] = netUnbl, e.typeLbl[2][code]
+			c.Cost[NetUnblended][i] = netUnbl
+			if labels {
+				c.Label[NetUnblended][i] = e.typeLbl[2][code]
+			}
 		}
 		if wantSimple {
 			// simple: the literal three-branch rule.
@@ -463,19 +473,32 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 			case KindSPCoveredUsage:
 				simple, simpleLbl = spEffV[i], lblSPEffective
 			}
-			costS[i], lblS[i] = simple, simpleLbl
+			costS[i] = simple
+			if labels {
+				lblS[i] = simpleLbl
+			}
 		}
 		if wantBlended {
-			c.Cost[Blended][i], c.Label[Blended][i] = val(aBlended, i), e.typeLbl[1][code]
+			c.Cost[Blended][i] = val(aBlended, i)
+			if labels {
+				c.Label[Blended][i] = e.typeLbl[1][code]
+			}
 		}
 
 		// amortized and net-amortized share the table; net swaps each column for its twin.
 		if split {
 			kindOut[i] = KindSplitCost
 		}
+		// On-demand cost counts for usage rows with a public price that are not split cost
+		// rows.
+		discOut[i] = discV[i]
+		od := odV[i]
+		priced := k.IsUsage() && od > 0 && !split
+		if !priced {
+			od = 0
+		}
+		pricedOut[i], odOut[i] = priced, od
 		if !wantAmortized {
-			discOut[i] = discV[i]
-			setPriced(c, k, odV[i], split, i)
 			continue
 		}
 		amort, netAmort, lbl := unbl, netUnbl, typeLabel
@@ -504,24 +527,13 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		if split {
 			amort, netAmort, lbl = 0, 0, lblSplitCost
 		}
-		c.Cost[Amortized][i], c.Label[Amortized][i] = amort, lbl
-		c.Cost[NetAmortized][i], c.Label[NetAmortized][i] = netAmort, lbl
+		c.Cost[Amortized][i], c.Cost[NetAmortized][i] = amort, netAmort
+		if labels {
+			c.Label[Amortized][i], c.Label[NetAmortized][i] = lbl, lbl
+		}
 		c.TrueUp[i] = trueUp
-		discOut[i] = discV[i]
-		setPriced(c, k, odV[i], split, i)
 	}
 	return c
-}
-
-// setPriced sets row i's on-demand figures: od counts for usage rows with a public price that
-// are not split cost rows.
-func setPriced(c *Costs, k Kind, od Amount, split bool, i int) {
-	c.Priced[i] = k.IsUsage() && od > 0 && !split
-	if c.Priced[i] {
-		c.OnDemand[i] = od
-	} else {
-		c.OnDemand[i] = 0
-	}
 }
 
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment

@@ -452,6 +452,7 @@ type fileRollup struct {
 	gridCodes [][]uint32 // per dimension of one column: that column's codes, else nil
 	gridUsed  []uint32
 	gridOn    bool
+	cells     []uint32 // per row of the batch: its cell
 	sums      map[[2]uint32]*sumState
 	// per batch
 	currencyIDs, periodIDs, typeIDs []uint32
@@ -535,6 +536,11 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 			fe.accept[fe.d.values.id(v)] = true
 		}
 		fr.filters = append(fr.filters, fe)
+	}
+	// A row's source label is read only to group or filter by source.
+	fr.ev.SkipLabels = true
+	for _, d := range append(append([]Dimension(nil), opts.Dims...), filterDims(opts.Filters)...) {
+		fr.ev.SkipLabels = fr.ev.SkipLabels && d.kind != dimSource
 	}
 	if opts.NoSummary {
 		return fr, cur.EvalRequestFor(opts.Metric, extra)
@@ -713,8 +719,11 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	var st *sumState
 	// What every row reads, hoisted out of the loop.
 	n := b.Len
-	currencyIDs, dims, grid := fr.currencyIDs, fr.dims, fr.grid
-	gridSize, gridCodes := fr.gridSize[:len(dims)], fr.gridCodes[:len(dims)]
+	currencyIDs, grid := fr.currencyIDs, fr.grid
+	var cells []uint32
+	if fr.gridOn {
+		cells = fr.gridCells(b, c, m)
+	}
 	costM, costU := c.Cost[m][:n], c.Cost[cur.Unblended][:n]
 	priced, onDemand, kinds, discount := c.Priced[:n], c.OnDemand[:n], c.Kind[:n], c.Discount[:n]
 	for i := 0; i < n; i++ {
@@ -748,15 +757,8 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		}
 
 		var g *Group
-		if fr.gridOn {
-			cell := currencyCodes[i]
-			for k, d := range dims {
-				if codes := gridCodes[k]; codes != nil {
-					cell = cell*gridSize[k] + codes[i]
-				} else {
-					cell = cell*gridSize[k] + d.local(b, c, m, i)
-				}
-			}
+		if cells != nil {
+			cell := cells[i]
 			if g = grid[cell]; g == nil {
 				g = fr.group(b, c, m, i, cy, false)
 				grid[cell] = g
@@ -869,6 +871,31 @@ func (fr *fileRollup) startGrid(b *cur.Batch) {
 	if fr.gridOn && uint64(len(fr.grid)) < cells {
 		fr.grid = make([]*Group, cells)
 	}
+}
+
+// gridCells returns each row's cell of the grid, a column at a time: tight loops over the
+// dimensions' codes rather than a loop over dimensions per row.
+func (fr *fileRollup) gridCells(b *cur.Batch, c *cur.Costs, m cur.Metric) []uint32 {
+	n := b.Len
+	if cap(fr.cells) < n {
+		fr.cells = make([]uint32, n, max(n, cur.BatchRows))
+	}
+	cells := fr.cells[:n]
+	copy(cells, b.Strings[fr.currencyCol].Codes[:n])
+	for k, d := range fr.dims {
+		size := fr.gridSize[k]
+		if codes := fr.gridCodes[k]; codes != nil {
+			codes = codes[:n]
+			for i, code := range codes {
+				cells[i] = cells[i]*size + code
+			}
+			continue
+		}
+		for i := range cells {
+			cells[i] = cells[i]*size + d.local(b, c, m, i)
+		}
+	}
+	return cells
 }
 
 // recentBits sizes fileRollup.recent, a direct-mapped cache in front of the group map: the
