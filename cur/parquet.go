@@ -25,6 +25,18 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
+// growingAllocator grows buffers by a quarter more than asked: a page reader's buffer, which
+// meets pages of every size, then grows a few times per file instead of at each new largest
+// page, each time leaving the old buffer as garbage.
+type growingAllocator struct{ memory.Allocator }
+
+func (a growingAllocator) Reallocate(size int, b []byte) []byte {
+	if size > len(b) {
+		size += size / 4
+	}
+	return a.Allocator.Reallocate(size, b)
+}
+
 // parquetAlloc is the allocator of Parquet readers; tests swap in a checked allocator to catch
 // leaks.
 var parquetAlloc memory.Allocator = memory.DefaultAllocator
@@ -121,7 +133,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 			rd = nil
 		}
 	}()
-	props := parquet.NewReaderProperties(parquetAlloc)
+	props := parquet.NewReaderProperties(growingAllocator{parquetAlloc})
 	// Stream pages instead of loading whole column chunks: memory follows the page size, not
 	// the row group size.
 	props.BufferedStreamEnabled = true

@@ -269,7 +269,7 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 // through: a small buffer, since whole pages are read past it straight into the page
 // reader's own buffer.
 func pageStreamProps() *parquet.ReaderProperties {
-	props := parquet.NewReaderProperties(parquetAlloc)
+	props := parquet.NewReaderProperties(growingAllocator{parquetAlloc})
 	props.BufferedStreamEnabled = true
 	props.BufferSize = 64 << 10
 	return props
@@ -588,9 +588,11 @@ func (l *pageLeaf) startBatch(n int) {
 	}
 }
 
+// grow returns s with length n, reallocated when too short: to a batch's size at least,
+// and a quarter more than n for the dictionaries, whose sizes vary from row group to row group.
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]T, n, max(n, BatchRows))
+		return make([]T, n, max(n+n/4, BatchRows))
 	}
 	return s[:n]
 }
