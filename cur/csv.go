@@ -239,9 +239,13 @@ func (r *csvReader) scan() (st int, n int, err error) {
 	lines := int64(1)
 	col, start := 0, pos
 	last := r.lastNeeded
-	if r.all {
+	all, slot := r.all, r.slot
+	if all {
 		last = len(b) // keep every field
 	}
+	// wanted reports the fields put keeps, inline: most fields are not, and a call per
+	// field costs more than the scan.
+	wanted := func(col int) bool { return all || (uint(col) < uint(len(slot)) && slot[col] >= 0) }
 fields:
 	for {
 		if start < nl && b[start] == '"' {
@@ -289,7 +293,9 @@ fields:
 			if i+8 > nl {
 				k := nextComma(b, i, nl)
 				for k < nl {
-					r.put(col, b[start:k], false)
+					if wanted(col) {
+						r.put(col, b[start:k], false)
+					}
 					col++
 					start = k + 1
 					if start < nl && b[start] == '"' {
@@ -308,7 +314,9 @@ fields:
 			t := binary.LittleEndian.Uint64(b[i:]) ^ commas
 			for m := ^(((t & low7) + low7) | t | low7); m != 0; m &= m - 1 {
 				k := i + bits.TrailingZeros64(m)>>3
-				r.put(col, b[start:k], false)
+				if wanted(col) {
+					r.put(col, b[start:k], false)
+				}
 				col++
 				start = k + 1
 				if start < nl && b[start] == '"' {
@@ -345,8 +353,7 @@ func nextComma(b []byte, i, end int) int {
 	return end
 }
 
-// put keeps field col of the current record if the request needs it. It is small enough to be
-// inlined into the scanner's loop.
+// put keeps field col of the current record if the request needs it.
 func (r *csvReader) put(col int, v []byte, quoted bool) {
 	if r.all {
 		r.addName(v, quoted)
