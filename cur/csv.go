@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/bits"
 )
 
@@ -34,6 +35,7 @@ type csvReader struct {
 
 	slot       []int    // physical column → index into field, or -1
 	lastNeeded int      // highest physical column the request needs, -1 for none
+	nextWanted []int    // per physical column: the first needed one from it on, MaxInt for none
 	field      [][]byte // the needed fields of the current record
 	quoted     []bool   // field[i] was quoted: doubled quotes still to undo
 	scratch    [][]byte // unescape buffers, one per needed field
@@ -95,10 +97,14 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, req
 	r.strPlaces = use(req.Strings)
 	r.amtPlaces = use(req.Amounts)
 	r.lastNeeded = -1
-	for i, s := range r.slot {
-		if s >= 0 {
-			r.lastNeeded = i
+	r.nextWanted = make([]int, len(r.slot))
+	next := math.MaxInt
+	for i := len(r.slot) - 1; i >= 0; i-- {
+		if r.slot[i] >= 0 {
+			next = i
+			r.lastNeeded = max(r.lastNeeded, i)
 		}
+		r.nextWanted[i] = next
 	}
 	r.interners = make([]interner, len(req.Strings))
 	r.mapCells = map[int]map[string]map[string]string{}
@@ -239,7 +245,7 @@ func (r *csvReader) scan() (st int, n int, err error) {
 	lines := int64(1)
 	col, start := 0, pos
 	last := r.lastNeeded
-	all, slot := r.all, r.slot
+	all, slot, nextWanted := r.all, r.slot, r.nextWanted
 	if all {
 		last = len(b) // keep every field
 	}
@@ -311,8 +317,23 @@ fields:
 				col++
 				break fields
 			}
-			t := binary.LittleEndian.Uint64(b[i:]) ^ commas
-			for m := ^(((t & low7) + low7) | t | low7); m != 0; m &= m - 1 {
+			w := binary.LittleEndian.Uint64(b[i:])
+			t := w ^ commas
+			m := ^(((t & low7) + low7) | t | low7)
+			if m != 0 && !all {
+				// Every field this word ends is one nobody asked for, and none opens with a
+				// quote: count them all at once.
+				q := w ^ quotes
+				if n := bits.OnesCount64(m); ^(((q&low7)+low7)|q|low7) == 0 && (col >= len(nextWanted) || nextWanted[col] >= col+n) {
+					col += n
+					start = i + (63-bits.LeadingZeros64(m))>>3 + 1
+					if start < nl && b[start] == '"' {
+						continue fields
+					}
+					continue
+				}
+			}
+			for ; m != 0; m &= m - 1 {
 				k := i + bits.TrailingZeros64(m)>>3
 				if wanted(col) {
 					r.put(col, b[start:k], false)
@@ -334,6 +355,7 @@ fields:
 // Byte patterns for finding commas eight bytes at a time.
 const (
 	commas = 0x2C2C2C2C2C2C2C2C
+	quotes = 0x2222222222222222
 	low7   = 0x7F7F7F7F7F7F7F7F
 )
 
@@ -372,11 +394,10 @@ func (r *csvReader) addName(v []byte, quoted bool) {
 	r.names = append(r.names, string(bytes.TrimSpace(v)))
 }
 
-// unquote returns a quoted field's text with doubled quotes made single.
+// unquote appends a quoted field's text, doubled quotes made single, to dst[:0]. It always
+// copies: a field's scratch buffer must never alias the read buffer, which it would write
+// into on a later row.
 func unquote(dst, b []byte) []byte {
-	if bytes.IndexByte(b, '"') < 0 {
-		return b
-	}
 	dst = dst[:0]
 	for i := 0; i < len(b); i++ {
 		dst = append(dst, b[i])
@@ -427,8 +448,8 @@ func (r *csvReader) Next() bool {
 			return b.Len > 0
 		}
 		for s, q := range r.quoted {
-			if q {
-				r.scratch[s] = unquote(r.scratch[s][:0], r.field[s])
+			if q && bytes.IndexByte(r.field[s], '"') >= 0 {
+				r.scratch[s] = unquote(r.scratch[s], r.field[s])
 				r.field[s] = r.scratch[s]
 			}
 		}

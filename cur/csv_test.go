@@ -2,10 +2,14 @@ package cur
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -142,3 +146,65 @@ func TestReadAheadPassesErrors(t *testing.T) {
 type failing struct{ err error }
 
 func (f *failing) Read([]byte) (int, error) { return 0, f.err }
+
+// TestCSVWideRowsAgainstEncodingCSV: rows of 60 columns, of which three are read, with empty
+// runs, long fields and quoted fields (commas, doubled quotes, line breaks) in every place,
+// read at several buffer sizes, give the fields encoding/csv gives.
+func TestCSVWideRowsAgainstEncodingCSV(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 9))
+	const cols = 60
+	wanted := map[int]string{7: ColLineItemType, 31: "line_item_usage_account_id", 58: ColUnblended}
+	header := make([]string, cols)
+	for i := range header {
+		header[i] = fmt.Sprintf("x/Col%d", i)
+		if n, ok := wanted[i]; ok {
+			header[i] = n
+		}
+	}
+	field := func() string {
+		switch rnd.IntN(6) {
+		case 0, 1:
+			return ""
+		case 2:
+			return strings.Repeat("ab", rnd.IntN(12))
+		case 3:
+			return `"q,` + strings.Repeat(`""`, rnd.IntN(3)) + `,x"`
+		case 4:
+			return "\"line\nbreak\""
+		}
+		return strconv.Itoa(rnd.IntN(1000))
+	}
+	var text strings.Builder
+	text.WriteString(strings.Join(header, ",") + "\n")
+	for range 400 {
+		row := make([]string, cols)
+		for i := range row {
+			row[i] = field()
+		}
+		row[58] = strconv.Itoa(rnd.IntN(100)) // an amount
+		text.WriteString(strings.Join(row, ",") + "\n")
+	}
+	records, err := csv.NewReader(strings.NewReader(text.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, rec := range records[1:] {
+		want = append(want, strings.TrimSpace(rec[7])+"|"+strings.TrimSpace(rec[31])+"|"+rec[58])
+	}
+	req := Request{Strings: []string{ColLineItemType, "line_item_usage_account_id"}, Amounts: []string{ColUnblended}}
+	for _, size := range []int{7, 64, 1000, 1 << 20} {
+		got, err := readAll(t, text.String(), size, req)
+		if err != nil {
+			t.Fatalf("buffer %d: %v", size, err)
+		}
+		for i := range want {
+			if i >= len(got) || got[i] != want[i] {
+				t.Fatalf("buffer %d, row %d: got %q, want %q", size, i+1, got[min(i, len(got)-1)], want[i])
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("buffer %d: %d rows, want %d", size, len(got), len(want))
+		}
+	}
+}
