@@ -13,3 +13,6 @@ func UsesPagePath(r Reader) bool {
 	pr, ok := r.(*parquetReader)
 	return ok && pr.pages != nil
 }
+
+// RenderBatch renders a batch as text for comparisons, checking its shape.
+var RenderBatch = renderBatch

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 )
 
 // dump reads path with req, through the page path or pqarrow, and renders what the batches
-// held: rows as text, amounts as units, absent cells as "-"; at most maxBatches batches.
+// held (cur.RenderBatch); at most maxBatches batches.
 func dump(t *testing.T, path string, req cur.Request, pages bool, maxBatches int) (out []string, paged bool, tail string) {
 	t.Helper()
 	defer cur.SetPagePath(pages)()
@@ -22,31 +21,8 @@ func dump(t *testing.T, path string, req cur.Request, pages bool, maxBatches int
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	var sb []byte
 	for len(out) < maxBatches && rd.Next() {
-		b := rd.Batch()
-		sb = fmt.Appendf(sb[:0], "len %d first %d\n", b.Len, b.FirstRow)
-		for i := range b.Strings {
-			c := &b.Strings[i]
-			sb = fmt.Appendf(sb, "s%d %v:", i, c.Present)
-			for j := 0; j < b.Len; j++ {
-				sb = strconv.AppendQuote(append(sb, ' '), c.Value(j))
-			}
-			sb = append(sb, '\n')
-		}
-		for i := range b.Amounts {
-			c := &b.Amounts[i]
-			sb = fmt.Appendf(sb, "a%d %v:", i, c.Present)
-			for j := 0; j < b.Len; j++ {
-				if !c.Valid[j] {
-					sb = append(sb, " -"...)
-					continue
-				}
-				sb = strconv.AppendInt(append(sb, ' '), int64(c.Values[j]), 10)
-			}
-			sb = append(sb, '\n')
-		}
-		out = append(out, string(sb))
+		out = append(out, cur.RenderBatch(t, rd.Batch()))
 	}
 	return out, cur.UsesPagePath(rd), fmt.Sprintf("rows %d rounded %d err %v", rd.Rows(), rd.Rounded(), rd.Err())
 }
