@@ -265,12 +265,21 @@ func (r *parquetReader) Share(n int) bool {
 	return true
 }
 
-// Take returns the next batch to one of the goroutines of Share.
-func (r *parquetReader) Take() *Batch {
+// Take returns the next batch to one of the goroutines of Share. A damaged file fails here
+// as in Next, never with a panic.
+func (r *parquetReader) Take() (b *Batch) {
 	if r.closed {
 		return nil
 	}
-	b, _ := r.pages.take(r)
+	defer func() {
+		if p := recover(); p != nil {
+			r.pages.mu.Lock()
+			r.pages.failLocked(r, -1, &Error{File: r.name, RowGroup: -1, Err: &classed{class: ErrCorrupt, detail: fmt.Errorf("parquet: %v", p)}})
+			r.pages.mu.Unlock()
+			b = nil
+		}
+	}()
+	b, _ = r.pages.take(r)
 	return b
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -766,6 +767,24 @@ func FuzzParquet(f *testing.F) {
 			}
 			err = rd.Err()
 			rd.Close()
+		}
+		// Read by two consumers at once, the page path fails as Next does, and does not hang.
+		if sh, openErr := Open(Source{Path: path}, req); openErr == nil {
+			if sr, ok := sh.(SharedReader); ok && sr.Share(2) {
+				var wg sync.WaitGroup
+				for range 2 {
+					wg.Go(func() {
+						for b := sr.Take(); b != nil; b = sr.Take() {
+							sr.Give(b)
+						}
+					})
+				}
+				wg.Wait()
+				if fmt.Sprint(sh.Err()) != fmt.Sprint(err) {
+					t.Fatalf("shared read: %v; Next: %v", sh.Err(), err)
+				}
+			}
+			sh.Close()
 		}
 		if err == nil {
 			return

@@ -1192,15 +1192,10 @@ func (p *pagePath) next(r *parquetReader) bool {
 // take returns the next batch and its slot once its leaves decoded it, decoding meanwhile;
 // nil at the end or after a failure, which it records in r.
 func (p *pagePath) take(r *parquetReader) (*Batch, int) {
-	p.mu.Lock()
-	if !p.started {
-		if err := p.checkRowGroups(); err != nil {
-			p.failLocked(r, -1, err)
-			p.mu.Unlock()
-			return nil, -1
-		}
-		p.start()
+	if !p.startOnce(r) {
+		return nil, -1
 	}
+	p.mu.Lock()
 	if p.failed || p.k >= len(p.batches) {
 		p.mu.Unlock()
 		return nil, -1
@@ -1247,6 +1242,21 @@ func (p *pagePath) take(r *parquetReader) (*Batch, int) {
 	r.rows += int64(bt.n)
 	r.seen += int64(bt.n)
 	return b, s
+}
+
+// startOnce starts the path on the first take; false when the file's row groups cannot be
+// read. The deferred unlock leaves p.mu free should the start panic on a damaged footer.
+func (p *pagePath) startOnce(r *parquetReader) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.started {
+		if err := p.checkRowGroups(); err != nil {
+			p.failLocked(r, -1, err)
+			return false
+		}
+		p.start()
+	}
+	return true
 }
 
 // failLocked records the failure of batch k; the caller holds p.mu. Of the batches taken
