@@ -436,6 +436,9 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 	wantBlended := all || e.Metric == Blended
 	wantNet := all || e.Metric == NetUnblended || e.Metric == NetAmortized
 	wantAmortized := all || e.Metric == Amortized || e.Metric == NetAmortized
+	// Unblended cost and the CUR 2.0 discount column pass through whatever the row.
+	copy(costU, unblV)
+	copy(discOut, discV)
 	for i := range n {
 		code := typeCodes[i]
 		k := e.kinds[code]
@@ -449,7 +452,6 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		kindOut[i] = k
 		typeLabel := e.typeLbl[0][code]
 		unbl := unblV[i]
-		costU[i] = unbl
 		if labels {
 			lblU[i] = typeLabel
 		}
@@ -491,7 +493,6 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		}
 		// On-demand cost counts for usage rows with a public price that are not split cost
 		// rows.
-		discOut[i] = discV[i]
 		od := odV[i]
 		priced := k.IsUsage() && od > 0 && !split
 		if !priced {
