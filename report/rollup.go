@@ -726,9 +726,12 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	}
 	costM, costU := c.Cost[m][:n], c.Cost[cur.Unblended][:n]
 	priced, onDemand, kinds, discount := c.Priced[:n], c.OnDemand[:n], c.Kind[:n], c.Discount[:n]
+	// Locals, not fields: the compiler cannot keep a field in a register across the stores
+	// to groups.
+	filters, summary := fr.filters, !fr.opts.NoSummary
 	for i := 0; i < n; i++ {
 		keep := true
-		for _, f := range fr.filters {
+		for _, f := range filters {
 			if !f.keep(b, c, m, i) {
 				keep = false
 				break
@@ -741,9 +744,8 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			fr.cut = true
 			continue
 		}
-		cy := currencyIDs[currencyCodes[i]]
-		if !fr.opts.NoSummary {
-			sk := [2]uint32{fr.periodIDs[b.Strings[fr.periodCol].Codes[i]], cy}
+		if summary {
+			sk := [2]uint32{fr.periodIDs[b.Strings[fr.periodCol].Codes[i]], currencyIDs[currencyCodes[i]]}
 			if st == nil || sk != lastKey {
 				st = fr.sums[sk]
 				if st == nil {
@@ -760,12 +762,12 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		if cells != nil {
 			cell := cells[i]
 			if g = grid[cell]; g == nil {
-				g = fr.group(b, c, m, i, cy, false)
+				g = fr.group(b, c, m, i, currencyIDs[currencyCodes[i]], false)
 				grid[cell] = g
 				fr.gridUsed = append(fr.gridUsed, cell)
 			}
 		} else {
-			g = fr.group(b, c, m, i, cy, false)
+			g = fr.group(b, c, m, i, currencyIDs[currencyCodes[i]], false)
 		}
 		cost := costM[i]
 		g.Rows++
@@ -779,7 +781,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			g.UnpricedCost.Add(cost)
 		}
 		if d := discount[i]; d != 0 && countsDiscount {
-			dg := fr.group(b, c, m, i, cy, true)
+			dg := fr.group(b, c, m, i, currencyIDs[currencyCodes[i]], true)
 			dg.Cost.Add(d)
 			dg.Unblended.Add(d)
 		}
