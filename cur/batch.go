@@ -160,3 +160,17 @@ func (in *interner) codeString(c *StringColumn, s string) uint32 {
 	in.codes[s] = k
 	return k
 }
+
+// Clone returns a deep copy of b, which outlives the reader's next batch.
+func (b *Batch) Clone() *Batch {
+	dst := &Batch{Len: b.Len, FirstRow: b.FirstRow}
+	for _, c := range b.Strings {
+		dst.Strings = append(dst.Strings, StringColumn{Present: c.Present,
+			Codes: append([]uint32(nil), c.Codes...), Dict: append([]string(nil), c.Dict...)})
+	}
+	for _, c := range b.Amounts {
+		dst.Amounts = append(dst.Amounts, AmountColumn{Present: c.Present,
+			Values: append([]Amount(nil), c.Values...), Valid: append([]bool(nil), c.Valid...)})
+	}
+	return dst
+}

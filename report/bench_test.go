@@ -163,17 +163,7 @@ func loadBatches(b *testing.B, path string, req cur.Request) []*cur.Batch {
 	defer rd.Close()
 	var out []*cur.Batch
 	for rd.Next() {
-		src := rd.Batch()
-		dst := &cur.Batch{Len: src.Len, FirstRow: src.FirstRow}
-		for _, c := range src.Strings {
-			dst.Strings = append(dst.Strings, cur.StringColumn{Present: c.Present,
-				Codes: append([]uint32(nil), c.Codes...), Dict: append([]string(nil), c.Dict...)})
-		}
-		for _, c := range src.Amounts {
-			dst.Amounts = append(dst.Amounts, cur.AmountColumn{Present: c.Present,
-				Values: append([]cur.Amount(nil), c.Values...), Valid: append([]bool(nil), c.Valid...)})
-		}
-		out = append(out, dst)
+		out = append(out, rd.Batch().Clone())
 	}
 	if err := rd.Err(); err != nil {
 		b.Fatal(err)
