@@ -357,6 +357,14 @@ func writeArrowParquet(t testing.TB, mem memory.Allocator, nrows, rowGroup int) 
 		b.Field(8).(*array.Float32Builder).Append(0.57)
 		b.Field(9).(*array.StringBuilder).Append(resourceID(i))
 	}
+	path := writeParquetFile(t, fw, &buf, b, "arrow.parquet")
+	return path
+}
+
+// writeParquetFile writes the rows built in b through fw into buf, then buf to a file of the
+// test's temporary folder, and returns its path.
+func writeParquetFile(t testing.TB, fw *pqarrow.FileWriter, buf *bytes.Buffer, b *array.RecordBuilder, name string) string {
+	t.Helper()
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 	if err := fw.Write(rec); err != nil {
@@ -365,7 +373,7 @@ func writeArrowParquet(t testing.TB, mem memory.Allocator, nrows, rowGroup int) 
 	if err := fw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "arrow.parquet")
+	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

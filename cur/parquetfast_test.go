@@ -335,18 +335,7 @@ func writeTypesParquet(t testing.TB, nrows int, props []parquet.WriterProperty, 
 		})
 		appendOr(28, 8, func() { b.Field(28).(*array.StringBuilder).Append(costs[i%len(costs)]) })
 	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	if err := fw.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "types.parquet")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeParquetFile(t, fw, &buf, b, "types.parquet")
 	return path
 }
 
@@ -429,18 +418,7 @@ func TestPagePathBadValues(t *testing.T) {
 					b.Field(0).(*array.StringBuilder).Append("Usage")
 					tc.set(b, i)
 				}
-				rec := b.NewRecordBatch()
-				defer rec.Release()
-				if err := fw.Write(rec); err != nil {
-					t.Fatal(err)
-				}
-				if err := fw.Close(); err != nil {
-					t.Fatal(err)
-				}
-				path := filepath.Join(t.TempDir(), "bad.parquet")
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				path := writeParquetFile(t, fw, &buf, b, "bad.parquet")
 				req := Request{Strings: []string{"line_item_line_item_type"}, Amounts: []string{"line_item_unblended_cost"}}
 				if d := samePaths(t, path, req); !d.paged || !strings.Contains(d.err, ": row ") {
 					t.Errorf("page path %v, error %q", d.paged, d.err)
