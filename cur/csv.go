@@ -26,6 +26,8 @@ type csvReader struct {
 	schema Schema
 	src    io.Reader
 	closer io.Closer
+	// fingerprint of the file below src (see Fingerprint); nil when unknown
+	fingerprint func() (Fingerprint, bool)
 
 	buf      []byte // read buffer; buf[pos:end] is unread
 	pos, end int
@@ -59,8 +61,9 @@ type csvReader struct {
 	done    bool
 }
 
-func newCSVReader(name, compression string, src io.Reader, closer io.Closer, req Request) (Reader, error) {
-	r := &csvReader{name: name, src: src, closer: closer, buf: make([]byte, csvBufferSize), line: 1,
+// fingerprint, when not nil, tells the content's fingerprint once src is read to its end.
+func newCSVReader(name, compression string, src io.Reader, closer io.Closer, fingerprint func() (Fingerprint, bool), req Request) (Reader, error) {
+	r := &csvReader{name: name, src: src, closer: closer, fingerprint: fingerprint, buf: make([]byte, csvBufferSize), line: 1,
 		skip: req.SkipBadRows, skips: skips{file: name}}
 	header, err := r.header()
 	if err != nil {
@@ -123,6 +126,14 @@ func (r *csvReader) Rounded() int64 { return r.rounded }
 func (r *csvReader) Skipped() []SkipCount { return r.skips.list() }
 
 func (r *csvReader) Close() error { return r.closer.Close() }
+
+// Fingerprint is known once the file was read to its end without error.
+func (r *csvReader) Fingerprint() (Fingerprint, bool) {
+	if r.fingerprint == nil || r.err != nil || !r.done {
+		return Fingerprint{}, false
+	}
+	return r.fingerprint()
+}
 
 // header reads the first record: the column names, trimmed, BOM removed.
 func (r *csvReader) header() ([]string, error) {

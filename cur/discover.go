@@ -21,6 +21,10 @@ type DiscoverOptions struct {
 	// AllowMixed accepts explicitly named files that belong to two assemblies or executions of
 	// one billing period (each is a full restatement, so they would normally double count).
 	AllowMixed bool
+	// AllowDuplicates reads files of identical content (a copy beside the original) each as
+	// its own instead of refusing them. Discover does not look at content: the commands hand
+	// this on to the rollup, which fingerprints files as it reads them.
+	AllowDuplicates bool
 }
 
 // Discovery is what Discover found.

@@ -110,7 +110,7 @@ func FuzzCSV(f *testing.F) {
 		csvBufferSize = sizes[int(size)%len(sizes)]
 		defer func() { csvBufferSize = old }()
 		open := func(req Request) (Reader, error) {
-			return newCSVReader("fuzz.csv", "none", bytes.NewReader(data), nopCloser{}, req)
+			return newCSVReader("fuzz.csv", "none", bytes.NewReader(data), nopCloser{}, nil, req)
 		}
 
 		// Rows read = rows delivered + rows skipped, whatever the request converts.

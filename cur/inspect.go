@@ -23,6 +23,8 @@ type Inspection struct {
 	// the failure of a file that could not be read to its end.
 	RowsSkipped int64       `json:"rows_skipped"`
 	Skipped     []SkipCount `json:"-"`
+	// Content is the file's fingerprint, nil when it was not read whole.
+	Content *Fingerprint `json:"-"`
 }
 
 // TypeCount is the number of rows of one line item type.
@@ -82,6 +84,9 @@ func Inspect(src Source, skipBadRows bool) (*Inspection, error) {
 		File: src.Name(), Flavour: s.Flavour.String(), Compression: s.Compression, Assembly: src.Assembly,
 		Rows: r.Rows(), Columns: len(s.Columns), Final: r.Rows() > 0 && withoutInvoice == 0, Rounded: r.Rounded(),
 		Periods: sortedKeys(periods), Currencies: sortedKeys(currencies),
+	}
+	if fp, ok := r.Fingerprint(); ok {
+		in.Content = &fp
 	}
 	in.Skipped = r.Skipped()
 	for i := range in.Skipped {

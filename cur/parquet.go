@@ -76,6 +76,8 @@ type parquetReader struct {
 	err     error
 	done    bool
 	closed  bool
+	fp      Fingerprint
+	fpOK    bool
 }
 
 // pqField is one needed top-level field and its reader within the current row group.
@@ -143,6 +145,10 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 		return nil, fileErr(name, ErrCorrupt, err)
 	}
 	r.pf = pf
+	if st, err := f.Stat(); err == nil {
+		r.fp, err = parquetFingerprint(f, st.Size())
+		r.fpOK = err == nil
+	}
 	meta := pf.MetaData()
 	sc := meta.Schema
 	root := sc.Root()
@@ -226,6 +232,9 @@ func (r *parquetReader) Rounded() int64 { return r.rounded.Load() }
 
 // Skipped counts the rows skipped under Request.SkipBadRows.
 func (r *parquetReader) Skipped() []SkipCount { return r.skips.list() }
+
+// Fingerprint is the footer's, known from the start.
+func (r *parquetReader) Fingerprint() (Fingerprint, bool) { return r.fp, r.fpOK }
 
 // Close releases the column readers and closes the file.
 func (r *parquetReader) Close() error {

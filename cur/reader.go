@@ -108,6 +108,9 @@ type Reader interface {
 	// Skipped counts the rows skipped under Request.SkipBadRows, per reason, sorted by reason.
 	// Rows read = Rows() + the skipped rows.
 	Skipped() []SkipCount
+	// Fingerprint identifies the file's content; false when it is not known, as for a
+	// CSV file not read to its end.
+	Fingerprint() (Fingerprint, bool)
 	Close() error
 }
 
@@ -163,7 +166,9 @@ func Open(src Source, req Request) (Reader, error) {
 }
 
 func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) {
-	br := bufio.NewReaderSize(f, 1<<16)
+	// CSV is read once from start to end: its bytes are hashed on the way.
+	hr := newHashingReader(f)
+	br := bufio.NewReaderSize(hr, 1<<16)
 	head, err := br.Peek(4)
 	if len(head) == 0 {
 		if err != nil && err != io.EOF {
@@ -202,9 +207,9 @@ func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) 
 			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("gzip: %w", err))
 		}
 		ra := newReadAhead(&gzipStream{zr: zr})
-		return newCSVReader(name, "gzip", ra, multiCloser{ra, f}, req)
+		return newCSVReader(name, "gzip", ra, multiCloser{ra, f}, hr.fingerprint, req)
 	}
-	return newCSVReader(name, "none", br, f, req)
+	return newCSVReader(name, "none", br, f, hr.fingerprint, req)
 }
 
 // openZip reads the first CSV entry of a .csv.zip (AWS puts exactly one in each).
@@ -223,7 +228,8 @@ func openZip(name string, ra io.ReaderAt, size int64, closer io.Closer, req Requ
 			closer.Close()
 			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("zip entry %s: %w", e.Name, err))
 		}
-		return newCSVReader(name+"!"+e.Name, "zip", rc, multiCloser{rc, closer}, req)
+		fp := zipFingerprint(zr, size)
+		return newCSVReader(name+"!"+e.Name, "zip", rc, multiCloser{rc, closer}, func() (Fingerprint, bool) { return fp, true }, req)
 	}
 	closer.Close()
 	return nil, fileErrf(name, ErrUnsupportedFormat, "zip archive holds no .csv file")

@@ -46,7 +46,7 @@ func TestReadErrorHalfway(t *testing.T) {
 		old := csvBufferSize
 		csvBufferSize = size
 		const cut = 30_001
-		r, err := newCSVReader("bill.csv", "none", &failAfter{r: bytes.NewReader(data), n: cut, err: boom}, nopCloser{}, Request{Amounts: []string{ColUnblended}})
+		r, err := newCSVReader("bill.csv", "none", &failAfter{r: bytes.NewReader(data), n: cut, err: boom}, nopCloser{}, nil, Request{Amounts: []string{ColUnblended}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,8 @@ const (
 type SkipCount struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
-	// Rows is 0 for an unreadable file: the rows after the failure are unknown.
+	// Rows of an unreadable file are the rows read before the failure, left out with the
+	// rest of the file (how many rows came after it is unknown).
 	Rows int64 `json:"rows"`
 	// First is the error of the first such row, or of the file's failure: it names the line or
 	// row group, the column and the value.

@@ -16,18 +16,32 @@ func skippable(err error) bool {
 	return errors.As(err, &e) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
 
-// unreadable records that src could not be read to its end; p holds what it delivered before,
-// or is nil.
+// unreadable returns what is left of a file that could not be read to its end: nothing of
+// its sums, since a half-read file would be half counted, and its rows read (p's, or none
+// when p is nil) counted as skipped beside the rows its reader skipped before the failure.
 func (p *partial) unreadable(src cur.Source, err error) *partial {
-	if p == nil {
-		p = newPartial()
+	out := newPartial()
+	var rows int64
+	if p != nil {
+		rows = p.rows
+		out.skipped = p.skipped
 	}
-	p.skipped = append(p.skipped, unreadableFile(src, err))
-	return p
+	out.skipped = append(out.skipped, unreadableFile(src, rows, err))
+	return out
 }
 
-func unreadableFile(src cur.Source, err error) cur.SkipCount {
-	return cur.SkipCount{File: src.Name(), Reason: cur.SkipUnreadableFile, First: err.Error()}
+func unreadableFile(src cur.Source, rows int64, err error) cur.SkipCount {
+	return cur.SkipCount{File: src.Name(), Reason: cur.SkipUnreadableFile, Rows: rows, First: err.Error()}
+}
+
+// duplicates refuses sources of identical content, which would be counted twice; contents[i]
+// is nil when source i's content is unknown.
+func duplicates(sources []cur.Source, contents []*cur.Fingerprint) error {
+	names := make([]string, len(sources))
+	for i, s := range sources {
+		names[i] = s.Name()
+	}
+	return cur.Duplicates(names, contents)
 }
 
 func allErrors(errs []error) bool {
@@ -63,7 +77,8 @@ func sortSkipped(s []cur.SkipCount) []cur.SkipCount {
 	return s
 }
 
-// SkippedRows is the number of rows skipped; unreadable files count none.
+// SkippedRows is the number of rows skipped, an unreadable file's rows read before its
+// failure included.
 func SkippedRows(s []cur.SkipCount) int64 {
 	var n int64
 	for _, c := range s {

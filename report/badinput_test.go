@@ -1,6 +1,9 @@
 package report
 
 import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/curnorm/curnorm/cur"
 )
 
@@ -164,7 +168,7 @@ func TestExactTotalsThroughReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, jobs := range []int{1, 4} {
-		res := runOpts(t, []cur.Source{{Path: path}, {Path: path}}, Options{Metric: cur.Amortized, Jobs: jobs}, []string{"service"})
+		res := runOpts(t, []cur.Source{{Path: path}, {Path: path}}, Options{Metric: cur.Amortized, Jobs: jobs, AllowDuplicates: true}, []string{"service"})
 		double := new(big.Rat).Mul(exact, big.NewRat(2, 1)).FloatString(10)
 		if got := res.Totals[0].Cost.Format(10); got != double {
 			t.Fatalf("jobs %d: total %s, want %s (float64 gives %.10f)", jobs, got, double, 2*f)
@@ -173,4 +177,161 @@ func TestExactTotalsThroughReport(t *testing.T) {
 			t.Fatalf("jobs %d: on-demand %s, want %s", jobs, got, double)
 		}
 	}
+}
+
+// TestHalfReadFileCountsNothing: under --on-error skip a file that fails after delivering rows
+// (a gzip stream cut short, a Parquet file whose last row group is damaged) contributes none
+// of them: the totals equal those of the readable files alone, and the rows it delivered are
+// counted as skipped under its name.
+func TestHalfReadFileCountsNothing(t *testing.T) {
+	dir := t.TempDir()
+	good, _, _ := writeGeneratedBill(t, dir, "good.csv", 2000, func(int) string { return "" })
+	plain, _, _ := writeGeneratedBill(t, dir, "cut.csv", 3*cur.BatchRows, func(int) string { return "" })
+	cutGz := filepath.Join(dir, "cut.csv.gz")
+	gz := gzipBytes(t, readFile(t, plain))
+	writeFile(t, cutGz, gz[:len(gz)*2/3])
+	damaged := writeParquetBill(t, dir, "damaged.parquet", true)
+
+	for _, bad := range []string{cutGz, damaged} {
+		t.Run(filepath.Base(bad), func(t *testing.T) {
+			want := runOpts(t, []cur.Source{{Path: good}}, Options{Metric: cur.Amortized}, []string{"service"})
+			got := runOpts(t, []cur.Source{{Path: good}, {Path: bad}}, Options{Metric: cur.Amortized, SkipBadRows: true}, []string{"service"})
+			if !reflect.DeepEqual(got.Groups, want.Groups) || !reflect.DeepEqual(got.Totals, want.Totals) || !reflect.DeepEqual(got.Summaries, want.Summaries) {
+				t.Fatalf("totals with the half-read file %v differ from the good file's alone %v", got.Totals[0], want.Totals[0])
+			}
+			if len(got.Skipped) != 1 || got.Skipped[0].File != bad || got.Skipped[0].Reason != cur.SkipUnreadableFile || got.Skipped[0].Rows == 0 {
+				t.Fatalf("skipped %+v, want the file unreadable with the rows it delivered", got.Skipped)
+			}
+		})
+	}
+}
+
+// writeParquetBill writes a CUR-shaped Parquet file of three row groups; with damage, the last
+// one's cost column chunk is overwritten, so a reader delivers two row groups before failing.
+func writeParquetBill(t *testing.T, dir, name string, damage bool) string {
+	t.Helper()
+	var buf bytes.Buffer
+	cols := []cur.WriteColumn{{Name: "line_item_line_item_type", Type: cur.ColString}, {Name: "line_item_product_code", Type: cur.ColString},
+		{Name: "line_item_currency_code", Type: cur.ColString}, {Name: "line_item_unblended_cost", Type: cur.ColDecimal}}
+	w, err := cur.NewParquetWriter(&buf, cols, cur.ParquetWriterOptions{RowGroupRows: 1000, Compression: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3000 {
+		w.SetString(0, "Usage")
+		w.SetString(1, fmt.Sprintf("Amazon%d", i%5))
+		w.SetString(2, "USD")
+		w.SetAmount(3, cur.Amount(int64(i)*10_000_000))
+		if err := w.EndRow(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	path := filepath.Join(dir, name)
+	if !damage {
+		writeFile(t, path, data)
+		return path
+	}
+	pf, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := pf.MetaData().RowGroup(2).ColumnChunk(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := cc.DataPageOffset(); i < cc.DataPageOffset()+cc.TotalCompressedSize(); i++ {
+		data[i] = 0xff
+	}
+	writeFile(t, path, data)
+	return path
+}
+
+func gzipBytes(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDuplicateFilesRefused: a copy of a bill file beside the original would double the bill;
+// in every container (CSV, gzip, zip, Parquet) it is refused naming both, and counted twice
+// only when allowed. Files that differ are never taken for copies.
+func TestDuplicateFilesRefused(t *testing.T) {
+	dir := t.TempDir()
+	csvPath, _, _ := writeGeneratedBill(t, dir, "a.csv", 3000, func(int) string { return "" })
+	other, _, _ := writeGeneratedBill(t, dir, "b.csv", 2999, func(int) string { return "" })
+	gzPath := filepath.Join(dir, "a.csv.gz")
+	writeFile(t, gzPath, gzipBytes(t, readFile(t, csvPath)))
+	zipPath := filepath.Join(dir, "a.csv.zip")
+	writeFile(t, zipPath, zipBytes(t, "a.csv", readFile(t, csvPath)))
+	pqPath := writeParquetBill(t, dir, "a.parquet", false)
+	copyDir := filepath.Join(dir, "copy")
+	if err := os.Mkdir(copyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, orig := range []string{csvPath, gzPath, zipPath, pqPath} {
+		dup := filepath.Join(copyDir, filepath.Base(orig))
+		writeFile(t, dup, readFile(t, orig))
+		t.Run(filepath.Base(orig), func(t *testing.T) {
+			srcs := []cur.Source{{Path: other}, {Path: orig}, {Path: dup}}
+			opts := Options{Metric: cur.Unblended, SkipBadRows: true}
+			_, err := Run(context.Background(), srcs, opts)
+			if !errors.Is(err, cur.ErrDuplicateInput) || !strings.Contains(err.Error(), orig+" and "+dup) {
+				t.Fatalf("err = %v, want a duplicate-input error naming %s and %s", err, orig, dup)
+			}
+			opts.AllowDuplicates = true
+			if _, err := Run(context.Background(), srcs, opts); err != nil {
+				t.Fatalf("--allow-duplicates: %v", err)
+			}
+		})
+	}
+	if _, err := Run(context.Background(), []cur.Source{{Path: csvPath}, {Path: other}, {Path: gzPath}}, Options{Metric: cur.Unblended}); err != nil {
+		t.Fatalf("different files: %v", err)
+	}
+	if _, err := Explain(context.Background(), []cur.Source{{Path: csvPath}, {Path: filepath.Join(copyDir, "a.csv")}}, cur.Amortized, false, false); !errors.Is(err, cur.ErrDuplicateInput) {
+		t.Fatalf("explain: err = %v, want a duplicate-input error", err)
+	}
+}
+
+func zipBytes(t *testing.T, name string, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

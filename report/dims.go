@@ -145,39 +145,68 @@ type Filter struct {
 	Text   string // as given
 }
 
-// ParseFilters reads --filter dim=value and dim!=value; filters on one dimension and operator
-// combine with OR, different ones with AND. "(none)" matches an empty value.
+// FilterGrammar says how --filter is written; help and errors quote it.
+const FilterGrammar = `--filter DIM=VALUE keeps rows whose DIM is VALUE, --filter DIM!=VALUE those whose DIM is not.
+Several values of one dimension are separated by commas and match any of them
+(service=AmazonEC2,AmazonRDS); a comma inside a value is written \,. Repeating --filter for
+the same dimension and operator adds values the same way; filters on different dimensions,
+or = and != on one, must all hold. Values match exactly (case and leading zeros count);
+(none) matches an empty value. A selection that keeps no row is an error (exit 2).`
+
+// ParseFilters reads --filter values (see FilterGrammar).
 func ParseFilters(specs []string) ([]Filter, error) {
 	var out []Filter
 	idx := map[string]int{}
 	for _, s := range specs {
 		op, negate := "=", false
 		i := strings.Index(s, "!=")
-		if i >= 0 {
-			op, negate = "!=", true
+		if j := strings.Index(s, "="); i < 0 || (j >= 0 && j < i) {
+			i = j
 		} else {
-			i = strings.Index(s, "=")
+			op, negate = "!=", true
 		}
 		if i <= 0 {
 			return nil, fmt.Errorf("filter %q: want dim=value or dim!=value", s)
 		}
-		name, value := strings.TrimSpace(s[:i]), s[i+len(op):]
+		name := strings.TrimSpace(s[:i])
 		d, err := ParseDimension(name)
 		if err != nil {
 			return nil, fmt.Errorf("filter %q: %w", s, err)
 		}
-		if value == None {
-			value = ""
+		values := splitValues(s[i+len(op):])
+		for k, v := range values {
+			if v == None {
+				values[k] = ""
+			}
 		}
 		key := name + op
 		if j, ok := idx[key]; ok {
-			out[j].Values = append(out[j].Values, value)
-			out[j].Text += "," + value
+			out[j].Values = append(out[j].Values, values...)
+			out[j].Text += "," + s[i+len(op):]
 			continue
 		}
 		idx[key] = len(out)
-		out = append(out, Filter{Dim: d, Negate: negate, Values: []string{value}, Text: s})
+		out = append(out, Filter{Dim: d, Negate: negate, Values: values, Text: s})
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Text < out[b].Text })
 	return out, nil
+}
+
+// splitValues splits a filter's values at commas not escaped as \,.
+func splitValues(s string) []string {
+	var out []string
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && s[i+1] == ',':
+			b.WriteByte(',')
+			i++
+		case s[i] == ',':
+			out = append(out, b.String())
+			b.Reset()
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return append(out, b.String())
 }

@@ -30,8 +30,9 @@ type ColumnSum struct {
 
 // Explain reads every source and sums, per line item type and rule, the candidate columns and
 // the resulting cost under every metric, so a user sees which column each metric used and
-// where simple and amortized part ways.
-func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, includeSplitCost bool) ([]*ExplainRow, error) {
+// where simple and amortized part ways. Files of identical content are refused unless
+// allowDuplicates.
+func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, includeSplitCost, allowDuplicates bool) ([]*ExplainRow, error) {
 	type key struct {
 		typ, currency string
 		kind          cur.Kind
@@ -46,7 +47,8 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 	for _, r := range cur.Rules(metric) {
 		rules[r.Kind] = r
 	}
-	for _, src := range sources {
+	contents := make([]*cur.Fingerprint, len(sources))
+	for i, src := range sources {
 		ev := cur.NewEvaluator(includeSplitCost)
 		r, err := cur.Open(src, cur.EvalRequest([]string{cur.ColCurrency}))
 		if err != nil {
@@ -81,8 +83,16 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 			}
 		}
 		err = r.Err()
+		if fp, ok := r.Fingerprint(); ok {
+			contents[i] = &fp
+		}
 		r.Close()
 		if err != nil {
+			return nil, err
+		}
+	}
+	if !allowDuplicates {
+		if err := duplicates(sources, contents); err != nil {
 			return nil, err
 		}
 	}

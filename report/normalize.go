@@ -92,7 +92,7 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 		}
 		// Sink errors (the output) are never *cur.Error, so never skipped.
 		if err != nil && o.SkipBadRows && skippable(err) {
-			st.Skipped = append(st.Skipped, unreadableFile(src, err))
+			st.Skipped = append(st.Skipped, unreadableFile(src, 0, err))
 			if unreadable++; first == nil {
 				first = err
 			}

@@ -42,9 +42,13 @@ type Options struct {
 	Progress   func(rows int)
 	SourceDone func(src cur.Source, rows int64)
 	// SkipBadRows (--on-error skip) skips rows whose cells cannot be read, and files that
-	// cannot be read to their end, counting both in Result.Skipped. Rows a file delivered
-	// before it failed are kept. When no file could be read at all, Run fails as without it.
+	// cannot be read to their end, counting both in Result.Skipped. A file that fails half
+	// way contributes nothing: the rows it delivered before the failure count as skipped.
+	// When no file could be read at all, Run fails as without it.
 	SkipBadRows bool
+	// AllowDuplicates counts files of identical content once each instead of refusing them
+	// (cur.ErrDuplicateInput).
+	AllowDuplicates bool
 }
 
 // ErrMissingAccountNames is returned for account-name on a legacy bill without --account-names.
@@ -65,6 +69,7 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 	var mu sync.Mutex
 	errs := make([]error, len(sources))
 	unreadable := make([]error, len(sources))
+	contents := make([]*cur.Fingerprint, len(sources))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
@@ -84,6 +89,7 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 					cancel()
 					continue
 				}
+				contents[i] = p.content
 				mu.Lock()
 				total.merge(p)
 				mu.Unlock()
@@ -114,8 +120,16 @@ feed:
 			return nil, err
 		}
 	}
-	if len(sources) > 0 && unreadable[0] != nil && total.rows == 0 && allErrors(unreadable) {
+	if len(sources) > 0 && allErrors(unreadable) {
 		return nil, unreadable[0] // nothing to report: skipping would hide the failure
+	}
+	if !opts.AllowDuplicates {
+		if err := duplicates(sources, contents); err != nil {
+			return nil, err
+		}
+	}
+	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 {
+		return nil, emptySelection(opts.Filters, total.filters)
 	}
 	res := total.result(&opts)
 	for _, s := range sources {
@@ -132,6 +146,13 @@ type partial struct {
 	warnings  map[string]bool
 	skipped   []cur.SkipCount
 	rows      int64 // rows delivered by the readers
+	// content is the fingerprint of the one file a partial was read from, when known; merging
+	// drops it.
+	content *cur.Fingerprint
+	// kept counts the rows the filters kept; while it is 0, filters tells what the files held
+	// of each filter's values (one per Options.Filters).
+	kept    int64
+	filters []filterSeen
 }
 
 func newPartial() *partial {
@@ -175,6 +196,15 @@ func (p *partial) merge(o *partial) {
 	}
 	p.skipped = append(p.skipped, o.skipped...)
 	p.rows += o.rows
+	p.kept += o.kept
+	switch {
+	case p.filters == nil:
+		p.filters = o.filters
+	case o.filters != nil:
+		for i := range p.filters {
+			p.filters[i].merge(o.filters[i])
+		}
+	}
 }
 
 func (s *Summary) addSummary(o *Summary) {
@@ -463,6 +493,8 @@ type fileRollup struct {
 	usageEpoch, usageMonthEpoch, periodEpoch []int32
 	// cut is set once opts.UsageDays left a row out: the reconciliation no longer applies.
 	cut bool
+	// kept counts the rows the filters kept.
+	kept int64
 }
 
 type sumState struct {
@@ -476,6 +508,19 @@ type filterEval struct {
 	f      *Filter
 	d      *dimEval
 	accept map[uint32]bool
+	// present[id] is set once a batch held value id, so a selection that keeps nothing can
+	// say which of its values the data lacks.
+	present []bool
+}
+
+// notePresent marks the values of the batch just prepared.
+func (f *filterEval) notePresent() {
+	for _, id := range f.d.ids {
+		for int(id) >= len(f.present) {
+			f.present = append(f.present, false)
+		}
+		f.present[id] = true
+	}
 }
 
 func (f *filterEval) keep(b *cur.Batch, c *cur.Costs, m cur.Metric, i int) bool {
@@ -620,6 +665,9 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options, consumers in
 	}
 	p.rows = r.Rows()
 	p.skipped = skippedOf(src, r)
+	if fp, ok := r.Fingerprint(); ok {
+		p.content = &fp
+	}
 	// The rows read before a failure come back with it: under SkipBadRows they are kept.
 	return p, readErr
 }
@@ -698,6 +746,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	}
 	for _, f := range fr.filters {
 		f.d.prepare(b, fr.ev)
+		f.notePresent()
 	}
 	fr.startGrid(b)
 	currencyCodes := b.Strings[fr.currencyCol].Codes[:b.Len]
@@ -729,6 +778,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	// Locals, not fields: the compiler cannot keep a field in a register across the stores
 	// to groups.
 	filters, summary := fr.filters, !fr.opts.NoSummary
+	kept := 0
 	for i := 0; i < n; i++ {
 		keep := true
 		for _, f := range filters {
@@ -740,6 +790,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		if !keep {
 			continue
 		}
+		kept++
 		if limit > 0 && !fr.withinUsageDays(b, i, limit) {
 			fr.cut = true
 			continue
@@ -786,6 +837,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			dg.Unblended.Add(d)
 		}
 	}
+	fr.kept += int64(kept)
 }
 
 // prepareUsageDays turns the batch's date dictionaries into day numbers for withinUsageDays.
@@ -988,6 +1040,12 @@ func (st *sumState) typeSummary(id uint32) *TypeSummary {
 // partial turns ids back into text.
 func (fr *fileRollup) partial() *partial {
 	p := newPartial()
+	p.kept = fr.kept
+	if fr.kept == 0 {
+		for _, f := range fr.filters {
+			p.filters = append(p.filters, f.seen())
+		}
+	}
 	for key, g := range fr.groups {
 		g.Currency = fr.currencies.text[key[0]]
 		g.Key = make([]string, len(fr.dims))

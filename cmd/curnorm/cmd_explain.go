@@ -66,7 +66,7 @@ func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error
 		return err
 	}
 	warn(ios, d.Warnings)
-	rows, err := report.Explain(ctx, d.Sources, m, opts.IncludeSplitCost)
+	rows, err := report.Explain(ctx, d.Sources, m, opts.IncludeSplitCost, opts.Discover.AllowDuplicates)
 	if err != nil {
 		return err
 	}

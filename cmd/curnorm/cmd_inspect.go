@@ -65,6 +65,16 @@ func inspectRun(ctx context.Context, ios *ioStreams, opts *inspectOptions) error
 	if err != nil {
 		return err
 	}
+	// Each file is described alone, so a copy misleads no figure here; it would in a report.
+	if !opts.Discover.AllowDuplicates {
+		names, contents := make([]string, len(all)), make([]*cur.Fingerprint, len(all))
+		for i, in := range all {
+			names[i], contents[i] = in.File, in.Content
+		}
+		if err := cur.Duplicates(names, contents); err != nil {
+			warn(ios, []string{err.Error()})
+		}
+	}
 	if opts.Format == "json" {
 		enc := json.NewEncoder(ios.Out)
 		enc.SetIndent("", "  ")

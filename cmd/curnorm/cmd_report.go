@@ -48,7 +48,9 @@ Metrics (--metric): amortized (default: what was actually paid, upfront fees spr
 the usage they cover), simple (the literal three-branch rule), unblended, net-unblended,
 net-amortized, blended. Run 'curnorm explain' for the rules.
 
-Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.`,
+Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.
+
+Filters: ` + report.FilterGrammar,
 		Example: `  curnorm report testdata/demo
   curnorm report --by account,service --top 10 bill.csv.gz
   curnorm report --by tag:Team --filter service=AmazonEC2 --format csv bill/ > team.csv
@@ -73,7 +75,7 @@ Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.`,
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&opts.Sort, "sort", "cost", "order of groups: cost, name or savings")
-	f.StringArrayVar(&opts.Filters, "filter", nil, "keep rows where dim=value (or dim!=value); repeatable")
+	f.StringArrayVar(&opts.Filters, "filter", nil, "keep rows where dim=value[,value...] (or dim!=...); repeatable; filters on different dimensions must all hold")
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
@@ -116,6 +118,7 @@ func reportSetup(o *reportOptions) (report.Options, error) {
 		return ro, &usageError{fmt.Errorf("--top must be ≥ 0 and --jobs ≥ 1")}
 	}
 	ro.Sort, ro.Top, ro.Jobs, ro.IncludeSplitCost = o.Sort, o.Top, o.Jobs, o.IncludeSplitCost
+	ro.AllowDuplicates = o.Discover.AllowDuplicates
 	if ro.SkipBadRows, err = o.OnError.skip(); err != nil {
 		return ro, err
 	}

@@ -48,7 +48,7 @@ func addCompareFlags(cmd *cobra.Command, o *compareOptions, defaultBy []string) 
 	f := cmd.Flags()
 	f.StringSliceVar(&o.By, "by", defaultBy, "dimensions to group by, comma-separated; a baseline supplies them when not given")
 	f.StringVar(&o.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", ")+"; a baseline supplies it when not given")
-	f.StringArrayVar(&o.Filters, "filter", nil, "keep rows where dim=value (or dim!=value); repeatable")
+	f.StringArrayVar(&o.Filters, "filter", nil, "keep rows where dim=value[,value...] (or dim!=...); repeatable; filters on different dimensions must all hold")
 	f.StringVar(&o.Compare, "compare", "", "how to compare partial months: "+strings.Join(report.CompareModes, ", ")+" (default: run-rate if a side is provisional, else total)")
 	f.IntVar(&o.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&o.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
@@ -95,7 +95,7 @@ func readSide(paths []string) (*loadedSide, error) {
 // the first baseline among sides when they were not given.
 func (o *compareOptions) rollupOptions(sides ...*loadedSide) (report.Options, error) {
 	ro := reportOptions{By: o.By, Metric: o.Metric, Filters: o.Filters, Sort: "cost", Jobs: o.Jobs,
-		IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames}
+		IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames, Discover: o.Discover}
 	for _, s := range sides {
 		if s != nil && s.side != nil {
 			if !o.ByGiven {

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/report"
 )
 
 // Exit codes, the same for every command (see the EXIT STATUS section of the help).
@@ -21,9 +22,10 @@ const (
 const exitStatusHelp = `EXIT STATUS
   0    success (report, inspect, explain, normalize never fail on findings)
   1    check (or diff --exit-code): a drift rule or a finding chosen with --fail-on failed
-  2    usage: unknown flag, command, dimension or metric; a mismatched baseline
+  2    usage: unknown flag, command, dimension or metric; a mismatched baseline; filters
+       that keep no row
   3    input: unreadable or unsupported file (FOCUS included), missing column, bad value,
-       mixed assemblies
+       mixed assemblies, two files of identical content
   4    rows were skipped under --on-error skip and --allow-skipped was not given
   130  interrupted by SIGINT
   143  terminated by SIGTERM
@@ -52,7 +54,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, report.ErrEmptySelection):
 		return exitUsage
 	case errors.Is(err, errFailed):
 		return exitFailed
@@ -62,7 +64,7 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.Is(err, cur.ErrUnsupportedFormat), errors.Is(err, cur.ErrMissingColumn),
 		errors.Is(err, cur.ErrBadValue), errors.Is(err, cur.ErrCorrupt),
-		errors.Is(err, cur.ErrMixedAssemblies), errors.Is(err, cur.ErrNoInput):
+		errors.Is(err, cur.ErrMixedAssemblies), errors.Is(err, cur.ErrNoInput), errors.Is(err, cur.ErrDuplicateInput):
 		return exitInput
 	case errors.As(err, &re):
 		return exitInput

@@ -13,6 +13,7 @@ import (
 func addDiscoverFlags(cmd *cobra.Command, o *cur.DiscoverOptions) {
 	cmd.Flags().StringVar(&o.Assembly, "assembly", "", "legacy report assembly id to read when a period has several and no period manifest")
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
+	cmd.Flags().BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "count files of identical content each (refused by default: a copy would double the bill)")
 }
 
 // tableOrJSON are the formats of inspect and explain.

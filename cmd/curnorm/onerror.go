@@ -45,21 +45,20 @@ func (o *onErrorOptions) finish(ios *ioStreams, skipped []cur.SkipCount) error {
 	files := map[string]bool{}
 	unreadable := 0
 	for _, s := range skipped {
+		files[s.File] = true
 		if s.Reason == cur.SkipUnreadableFile {
 			unreadable++
-		} else {
-			files[s.File] = true
 		}
 	}
 	what := fmt.Sprintf("%s skipped in %s", plural(report.SkippedRows(skipped), "row"), plural(int64(len(files)), "file"))
 	if unreadable > 0 {
-		what += fmt.Sprintf(", %s unreadable", plural(int64(unreadable), "file"))
+		what += fmt.Sprintf(", %s unreadable and left out whole", plural(int64(unreadable), "file"))
 	}
 	if !ios.Quiet {
 		fmt.Fprintf(ios.ErrOut, "curnorm: --on-error skip: %s\n", what)
 		for _, s := range skipped {
 			if s.Reason == cur.SkipUnreadableFile {
-				fmt.Fprintf(ios.ErrOut, "  unreadable file: %s\n", s.First)
+				fmt.Fprintf(ios.ErrOut, "  unreadable file, %s read before the failure left out: %s\n", plural(s.Rows, "row"), s.First)
 				continue
 			}
 			fmt.Fprintf(ios.ErrOut, "  %s, %s; first: %s\n", plural(s.Rows, "row"), s.Reason, s.First)

@@ -1,0 +1,118 @@
+package cur
+
+import (
+	"archive/zip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"strings"
+)
+
+// Fingerprint identifies a file's content within one run, so that a bill passed twice under
+// two names (a copy beside the original, a second download) is caught instead of counted
+// twice. It is taken while the file is read, never by a second pass: a CSV file (plain or
+// gzip) hashes every byte as the scanner reads it; Parquet hashes its footer, which records
+// every column chunk's offset, size and statistics; a zip hashes its central directory, which
+// holds each entry's CRC-32 and sizes. Sums come from a per-process seed: compare them within
+// one run only.
+type Fingerprint struct {
+	Size int64
+	Sum  uint64
+}
+
+var fingerprintSeed = maphash.MakeSeed()
+
+// hashingReader hashes the bytes read through it and notes whether the stream reached its end.
+type hashingReader struct {
+	r    io.Reader
+	h    maphash.Hash
+	size int64
+	eof  bool
+}
+
+func newHashingReader(r io.Reader) *hashingReader {
+	hr := &hashingReader{r: r}
+	hr.h.SetSeed(fingerprintSeed)
+	return hr
+}
+
+func (hr *hashingReader) Read(p []byte) (int, error) {
+	n, err := hr.r.Read(p)
+	hr.h.Write(p[:n])
+	hr.size += int64(n)
+	if err == io.EOF {
+		hr.eof = true
+	}
+	return n, err
+}
+
+// fingerprint is the hash of the whole stream; false until it was read to its end.
+func (hr *hashingReader) fingerprint() (Fingerprint, bool) {
+	if hr == nil || !hr.eof {
+		return Fingerprint{}, false
+	}
+	return Fingerprint{Size: hr.size, Sum: hr.h.Sum64()}, true
+}
+
+// parquetFingerprint hashes a Parquet file's footer (metadata, its length and the magic).
+func parquetFingerprint(ra io.ReaderAt, size int64) (Fingerprint, error) {
+	if size < 12 {
+		return Fingerprint{}, errors.New("too short for a parquet footer")
+	}
+	var tail [8]byte
+	if _, err := ra.ReadAt(tail[:], size-8); err != nil {
+		return Fingerprint{}, err
+	}
+	n := int64(binary.LittleEndian.Uint32(tail[:4])) + 8
+	if n > size-4 {
+		return Fingerprint{}, fmt.Errorf("parquet footer of %d bytes in a file of %d", n, size)
+	}
+	footer := make([]byte, n)
+	if _, err := ra.ReadAt(footer, size-n); err != nil {
+		return Fingerprint{}, err
+	}
+	return Fingerprint{Size: size, Sum: maphash.Bytes(fingerprintSeed, footer)}, nil
+}
+
+// zipFingerprint hashes a zip's central directory: names, sizes and CRC-32 of every entry.
+func zipFingerprint(zr *zip.Reader, size int64) Fingerprint {
+	var b strings.Builder
+	for _, e := range zr.File {
+		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%08x\x00", e.Name, e.CompressedSize64, e.UncompressedSize64, e.CRC32)
+	}
+	return Fingerprint{Size: size, Sum: maphash.String(fingerprintSeed, b.String())}
+}
+
+// ErrDuplicateInput: two inputs hold the same content, so the bill would be counted twice.
+var ErrDuplicateInput = errors.New("duplicate input")
+
+// Duplicates returns an error naming every pair of inputs whose fingerprints are equal, in the
+// order given; a nil fingerprint (content not read whole) is left out.
+func Duplicates(names []string, contents []*Fingerprint) error {
+	first := map[Fingerprint]int{}
+	var pairs []string
+	for i, fp := range contents {
+		if fp == nil {
+			continue
+		}
+		if j, seen := first[*fp]; seen {
+			pairs = append(pairs, names[j]+" and "+names[i])
+			continue
+		}
+		first[*fp] = i
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	return &Error{File: pairs[0], RowGroup: -1, Err: fmt.Errorf("%w: the same content under two names would be counted twice%s (--allow-duplicates counts each copy)",
+		ErrDuplicateInput, moreText(pairs[1:]))}
+}
+
+func moreText(pairs []string) string {
+	if len(pairs) == 0 {
+		return ""
+	}
+	return "; also " + strings.Join(pairs, "; ")
+}
