@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,6 +51,11 @@ var fixedDimensions = []struct {
 	{"month", dimColumn, []string{cur.ColUsageStart}, cur.PeriodOf},
 	{"day", dimColumn, []string{cur.ColUsageStart}, dayOf},
 	{"currency", dimColumn, []string{cur.ColCurrency}, nil},
+}
+
+// IsTime reports the dimensions whose values are dates or months.
+func (d Dimension) IsTime() bool {
+	return d.Name == "billing-period" || d.Name == "month" || d.Name == "day"
 }
 
 // DimensionNames lists every dimension --by accepts; tag:<key> and cost-category:<name> stand
@@ -135,6 +141,42 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// accountNameWarnings tell what --account-names missed: accounts of the bill without a name
+// there (shown by their id) and ids there that match no account of the bill.
+func accountNameWarnings(names map[string]string, accounts map[string]bool) []string {
+	if len(accounts) == 0 {
+		return nil
+	}
+	var unnamed, unused []string
+	for id, named := range accounts {
+		if !named {
+			unnamed = append(unnamed, id)
+		}
+	}
+	for id := range names {
+		if _, ok := accounts[id]; !ok {
+			unused = append(unused, id)
+		}
+	}
+	var out []string
+	if len(unnamed) > 0 {
+		out = append(out, fmt.Sprintf("--account-names: no name for %d of the bill's accounts, shown by their id: %s", len(unnamed), listSome(unnamed)))
+	}
+	if len(unused) > 0 {
+		out = append(out, fmt.Sprintf("--account-names: %d of its ids match no account of the bill: %s", len(unused), listSome(unused)))
+	}
+	return out
+}
+
+// listSome lists sorted values, the first ten and a count of the rest.
+func listSome(vs []string) string {
+	slices.Sort(vs)
+	if len(vs) <= 10 {
+		return strings.Join(vs, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(vs[:10], ", "), len(vs)-10)
 }
 
 // Filter keeps rows whose dimension value is (or with Negate, is not) one of Values.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"sort"
 	"strings"
@@ -27,8 +28,12 @@ type Options struct {
 	AccountNames map[string]string
 	// Jobs is the number of files read at once (≥ 1).
 	Jobs int
-	Sort string // "cost" (default), "name" or "savings"
-	Top  int    // 0: every group
+	// Sort is "cost", "name" or "savings"; "" is name when a dimension is a time (names of
+	// time values sort chronologically), else cost.
+	Sort string
+	// Top keeps the Top costliest groups of each currency, whatever Sort says, and folds the
+	// rest into one (other) group; 0 keeps every group.
+	Top int
 	// NoSummary: the caller shows no bill summary, so only the columns the chosen metric
 	// reads are parsed and Result.Summaries stays empty.
 	NoSummary bool
@@ -153,11 +158,13 @@ type partial struct {
 	// of each filter's values (one per Options.Filters).
 	kept    int64
 	filters []filterSeen
+	// accounts are the account ids named through Options.AccountNames: whether each had a name.
+	accounts map[string]bool
 }
 
 func newPartial() *partial {
 	return &partial{groups: map[string]*Group{}, summaries: map[string]*Summary{},
-		types: map[string]map[string]*TypeSummary{}, warnings: map[string]bool{}}
+		types: map[string]map[string]*TypeSummary{}, warnings: map[string]bool{}, accounts: map[string]bool{}}
 }
 
 func groupKeyText(currency string, key []string) string {
@@ -197,6 +204,9 @@ func (p *partial) merge(o *partial) {
 	p.skipped = append(p.skipped, o.skipped...)
 	p.rows += o.rows
 	p.kept += o.kept
+	for id, named := range o.accounts {
+		p.accounts[id] = p.accounts[id] || named
+	}
 	switch {
 	case p.filters == nil:
 		p.filters = o.filters
@@ -251,16 +261,21 @@ func (p *partial) result(opts *Options) *Result {
 	for _, c := range sortedKeys(totals) {
 		res.Totals = append(res.Totals, totals[c])
 	}
-	sortGroups(res.Groups, opts.Sort)
+	order := opts.sortOrder()
 	if opts.Top > 0 {
+		sortGroups(res.Groups, "cost")
 		res.Groups = foldTop(res.Groups, opts.Top, len(opts.Dims))
 	}
+	sortGroups(res.Groups, order)
 	for _, k := range sortedKeys(p.summaries) {
 		s := p.summaries[k]
 		for _, t := range sortedKeys(p.types[k]) {
 			s.Types = append(s.Types, p.types[k][t])
 		}
 		res.Summaries = append(res.Summaries, s)
+	}
+	for _, w := range accountNameWarnings(opts.AccountNames, p.accounts) {
+		p.warnings[w] = true
 	}
 	res.Warnings = sortedKeys(p.warnings)
 	res.Skipped = sortSkipped(p.skipped)
@@ -276,13 +291,29 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// sortGroups orders groups by currency, then by the chosen key; ties fall back to the
-// dimension values so the order is total and output deterministic.
+// sortOrder resolves Options.Sort.
+func (o *Options) sortOrder() string {
+	if o.Sort != "" {
+		return o.Sort
+	}
+	for _, d := range o.Dims {
+		if d.IsTime() {
+			return "name"
+		}
+	}
+	return "cost"
+}
+
+// sortGroups orders groups by currency, then by the chosen key, a currency's (other) group
+// last; ties fall back to the dimension values so the order is total and output deterministic.
 func sortGroups(gs []*Group, by string) {
 	sort.Slice(gs, func(i, j int) bool {
 		a, b := gs[i], gs[j]
 		if a.Currency != b.Currency {
 			return a.Currency < b.Currency
+		}
+		if (a.Folded > 0) != (b.Folded > 0) {
+			return b.Folded > 0
 		}
 		var c int
 		switch by {
@@ -388,6 +419,7 @@ type dimEval struct {
 	// account-name
 	names      map[string]string
 	accountCol int
+	accounts   map[string]bool // account ids that took their name from names: whether it had one
 }
 
 func (d *dimEval) prepare(b *cur.Batch, ev *cur.Evaluator) {
@@ -418,10 +450,19 @@ func (d *dimEval) prepare(b *cur.Batch, ev *cur.Evaluator) {
 		}
 	}
 	if d.dim.kind == dimAccountName {
-		// Rows without the CUR 2.0 column take their name from --account-names.
+		// Rows without the CUR 2.0 column take their name from --account-names; an account
+		// the file does not name shows its id, never one (none) for all of them.
 		d.offs = append(d.offs, uint32(len(d.ids)))
+		track := !b.Strings[d.cols[0]].Present
 		for _, id := range b.Strings[d.accountCol].Dict {
-			d.ids = append(d.ids, d.values.id(d.names[id]))
+			name, ok := d.names[id]
+			if !ok {
+				name = id
+			}
+			if track && id != "" {
+				d.accounts[id] = ok
+			}
+			d.ids = append(d.ids, d.values.id(name))
 		}
 	}
 }
@@ -566,6 +607,7 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 			}
 		case d.kind == dimAccountName:
 			de.accountCol = col(cur.ColAccount)
+			de.accounts = map[string]bool{}
 		case len(d.columns) == 1 && d.columns[0] == cur.ColLineItemType:
 			de.discountID = de.values.id("Discount")
 		}
@@ -1041,6 +1083,12 @@ func (st *sumState) typeSummary(id uint32) *TypeSummary {
 func (fr *fileRollup) partial() *partial {
 	p := newPartial()
 	p.kept = fr.kept
+	for _, d := range fr.dims {
+		maps.Copy(p.accounts, d.accounts)
+	}
+	for _, f := range fr.filters {
+		maps.Copy(p.accounts, f.d.accounts)
+	}
 	if fr.kept == 0 {
 		for _, f := range fr.filters {
 			p.filters = append(p.filters, f.seen())

@@ -87,3 +87,56 @@ func TestEmptySelectionIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// TestTopKeepsCostliestWhateverSort: --top keeps the N costliest groups, then --sort orders
+// them, the (other) group last.
+func TestTopKeepsCostliestWhateverSort(t *testing.T) {
+	bill := "lineItem/LineItemType,lineItem/ProductCode,lineItem/CurrencyCode,lineItem/UnblendedCost\n" +
+		"Usage,Alpha,USD,1\nUsage,Bravo,USD,50\nUsage,Charlie,USD,5\nUsage,Delta,USD,20\n"
+	path := filepath.Join(t.TempDir(), "bill.csv")
+	if err := os.WriteFile(path, []byte(bill), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for sortBy, want := range map[string][]string{
+		"cost": {"Bravo", "Delta", Other},
+		"name": {"Bravo", "Delta", Other},
+		"":     {"Bravo", "Delta", Other},
+	} {
+		res := runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended, Top: 2, Sort: sortBy}, []string{"service"})
+		var got []string
+		for _, g := range res.Groups {
+			got = append(got, g.Key[0])
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("--top 2 --sort %q: groups %q, want %q", sortBy, got, want)
+		}
+	}
+	res := runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended, Top: 3, Sort: "name"}, []string{"service"})
+	if got := []string{res.Groups[0].Key[0], res.Groups[1].Key[0], res.Groups[2].Key[0]}; !reflect.DeepEqual(got, []string{"Bravo", "Charlie", "Delta"}) {
+		t.Errorf("--top 3 --sort name: %q, want the three costliest by name", got)
+	}
+}
+
+// TestTimeDimensionsSortChronologically: by default a time dimension orders groups by time,
+// not by cost; --sort cost still orders by cost.
+func TestTimeDimensionsSortChronologically(t *testing.T) {
+	bill := "lineItem/LineItemType,lineItem/ProductCode,lineItem/CurrencyCode,lineItem/UsageStartDate,lineItem/UnblendedCost\n" +
+		"Usage,A,USD,2026-10-03T00:00:00Z,1\nUsage,A,USD,2026-10-01T00:00:00Z,2\nUsage,A,USD,2026-10-02T05:00:00Z,3\n"
+	path := filepath.Join(t.TempDir(), "bill.csv")
+	if err := os.WriteFile(path, []byte(bill), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	days := func(res *Result) []string {
+		var out []string
+		for _, g := range res.Groups {
+			out = append(out, g.Key[len(g.Key)-1])
+		}
+		return out
+	}
+	if got := days(runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended}, []string{"service", "day"})); !reflect.DeepEqual(got, []string{"2026-10-01", "2026-10-02", "2026-10-03"}) {
+		t.Errorf("default order by service,day: %q", got)
+	}
+	if got := days(runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended, Sort: "cost"}, []string{"day"})); !reflect.DeepEqual(got, []string{"2026-10-02", "2026-10-01", "2026-10-03"}) {
+		t.Errorf("--sort cost by day: %q", got)
+	}
+}

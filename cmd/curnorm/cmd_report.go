@@ -74,7 +74,7 @@ Filters: ` + report.FilterGrammar,
 	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", "))
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
-	f.StringVar(&opts.Sort, "sort", "cost", "order of groups: cost, name or savings")
+	f.StringVar(&opts.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
 	f.StringArrayVar(&opts.Filters, "filter", nil, "keep rows where dim=value[,value...] (or dim!=...); repeatable; filters on different dimensions must all hold")
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
@@ -110,7 +110,7 @@ func reportSetup(o *reportOptions) (report.Options, error) {
 		return ro, &usageError{err}
 	}
 	switch o.Sort {
-	case "cost", "name", "savings":
+	case "", "cost", "name", "savings":
 	default:
 		return ro, &usageError{fmt.Errorf("unknown sort %q (valid: cost, name, savings)", o.Sort)}
 	}
