@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -16,7 +17,8 @@ import (
 // gzip) hashes every byte as the scanner reads it; Parquet hashes its footer, which records
 // every column chunk's offset, size and statistics; a zip hashes its central directory, which
 // holds each entry's CRC-32 and sizes. Sums come from a per-process seed: compare them within
-// one run only.
+// one run only. Readers take it only when asked (Request.Fingerprint): files of different sizes
+// differ without one (SameSizes).
 type Fingerprint struct {
 	Size int64
 	Sum  uint64
@@ -83,6 +85,29 @@ func zipFingerprint(zr *zip.Reader, size int64) Fingerprint {
 		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%08x\x00", e.Name, e.CompressedSize64, e.UncompressedSize64, e.CRC32)
 	}
 	return Fingerprint{Size: size, Sum: maphash.String(fingerprintSeed, b.String())}
+}
+
+// SameSizes reports, per source, whether its content could be another's: standard input, a
+// file whose size cannot be read, or one whose size another file shares. Only those need a
+// fingerprint: files of different sizes differ.
+func SameSizes(sources []Source) []bool {
+	out := make([]bool, len(sources))
+	sizes := make([]int64, len(sources))
+	count := map[int64]int{}
+	for i, s := range sources {
+		sizes[i] = -1
+		if s.Path == "-" {
+			continue
+		}
+		if st, err := os.Stat(s.Path); err == nil && st.Mode().IsRegular() {
+			sizes[i] = st.Size()
+		}
+		count[sizes[i]]++
+	}
+	for i := range sources {
+		out[i] = sizes[i] < 0 || count[sizes[i]] > 1
+	}
+	return out
 }
 
 // ErrDuplicateInput: two inputs hold the same content, so the bill would be counted twice.

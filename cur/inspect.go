@@ -45,12 +45,13 @@ type MetricStatus struct {
 // Inspect reads a whole source and describes it. Every amount column a metric reads is parsed,
 // so a bad number fails here as it would in a report. With skipBadRows, bad rows are skipped
 // (Request.SkipBadRows), and a file that fails after it opened is described up to the failure,
-// which Skipped records.
-func Inspect(src Source, skipBadRows bool) (*Inspection, error) {
+// which Skipped records. With fingerprint, Content identifies the file's content.
+func Inspect(src Source, skipBadRows, fingerprint bool) (*Inspection, error) {
 	r, err := Open(src, Request{
 		Strings:     []string{ColLineItemType, ColCurrency, ColInvoiceID, ColPeriodStart},
 		Amounts:     evalAmounts[:],
 		SkipBadRows: skipBadRows,
+		Fingerprint: fingerprint,
 	})
 	if err != nil {
 		return nil, err

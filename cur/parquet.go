@@ -145,7 +145,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 		return nil, fileErr(name, ErrCorrupt, err)
 	}
 	r.pf = pf
-	if st, err := f.Stat(); err == nil {
+	if st, err := f.Stat(); err == nil && req.Fingerprint {
 		r.fp, err = parquetFingerprint(f, st.Size())
 		r.fpOK = err == nil
 	}

@@ -66,6 +66,10 @@ type Request struct {
 	// narrower than its header, a map cell that is not JSON) instead of failing; Skipped
 	// counts them. Damage to the file itself still fails the read.
 	SkipBadRows bool
+	// Fingerprint has the reader identify the file's content as it reads (Reader.Fingerprint);
+	// it costs a hash of every byte of a CSV file, so callers ask only where two inputs could
+	// be one (see SameSizes).
+	Fingerprint bool
 }
 
 // Schema describes an opened file.
@@ -108,8 +112,8 @@ type Reader interface {
 	// Skipped counts the rows skipped under Request.SkipBadRows, per reason, sorted by reason.
 	// Rows read = Rows() + the skipped rows.
 	Skipped() []SkipCount
-	// Fingerprint identifies the file's content; false when it is not known, as for a
-	// CSV file not read to its end.
+	// Fingerprint identifies the file's content; false when Request.Fingerprint was not set
+	// or it is not known, as for a CSV file not read to its end.
 	Fingerprint() (Fingerprint, bool)
 	Close() error
 }
@@ -167,8 +171,13 @@ func Open(src Source, req Request) (Reader, error) {
 
 func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) {
 	// CSV is read once from start to end: its bytes are hashed on the way.
-	hr := newHashingReader(f)
-	br := bufio.NewReaderSize(hr, 1<<16)
+	var in io.Reader = f
+	var hr *hashingReader
+	if req.Fingerprint {
+		hr = newHashingReader(f)
+		in = hr
+	}
+	br := bufio.NewReaderSize(in, 1<<16)
 	head, err := br.Peek(4)
 	if len(head) == 0 {
 		if err != nil && err != io.EOF {
@@ -229,7 +238,7 @@ func openZip(name string, ra io.ReaderAt, size int64, closer io.Closer, req Requ
 			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("zip entry %s: %w", e.Name, err))
 		}
 		fp := zipFingerprint(zr, size)
-		return newCSVReader(name+"!"+e.Name, "zip", rc, multiCloser{rc, closer}, func() (Fingerprint, bool) { return fp, true }, req)
+		return newCSVReader(name+"!"+e.Name, "zip", rc, multiCloser{rc, closer}, func() (Fingerprint, bool) { return fp, req.Fingerprint }, req)
 	}
 	closer.Close()
 	return nil, fileErrf(name, ErrUnsupportedFormat, "zip archive holds no .csv file")

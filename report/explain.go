@@ -48,9 +48,15 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 		rules[r.Kind] = r
 	}
 	contents := make([]*cur.Fingerprint, len(sources))
+	fingerprint := make([]bool, len(sources))
+	if !allowDuplicates {
+		fingerprint = cur.SameSizes(sources)
+	}
 	for i, src := range sources {
 		ev := cur.NewEvaluator(includeSplitCost)
-		r, err := cur.Open(src, cur.EvalRequest([]string{cur.ColCurrency}))
+		req := cur.EvalRequest([]string{cur.ColCurrency})
+		req.Fingerprint = fingerprint[i]
+		r, err := cur.Open(src, req)
 		if err != nil {
 			return nil, err
 		}

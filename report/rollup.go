@@ -75,6 +75,10 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 	errs := make([]error, len(sources))
 	unreadable := make([]error, len(sources))
 	contents := make([]*cur.Fingerprint, len(sources))
+	fingerprint := make([]bool, len(sources))
+	if !opts.AllowDuplicates {
+		fingerprint = cur.SameSizes(sources)
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
@@ -85,7 +89,7 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 			defer wg.Done()
 			for i := range next {
 				var p *partial
-				p, errs[i] = rollupFile(ctx, sources[i], &opts, consumers)
+				p, errs[i] = rollupFile(ctx, sources[i], &opts, consumers, fingerprint[i])
 				if errs[i] != nil && opts.SkipBadRows && skippable(errs[i]) {
 					p = p.unreadable(sources[i], errs[i])
 					unreadable[i], errs[i] = errs[i], nil
@@ -656,9 +660,9 @@ func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string,
 
 // rollupFile streams one source into a partial; a reader that can share its batches feeds
 // consumers rollups side by side.
-func rollupFile(ctx context.Context, src cur.Source, opts *Options, consumers int) (*partial, error) {
+func rollupFile(ctx context.Context, src cur.Source, opts *Options, consumers int, fingerprint bool) (*partial, error) {
 	fr, req := newFileRollup(opts)
-	req.SkipBadRows = opts.SkipBadRows
+	req.SkipBadRows, req.Fingerprint = opts.SkipBadRows, fingerprint
 	r, err := cur.Open(src, req)
 	if err != nil {
 		return nil, err

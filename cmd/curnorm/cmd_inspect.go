@@ -102,11 +102,12 @@ func inspectAll(ctx context.Context, ios *ioStreams, sources []cur.Source, skip 
 	var all []*cur.Inspection
 	var skipped []cur.SkipCount
 	var first error
-	for _, src := range sources {
+	same := cur.SameSizes(sources)
+	for i, src := range sources {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		in, err := cur.Inspect(src, skip)
+		in, err := cur.Inspect(src, skip, same[i])
 		var ce *cur.Error
 		if err != nil && skip && errors.As(err, &ce) {
 			skipped = append(skipped, cur.SkipCount{File: src.Name(), Reason: cur.SkipUnreadableFile, First: err.Error()})
