@@ -18,6 +18,26 @@ type WriteOptions struct {
 	Precision int    // decimals of money; -1 = the format's default (table, markdown: 2; csv, json: exact)
 	Color     bool   // ANSI bold header and red over-on-demand marker (table only)
 	Width     int    // terminal width the table should fit; 0 = unknown
+	// NoFormulaEscape writes text cells of csv and markdown as they are, for programs that
+	// read them; by default they go through SpreadsheetSafe.
+	NoFormulaEscape bool
+}
+
+// text prepares a text cell (a group key, a currency) of csv or markdown.
+func (o WriteOptions) text(s string) string {
+	if o.NoFormulaEscape {
+		return s
+	}
+	return SpreadsheetSafe(s)
+}
+
+// texts applies text to every cell of a key.
+func (o WriteOptions) texts(key []string) []string {
+	out := make([]string, len(key))
+	for i, k := range key {
+		out[i] = o.text(k)
+	}
+	return out
 }
 
 // Formats lists the formats Write accepts.

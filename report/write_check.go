@@ -260,7 +260,7 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 			if len(rows) == 0 {
 				bw.WriteString("No group moved.\n")
 			} else {
-				writeChangeTable(bw, c.Diff, rows[:shown], money, false)
+				writeChangeTable(bw, c.Diff, rows[:shown], o, false)
 				switch {
 				case shown < min(len(rows), markdownGroupsShown):
 					fmt.Fprintf(bw, "\n_Table cut to %d of %d groups that moved, to stay within GitHub's 65,536-character comment limit; `--format json` lists all._\n", shown, len(rows))

@@ -234,19 +234,24 @@ func writeDiffCSV(w io.Writer, d *Diff, o WriteOptions) error {
 	cw := csv.NewWriter(w)
 	money := o.ratMoney(-1)
 	nd := len(d.Dimensions)
-	header := append(append([]string(nil), d.Dimensions...), colCurrency, colOld, colNew, colDelta, colDeltaPct, colStatus)
+	header := append(o.texts(d.Dimensions), colCurrency, colOld, colNew, colDelta, colDeltaPct, colStatus)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
+	row := func(key []string, c *Change) []string {
+		cells := changeCells(c, money, false)
+		cells[0] = o.text(cells[0])
+		return append(o.texts(key), cells...)
+	}
 	for _, c := range d.Groups {
-		if err := cw.Write(append(append([]string(nil), fitKey(c.Key, nd)...), changeCells(c, money, false)...)); err != nil {
+		if err := cw.Write(row(fitKey(c.Key, nd), c)); err != nil {
 			return err
 		}
 	}
 	if nd > 0 {
 		key := totalKey(&Result{Dimensions: d.Dimensions}, csvTotalLabel)
 		for _, t := range d.Totals {
-			if err := cw.Write(append(append([]string(nil), key...), changeCells(t, money, false)...)); err != nil {
+			if err := cw.Write(row(key, t)); err != nil {
 				return err
 			}
 		}
@@ -414,24 +419,33 @@ func writeDiffNDJSON(w io.Writer, d *Diff, o WriteOptions) error {
 func writeDiffMarkdown(bw *bufio.Writer, d *Diff, o WriteOptions, groups []*Change, totals bool) {
 	money := o.ratMoney(2)
 	bw.WriteString(mdEscape(d.Context()) + "\n\n")
-	writeChangeTable(bw, d, groups, money, totals)
+	writeChangeTable(bw, d, groups, o, totals)
 	if len(d.Types) > 0 {
 		bw.WriteString("\n### Line item types\n\n")
 		mdRow(bw, []string{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus})
 		bw.WriteString("|---|---|---:|---:|---:|---:|---|\n")
 		for _, c := range d.Types {
-			mdRow(bw, append([]string{mdEscape(c.Key[0])}, mdCells(changeCells(c, money, true))...))
+			mdRow(bw, mdChangeRow(c.Key, c, money, o))
 		}
 	}
 }
 
+// mdChangeRow is one change as Markdown cells: key and currency spreadsheet-safe unless
+// o.NoFormulaEscape, then the figures.
+func mdChangeRow(key []string, c *Change, money func(*big.Rat) string, o WriteOptions) []string {
+	cells := changeCells(c, money, true)
+	cells[0] = o.text(cells[0])
+	return mdCells(append(o.texts(key), cells...))
+}
+
 // writeChangeTable prints groups (and the totals when totals is set) as a pipe table.
-func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, money func(*big.Rat) string, totals bool) {
+func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, o WriteOptions, totals bool) {
+	money := o.ratMoney(2)
 	nd := len(d.Dimensions)
 	header := make([]string, 0, nd+6)
 	rule := make([]string, 0, nd+6)
 	for _, dim := range d.Dimensions {
-		header = append(header, mdEscape(dim))
+		header = append(header, mdEscape(o.text(dim)))
 		rule = append(rule, "---")
 	}
 	header = append(header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
@@ -439,15 +453,11 @@ func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, money func(*b
 	mdRow(bw, header)
 	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
 	for _, c := range groups {
-		cells := make([]string, 0, len(header))
-		for _, k := range fitKey(c.Key, nd) {
-			cells = append(cells, mdEscape(k))
-		}
-		mdRow(bw, append(cells, mdCells(changeCells(c, money, true))...))
+		mdRow(bw, mdChangeRow(fitKey(c.Key, nd), c, money, o))
 	}
 	if totals && nd > 0 {
 		for _, t := range d.Totals {
-			cells := append(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), mdCells(changeCells(t, money, true))...)
+			cells := mdChangeRow(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), t, money, o)
 			for i, v := range cells {
 				if v != "" {
 					cells[i] = "**" + v + "**"

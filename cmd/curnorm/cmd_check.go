@@ -21,6 +21,7 @@ type checkOptions struct {
 	Format          string
 	Precision       int
 	Outputs         []string // FORMAT=FILE
+	NoFormulaEscape bool
 }
 
 func newCmdCheck(ios *ioStreams, runF func(context.Context, *checkOptions) error) *cobra.Command {
@@ -64,6 +65,8 @@ Output (--format): text (default), markdown (a pull or merge request comment, at
 65,536 characters), json, junit (one test case per rule and finding). --output FORMAT=FILE
 writes another format to a file as well; repeatable.
 
+` + formulaEscapeHelp + `
+
 ` + compareHelp,
 		Example: `  curnorm report --format json --by service bill-2026-10/ > baseline.json
   curnorm check --baseline baseline.json --max-increase 10% --by service bill-2026-11/
@@ -93,6 +96,7 @@ writes another format to a file as well; repeatable.
 	f.StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(report.CheckFormats, ", "))
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in text, markdown and junit, full in json)")
 	f.StringArrayVar(&opts.Outputs, "output", nil, "also write FORMAT=FILE, e.g. junit=check.xml; repeatable")
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	addCompareFlags(cmd, &opts.compareOptions, nil)
 	return cmd
 }
@@ -173,11 +177,11 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	}
 	res := report.Check(bill.Result, d, co)
 	for _, out := range outputs {
-		if err := writeCheckFile(out.path, res, report.WriteOptions{Format: out.format, Precision: opts.Precision}); err != nil {
+		if err := writeCheckFile(out.path, res, report.WriteOptions{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 			return err
 		}
 	}
-	if err := report.WriteCheck(ios.Out, res, report.WriteOptions{Format: opts.Format, Precision: opts.Precision}); err != nil {
+	if err := report.WriteCheck(ios.Out, res, report.WriteOptions{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 		return err
 	}
 	// A failed check exits 1 even when input was skipped too; the skipped input is reported

@@ -15,6 +15,8 @@ type diffOptions struct {
 	Format    string
 	Precision int
 	ExitCode  bool
+	// NoFormulaEscape writes csv and markdown text cells as they are.
+	NoFormulaEscape bool
 }
 
 func newCmdDiff(ios *ioStreams, runF func(context.Context, *diffOptions) error) *cobra.Command {
@@ -31,6 +33,8 @@ month (two deliveries of one billing period: late credits, refunds, corrected us
 OLD and NEW are one path each; --old and --new take several (repeat the flag or separate
 with commas). The csv format holds groups and totals only; use --by line-item-type for the
 types as csv.
+
+` + formulaEscapeHelp + `
 
 ` + compareHelp,
 		Example: `  curnorm diff baseline.json bill-2026-11/
@@ -64,6 +68,7 @@ types as csv.
 	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Formats, ", "))
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.BoolVar(&opts.ExitCode, "exit-code", false, "exit 1 when any group, total or line item type moved")
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	addCompareFlags(cmd, &opts.compareOptions, []string{"service"})
 	return cmd
 }
@@ -77,7 +82,7 @@ func diffRun(ctx context.Context, ios *ioStreams, opts *diffOptions) error {
 		// The json and markdown documents carry this line themselves.
 		fmt.Fprintln(ios.ErrOut, d.Context())
 	}
-	if err := report.WriteDiff(ios.Out, d, report.WriteOptions{Format: opts.Format, Precision: opts.Precision}); err != nil {
+	if err := report.WriteDiff(ios.Out, d, report.WriteOptions{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 		return err
 	}
 	// --exit-code's verdict wins over exit 4; the skipped input is reported either way.

@@ -28,6 +28,7 @@ type reportOptions struct {
 	AccountNames     string
 	Discover         cur.DiscoverOptions
 	OnError          onErrorOptions
+	NoFormulaEscape  bool
 }
 
 var reportFormats = []string{"table", "csv", "json", "ndjson", "markdown"}
@@ -48,7 +49,9 @@ Metrics (--metric): amortized (default: what was actually paid, upfront fees spr
 the usage they cover), simple (the literal three-branch rule), unblended, net-unblended,
 net-amortized, blended. Run 'curnorm explain' for the rules.
 
-Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.`,
+Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.
+
+` + formulaEscapeHelp,
 		Example: `  curnorm report testdata/demo
   curnorm report --by account,service --top 10 bill.csv.gz
   curnorm report --by tag:Team --filter service=AmazonEC2 --format csv bill/ > team.csv
@@ -77,6 +80,7 @@ Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.`,
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	addDiscoverFlags(cmd, &opts.Discover)
 	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd
@@ -145,7 +149,8 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios)}
+	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios),
+		NoFormulaEscape: opts.NoFormulaEscape}
 	if err := report.Write(ios.Out, res, wo); err != nil {
 		return err
 	}

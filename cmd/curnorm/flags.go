@@ -15,6 +15,18 @@ func addDiscoverFlags(cmd *cobra.Command, o *cur.DiscoverOptions) {
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
 }
 
+// formulaEscapeHelp says what csv and markdown do to text cells; report, diff and check print it.
+const formulaEscapeHelp = `Text cells of csv and markdown (group keys such as tag values, account names and
+resource ids; currencies) that start with =, +, -, @, tab or carriage return get a single
+quote in front, so a spreadsheet opening the file shows them instead of running them as
+formulas. Numbers (amounts, counts, rates) are never changed. --no-formula-escape writes
+text cells as they are, for programs that read the file; json and ndjson are always as is.`
+
+// addFormulaEscapeFlag adds --no-formula-escape, which the csv and markdown writers honour.
+func addFormulaEscapeFlag(cmd *cobra.Command, p *bool) {
+	cmd.Flags().BoolVar(p, "no-formula-escape", false, "csv and markdown: write text cells starting with =, +, -, @, tab or CR as they are")
+}
+
 // tableOrJSON are the formats of inspect and explain.
 var tableOrJSON = []string{"table", "json"}
 
