@@ -78,6 +78,9 @@ func changeText(c *Change, money func(*big.Rat) string) string {
 	return s + ")"
 }
 
+// unjudgedText says why a new currency's total passed without a rule.
+const unjudgedText = "absent from the baseline; only --max-new-group-cost judges a new currency"
+
 // ruleDetail says what a rule saw, without the failing groups.
 func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
 	if !r.Groups {
@@ -140,6 +143,9 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 			}
 			fmt.Fprintf(bw, "%s%s: %s\n", itemIndent, cleanCell(keyText(c.Dimensions, g.Key)), changeText(g, money))
 		}
+	}
+	for _, t := range c.UnjudgedCurrencies() {
+		line("new", "total "+cleanCell(t.Currency)+": "+changeText(t, money)+": "+unjudgedText)
 	}
 	bw.WriteString("\nfindings\n")
 	var quiet []string
@@ -236,7 +242,8 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 
 	if c.Diff != nil {
 		bw.WriteString("\n### Drift rules\n\n")
-		if len(c.Rules) == 0 {
+		unjudged := c.UnjudgedCurrencies()
+		if len(c.Rules) == 0 && len(unjudged) == 0 {
 			bw.WriteString("None given.\n")
 		} else {
 			mdRow(bw, []string{"rule", "result", "detail"})
@@ -253,6 +260,9 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 					}
 				}
 				mdRow(bw, []string{mdEscape(r.Name()), res, mdEscape(detail)})
+			}
+			for _, t := range unjudged {
+				mdRow(bw, []string{"total " + mdEscape(t.Currency), "🆕 not judged", mdEscape(changeText(t, money) + ": " + unjudgedText)})
 			}
 		}
 		if len(c.Dimensions) > 0 {
@@ -495,6 +505,11 @@ func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
 				s.Failures++
 			}
 			s.Cases = append(s.Cases, tc)
+		}
+		for _, t := range c.UnjudgedCurrencies() {
+			s.Cases = append(s.Cases, junitCase{Name: "new currency " + t.Currency, Classname: "curnorm.drift.new-currency",
+				Skipped: &junitSkipped{Message: changeText(t, money) + ": " + unjudgedText}})
+			s.Skipped++
 		}
 		s.Tests = len(s.Cases)
 		doc.Suites = append(doc.Suites, s)
