@@ -233,8 +233,11 @@ type CheckResult struct {
 	Filters    []string
 	Files      []string
 	Diff       *Diff // nil without a baseline
-	Rules      []*RuleResult
-	Findings   []*Finding
+	// Options are the rules as given, which the outputs state even where no total or group
+	// was there to apply them to.
+	Options  CheckOptions
+	Rules    []*RuleResult
+	Findings []*Finding
 }
 
 // Passed reports whether every rule held and no finding chosen with --fail-on fired.
@@ -265,7 +268,7 @@ func (c *CheckResult) FailingFindings() int {
 // Check applies the drift rules of o to d (when there is a baseline) and judges the findings
 // on res, the new bill as read (before any same-days cut).
 func Check(res *Result, d *Diff, o CheckOptions) *CheckResult {
-	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d}
+	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d, Options: o}
 	if d != nil {
 		c.Rules = checkRules(d, o)
 	}

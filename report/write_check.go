@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -25,7 +26,7 @@ const MarkdownCommentLimit = 65536
 
 // How much check's human formats list before they point to --format json.
 const (
-	textFailuresShown   = 20 // failing groups per rule
+	failuresShown       = 10 // failing groups per rule, largest move first
 	findingItemsShown   = 10 // items per finding
 	markdownGroupsShown = 25 // rows of the table of groups that moved most
 )
@@ -96,6 +97,76 @@ func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
 	return s
 }
 
+// rulesText states the rules the check applied: "max-increase 10% on service groups and
+// totals (USD); --fail-on provisional". It reads the options, not the results, so a rule
+// given is named even when there was nothing to apply it to.
+func rulesText(c *CheckResult) string {
+	o := c.Options
+	var parts []string
+	switch {
+	case c.Diff == nil:
+		parts = append(parts, "no drift rule (no --baseline)")
+	case !o.HasRules():
+		parts = append(parts, "no drift rule given (--max-increase, --max-decrease, --max-new-group-cost)")
+	}
+	dims := strings.Join(c.Dimensions, ",")
+	if c.Diff != nil && (o.MaxIncrease.IsSet() || o.MaxDecrease.IsSet()) {
+		var limits []string
+		if o.MaxIncrease.IsSet() {
+			limits = append(limits, RuleMaxIncrease+" "+o.MaxIncrease.Text)
+		}
+		if o.MaxDecrease.IsSet() {
+			limits = append(limits, RuleMaxDecrease+" "+o.MaxDecrease.Text)
+		}
+		scope := "totals"
+		if dims != "" {
+			scope = dims + " groups and totals"
+		}
+		var judged []string
+		for _, r := range c.Rules {
+			if r.Rule != RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
+				judged = append(judged, r.Currency)
+			}
+		}
+		where := "no currency on both sides"
+		if len(judged) > 0 {
+			where = strings.Join(judged, ", ")
+		}
+		parts = append(parts, strings.Join(limits, ", ")+" on "+scope+" ("+where+")")
+	}
+	if c.Diff != nil && o.MaxNewGroupCost.IsSet() {
+		scope := "new currencies"
+		if dims != "" {
+			scope = "new " + dims + " groups and new currencies"
+		}
+		parts = append(parts, RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
+	}
+	if c.Diff != nil && o.MinCost.IsSet() {
+		parts = append(parts, "--min-cost "+o.MinCost.Text+" leaves out groups below it")
+	}
+	if len(o.FailOn) > 0 {
+		parts = append(parts, "--fail-on "+strings.Join(o.FailOn, ","))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// failedRules names, per group, the group rules it broke: "max-increase 10%".
+func failedRules(c *CheckResult) map[*Change]string {
+	out := map[*Change]string{}
+	for _, r := range c.Rules {
+		if !r.Groups {
+			continue
+		}
+		for _, g := range r.Failures {
+			if out[g] != "" {
+				out[g] += ", "
+			}
+			out[g] += r.Rule + " " + r.Limit
+		}
+	}
+	return out
+}
+
 // totalChange finds the total of a currency, for a rule that held.
 func totalChange(d *Diff, currency string) *Change {
 	for _, t := range d.Totals {
@@ -115,11 +186,15 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 	if c.Diff != nil {
 		bw.WriteString(c.Diff.Context() + "\n")
 	}
+	bw.WriteString("rules: " + rulesText(c) + "\n")
 	bw.WriteString("\ndrift rules\n")
-	if c.Diff == nil {
+	switch {
+	case c.Diff == nil:
 		bw.WriteString("  none: no --baseline\n")
-	} else if len(c.Rules) == 0 {
+	case !c.Options.HasRules():
 		bw.WriteString("  none given (--max-increase, --max-decrease, --max-new-group-cost)\n")
+	case len(c.Rules) == 0:
+		bw.WriteString("  none applied: neither side holds any cost\n")
 	}
 	for _, r := range c.Rules {
 		mark := "ok"
@@ -137,7 +212,7 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 			continue
 		}
 		for i, g := range r.Failures {
-			if i == textFailuresShown {
+			if i == failuresShown {
 				fmt.Fprintf(bw, "%s… and %d more (--format json lists all)\n", itemIndent, len(r.Failures)-i)
 				break
 			}
@@ -239,13 +314,17 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 	} else {
 		bw.WriteString("No baseline: only the findings were checked (" + mdEscape(filesText(c.Files)) + ", metric " + c.Metric.String() + ").\n")
 	}
+	bw.WriteString("\n**Rules:** " + mdEscape(rulesText(c)) + "\n")
 
 	if c.Diff != nil {
 		bw.WriteString("\n### Drift rules\n\n")
 		unjudged := c.UnjudgedCurrencies()
-		if len(c.Rules) == 0 && len(unjudged) == 0 {
+		switch {
+		case !c.Options.HasRules() && len(unjudged) == 0:
 			bw.WriteString("None given.\n")
-		} else {
+		case len(c.Rules) == 0 && len(unjudged) == 0:
+			bw.WriteString("None applied: neither side holds any cost.\n")
+		default:
 			mdRow(bw, []string{"rule", "result", "detail"})
 			bw.WriteString("|---|---|---|\n")
 			for _, r := range c.Rules {
@@ -264,13 +343,26 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 			for _, t := range unjudged {
 				mdRow(bw, []string{"total " + mdEscape(t.Currency), "🆕 not judged", mdEscape(changeText(t, money) + ": " + unjudgedText)})
 			}
+			for _, r := range c.Rules {
+				if !r.Groups || r.Passed() {
+					continue
+				}
+				bw.WriteString("\n" + mdEscape(r.Name()+": "+ruleDetail(r, money)) + "\n\n")
+				for i, g := range r.Failures {
+					if i == min(items, failuresShown) {
+						fmt.Fprintf(bw, "- … and %d more (`--format json` lists all)\n", len(r.Failures)-i)
+						break
+					}
+					bw.WriteString("- " + mdEscape(keyText(c.Dimensions, g.Key)+": "+changeText(g, money)) + "\n")
+				}
+			}
 		}
 		if len(c.Dimensions) > 0 {
 			bw.WriteString("\n### Groups that moved most\n\n")
 			if len(rows) == 0 {
 				bw.WriteString("No group moved.\n")
 			} else {
-				writeChangeTable(bw, c.Diff, rows[:shown], o, false)
+				writeChangeTable(bw, c.Diff, rows[:shown], o, false, failedRules(c))
 				switch {
 				case shown < min(len(rows), markdownGroupsShown):
 					fmt.Fprintf(bw, "\n_Table cut to %d of %d groups that moved, to stay within GitHub's 65,536-character comment limit; `--format json` lists all._\n", shown, len(rows))

@@ -419,7 +419,7 @@ func writeDiffNDJSON(w io.Writer, d *Diff, o WriteOptions) error {
 func writeDiffMarkdown(bw *bufio.Writer, d *Diff, o WriteOptions, groups []*Change, totals bool) {
 	money := o.ratMoney(2)
 	bw.WriteString(mdEscape(d.Context()) + "\n\n")
-	writeChangeTable(bw, d, groups, o, totals)
+	writeChangeTable(bw, d, groups, o, totals, nil)
 	if len(d.Types) > 0 {
 		bw.WriteString("\n### Line item types\n\n")
 		mdRow(bw, []string{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus})
@@ -438,8 +438,9 @@ func mdChangeRow(key []string, c *Change, money func(*big.Rat) string, o WriteOp
 	return mdCells(append(o.texts(key), cells...))
 }
 
-// writeChangeTable prints groups (and the totals when totals is set) as a pipe table.
-func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, o WriteOptions, totals bool) {
+// writeChangeTable prints groups (and the totals when totals is set) as a pipe table. With
+// failed (check's), a last column marks the groups that broke a rule with the rules' names.
+func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, o WriteOptions, totals bool, failed map[*Change]string) {
 	money := o.ratMoney(2)
 	nd := len(d.Dimensions)
 	header := make([]string, 0, nd+6)
@@ -450,10 +451,21 @@ func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, o WriteOption
 	}
 	header = append(header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
 	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---")
+	if failed != nil {
+		header, rule = append(header, "failed"), append(rule, "---")
+	}
 	mdRow(bw, header)
 	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
 	for _, c := range groups {
-		mdRow(bw, mdChangeRow(fitKey(c.Key, nd), c, money, o))
+		cells := mdChangeRow(fitKey(c.Key, nd), c, money, o)
+		if failed != nil {
+			mark := ""
+			if f := failed[c]; f != "" {
+				mark = "❌ " + mdEscape(f)
+			}
+			cells = append(cells, mark)
+		}
+		mdRow(bw, cells)
 	}
 	if totals && nd > 0 {
 		for _, t := range d.Totals {
