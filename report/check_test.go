@@ -182,7 +182,7 @@ func TestCheckStatesRulesGivenWithNothingToJudge(t *testing.T) {
 	d := &Diff{Dimensions: []string{"service"}, Old: SideInfo{Factor: big.NewRat(1, 1)}, New: SideInfo{Factor: big.NewRat(1, 1)}}
 	c := Check(&Result{Dimensions: []string{"service"}}, d, CheckOptions{MaxIncrease: inc})
 	var buf bytes.Buffer
-	if err := WriteCheck(&buf, c, WriteOptions{Format: "text", Precision: -1}); err != nil {
+	if err := WriteCheck(&buf, c, WriteOptions{Format: "table", Precision: -1}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -18,7 +18,7 @@ import (
 const CheckSchemaVersion = "curnorm.check/v1"
 
 // CheckFormats lists the formats WriteCheck accepts.
-var CheckFormats = []string{"text", "markdown", "json", "junit"}
+var CheckFormats = []string{"table", "markdown", "json", "junit"}
 
 // MarkdownCommentLimit is the most characters a GitHub comment may hold; check's Markdown
 // never exceeds it (GitLab allows more).
@@ -31,10 +31,10 @@ const (
 	markdownGroupsShown = 25 // rows of the table of groups that moved most
 )
 
-// WriteCheck prints c in o.Format: "text" (also ""), "markdown", "json" or "junit".
+// WriteCheck prints c in o.Format: "table" (also ""), "markdown", "json" or "junit".
 func WriteCheck(w io.Writer, c *CheckResult, o WriteOptions) error {
 	switch o.Format {
-	case "", "text":
+	case "", "table":
 		bw := bufio.NewWriter(w)
 		writeCheckText(bw, c, o)
 		return bw.Flush()

@@ -37,7 +37,7 @@ func goldenCheck(t *testing.T) *CheckResult {
 
 func TestWriteCheckGolden(t *testing.T) {
 	c := goldenCheck(t)
-	for _, format := range []string{"text", "markdown", "junit"} {
+	for _, format := range []string{"table", "markdown", "junit"} {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := WriteCheck(&buf, c, WriteOptions{Format: format, Precision: -1}); err != nil {

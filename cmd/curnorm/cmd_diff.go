@@ -52,7 +52,7 @@ types as csv.
 			} else {
 				opts.Old, opts.New = args[:1], args[1:]
 			}
-			if err := checkFormat(opts.Format, report.Formats...); err != nil {
+			if err := checkFormat(&opts.Format, report.Formats...); err != nil {
 				return err
 			}
 			opts.noteGiven(cmd)

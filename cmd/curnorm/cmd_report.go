@@ -60,7 +60,7 @@ Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(opts.Format, reportFormats...); err != nil {
+			if err := checkFormat(&opts.Format, reportFormats...); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
@@ -30,14 +31,20 @@ func addFormulaEscapeFlag(cmd *cobra.Command, p *bool) {
 // tableOrJSON are the formats of inspect and explain.
 var tableOrJSON = []string{"table", "json"}
 
-// checkFormat refuses a --format value the command does not write.
-func checkFormat(got string, valid ...string) error {
-	for _, v := range valid {
-		if got == v {
-			return nil
-		}
+// formatAliases are older names of formats: check called its table "text", and scripts that
+// still say so keep working.
+var formatAliases = map[string]string{"text": "table"}
+
+// checkFormat refuses a --format value the command does not write and turns an alias into
+// the format's name.
+func checkFormat(format *string, valid ...string) error {
+	if name, ok := formatAliases[*format]; ok && slices.Contains(valid, name) {
+		*format = name
 	}
-	return &usageError{fmt.Errorf("unknown format %q (valid: %s)", got, strings.Join(valid, ", "))}
+	if slices.Contains(valid, *format) {
+		return nil
+	}
+	return &usageError{fmt.Errorf("unknown format %q (valid: %s)", *format, strings.Join(valid, ", "))}
 }
 
 // warn prints diagnostics on stderr, one line each, unless --quiet.
