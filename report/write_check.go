@@ -15,7 +15,7 @@ import (
 )
 
 // CheckSchemaVersion names the layout of check's JSON document.
-const CheckSchemaVersion = "curnorm.check/v1"
+const CheckSchemaVersion = "curnorm.check/v2"
 
 // CheckFormats lists the formats WriteCheck accepts.
 var CheckFormats = []string{"table", "markdown", "json", "junit"}
@@ -73,7 +73,7 @@ func changeText(c *Change, money func(*big.Rat) string) string {
 		return "gone, was " + money(c.Old)
 	}
 	s := money(c.Old) + " → " + money(c.New) + " (" + signed(money(c.Delta()))
-	if p := pctText(c, pctDigitsHuman, true); p != "" {
+	if p := rateOfChange(c, true); p != "" {
 		s += ", " + p
 	}
 	return s + ")"

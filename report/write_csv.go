@@ -23,7 +23,7 @@ func writeCSV(w io.Writer, r *Result, o WriteOptions) error {
 	}
 	row := make([]string, 0, len(header))
 	write := func(key []string, g *Group) error {
-		c := cellsOf(g, money, rateDigitsMachine)
+		c := cellsOf(g, money, false)
 		row = append(row[:0], o.texts(fitKey(key, len(r.Dimensions)))...)
 		row = append(row, o.text(c.currency))
 		row = append(row, c.numbers()...)

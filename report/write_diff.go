@@ -14,25 +14,19 @@ import (
 )
 
 // DiffSchemaVersion names the layout of diff's JSON document.
-const DiffSchemaVersion = "curnorm.diff/v1"
+const DiffSchemaVersion = "curnorm.diff/v2"
 
 // Column names of the diff writers, after the dimension columns and currency.
 const (
-	colOld      = "old"
-	colNew      = "new"
-	colDelta    = "delta"
-	colDeltaPct = "delta_pct"
-	colStatus   = "status"
-	colType     = "line_item_type"
+	colOld       = "old"
+	colNew       = "new"
+	colDelta     = "delta"
+	colDeltaRate = "delta_rate" // a fraction of the old cost
+	colStatus    = "status"
+	colType      = "line_item_type"
 	// Human formats print the percentage with its unit in the header.
 	humanDeltaPct = "delta %"
 	humanType     = "line item type"
-)
-
-// Percent digits: one where people read it, eight (a ratio of ten decimals) where programs do.
-const (
-	pctDigitsHuman   = 1
-	pctDigitsMachine = 8
 )
 
 // ratMoney returns the formatter of exact amounts for a format whose default precision is def;
@@ -65,17 +59,17 @@ func signed(s string) string {
 	return s
 }
 
-// pctText prints a change's ratio as a percentage, or "" when the old cost is 0.
-func pctText(c *Change, prec int, human bool) string {
+// rateOfChange prints a change's ratio to its old cost, signed as a percentage for people
+// ("+40.0%") or as a fraction for programs ("0.4000000000"); "" when the old cost is 0.
+func rateOfChange(c *Change, human bool) string {
 	r, ok := c.Ratio()
-	if !ok {
+	switch {
+	case !ok:
 		return ""
+	case human:
+		return signed(percentNumber(r)) + "%"
 	}
-	s := cur.FormatRat(r.Mul(r, big.NewRat(100, 1)), prec)
-	if human {
-		return signed(s) + "%"
-	}
-	return trimFraction(s)
+	return rateFraction(r)
 }
 
 // factorText prints a scale factor exactly, as a fraction when it is not whole: "31/15".
@@ -144,11 +138,10 @@ func WriteDiff(w io.Writer, d *Diff, o WriteOptions) error {
 // changeCells is one change as text: currency, old, new, delta, delta %, status.
 func changeCells(c *Change, money func(*big.Rat) string, human bool) []string {
 	delta := money(c.Delta())
-	prec := pctDigitsMachine
 	if human {
-		delta, prec = signed(delta), pctDigitsHuman
+		delta = signed(delta)
 	}
-	return []string{c.Currency, money(c.Old), money(c.New), delta, pctText(c, prec, human), string(c.Status())}
+	return []string{c.Currency, money(c.Old), money(c.New), delta, rateOfChange(c, human), string(c.Status())}
 }
 
 func writeDiffTable(w io.Writer, d *Diff, o WriteOptions) error {
@@ -234,7 +227,7 @@ func writeDiffCSV(w io.Writer, d *Diff, o WriteOptions) error {
 	cw := csv.NewWriter(w)
 	money := o.ratMoney(-1)
 	nd := len(d.Dimensions)
-	header := append(o.texts(d.Dimensions), colCurrency, colOld, colNew, colDelta, colDeltaPct, colStatus)
+	header := append(o.texts(d.Dimensions), colCurrency, colOld, colNew, colDelta, colDeltaRate, colStatus)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -290,16 +283,16 @@ type jsonSide struct {
 }
 
 type jsonChange struct {
-	Kind     string          `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
-	Metric   string          `json:"metric,omitempty"` // ndjson lines only
-	Key      json.RawMessage `json:"key,omitempty"`    // groups
-	Type     string          `json:"line_item_type,omitempty"`
-	Currency string          `json:"currency"`
-	Old      string          `json:"old"`
-	New      string          `json:"new"`
-	Delta    string          `json:"delta"`
-	DeltaPct *string         `json:"delta_pct"` // null when the old cost is 0
-	Status   string          `json:"status"`
+	Kind      string          `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
+	Metric    string          `json:"metric,omitempty"` // ndjson lines only
+	Key       json.RawMessage `json:"key,omitempty"`    // groups
+	Type      string          `json:"line_item_type,omitempty"`
+	Currency  string          `json:"currency"`
+	Old       string          `json:"old"`
+	New       string          `json:"new"`
+	Delta     string          `json:"delta"`
+	DeltaRate *string         `json:"delta_rate"` // a fraction of the old cost; null when that is 0
+	Status    string          `json:"status"`
 }
 
 func sideJSON(s SideInfo) jsonSide {
@@ -321,7 +314,7 @@ func changeJSON(c *Change, dims []string, money func(*big.Rat) string) (jsonChan
 	cells := changeCells(c, money, false)
 	jc := jsonChange{Currency: c.Currency, Old: cells[1], New: cells[2], Delta: cells[3], Status: cells[5]}
 	if cells[4] != "" {
-		jc.DeltaPct = &cells[4]
+		jc.DeltaRate = &cells[4]
 	}
 	switch {
 	case len(dims) == 1 && dims[0] == colType:

@@ -71,7 +71,7 @@ func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
 	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
 
 	row := func(key []string, g *Group, bold bool) {
-		c := cellsOf(g, money, rateDigitsHuman)
+		c := cellsOf(g, money, true)
 		cells := make([]string, 0, len(header))
 		for _, k := range fitKey(key, nd) {
 			cells = append(cells, mdEscape(o.text(k)))

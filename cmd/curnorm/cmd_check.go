@@ -66,7 +66,7 @@ markdown (a pull or merge request comment, at most 65,536 characters), json, jun
 test case per rule and finding). --output FORMAT=FILE writes another format to a file as
 well; repeatable.
 
-` + formulaEscapeHelp + `
+` + outputHelp + `
 
 ` + compareHelp,
 		Example: `  curnorm report --format json --by service bill-2026-10/ > baseline.json

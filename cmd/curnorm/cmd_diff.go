@@ -34,7 +34,7 @@ OLD and NEW are one path each; --old and --new take several (repeat the flag or 
 with commas). The csv format holds groups and totals only; use --by line-item-type for the
 types as csv.
 
-` + formulaEscapeHelp + `
+` + outputHelp + `
 
 ` + compareHelp,
 		Example: `  curnorm diff baseline.json bill-2026-11/

@@ -51,7 +51,7 @@ net-amortized, blended. Run 'curnorm explain' for the rules.
 
 Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.
 
-` + formulaEscapeHelp,
+` + outputHelp,
 		Example: `  curnorm report testdata/demo
   curnorm report --by account,service --top 10 bill.csv.gz
   curnorm report --by tag:Team --filter service=AmazonEC2 --format csv bill/ > team.csv

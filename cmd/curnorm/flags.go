@@ -16,8 +16,12 @@ func addDiscoverFlags(cmd *cobra.Command, o *cur.DiscoverOptions) {
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
 }
 
-// formulaEscapeHelp says what csv and markdown do to text cells; report, diff and check print it.
-const formulaEscapeHelp = `Text cells of csv and markdown (group keys such as tag values, account names and
+// outputHelp says how rates are written and what csv and markdown do to text cells; report,
+// diff and check print it.
+const outputHelp = `Rates (savings rate, growth) are percentages in table and markdown (12.5%) and fractions in
+csv, json and ndjson (0.1250000000).
+
+Text cells of csv and markdown (group keys such as tag values, account names and
 resource ids; currencies) that start with =, +, -, @, tab or carriage return get a single
 quote in front, so a spreadsheet opening the file shows them instead of running them as
 formulas. Numbers (amounts, counts, rates) are never changed. --no-formula-escape writes
