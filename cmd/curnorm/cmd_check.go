@@ -94,7 +94,7 @@ well; repeatable.
 	f.StringVar(&opts.MinCost, "min-cost", "", "ignore groups whose old and new cost are both below this amount")
 	f.StringVar(&opts.MaxNewGroupCost, "max-new-group-cost", "", "largest allowed cost of a group absent from the baseline")
 	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(report.FindingNames(), ", "))
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.CheckFormats, ", ")+" (text is another name for table)")
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, markdown and junit, full in json)")
 	f.StringArrayVar(&opts.Outputs, "output", nil, "also write FORMAT=FILE, e.g. junit=check.xml; repeatable")
 	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)

@@ -65,7 +65,7 @@ types as csv.
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.Old, "old", nil, "paths of the old side (instead of OLD)")
 	f.StringSliceVar(&opts.New, "new", nil, "paths of the new side (instead of NEW)")
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Formats, ", "))
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Formats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.BoolVar(&opts.ExitCode, "exit-code", false, "exit 1 when any group, total or line item type moved")
 	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)

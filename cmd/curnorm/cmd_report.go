@@ -72,7 +72,7 @@ Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.By, "by", []string{"service"}, "dimensions to group by, comma-separated (see above)")
 	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", "))
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&opts.Sort, "sort", "cost", "order of groups: cost, name or savings")

@@ -27,6 +27,9 @@ quote in front, so a spreadsheet opening the file shows them instead of running 
 formulas. Numbers (amounts, counts, rates) are never changed. --no-formula-escape writes
 text cells as they are, for programs that read the file; json and ndjson are always as is.`
 
+// formatFlagNote ends the --format help of report and diff.
+const formatFlagNote = " (text is another name for table; csv and markdown quote text cells that would start a formula)"
+
 // addFormulaEscapeFlag adds --no-formula-escape, which the csv and markdown writers honour.
 func addFormulaEscapeFlag(cmd *cobra.Command, p *bool) {
 	cmd.Flags().BoolVar(p, "no-formula-escape", false, "csv and markdown: write text cells starting with =, +, -, @, tab or CR as they are")
