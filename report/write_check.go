@@ -425,9 +425,28 @@ type jsonCheckDoc struct {
 	Dimensions []string      `json:"dimensions"`
 	Filters    []string      `json:"filters"`
 	Files      []string      `json:"files"`
+	Limits     jsonLimits    `json:"limits"`
 	Comparison *jsonDiffDoc  `json:"comparison"` // null without a baseline
 	Rules      []jsonRule    `json:"rules"`
 	Findings   []jsonFinding `json:"findings"`
+}
+
+// jsonLimits are the drift rules and --fail-on as given, null where not given, so a reader
+// sees what was asked even where nothing was there to apply it to.
+type jsonLimits struct {
+	MaxIncrease     *string  `json:"max_increase"`
+	MaxDecrease     *string  `json:"max_decrease"`
+	MaxNewGroupCost *string  `json:"max_new_group_cost"`
+	MinCost         *string  `json:"min_cost"`
+	FailOn          []string `json:"fail_on"`
+}
+
+// limitJSON is a limit as given, or nil when it was not.
+func limitJSON(l Limit) *string {
+	if !l.IsSet() {
+		return nil
+	}
+	return &l.Text
 }
 
 type jsonRule struct {
@@ -468,6 +487,9 @@ func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
 	doc := jsonCheckDoc{
 		Schema: CheckSchemaVersion, Passed: c.Passed(), Metric: c.Metric.String(),
 		Dimensions: nonNil(c.Dimensions), Filters: nonNil(c.Filters), Files: nonNil(c.Files),
+		Limits: jsonLimits{MaxIncrease: limitJSON(c.Options.MaxIncrease), MaxDecrease: limitJSON(c.Options.MaxDecrease),
+			MaxNewGroupCost: limitJSON(c.Options.MaxNewGroupCost), MinCost: limitJSON(c.Options.MinCost),
+			FailOn: nonNil(c.Options.FailOn)},
 		Rules: []jsonRule{}, Findings: []jsonFinding{},
 	}
 	if c.Diff != nil {
