@@ -338,16 +338,17 @@ func sumOfUnits(v *big.Int) (cur.Sum, error) {
 	return s, nil
 }
 
-// Compatible reports how two sides of a comparison differ in metric, dimensions or filters,
-// and, when either is a baseline document, in their set of currencies: such sides cannot be
-// compared group by group. The error wraps ErrBaselineMismatch and names every difference.
-// Two sides rolled up from CUR files with the same options always match.
+// Compatible reports how two sides of a comparison differ in metric, dimensions or filters
+// when either is a baseline document: such sides cannot be compared group by group. The
+// error wraps ErrBaselineMismatch and names every difference. Two sides rolled up from CUR
+// files with the same options always match. Currencies need not match: a currency on one
+// side only is new (or gone), like a group.
 func Compatible(oldSide, newSide *Side) error {
 	if !oldSide.Baseline && !newSide.Baseline {
 		return nil
 	}
 	a, b := setupOf(oldSide.Name, oldSide.Result), setupOf(newSide.Name, newSide.Result)
-	return mismatch(a, b, true, oldSide, newSide)
+	return mismatch(a, b, oldSide, newSide)
 }
 
 // MatchOptions reports how a baseline differs from the metric, dimensions and filters of the
@@ -360,21 +361,21 @@ func MatchOptions(b *Side, opts Options) error {
 	for _, f := range opts.Filters {
 		run.filters = append(run.filters, f.Text)
 	}
-	return mismatch(setupOf(b.Name, b.Result), run, false, b)
+	return mismatch(setupOf(b.Name, b.Result), run, b)
 }
 
 // setup is what must agree between two sides for their groups to match.
 type setup struct {
-	name                      string
-	metric                    cur.Metric
-	dims, filters, currencies []string
+	name          string
+	metric        cur.Metric
+	dims, filters []string
 }
 
 func setupOf(name string, r *Result) setup {
-	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters, currencies: currencies(r)}
+	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters}
 }
 
-func mismatch(x, y setup, withCurrencies bool, baselines ...*Side) error {
+func mismatch(x, y setup, baselines ...*Side) error {
 	var diffs []string
 	if x.metric != y.metric {
 		diffs = append(diffs, fmt.Sprintf("metric differs (%s: %s; %s: %s)", x.name, x.metric, y.name, y.metric))
@@ -389,11 +390,7 @@ func mismatch(x, y setup, withCurrencies bool, baselines ...*Side) error {
 		what string
 		a, b []string
 	}
-	fields := []field{{"dimensions", x.dims, y.dims}, {"filters", x.filters, y.filters}}
-	if withCurrencies {
-		fields = append(fields, field{"currencies", x.currencies, y.currencies})
-	}
-	for _, f := range fields {
+	for _, f := range []field{{"dimensions", x.dims, y.dims}, {"filters", x.filters, y.filters}} {
 		if list(f.a) != list(f.b) {
 			diffs = append(diffs, fmt.Sprintf("%s differ (%s: %s; %s: %s)", f.what, x.name, list(f.a), y.name, list(f.b)))
 		}

@@ -101,7 +101,8 @@ type CheckOptions struct {
 	// in absolute value from every group rule; totals are always checked.
 	MinCost Limit
 	// MaxNewGroupCost (an amount), when set, fails groups absent from the old side that cost
-	// more. New groups are judged by this rule only.
+	// more, and the totals of currencies absent from it. New groups and currencies are judged
+	// by this rule only.
 	MaxNewGroupCost Limit
 	// FailOn names the findings that fail the check when they fire.
 	FailOn []string
@@ -232,8 +233,11 @@ type CheckResult struct {
 	Filters    []string
 	Files      []string
 	Diff       *Diff // nil without a baseline
-	Rules      []*RuleResult
-	Findings   []*Finding
+	// Options are the rules as given, which the outputs state even where no total or group
+	// was there to apply them to.
+	Options  CheckOptions
+	Rules    []*RuleResult
+	Findings []*Finding
 }
 
 // Passed reports whether every rule held and no finding chosen with --fail-on fired.
@@ -264,7 +268,7 @@ func (c *CheckResult) FailingFindings() int {
 // Check applies the drift rules of o to d (when there is a baseline) and judges the findings
 // on res, the new bill as read (before any same-days cut).
 func Check(res *Result, d *Diff, o CheckOptions) *CheckResult {
-	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d}
+	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d, Options: o}
 	if d != nil {
 		c.Rules = checkRules(d, o)
 	}
@@ -294,12 +298,22 @@ func checkRules(d *Diff, o CheckOptions) []*RuleResult {
 		return m
 	}
 	for _, t := range d.Totals {
+		// A currency absent from the old side has no cost to grow from: like a new group, it
+		// is judged by --max-new-group-cost only. A gone one is a drop like a gone group.
+		newCurrency := t.Status() == StatusNew
 		for _, l := range limits {
-			if !l.limit.IsSet() {
+			if !l.limit.IsSet() || newCurrency {
 				continue
 			}
 			r := &RuleResult{Rule: l.rule, Limit: l.limit.Text, Currency: t.Currency, Checked: 1}
 			if l.limit.breaks(move(t, l.dir), t.Old) {
+				r.Failures = append(r.Failures, t)
+			}
+			out = append(out, r)
+		}
+		if newCurrency && o.MaxNewGroupCost.IsSet() {
+			r := &RuleResult{Rule: RuleMaxNewGroupCost, Limit: o.MaxNewGroupCost.Text, Currency: t.Currency, Checked: 1}
+			if t.New.Cmp(o.MaxNewGroupCost.Abs) > 0 {
 				r.Failures = append(r.Failures, t)
 			}
 			out = append(out, r)
@@ -314,7 +328,7 @@ func checkRules(d *Diff, o CheckOptions) []*RuleResult {
 			}
 		}
 		for _, l := range limits {
-			if l.limit.IsSet() {
+			if l.limit.IsSet() && !newCurrency {
 				out = append(out, groupRule(groups, l.rule, l.limit.Text, t.Currency, o.MinCost, func(g *Change) (bool, bool) {
 					if g.Status() == StatusNew {
 						return false, false
@@ -331,6 +345,27 @@ func checkRules(d *Diff, o CheckOptions) []*RuleResult {
 				}
 				return true, g.New.Cmp(limit) > 0
 			}))
+		}
+	}
+	return out
+}
+
+// UnjudgedCurrencies lists the totals of currencies absent from the baseline that no rule
+// judged (only --max-new-group-cost does), so that the outputs still show them.
+func (c *CheckResult) UnjudgedCurrencies() []*Change {
+	if c.Diff == nil {
+		return nil
+	}
+	judged := map[string]bool{}
+	for _, r := range c.Rules {
+		if !r.Groups {
+			judged[r.Currency] = true
+		}
+	}
+	var out []*Change
+	for _, t := range c.Diff.Totals {
+		if t.Status() == StatusNew && !judged[t.Currency] {
+			out = append(out, t)
 		}
 	}
 	return out

@@ -174,3 +174,25 @@ func TestFindingSkippedRows(t *testing.T) {
 		t.Errorf("read back: %v, %+v", err, back)
 	}
 }
+
+// A check whose sides hold no cost at all still states the rules it was given, never that
+// none were.
+func TestCheckStatesRulesGivenWithNothingToJudge(t *testing.T) {
+	inc, _ := ParseLimit("max-increase", []string{"10%"})
+	d := &Diff{Dimensions: []string{"service"}, Old: SideInfo{Factor: big.NewRat(1, 1)}, New: SideInfo{Factor: big.NewRat(1, 1)}}
+	c := Check(&Result{Dimensions: []string{"service"}}, d, CheckOptions{MaxIncrease: inc})
+	var buf bytes.Buffer
+	if err := WriteCheck(&buf, c, WriteOptions{Format: "table", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"rules: max-increase 10% on service groups and totals (no currency on both sides)\n",
+		"  none applied: neither side holds any cost\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "none given") || strings.Contains(out, "no drift rule") {
+		t.Errorf("output says no rule was given:\n%s", out)
+	}
+}

@@ -18,6 +18,26 @@ type WriteOptions struct {
 	Precision int    // decimals of money; -1 = the format's default (table, markdown: 2; csv, json: exact)
 	Color     bool   // ANSI bold header and red over-on-demand marker (table only)
 	Width     int    // terminal width the table should fit; 0 = unknown
+	// NoFormulaEscape writes text cells of csv and markdown as they are, for programs that
+	// read them; by default they go through SpreadsheetSafe.
+	NoFormulaEscape bool
+}
+
+// text prepares a text cell (a group key, a currency) of csv or markdown.
+func (o WriteOptions) text(s string) string {
+	if o.NoFormulaEscape {
+		return s
+	}
+	return SpreadsheetSafe(s)
+}
+
+// texts applies text to every cell of a key.
+func (o WriteOptions) texts(key []string) []string {
+	out := make([]string, len(key))
+	for i, k := range key {
+		out[i] = o.text(k)
+	}
+	return out
 }
 
 // Formats lists the formats Write accepts.
@@ -26,11 +46,24 @@ var Formats = []string{"table", "csv", "json", "ndjson", "markdown"}
 // ErrUnknownFormat is returned by Write for a format it does not know.
 var ErrUnknownFormat = errors.New("unknown format")
 
-// Decimals of the savings rate: short where people read it, long where programs do.
+// Rates (savings rate, effective savings rate, a change's growth) are fractions where programs
+// read them (csv, json, ndjson: 0.1248) and percentages where people do (table, markdown, the
+// summary: 12.5%), in every command.
 const (
-	rateDigitsHuman   = 4
-	rateDigitsMachine = 10
+	rateDigitsMachine = 10 // decimals of a fraction
+	pctDigitsHuman    = 1  // decimals of a percentage
 )
+
+// rateFraction prints a rate for programs: "0.1248000000".
+func rateFraction(r *big.Rat) string { return cur.FormatRat(r, rateDigitsMachine) }
+
+// ratePercent prints a rate for people: "12.5%".
+func ratePercent(r *big.Rat) string { return percentNumber(r) + "%" }
+
+// percentNumber is the number of a percentage, without its sign: "12.5".
+func percentNumber(r *big.Rat) string {
+	return cur.FormatRat(new(big.Rat).Mul(r, big.NewRat(100, 1)), pctDigitsHuman)
+}
 
 // Column names shared by the csv, json and markdown writers, after the dimension columns.
 const (
@@ -110,12 +143,16 @@ func (o WriteOptions) moneyFormat(def int) func(cur.Sum) string {
 	return func(s cur.Sum) string { return s.Format(prec) }
 }
 
-// rateText prints a ratio, or "" when it is undefined (on-demand 0).
-func rateText(r *big.Rat, ok bool, prec int) string {
-	if !ok {
+// rateText prints a rate as a percentage for people or a fraction for programs, or "" when
+// it is undefined (on-demand 0).
+func rateText(r *big.Rat, ok bool, human bool) string {
+	switch {
+	case !ok:
 		return ""
+	case human:
+		return ratePercent(r)
 	}
-	return cur.FormatRat(r, prec)
+	return rateFraction(r)
 }
 
 // groupCells is one group row as text, shared by the tabular writers.
@@ -125,7 +162,7 @@ type groupCells struct {
 	over                                     bool
 }
 
-func cellsOf(g *Group, money func(cur.Sum) string, ratePrec int) groupCells {
+func cellsOf(g *Group, money func(cur.Sum) string, human bool) groupCells {
 	rate, ok := g.SavingsRate()
 	return groupCells{
 		currency:  g.Currency,
@@ -134,7 +171,7 @@ func cellsOf(g *Group, money func(cur.Sum) string, ratePrec int) groupCells {
 		unblended: money(g.Unblended),
 		onDemand:  money(g.OnDemand),
 		savings:   money(g.Savings()),
-		rate:      rateText(rate, ok, ratePrec),
+		rate:      rateText(rate, ok, human),
 		over:      g.OverOnDemand(),
 	}
 }
@@ -208,7 +245,7 @@ func summarize(r *Result, s *Summary, money func(cur.Sum) string) summaryText {
 		if !ok {
 			return "n/a (no on-demand cost)"
 		}
-		return cur.FormatRat(q, rateDigitsHuman)
+		return ratePercent(q)
 	}
 	sv := s.Savings()
 	var rate *big.Rat

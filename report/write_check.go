@@ -8,16 +8,17 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 )
 
 // CheckSchemaVersion names the layout of check's JSON document.
-const CheckSchemaVersion = "curnorm.check/v1"
+const CheckSchemaVersion = "curnorm.check/v2"
 
 // CheckFormats lists the formats WriteCheck accepts.
-var CheckFormats = []string{"text", "markdown", "json", "junit"}
+var CheckFormats = []string{"table", "markdown", "json", "junit"}
 
 // MarkdownCommentLimit is the most characters a GitHub comment may hold; check's Markdown
 // never exceeds it (GitLab allows more).
@@ -25,15 +26,15 @@ const MarkdownCommentLimit = 65536
 
 // How much check's human formats list before they point to --format json.
 const (
-	textFailuresShown   = 20 // failing groups per rule
+	failuresShown       = 10 // failing groups per rule, largest move first
 	findingItemsShown   = 10 // items per finding
 	markdownGroupsShown = 25 // rows of the table of groups that moved most
 )
 
-// WriteCheck prints c in o.Format: "text" (also ""), "markdown", "json" or "junit".
+// WriteCheck prints c in o.Format: "table" (also ""), "markdown", "json" or "junit".
 func WriteCheck(w io.Writer, c *CheckResult, o WriteOptions) error {
 	switch o.Format {
-	case "", "text":
+	case "", "table":
 		bw := bufio.NewWriter(w)
 		writeCheckText(bw, c, o)
 		return bw.Flush()
@@ -72,11 +73,14 @@ func changeText(c *Change, money func(*big.Rat) string) string {
 		return "gone, was " + money(c.Old)
 	}
 	s := money(c.Old) + " → " + money(c.New) + " (" + signed(money(c.Delta()))
-	if p := pctText(c, pctDigitsHuman, true); p != "" {
+	if p := rateOfChange(c, true); p != "" {
 		s += ", " + p
 	}
 	return s + ")"
 }
+
+// unjudgedText says why a new currency's total passed without a rule.
+const unjudgedText = "absent from the baseline; only --max-new-group-cost judges a new currency"
 
 // ruleDetail says what a rule saw, without the failing groups.
 func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
@@ -91,6 +95,76 @@ func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
 		s += fmt.Sprintf(", %d under --min-cost", r.Ignored)
 	}
 	return s
+}
+
+// rulesText states the rules the check applied: "max-increase 10% on service groups and
+// totals (USD); --fail-on provisional". It reads the options, not the results, so a rule
+// given is named even when there was nothing to apply it to.
+func rulesText(c *CheckResult) string {
+	o := c.Options
+	var parts []string
+	switch {
+	case c.Diff == nil:
+		parts = append(parts, "no drift rule (no --baseline)")
+	case !o.HasRules():
+		parts = append(parts, "no drift rule given (--max-increase, --max-decrease, --max-new-group-cost)")
+	}
+	dims := strings.Join(c.Dimensions, ",")
+	if c.Diff != nil && (o.MaxIncrease.IsSet() || o.MaxDecrease.IsSet()) {
+		var limits []string
+		if o.MaxIncrease.IsSet() {
+			limits = append(limits, RuleMaxIncrease+" "+o.MaxIncrease.Text)
+		}
+		if o.MaxDecrease.IsSet() {
+			limits = append(limits, RuleMaxDecrease+" "+o.MaxDecrease.Text)
+		}
+		scope := "totals"
+		if dims != "" {
+			scope = dims + " groups and totals"
+		}
+		var judged []string
+		for _, r := range c.Rules {
+			if r.Rule != RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
+				judged = append(judged, r.Currency)
+			}
+		}
+		where := "no currency on both sides"
+		if len(judged) > 0 {
+			where = strings.Join(judged, ", ")
+		}
+		parts = append(parts, strings.Join(limits, ", ")+" on "+scope+" ("+where+")")
+	}
+	if c.Diff != nil && o.MaxNewGroupCost.IsSet() {
+		scope := "new currencies"
+		if dims != "" {
+			scope = "new " + dims + " groups and new currencies"
+		}
+		parts = append(parts, RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
+	}
+	if c.Diff != nil && o.MinCost.IsSet() {
+		parts = append(parts, "--min-cost "+o.MinCost.Text+" leaves out groups below it")
+	}
+	if len(o.FailOn) > 0 {
+		parts = append(parts, "--fail-on "+strings.Join(o.FailOn, ","))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// failedRules names, per group, the group rules it broke: "max-increase 10%".
+func failedRules(c *CheckResult) map[*Change]string {
+	out := map[*Change]string{}
+	for _, r := range c.Rules {
+		if !r.Groups {
+			continue
+		}
+		for _, g := range r.Failures {
+			if out[g] != "" {
+				out[g] += ", "
+			}
+			out[g] += r.Rule + " " + r.Limit
+		}
+	}
+	return out
 }
 
 // totalChange finds the total of a currency, for a rule that held.
@@ -112,11 +186,15 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 	if c.Diff != nil {
 		bw.WriteString(c.Diff.Context() + "\n")
 	}
+	bw.WriteString("rules: " + rulesText(c) + "\n")
 	bw.WriteString("\ndrift rules\n")
-	if c.Diff == nil {
+	switch {
+	case c.Diff == nil:
 		bw.WriteString("  none: no --baseline\n")
-	} else if len(c.Rules) == 0 {
+	case !c.Options.HasRules():
 		bw.WriteString("  none given (--max-increase, --max-decrease, --max-new-group-cost)\n")
+	case len(c.Rules) == 0:
+		bw.WriteString("  none applied: neither side holds any cost\n")
 	}
 	for _, r := range c.Rules {
 		mark := "ok"
@@ -134,12 +212,15 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 			continue
 		}
 		for i, g := range r.Failures {
-			if i == textFailuresShown {
+			if i == failuresShown {
 				fmt.Fprintf(bw, "%s… and %d more (--format json lists all)\n", itemIndent, len(r.Failures)-i)
 				break
 			}
 			fmt.Fprintf(bw, "%s%s: %s\n", itemIndent, cleanCell(keyText(c.Dimensions, g.Key)), changeText(g, money))
 		}
+	}
+	for _, t := range c.UnjudgedCurrencies() {
+		line("new", "total "+cleanCell(t.Currency)+": "+changeText(t, money)+": "+unjudgedText)
 	}
 	bw.WriteString("\nfindings\n")
 	var quiet []string
@@ -233,12 +314,17 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 	} else {
 		bw.WriteString("No baseline: only the findings were checked (" + mdEscape(filesText(c.Files)) + ", metric " + c.Metric.String() + ").\n")
 	}
+	bw.WriteString("\n**Rules:** " + mdEscape(rulesText(c)) + "\n")
 
 	if c.Diff != nil {
 		bw.WriteString("\n### Drift rules\n\n")
-		if len(c.Rules) == 0 {
+		unjudged := c.UnjudgedCurrencies()
+		switch {
+		case !c.Options.HasRules() && len(unjudged) == 0:
 			bw.WriteString("None given.\n")
-		} else {
+		case len(c.Rules) == 0 && len(unjudged) == 0:
+			bw.WriteString("None applied: neither side holds any cost.\n")
+		default:
 			mdRow(bw, []string{"rule", "result", "detail"})
 			bw.WriteString("|---|---|---|\n")
 			for _, r := range c.Rules {
@@ -254,13 +340,29 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 				}
 				mdRow(bw, []string{mdEscape(r.Name()), res, mdEscape(detail)})
 			}
+			for _, t := range unjudged {
+				mdRow(bw, []string{"total " + mdEscape(t.Currency), "🆕 not judged", mdEscape(changeText(t, money) + ": " + unjudgedText)})
+			}
+			for _, r := range c.Rules {
+				if !r.Groups || r.Passed() {
+					continue
+				}
+				bw.WriteString("\n" + mdEscape(r.Name()+": "+ruleDetail(r, money)) + "\n\n")
+				for i, g := range r.Failures {
+					if i == min(items, failuresShown) {
+						fmt.Fprintf(bw, "- … and %d more (`--format json` lists all)\n", len(r.Failures)-i)
+						break
+					}
+					bw.WriteString("- " + mdEscape(keyText(c.Dimensions, g.Key)+": "+changeText(g, money)) + "\n")
+				}
+			}
 		}
 		if len(c.Dimensions) > 0 {
 			bw.WriteString("\n### Groups that moved most\n\n")
 			if len(rows) == 0 {
 				bw.WriteString("No group moved.\n")
 			} else {
-				writeChangeTable(bw, c.Diff, rows[:shown], money, false)
+				writeChangeTable(bw, c.Diff, rows[:shown], o, false, failedRules(c))
 				switch {
 				case shown < min(len(rows), markdownGroupsShown):
 					fmt.Fprintf(bw, "\n_Table cut to %d of %d groups that moved, to stay within GitHub's 65,536-character comment limit; `--format json` lists all._\n", shown, len(rows))
@@ -323,9 +425,28 @@ type jsonCheckDoc struct {
 	Dimensions []string      `json:"dimensions"`
 	Filters    []string      `json:"filters"`
 	Files      []string      `json:"files"`
+	Limits     jsonLimits    `json:"limits"`
 	Comparison *jsonDiffDoc  `json:"comparison"` // null without a baseline
 	Rules      []jsonRule    `json:"rules"`
 	Findings   []jsonFinding `json:"findings"`
+}
+
+// jsonLimits are the drift rules and --fail-on as given, null where not given, so a reader
+// sees what was asked even where nothing was there to apply it to.
+type jsonLimits struct {
+	MaxIncrease     *string  `json:"max_increase"`
+	MaxDecrease     *string  `json:"max_decrease"`
+	MaxNewGroupCost *string  `json:"max_new_group_cost"`
+	MinCost         *string  `json:"min_cost"`
+	FailOn          []string `json:"fail_on"`
+}
+
+// limitJSON is a limit as given, or nil when it was not.
+func limitJSON(l Limit) *string {
+	if !l.IsSet() {
+		return nil
+	}
+	return &l.Text
 }
 
 type jsonRule struct {
@@ -366,6 +487,9 @@ func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
 	doc := jsonCheckDoc{
 		Schema: CheckSchemaVersion, Passed: c.Passed(), Metric: c.Metric.String(),
 		Dimensions: nonNil(c.Dimensions), Filters: nonNil(c.Filters), Files: nonNil(c.Files),
+		Limits: jsonLimits{MaxIncrease: limitJSON(c.Options.MaxIncrease), MaxDecrease: limitJSON(c.Options.MaxDecrease),
+			MaxNewGroupCost: limitJSON(c.Options.MaxNewGroupCost), MinCost: limitJSON(c.Options.MinCost),
+			FailOn: nonNil(c.Options.FailOn)},
 		Rules: []jsonRule{}, Findings: []jsonFinding{},
 	}
 	if c.Diff != nil {
@@ -495,6 +619,11 @@ func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
 				s.Failures++
 			}
 			s.Cases = append(s.Cases, tc)
+		}
+		for _, t := range c.UnjudgedCurrencies() {
+			s.Cases = append(s.Cases, junitCase{Name: "new currency " + t.Currency, Classname: "curnorm.drift.new-currency",
+				Skipped: &junitSkipped{Message: changeText(t, money) + ": " + unjudgedText}})
+			s.Skipped++
 		}
 		s.Tests = len(s.Cases)
 		doc.Suites = append(doc.Suites, s)

@@ -37,7 +37,7 @@ func goldenCheck(t *testing.T) *CheckResult {
 
 func TestWriteCheckGolden(t *testing.T) {
 	c := goldenCheck(t)
-	for _, format := range []string{"text", "markdown", "junit"} {
+	for _, format := range []string{"table", "markdown", "junit"} {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := WriteCheck(&buf, c, WriteOptions{Format: format, Precision: -1}); err != nil {
@@ -144,15 +144,15 @@ func TestCheckMarkdownParses(t *testing.T) {
 	if len(rules) != 3 || rules[1][1] != "❌ failed" || rules[2][0] != "max-increase 10%: groups USD" {
 		t.Errorf("rules table: %q", rules)
 	}
-	if len(groups) != 2 || strings.Join(groups[0], "|") != "service|currency|old|new|delta|delta %|status" ||
-		strings.Join(groups[1], "|") != "AmazonEC2|USD|320.00|524.00|+204.00|+63.8%|up" {
+	if len(groups) != 2 || strings.Join(groups[0], "|") != "service|currency|old|new|delta|delta %|status|failed" ||
+		strings.Join(groups[1], "|") != "AmazonEC2|USD|320.00|524.00|+204.00|+63.8%|up|❌ max-increase 10%" {
 		t.Errorf("groups table: %q", groups)
 	}
 	found := map[string]bool{}
 	for _, it := range s.items {
 		found[strings.SplitN(it, ":", 2)[0]] = true
 	}
-	for _, want := range []string{"❌ provisional (info, fails the run)", "⚠️ over-on-demand (warning)", "✅ did not fire"} {
+	for _, want := range []string{"service=AmazonEC2", "❌ provisional (info, fails the run)", "⚠️ over-on-demand (warning)", "✅ did not fire"} {
 		if !found[want] {
 			t.Errorf("no list item %q in %q", want, s.items)
 		}

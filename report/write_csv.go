@@ -11,20 +11,21 @@ import (
 const csvTotalLabel = "(total)"
 
 // writeCSV prints one header row, the groups, then one total row per currency (RFC 4180).
-// Money is exact by default; nothing but the table goes into the file.
+// Money is exact by default; nothing but the table goes into the file. Text cells are made
+// spreadsheet-safe unless o.NoFormulaEscape; numeric cells never are.
 func writeCSV(w io.Writer, r *Result, o WriteOptions) error {
 	cw := csv.NewWriter(w)
 	money := o.moneyFormat(-1)
-	header := append(append([]string(nil), r.Dimensions...),
+	header := append(o.texts(r.Dimensions),
 		colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
 	row := make([]string, 0, len(header))
 	write := func(key []string, g *Group) error {
-		c := cellsOf(g, money, rateDigitsMachine)
-		row = append(row[:0], fitKey(key, len(r.Dimensions))...)
-		row = append(row, c.currency)
+		c := cellsOf(g, money, false)
+		row = append(row[:0], o.texts(fitKey(key, len(r.Dimensions)))...)
+		row = append(row, o.text(c.currency))
 		row = append(row, c.numbers()...)
 		row = append(row, strconv.FormatBool(c.over))
 		return cw.Write(row)

@@ -14,25 +14,19 @@ import (
 )
 
 // DiffSchemaVersion names the layout of diff's JSON document.
-const DiffSchemaVersion = "curnorm.diff/v1"
+const DiffSchemaVersion = "curnorm.diff/v2"
 
 // Column names of the diff writers, after the dimension columns and currency.
 const (
-	colOld      = "old"
-	colNew      = "new"
-	colDelta    = "delta"
-	colDeltaPct = "delta_pct"
-	colStatus   = "status"
-	colType     = "line_item_type"
+	colOld       = "old"
+	colNew       = "new"
+	colDelta     = "delta"
+	colDeltaRate = "delta_rate" // a fraction of the old cost
+	colStatus    = "status"
+	colType      = "line_item_type"
 	// Human formats print the percentage with its unit in the header.
 	humanDeltaPct = "delta %"
 	humanType     = "line item type"
-)
-
-// Percent digits: one where people read it, eight (a ratio of ten decimals) where programs do.
-const (
-	pctDigitsHuman   = 1
-	pctDigitsMachine = 8
 )
 
 // ratMoney returns the formatter of exact amounts for a format whose default precision is def;
@@ -65,17 +59,17 @@ func signed(s string) string {
 	return s
 }
 
-// pctText prints a change's ratio as a percentage, or "" when the old cost is 0.
-func pctText(c *Change, prec int, human bool) string {
+// rateOfChange prints a change's ratio to its old cost, signed as a percentage for people
+// ("+40.0%") or as a fraction for programs ("0.4000000000"); "" when the old cost is 0.
+func rateOfChange(c *Change, human bool) string {
 	r, ok := c.Ratio()
-	if !ok {
+	switch {
+	case !ok:
 		return ""
+	case human:
+		return signed(percentNumber(r)) + "%"
 	}
-	s := cur.FormatRat(r.Mul(r, big.NewRat(100, 1)), prec)
-	if human {
-		return signed(s) + "%"
-	}
-	return trimFraction(s)
+	return rateFraction(r)
 }
 
 // factorText prints a scale factor exactly, as a fraction when it is not whole: "31/15".
@@ -144,11 +138,10 @@ func WriteDiff(w io.Writer, d *Diff, o WriteOptions) error {
 // changeCells is one change as text: currency, old, new, delta, delta %, status.
 func changeCells(c *Change, money func(*big.Rat) string, human bool) []string {
 	delta := money(c.Delta())
-	prec := pctDigitsMachine
 	if human {
-		delta, prec = signed(delta), pctDigitsHuman
+		delta = signed(delta)
 	}
-	return []string{c.Currency, money(c.Old), money(c.New), delta, pctText(c, prec, human), string(c.Status())}
+	return []string{c.Currency, money(c.Old), money(c.New), delta, rateOfChange(c, human), string(c.Status())}
 }
 
 func writeDiffTable(w io.Writer, d *Diff, o WriteOptions) error {
@@ -234,19 +227,24 @@ func writeDiffCSV(w io.Writer, d *Diff, o WriteOptions) error {
 	cw := csv.NewWriter(w)
 	money := o.ratMoney(-1)
 	nd := len(d.Dimensions)
-	header := append(append([]string(nil), d.Dimensions...), colCurrency, colOld, colNew, colDelta, colDeltaPct, colStatus)
+	header := append(o.texts(d.Dimensions), colCurrency, colOld, colNew, colDelta, colDeltaRate, colStatus)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
+	row := func(key []string, c *Change) []string {
+		cells := changeCells(c, money, false)
+		cells[0] = o.text(cells[0])
+		return append(o.texts(key), cells...)
+	}
 	for _, c := range d.Groups {
-		if err := cw.Write(append(append([]string(nil), fitKey(c.Key, nd)...), changeCells(c, money, false)...)); err != nil {
+		if err := cw.Write(row(fitKey(c.Key, nd), c)); err != nil {
 			return err
 		}
 	}
 	if nd > 0 {
 		key := totalKey(&Result{Dimensions: d.Dimensions}, csvTotalLabel)
 		for _, t := range d.Totals {
-			if err := cw.Write(append(append([]string(nil), key...), changeCells(t, money, false)...)); err != nil {
+			if err := cw.Write(row(key, t)); err != nil {
 				return err
 			}
 		}
@@ -285,16 +283,16 @@ type jsonSide struct {
 }
 
 type jsonChange struct {
-	Kind     string          `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
-	Metric   string          `json:"metric,omitempty"` // ndjson lines only
-	Key      json.RawMessage `json:"key,omitempty"`    // groups
-	Type     string          `json:"line_item_type,omitempty"`
-	Currency string          `json:"currency"`
-	Old      string          `json:"old"`
-	New      string          `json:"new"`
-	Delta    string          `json:"delta"`
-	DeltaPct *string         `json:"delta_pct"` // null when the old cost is 0
-	Status   string          `json:"status"`
+	Kind      string          `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
+	Metric    string          `json:"metric,omitempty"` // ndjson lines only
+	Key       json.RawMessage `json:"key,omitempty"`    // groups
+	Type      string          `json:"line_item_type,omitempty"`
+	Currency  string          `json:"currency"`
+	Old       string          `json:"old"`
+	New       string          `json:"new"`
+	Delta     string          `json:"delta"`
+	DeltaRate *string         `json:"delta_rate"` // a fraction of the old cost; null when that is 0
+	Status    string          `json:"status"`
 }
 
 func sideJSON(s SideInfo) jsonSide {
@@ -316,7 +314,7 @@ func changeJSON(c *Change, dims []string, money func(*big.Rat) string) (jsonChan
 	cells := changeCells(c, money, false)
 	jc := jsonChange{Currency: c.Currency, Old: cells[1], New: cells[2], Delta: cells[3], Status: cells[5]}
 	if cells[4] != "" {
-		jc.DeltaPct = &cells[4]
+		jc.DeltaRate = &cells[4]
 	}
 	switch {
 	case len(dims) == 1 && dims[0] == colType:
@@ -414,40 +412,57 @@ func writeDiffNDJSON(w io.Writer, d *Diff, o WriteOptions) error {
 func writeDiffMarkdown(bw *bufio.Writer, d *Diff, o WriteOptions, groups []*Change, totals bool) {
 	money := o.ratMoney(2)
 	bw.WriteString(mdEscape(d.Context()) + "\n\n")
-	writeChangeTable(bw, d, groups, money, totals)
+	writeChangeTable(bw, d, groups, o, totals, nil)
 	if len(d.Types) > 0 {
 		bw.WriteString("\n### Line item types\n\n")
 		mdRow(bw, []string{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus})
 		bw.WriteString("|---|---|---:|---:|---:|---:|---|\n")
 		for _, c := range d.Types {
-			mdRow(bw, append([]string{mdEscape(c.Key[0])}, mdCells(changeCells(c, money, true))...))
+			mdRow(bw, mdChangeRow(c.Key, c, money, o))
 		}
 	}
 }
 
-// writeChangeTable prints groups (and the totals when totals is set) as a pipe table.
-func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, money func(*big.Rat) string, totals bool) {
+// mdChangeRow is one change as Markdown cells: key and currency spreadsheet-safe unless
+// o.NoFormulaEscape, then the figures.
+func mdChangeRow(key []string, c *Change, money func(*big.Rat) string, o WriteOptions) []string {
+	cells := changeCells(c, money, true)
+	cells[0] = o.text(cells[0])
+	return mdCells(append(o.texts(key), cells...))
+}
+
+// writeChangeTable prints groups (and the totals when totals is set) as a pipe table. With
+// failed (check's), a last column marks the groups that broke a rule with the rules' names.
+func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, o WriteOptions, totals bool, failed map[*Change]string) {
+	money := o.ratMoney(2)
 	nd := len(d.Dimensions)
 	header := make([]string, 0, nd+6)
 	rule := make([]string, 0, nd+6)
 	for _, dim := range d.Dimensions {
-		header = append(header, mdEscape(dim))
+		header = append(header, mdEscape(o.text(dim)))
 		rule = append(rule, "---")
 	}
 	header = append(header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
 	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---")
+	if failed != nil {
+		header, rule = append(header, "failed"), append(rule, "---")
+	}
 	mdRow(bw, header)
 	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
 	for _, c := range groups {
-		cells := make([]string, 0, len(header))
-		for _, k := range fitKey(c.Key, nd) {
-			cells = append(cells, mdEscape(k))
+		cells := mdChangeRow(fitKey(c.Key, nd), c, money, o)
+		if failed != nil {
+			mark := ""
+			if f := failed[c]; f != "" {
+				mark = "❌ " + mdEscape(f)
+			}
+			cells = append(cells, mark)
 		}
-		mdRow(bw, append(cells, mdCells(changeCells(c, money, true))...))
+		mdRow(bw, cells)
 	}
 	if totals && nd > 0 {
 		for _, t := range d.Totals {
-			cells := append(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), mdCells(changeCells(t, money, true))...)
+			cells := mdChangeRow(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), t, money, o)
 			for i, v := range cells {
 				if v != "" {
 					cells[i] = "**" + v + "**"

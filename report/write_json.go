@@ -297,7 +297,7 @@ func ratePtr(r *big.Rat, ok bool) *string {
 	if !ok {
 		return nil
 	}
-	s := cur.FormatRat(r, rateDigitsMachine)
+	s := rateFraction(r)
 	return &s
 }
 

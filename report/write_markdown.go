@@ -61,7 +61,7 @@ func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
 	header := make([]string, 0, nd+8)
 	rule := make([]string, 0, nd+8)
 	for _, d := range r.Dimensions {
-		header = append(header, mdEscape(d))
+		header = append(header, mdEscape(o.text(d)))
 		rule = append(rule, "---")
 	}
 	// The fixed names have "_" only inside words, where GitHub starts no emphasis.
@@ -71,12 +71,12 @@ func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
 	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
 
 	row := func(key []string, g *Group, bold bool) {
-		c := cellsOf(g, money, rateDigitsHuman)
+		c := cellsOf(g, money, true)
 		cells := make([]string, 0, len(header))
 		for _, k := range fitKey(key, nd) {
-			cells = append(cells, mdEscape(k))
+			cells = append(cells, mdEscape(o.text(k)))
 		}
-		cells = append(cells, mdEscape(c.currency))
+		cells = append(cells, mdEscape(o.text(c.currency)))
 		cells = append(cells, c.numbers()...)
 		if c.over {
 			cells = append(cells, tableOverMarker)

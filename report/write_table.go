@@ -45,7 +45,7 @@ func writeTable(w io.Writer, r *Result, o WriteOptions) error {
 	ncol := len(header)
 
 	row := func(key []string, g *Group) []string {
-		c := cellsOf(g, money, rateDigitsHuman)
+		c := cellsOf(g, money, true)
 		out := make([]string, 0, ncol)
 		for _, k := range fitKey(key, nd) {
 			out = append(out, cleanCell(k))

@@ -242,8 +242,8 @@ func TestWriteSummaryWorkedBill(t *testing.T) {
 	for _, want := range []string{
 		"2026-10 USD: 19 rows, final",
 		"reconciliation: unblended 17740 = amortized 8390 + true-up -850 + upfront fees 10700 + excluded refunds -500 (residual 0): holds",
-		"on-demand 10820, amortized 6910, savings 3910, savings rate 0.3614",
-		"effective savings rate (unused commitment included): 0.2394",
+		"on-demand 10820, amortized 6910, savings 3910, savings rate 36.1%",
+		"effective savings rate (unused commitment included): 23.9%",
 		"unpriced usage (no public price): 1 row, cost 50",
 		"unused commitment: Savings Plans 1200, reservations 120",
 	} {
@@ -510,7 +510,7 @@ func TestWriteTableWidth(t *testing.T) {
 		if !strings.Contains(out, "…") {
 			t.Errorf("width %d: long tag value not truncated:\n%s", width, out)
 		}
-		for _, num := range []string{"3400.00", "5000.00", "3550.13", "5100.00", "0.3200", "-30.00"} {
+		for _, num := range []string{"3400.00", "5000.00", "3550.13", "5100.00", "32.0%", "-30.00"} {
 			if !strings.Contains(out, num) {
 				t.Errorf("width %d: number %s cut or missing:\n%s", width, num, out)
 			}

@@ -21,6 +21,7 @@ type checkOptions struct {
 	Format          string
 	Precision       int
 	Outputs         []string // FORMAT=FILE
+	NoFormulaEscape bool
 }
 
 func newCmdCheck(ios *ioStreams, runF func(context.Context, *checkOptions) error) *cobra.Command {
@@ -60,9 +61,12 @@ in --fail-on (or --fail-on all):
 --on-error skip exits 4 after the output when it skipped anything, unless --allow-skipped;
 a failed check exits 1 all the same.
 
-Output (--format): text (default), markdown (a pull or merge request comment, at most
-65,536 characters), json, junit (one test case per rule and finding). --output FORMAT=FILE
-writes another format to a file as well; repeatable.
+Output (--format): table (default, for the job log; "text" is accepted as another name),
+markdown (a pull or merge request comment, at most 65,536 characters), json, junit (one
+test case per rule and finding). --output FORMAT=FILE writes another format to a file as
+well; repeatable.
+
+` + outputHelp + `
 
 ` + compareHelp,
 		Example: `  curnorm report --format json --by service bill-2026-10/ > baseline.json
@@ -73,7 +77,7 @@ writes another format to a file as well; repeatable.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(opts.Format, report.CheckFormats...); err != nil {
+			if err := checkFormat(&opts.Format, report.CheckFormats...); err != nil {
 				return err
 			}
 			opts.noteGiven(cmd)
@@ -90,9 +94,10 @@ writes another format to a file as well; repeatable.
 	f.StringVar(&opts.MinCost, "min-cost", "", "ignore groups whose old and new cost are both below this amount")
 	f.StringVar(&opts.MaxNewGroupCost, "max-new-group-cost", "", "largest allowed cost of a group absent from the baseline")
 	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(report.FindingNames(), ", "))
-	f.StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(report.CheckFormats, ", "))
-	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in text, markdown and junit, full in json)")
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
+	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, markdown and junit, full in json)")
 	f.StringArrayVar(&opts.Outputs, "output", nil, "also write FORMAT=FILE, e.g. junit=check.xml; repeatable")
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	addCompareFlags(cmd, &opts.compareOptions, nil)
 	return cmd
 }
@@ -136,7 +141,7 @@ func checkSetup(o *checkOptions) (report.CheckOptions, []checkOutput, error) {
 		if !ok || path == "" {
 			return co, nil, &usageError{fmt.Errorf("--output %q: want FORMAT=FILE, e.g. junit=check.xml", spec)}
 		}
-		if err := checkFormat(format, report.CheckFormats...); err != nil {
+		if err := checkFormat(&format, report.CheckFormats...); err != nil {
 			return co, nil, err
 		}
 		outputs = append(outputs, checkOutput{format, path})
@@ -173,11 +178,11 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	}
 	res := report.Check(bill.Result, d, co)
 	for _, out := range outputs {
-		if err := writeCheckFile(out.path, res, report.WriteOptions{Format: out.format, Precision: opts.Precision}); err != nil {
+		if err := writeCheckFile(out.path, res, report.WriteOptions{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 			return err
 		}
 	}
-	if err := report.WriteCheck(ios.Out, res, report.WriteOptions{Format: opts.Format, Precision: opts.Precision}); err != nil {
+	if err := report.WriteCheck(ios.Out, res, report.WriteOptions{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 		return err
 	}
 	// A failed check exits 1 even when input was skipped too; the skipped input is reported

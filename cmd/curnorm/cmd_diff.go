@@ -15,6 +15,8 @@ type diffOptions struct {
 	Format    string
 	Precision int
 	ExitCode  bool
+	// NoFormulaEscape writes csv and markdown text cells as they are.
+	NoFormulaEscape bool
 }
 
 func newCmdDiff(ios *ioStreams, runF func(context.Context, *diffOptions) error) *cobra.Command {
@@ -32,6 +34,8 @@ OLD and NEW are one path each; --old and --new take several (repeat the flag or 
 with commas). The csv format holds groups and totals only; use --by line-item-type for the
 types as csv.
 
+` + outputHelp + `
+
 ` + compareHelp,
 		Example: `  curnorm diff baseline.json bill-2026-11/
   curnorm diff --by service,region 2026-10/ 2026-11/
@@ -48,7 +52,7 @@ types as csv.
 			} else {
 				opts.Old, opts.New = args[:1], args[1:]
 			}
-			if err := checkFormat(opts.Format, report.Formats...); err != nil {
+			if err := checkFormat(&opts.Format, report.Formats...); err != nil {
 				return err
 			}
 			opts.noteGiven(cmd)
@@ -61,9 +65,10 @@ types as csv.
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.Old, "old", nil, "paths of the old side (instead of OLD)")
 	f.StringSliceVar(&opts.New, "new", nil, "paths of the new side (instead of NEW)")
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Formats, ", "))
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Formats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.BoolVar(&opts.ExitCode, "exit-code", false, "exit 1 when any group, total or line item type moved")
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	addCompareFlags(cmd, &opts.compareOptions, []string{"service"})
 	return cmd
 }
@@ -77,7 +82,7 @@ func diffRun(ctx context.Context, ios *ioStreams, opts *diffOptions) error {
 		// The json and markdown documents carry this line themselves.
 		fmt.Fprintln(ios.ErrOut, d.Context())
 	}
-	if err := report.WriteDiff(ios.Out, d, report.WriteOptions{Format: opts.Format, Precision: opts.Precision}); err != nil {
+	if err := report.WriteDiff(ios.Out, d, report.WriteOptions{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 		return err
 	}
 	// --exit-code's verdict wins over exit 4; the skipped input is reported either way.

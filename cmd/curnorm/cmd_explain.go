@@ -37,7 +37,7 @@ amortized and the chosen metric, and why simple and amortized differ where they 
   curnorm explain testdata/demo`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(opts.Format, tableOrJSON...); err != nil {
+			if err := checkFormat(&opts.Format, tableOrJSON...); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -36,7 +36,7 @@ Every amount column is parsed, so inspect also validates a file. "-" reads stand
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(opts.Format, tableOrJSON...); err != nil {
+			if err := checkFormat(&opts.Format, tableOrJSON...); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -28,6 +28,7 @@ type reportOptions struct {
 	AccountNames     string
 	Discover         cur.DiscoverOptions
 	OnError          onErrorOptions
+	NoFormulaEscape  bool
 }
 
 var reportFormats = []string{"table", "csv", "json", "ndjson", "markdown"}
@@ -50,7 +51,9 @@ net-amortized, blended. Run 'curnorm explain' for the rules.
 
 Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.
 
-Filters: ` + report.FilterGrammar,
+Filters: ` + report.FilterGrammar + `
+
+` + outputHelp,
 		Example: `  curnorm report testdata/demo
   curnorm report --by account,service --top 10 bill.csv.gz
   curnorm report --by tag:Team --filter service=AmazonEC2 --format csv bill/ > team.csv
@@ -59,7 +62,7 @@ Filters: ` + report.FilterGrammar,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(opts.Format, reportFormats...); err != nil {
+			if err := checkFormat(&opts.Format, reportFormats...); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -71,7 +74,7 @@ Filters: ` + report.FilterGrammar,
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.By, "by", []string{"service"}, "dimensions to group by, comma-separated (see above)")
 	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", "))
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&opts.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
@@ -79,6 +82,7 @@ Filters: ` + report.FilterGrammar,
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	addDiscoverFlags(cmd, &opts.Discover)
 	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd
@@ -148,7 +152,8 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios)}
+	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios),
+		NoFormulaEscape: opts.NoFormulaEscape}
 	if err := report.Write(ios.Out, res, wo); err != nil {
 		return err
 	}

@@ -31,8 +31,8 @@ type compareOptions struct {
 
 const compareHelp = `Each side is either a baseline — the JSON document of 'curnorm report --format json',
 recognised by its content — or CUR files and folders. A baseline must have been made with
-the same --metric, --by and --filter as the run and hold the same currencies (exit 2
-otherwise); --metric and --by, when not given, are taken from it.
+the same --metric, --by and --filter as the run (exit 2 otherwise); --metric and --by, when
+not given, are taken from it. A currency on one side only is new (or gone), like a group.
 
 Partial months (--compare):
   run-rate   scale each side to its full billing period: days in the period / days from its

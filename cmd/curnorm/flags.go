@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
@@ -16,17 +17,42 @@ func addDiscoverFlags(cmd *cobra.Command, o *cur.DiscoverOptions) {
 	cmd.Flags().BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "count files of identical content each (refused by default: a copy would double the bill)")
 }
 
+// outputHelp says how rates are written and what csv and markdown do to text cells; report,
+// diff and check print it.
+const outputHelp = `Rates (savings rate, growth) are percentages in table and markdown (12.5%) and fractions in
+csv, json and ndjson (0.1250000000).
+
+Text cells of csv and markdown (group keys such as tag values, account names and
+resource ids; currencies) that start with =, +, -, @, tab or carriage return get a single
+quote in front, so a spreadsheet opening the file shows them instead of running them as
+formulas. Numbers (amounts, counts, rates) are never changed. --no-formula-escape writes
+text cells as they are, for programs that read the file; json and ndjson are always as is.`
+
+// formatFlagNote ends the --format help of report and diff.
+const formatFlagNote = " (text is another name for table; csv and markdown quote text cells that would start a formula)"
+
+// addFormulaEscapeFlag adds --no-formula-escape, which the csv and markdown writers honour.
+func addFormulaEscapeFlag(cmd *cobra.Command, p *bool) {
+	cmd.Flags().BoolVar(p, "no-formula-escape", false, "csv and markdown: write text cells starting with =, +, -, @, tab or CR as they are")
+}
+
 // tableOrJSON are the formats of inspect and explain.
 var tableOrJSON = []string{"table", "json"}
 
-// checkFormat refuses a --format value the command does not write.
-func checkFormat(got string, valid ...string) error {
-	for _, v := range valid {
-		if got == v {
-			return nil
-		}
+// formatAliases are older names of formats: check called its table "text", and scripts that
+// still say so keep working.
+var formatAliases = map[string]string{"text": "table"}
+
+// checkFormat refuses a --format value the command does not write and turns an alias into
+// the format's name.
+func checkFormat(format *string, valid ...string) error {
+	if name, ok := formatAliases[*format]; ok && slices.Contains(valid, name) {
+		*format = name
 	}
-	return &usageError{fmt.Errorf("unknown format %q (valid: %s)", got, strings.Join(valid, ", "))}
+	if slices.Contains(valid, *format) {
+		return nil
+	}
+	return &usageError{fmt.Errorf("unknown format %q (valid: %s)", *format, strings.Join(valid, ", "))}
 }
 
 // warn prints diagnostics on stderr, one line each, unless --quiet.
