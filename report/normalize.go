@@ -2,6 +2,8 @@ package report
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/curnorm/curnorm/cur"
 )
@@ -53,23 +55,48 @@ func normalizeColumn(name string) Dimension {
 	return Dimension{Name: name, columns: []string{cur.Snake(name)}}
 }
 
+// isAmountColumn reports a copied column that holds money, which normalize reads and writes
+// as an exact amount: the columns the cost rules read, every *_cost and *_fee column, and
+// CUR 2.0's discount columns.
+func isAmountColumn(col string) bool {
+	return slices.Contains(cur.EvalRequest(nil).Amounts, col) || strings.HasSuffix(col, "_cost") ||
+		strings.HasSuffix(col, "_fee") || strings.HasPrefix(col, "discount_")
+}
+
+// outColumn is one copied column of normalize's output: a dimension's text, or an amount.
+type outColumn struct {
+	dim    int    // index into the file rollup's dimensions; -1 for an amount
+	amount string // canonical name of an amount column
+}
+
 // Normalize streams every row of every source, in order, to sink with its actual cost under
-// the metric, the cost's source label, its public on-demand cost and, on priced usage rows,
-// the savings against it. Under the gross metrics a CUR 2.0 row's discount columns are part of
-// its actual cost, so the rows sum to the report's total.
+// the metric, the label of the rule that priced it (as report --by source has it), its public
+// on-demand cost and, on priced usage rows, the savings against it. Under the gross metrics a
+// CUR 2.0 row's discount_total_discount comes out as a row of its own after it, as report
+// counts it: line item type Discount, label "Unblended Cost: Discount", actual and unblended
+// cost the discount, the other columns those of the row. So the rows sum to the report's
+// total, and both flavours of a bill give the same rows.
 func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, sink RowSink) (NormalizeStats, error) {
 	var st NormalizeStats
 	cols := o.Columns
 	if len(cols) == 0 {
 		cols = DefaultNormalizeColumns
 	}
-	dims := make([]Dimension, len(cols))
+	var dims []Dimension
+	out := make([]outColumn, len(cols))
 	names := make([]string, 0, len(cols)+len(NormalizeColumnNames))
 	amount := make([]bool, 0, cap(names))
 	for i, c := range cols {
-		dims[i] = normalizeColumn(c)
+		d := normalizeColumn(c)
+		isAmount := d.kind == dimColumn && d.transform == nil && len(d.columns) == 1 && isAmountColumn(d.columns[0])
+		if isAmount {
+			out[i] = outColumn{dim: -1, amount: d.columns[0]}
+		} else {
+			out[i] = outColumn{dim: len(dims)}
+			dims = append(dims, d)
+		}
 		names = append(names, c)
-		amount = append(amount, false)
+		amount = append(amount, isAmount)
 	}
 	names = append(names, NormalizeColumnNames...)
 	amount = append(amount, true, false, true, true)
@@ -81,7 +108,7 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 	var first error
 	unreadable := 0
 	for _, src := range sources {
-		n, w, skipped, err := normalizeFile(ctx, src, o, dims, cells, sink)
+		n, w, skipped, err := normalizeFile(ctx, src, o, dims, out, cells, sink)
 		st.Rows += n
 		st.Skipped = append(st.Skipped, skipped...)
 		for _, x := range w {
@@ -109,10 +136,23 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 	return st, nil
 }
 
-func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, cells []Cell, sink RowSink) (int64, []string, []cur.SkipCount, error) {
+func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, out []outColumn, cells []Cell, sink RowSink) (int64, []string, []cur.SkipCount, error) {
 	ropts := &Options{Metric: o.Metric, Dims: dims, IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames}
 	fr, req := newFileRollup(ropts)
+	// newFileRollup leaves labels out unless grouping by source; every normalized row has one.
+	fr.ev.SkipLabels = false
 	req.SkipBadRows = o.SkipBadRows
+	// Copied amounts are read as amounts, after the evaluator's own columns.
+	amountAt := make([]int, len(out))
+	for k, oc := range out {
+		if oc.dim >= 0 {
+			continue
+		}
+		if amountAt[k] = slices.Index(req.Amounts, oc.amount); amountAt[k] < 0 {
+			amountAt[k] = len(req.Amounts)
+			req.Amounts = append(req.Amounts, oc.amount)
+		}
+	}
 	r, err := cur.Open(src, req)
 	if err != nil {
 		return 0, nil, nil, err
@@ -123,11 +163,12 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 		return 0, nil, nil, err
 	}
 	m := o.Metric
-	od := cur.EvalPublicOnDemand
+	countsDiscount := m.CountsDiscountColumn()
 	base := make([]int, len(fr.dims))
 	for k, d := range fr.dims {
 		base[k] = len(d.values.text)
 	}
+	k := len(out)
 	var rows int64
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
@@ -141,26 +182,46 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 		}
 		labels := fr.ev.Labels()
 		for i := 0; i < b.Len; i++ {
-			for k, d := range fr.dims {
-				cells[k] = Cell{Text: d.values.text[d.at(b, c, m, i, false)]}
+			discountPart := false
+			for {
+				for j, oc := range out {
+					switch {
+					case oc.dim >= 0:
+						d := fr.dims[oc.dim]
+						cells[j] = Cell{Text: d.values.text[d.at(b, c, m, i, discountPart)]}
+					case discountPart && oc.amount == cur.ColUnblended:
+						cells[j] = Cell{Amount: c.Discount[i], IsAmount: true}
+					case discountPart:
+						cells[j] = Cell{IsAmount: true, Empty: true}
+					default:
+						col := &b.Amounts[amountAt[j]]
+						cells[j] = Cell{Amount: col.Values[i], IsAmount: true, Empty: !col.IsSet(i)}
+					}
+				}
+				if discountPart {
+					cells[k] = Cell{Amount: c.Discount[i], IsAmount: true}
+					cells[k+1] = Cell{Text: cur.LabelCUR2Discount}
+					cells[k+2] = Cell{IsAmount: true, Empty: true}
+					cells[k+3] = Cell{IsAmount: true, Empty: true}
+				} else {
+					cells[k] = Cell{Amount: c.Cost[m][i], IsAmount: true}
+					cells[k+1] = Cell{Text: labels[c.Label[m][i]]}
+					odCol := &b.Amounts[cur.EvalPublicOnDemand]
+					cells[k+2] = Cell{Amount: odCol.Values[i], IsAmount: true, Empty: !odCol.IsSet(i)}
+					cells[k+3] = Cell{IsAmount: true, Empty: true}
+					if c.Priced[i] {
+						cells[k+3] = Cell{Amount: c.OnDemand[i] - c.Cost[m][i], IsAmount: true}
+					}
+				}
+				if err := sink.Row(cells); err != nil {
+					return rows, nil, nil, err
+				}
+				rows++
+				if discountPart || !countsDiscount || c.Discount[i] == 0 {
+					break
+				}
+				discountPart = true
 			}
-			k := len(fr.dims)
-			cost := c.Cost[m][i]
-			if m.CountsDiscountColumn() {
-				cost += c.Discount[i]
-			}
-			cells[k] = Cell{Amount: cost, IsAmount: true}
-			cells[k+1] = Cell{Text: labels[c.Label[m][i]]}
-			odCol := &b.Amounts[od]
-			cells[k+2] = Cell{Amount: odCol.Values[i], IsAmount: true, Empty: !odCol.IsSet(i)}
-			cells[k+3] = Cell{IsAmount: true, Empty: true}
-			if c.Priced[i] {
-				cells[k+3] = Cell{Amount: c.OnDemand[i] - c.Cost[m][i], IsAmount: true}
-			}
-			if err := sink.Row(cells); err != nil {
-				return rows, nil, nil, err
-			}
-			rows++
 		}
 	}
 	warnings = append(warnings, fr.fileWarnings(src, r)...)
