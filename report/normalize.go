@@ -47,8 +47,9 @@ type NormalizeOptions struct {
 	Columns          []string // dimension names (spec §4) or canonical/legacy column names
 	IncludeSplitCost bool
 	AccountNames     map[string]string
-	// SkipBadRows skips unreadable rows and files as Options.SkipBadRows does; rows a file
-	// delivered before it failed are already written and stay.
+	// SkipBadRows skips unreadable rows and files as Options.SkipBadRows does. A file that
+	// fails half way contributes no row: its rows are held in a temporary file until it has
+	// been read to its end, and those it had delivered count as skipped.
 	SkipBadRows bool
 }
 
@@ -145,15 +146,23 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 	if err := sink.Header(names, types); err != nil {
 		return st, err
 	}
+	// Without skip rows stream straight to the sink; with it each file's rows wait in the
+	// spool until the file is known to be whole.
+	var to rowWriter = sink
+	var spool *rowSpool
+	if o.SkipBadRows {
+		spool = newRowSpool(types)
+		defer spool.Close()
+		to = spool
+	}
 	seen := map[string]bool{}
 	cells := make([]Cell, len(names))
 	var first error
 	unreadable := 0
 	for _, src := range sources {
-		n, w, skipped, err := normalizeFile(ctx, src, o, dims, out, cells, sink)
-		st.Rows += n
-		st.Skipped = append(st.Skipped, skipped...)
-		for _, x := range w {
+		fs, err := normalizeFile(ctx, src, o, dims, out, cells, to)
+		st.Skipped = append(st.Skipped, fs.skipped...)
+		for _, x := range fs.warnings {
 			if !seen[x] {
 				seen[x] = true
 				st.Warnings = append(st.Warnings, x)
@@ -161,7 +170,12 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 		}
 		// Sink errors (the output) are never *cur.Error, so never skipped.
 		if err != nil && o.SkipBadRows && skippable(err) {
-			st.Skipped = append(st.Skipped, unreadableFile(src, err))
+			if err := spool.Reset(); err != nil {
+				return st, err
+			}
+			u := unreadableFile(src, err)
+			u.Rows = fs.read
+			st.Skipped = append(st.Skipped, u)
 			if unreadable++; first == nil {
 				first = err
 			}
@@ -170,6 +184,12 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 		if err != nil {
 			return st, err
 		}
+		if spool != nil {
+			if err := spool.Replay(ctx, sink); err != nil {
+				return st, err
+			}
+		}
+		st.Rows += fs.written
 	}
 	if unreadable == len(sources) && st.Rows == 0 && first != nil {
 		return st, first // nothing was read: skipping would hide the failure
@@ -195,6 +215,20 @@ type instant struct {
 	ok   bool
 }
 
+// rowWriter takes the rows of one file: the sink, or the spool in front of it.
+type rowWriter interface {
+	Row(cells []Cell) error
+}
+
+// fileStats is what normalizeFile did with one file: rows written, rows its reader delivered,
+// warnings, and rows skipped. When the file fails to be read, skipped leaves out the rows
+// delivered and skipped here: the caller counts every delivered row.
+type fileStats struct {
+	written, read int64
+	warnings      []string
+	skipped       []cur.SkipCount
+}
+
 // normalizer writes the rows of one file.
 type normalizer struct {
 	fr       *fileRollup
@@ -204,11 +238,12 @@ type normalizer struct {
 	amountAt []int       // per output column: its amount's index in the batch
 	instants [][]instant // per output column of dates: per value id of its dimension
 	cells    []Cell
-	sink     RowSink
+	sink     rowWriter
 	badDates cur.SkipCount
 }
 
-func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, out []outColumn, cells []Cell, sink RowSink) (int64, []string, []cur.SkipCount, error) {
+func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, out []outColumn, cells []Cell, sink rowWriter) (fileStats, error) {
+	var fs fileStats
 	ropts := &Options{Metric: o.Metric, Dims: dims, IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames}
 	fr, req := newFileRollup(ropts)
 	// newFileRollup leaves labels out unless grouping by source; every normalized row has one.
@@ -229,21 +264,19 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 	}
 	r, err := cur.Open(src, req)
 	if err != nil {
-		return 0, nil, nil, err
+		return fs, err
 	}
 	defer r.Close()
-	warnings, err := fr.checkSchema(src, r.Schema())
-	if err != nil {
-		return 0, nil, nil, err
+	if fs.warnings, err = fr.checkSchema(src, r.Schema()); err != nil {
+		return fs, err
 	}
 	base := make([]int, len(fr.dims))
 	for k, d := range fr.dims {
 		base[k] = len(d.values.text)
 	}
-	var rows int64
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
-			return rows, nil, nil, err
+			return fs, err
 		}
 		b := r.Batch()
 		c := fr.ev.Eval(b)
@@ -253,20 +286,25 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 		}
 		nz.parseDates()
 		n, err := nz.batch(b, c, o.SkipBadRows)
-		rows += n
+		fs.written += n
 		if err != nil {
-			return rows, nil, nil, err
+			fs.read = r.Rows()
+			return fs, err
 		}
 	}
-	warnings = append(warnings, fr.fileWarnings(src, r)...)
+	fs.read = r.Rows()
+	fs.warnings = append(fs.warnings, fr.fileWarnings(src, r)...)
 	for _, a := range fr.ev.Assumptions() {
-		warnings = append(warnings, src.Name()+": "+a)
+		fs.warnings = append(fs.warnings, src.Name()+": "+a)
 	}
-	skipped := skippedOf(src, r)
+	fs.skipped = skippedOf(src, r)
+	if err := r.Err(); err != nil {
+		return fs, err
+	}
 	if nz.badDates.Rows > 0 {
-		skipped = append(skipped, nz.badDates)
+		fs.skipped = append(fs.skipped, nz.badDates)
 	}
-	return rows, warnings, skipped, r.Err()
+	return fs, nil
 }
 
 // parseDates parses the values the date columns' dimensions hold for the current batch.

@@ -364,3 +364,100 @@ func TestNormalizeHeaderRepeated(t *testing.T) {
 		}
 	}
 }
+
+// rowsBeforeFailure reads src to its failure and returns the rows its reader delivered.
+func rowsBeforeFailure(t *testing.T, src cur.Source) int64 {
+	t.Helper()
+	r, err := cur.Open(src, cur.EvalRequest(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for r.Next() {
+	}
+	if r.Err() == nil || r.Rows() == 0 {
+		t.Fatalf("%s: read %d rows, err %v: want rows, then a failure", src.Path, r.Rows(), r.Err())
+	}
+	return r.Rows()
+}
+
+// checkSkipsWhole: normalizing good beside bad under skip gives exactly the rows of good
+// alone, and names bad with every row it delivered counted as skipped.
+func checkSkipsWhole(t *testing.T, good, bad cur.Source) {
+	t.Helper()
+	delivered := rowsBeforeFailure(t, bad)
+	o := NormalizeOptions{Metric: cur.Amortized, SkipBadRows: true}
+	wantSt, want := normalizeCSV(t, []cur.Source{good}, o)
+	st, got := normalizeCSV(t, []cur.Source{bad, good}, o)
+	if !slices.EqualFunc(got, want, slices.Equal) || st.Rows != wantSt.Rows {
+		t.Errorf("%d rows written (%d records), want the good file's %d", st.Rows, len(got)-1, len(want)-1)
+	}
+	want2 := []cur.SkipCount{{File: bad.Name(), Reason: cur.SkipUnreadableFile, Rows: delivered}}
+	if len(st.Skipped) != 1 || st.Skipped[0].File != want2[0].File || st.Skipped[0].Reason != want2[0].Reason ||
+		st.Skipped[0].Rows != delivered || !strings.Contains(st.Skipped[0].First, bad.Name()) {
+		t.Errorf("skipped %+v, want %+v", st.Skipped, want2)
+	}
+}
+
+// TestNormalizeSkipsHalfReadGzip: under skip, a .csv.gz cut short after its first rows were
+// read contributes none of them.
+func TestNormalizeSkipsHalfReadGzip(t *testing.T) {
+	dir := t.TempDir()
+	paths, err := sample.Generate(dir, sample.Options{Rows: 30_000, Gzip: true, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.csv.gz")
+	if err := os.WriteFile(cut, data[:len(data)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkSkipsWhole(t, ownBills()[0], cur.Source{Path: cut})
+}
+
+// TestNormalizeSkipsHalfReadParquet: under skip, a Parquet file whose last row group is
+// corrupt contributes none of the rows of the row groups before it.
+func TestNormalizeSkipsHalfReadParquet(t *testing.T) {
+	var buf bytes.Buffer
+	cols := []cur.WriteColumn{{Name: cur.ColLineItemType, Type: cur.ColString}, {Name: cur.ColUnblended, Type: cur.ColDouble}}
+	pw, err := cur.NewParquetWriter(&buf, cols, cur.ParquetWriterOptions{RowGroupRows: 10_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30_000 {
+		pw.SetString(0, "Usage")
+		pw.SetFloat64(1, float64(i%1000)/8)
+		if err := pw.EndRow(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	pf, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := pf.MetaData().RowGroup(pf.NumRowGroups() - 1).ColumnChunk(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, size := last.DataPageOffset(), last.TotalCompressedSize()
+	if last.HasDictionaryPage() {
+		start = last.DictionaryPageOffset()
+	}
+	pf.Close()
+	// Garbage in the middle of the last cost column chunk: its pages no longer decode.
+	for i := start + size/4; i < start+size*3/4; i++ {
+		data[i] = 0xff
+	}
+	path := filepath.Join(t.TempDir(), "corrupt.parquet")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkSkipsWhole(t, ownBills()[0], cur.Source{Path: path})
+}

@@ -48,6 +48,9 @@ amounts, every other column that of the row. So the sums of actual_cost,
 line_item_unblended_cost and on_demand_cost equal report's cost, unblended and on-demand
 totals, and both flavours of one bill give the same rows.
 
+Under --on-error skip a file that cannot be read to its end contributes no row: its rows wait
+in a temporary file until it has been read, and count as skipped if it fails.
+
 CSV goes to stdout unless -o names a file; -o FILE.parquet writes Parquet. Files are written
 under a temporary name and renamed when complete.
 
