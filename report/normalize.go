@@ -94,11 +94,11 @@ func NormalizeHeader(columns []string) ([]string, []CellType, error) {
 	names := make([]string, 0, len(columns)+len(NormalizeColumnNames))
 	types := make([]CellType, 0, cap(names))
 	given := map[string]string{}
-	for _, c := range NormalizeColumnNames {
-		given[c] = "(added by normalize)"
-	}
 	for _, c := range columns {
 		n := cur.Snake(c)
+		if slices.Contains(NormalizeColumnNames, n) {
+			return nil, nil, fmt.Errorf("column %q is one normalize adds", c)
+		}
 		if prev, ok := given[n]; ok {
 			return nil, nil, fmt.Errorf("columns %q and %q are both output column %s", prev, c, n)
 		}
