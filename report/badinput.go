@@ -37,11 +37,15 @@ func unreadableFile(src cur.Source, rows int64, err error) cur.SkipCount {
 // duplicates refuses sources of identical content, which would be counted twice; contents[i]
 // is nil when source i's content is unknown.
 func duplicates(sources []cur.Source, contents []*cur.Fingerprint) error {
+	return cur.Duplicates(sourceNames(sources), contents)
+}
+
+func sourceNames(sources []cur.Source) []string {
 	names := make([]string, len(sources))
 	for i, s := range sources {
 		names[i] = s.Name()
 	}
-	return cur.Duplicates(names, contents)
+	return names
 }
 
 func allErrors(errs []error) bool {

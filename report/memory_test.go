@@ -59,7 +59,7 @@ func TestMemoryFlatInRows(t *testing.T) {
 	small, _, _ := writeGeneratedBill(t, dir, "small.csv", 50_000, func(int) string { return "" })
 	large, _, _ := writeGeneratedBill(t, dir, "large.csv", 500_000, func(int) string { return "" })
 	dims := []string{"service", "day", "line-item-type"}
-	measure := func(path string) (rollup, normalize uint64) {
+	measure := func(path string) (rollup, normalize, spooled uint64) {
 		src := []cur.Source{{Path: path}}
 		rollup = peakHeap(func() {
 			res := runOpts(t, src, Options{Metric: cur.Amortized}, dims)
@@ -76,11 +76,22 @@ func TestMemoryFlatInRows(t *testing.T) {
 				t.Error("no rows")
 			}
 		})
+		// Under skip each file's rows wait in a temporary file, not in memory.
+		spooled = peakHeap(func() {
+			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: cur.Amortized, SkipBadRows: true}, NewCSVSink(discard{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Rows == 0 {
+				t.Error("no rows")
+			}
+		})
 		return
 	}
-	r1, n1 := measure(small)
-	r2, n2 := measure(large)
-	t.Logf("peak heap: rollup %d KiB for 50k rows, %d KiB for 500k; normalize %d KiB, %d KiB", r1>>10, r2>>10, n1>>10, n2>>10)
+	r1, n1, s1 := measure(small)
+	r2, n2, s2 := measure(large)
+	t.Logf("peak heap: rollup %d KiB for 50k rows, %d KiB for 500k; normalize %d KiB, %d KiB; under skip %d KiB, %d KiB",
+		r1>>10, r2>>10, n1>>10, n2>>10, s1>>10, s2>>10)
 	// Generous slack for the sampler and the GC; 450,000 more rows kept at even 16 bytes each
 	// would be 7 MiB past it.
 	const slack = 4 << 20
@@ -89,5 +100,8 @@ func TestMemoryFlatInRows(t *testing.T) {
 	}
 	if n2 > n1*3/2+slack {
 		t.Errorf("normalize: peak heap grew from %d KiB to %d KiB with 10x the rows", n1>>10, n2>>10)
+	}
+	if s2 > s1*3/2+slack {
+		t.Errorf("normalize under skip: peak heap grew from %d KiB to %d KiB with 10x the rows", s1>>10, s2>>10)
 	}
 }

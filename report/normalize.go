@@ -2,6 +2,10 @@ package report
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/curnorm/curnorm/cur"
 )
@@ -11,19 +15,29 @@ var DefaultNormalizeColumns = []string{"billing-period", "line_item_usage_start_
 	"service", "usage-type", "operation", "resource", "region", "currency", cur.ColUnblended}
 
 // NormalizeColumnNames are the columns normalize adds to every row.
-var NormalizeColumnNames = []string{"actual_cost", "actual_cost_source", "public_on_demand_cost", "savings"}
+var NormalizeColumnNames = []string{"actual_cost", "actual_cost_source", "on_demand_cost", "savings"}
 
-// Cell is one output value: text, or an exact amount, or empty.
+// CellType is the type of an output column: its cells' field and its Parquet type.
+type CellType uint8
+
+// Output column types.
+const (
+	CellText   CellType = iota // Text
+	CellAmount                 // Amount, exact: DECIMAL(38,10) in Parquet
+	CellTime                   // Time in milliseconds since 1970 UTC, and Text its RFC 3339 form
+)
+
+// Cell is one output value; Empty marks an empty cell (NULL in Parquet) of any type.
 type Cell struct {
-	Text     string
-	Amount   cur.Amount
-	IsAmount bool
-	Empty    bool
+	Text   string
+	Amount cur.Amount
+	Time   int64
+	Empty  bool
 }
 
 // RowSink receives normalized rows. Cells are reused between calls.
 type RowSink interface {
-	Header(names []string, amount []bool) error
+	Header(names []string, types []CellType) error
 	Row(cells []Cell) error
 }
 
@@ -33,12 +47,17 @@ type NormalizeOptions struct {
 	Columns          []string // dimension names (spec §4) or canonical/legacy column names
 	IncludeSplitCost bool
 	AccountNames     map[string]string
-	// SkipBadRows skips unreadable rows and files as Options.SkipBadRows does; rows a file
-	// delivered before it failed are already written and stay.
+	// SkipBadRows skips unreadable rows and files as Options.SkipBadRows does. A file that
+	// fails half way contributes no row: its rows are held in a temporary file until it has
+	// been read to its end, and those it had delivered count as skipped.
 	SkipBadRows bool
+	// AllowDuplicates writes the rows of files of identical content each; without it such
+	// files fail the run (cur.ErrDuplicateInput) once the second has been read.
+	AllowDuplicates bool
 }
 
-// NormalizeStats is what Normalize did: rows written = rows read − SkippedRows(Skipped).
+// NormalizeStats is what Normalize did: Rows counts the rows written, CUR 2.0 discount rows
+// included.
 type NormalizeStats struct {
 	Rows     int64
 	Warnings []string
@@ -53,38 +72,105 @@ func normalizeColumn(name string) Dimension {
 	return Dimension{Name: name, columns: []string{cur.Snake(name)}}
 }
 
+// copiedType is the type of a copied column of that canonical name. Money is exact: the
+// columns the cost rules read, every *_cost and *_fee column and CUR 2.0's discount columns.
+// Dates (*_date) are instants. Everything else, ids, rates and usage quantities included,
+// stays text as written.
+func copiedType(col string) CellType {
+	switch {
+	case slices.Contains(cur.EvalRequest(nil).Amounts, col) || strings.HasSuffix(col, "_cost") ||
+		strings.HasSuffix(col, "_fee") || strings.HasPrefix(col, "discount_"):
+		return CellAmount
+	case strings.HasSuffix(col, "_date"):
+		return CellTime
+	}
+	return CellText
+}
+
+// NormalizeHeader returns the output column names for a --columns list (nil: the default
+// columns) and their types: each entry in snake_case, then NormalizeColumnNames. The names are
+// the same in every output format.
+func NormalizeHeader(columns []string) ([]string, []CellType, error) {
+	if len(columns) == 0 {
+		columns = DefaultNormalizeColumns
+	}
+	names := make([]string, 0, len(columns)+len(NormalizeColumnNames))
+	types := make([]CellType, 0, cap(names))
+	given := map[string]string{}
+	for _, c := range columns {
+		n := cur.Snake(c)
+		if slices.Contains(NormalizeColumnNames, n) {
+			return nil, nil, fmt.Errorf("column %q is one normalize adds", c)
+		}
+		if prev, ok := given[n]; ok {
+			return nil, nil, fmt.Errorf("columns %q and %q are both output column %s", prev, c, n)
+		}
+		given[n] = c
+		t := CellText // dimensions are text
+		if _, err := ParseDimension(c); err != nil {
+			t = copiedType(n)
+		}
+		names, types = append(names, n), append(types, t)
+	}
+	names = append(names, NormalizeColumnNames...)
+	types = append(types, CellAmount, CellText, CellAmount, CellAmount)
+	return names, types, nil
+}
+
 // Normalize streams every row of every source, in order, to sink with its actual cost under
-// the metric, the cost's source label, its public on-demand cost and, on priced usage rows,
-// the savings against it. Under the gross metrics a CUR 2.0 row's discount columns are part of
-// its actual cost, so the rows sum to the report's total.
+// the metric, the label of the rule that priced it (as report --by source has it), the
+// on-demand cost report counts (the public on-demand cost of priced usage rows, spec §3;
+// empty elsewhere) and on those rows the savings against it. Under the gross metrics a CUR 2.0
+// row's discount_total_discount comes out as a row of its own after it, as report counts it:
+// line item type Discount, label "Unblended Cost: Discount", actual and unblended cost the
+// discount, the other columns those of the row. So the rows sum to the report's totals, and
+// both flavours of a bill give the same rows.
 func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, sink RowSink) (NormalizeStats, error) {
 	var st NormalizeStats
+	names, types, err := NormalizeHeader(o.Columns)
+	if err != nil {
+		return st, err
+	}
 	cols := o.Columns
 	if len(cols) == 0 {
 		cols = DefaultNormalizeColumns
 	}
-	dims := make([]Dimension, len(cols))
-	names := make([]string, 0, len(cols)+len(NormalizeColumnNames))
-	amount := make([]bool, 0, cap(names))
+	var dims []Dimension
+	out := make([]outColumn, len(cols))
 	for i, c := range cols {
-		dims[i] = normalizeColumn(c)
-		names = append(names, c)
-		amount = append(amount, false)
+		out[i] = outColumn{name: names[i], typ: types[i], dim: -1}
+		if types[i] == CellAmount {
+			out[i].amount = cur.Snake(c)
+			continue
+		}
+		out[i].dim = len(dims)
+		dims = append(dims, normalizeColumn(c))
 	}
-	names = append(names, NormalizeColumnNames...)
-	amount = append(amount, true, false, true, true)
-	if err := sink.Header(names, amount); err != nil {
+	if err := sink.Header(names, types); err != nil {
 		return st, err
+	}
+	// Without skip rows stream straight to the sink; with it each file's rows wait in the
+	// spool until the file is known to be whole.
+	var to rowWriter = sink
+	var spool *rowSpool
+	if o.SkipBadRows {
+		spool = newRowSpool(types)
+		defer spool.Close()
+		to = spool
 	}
 	seen := map[string]bool{}
 	cells := make([]Cell, len(names))
 	var first error
 	unreadable := 0
-	for _, src := range sources {
-		n, w, skipped, err := normalizeFile(ctx, src, o, dims, cells, sink)
-		st.Rows += n
-		st.Skipped = append(st.Skipped, skipped...)
-		for _, x := range w {
+	contents := make([]*cur.Fingerprint, len(sources))
+	fingerprint := make([]bool, len(sources))
+	if !o.AllowDuplicates {
+		fingerprint = cur.SameSizes(sources)
+	}
+	for i, src := range sources {
+		fs, err := normalizeFile(ctx, src, o, dims, out, cells, to, fingerprint[i])
+		st.Skipped = append(st.Skipped, fs.skipped...)
+		for _, x := range fs.warnings {
 			if !seen[x] {
 				seen[x] = true
 				st.Warnings = append(st.Warnings, x)
@@ -92,7 +178,10 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 		}
 		// Sink errors (the output) are never *cur.Error, so never skipped.
 		if err != nil && o.SkipBadRows && skippable(err) {
-			st.Skipped = append(st.Skipped, unreadableFile(src, 0, err))
+			if err := spool.Reset(); err != nil {
+				return st, err
+			}
+			st.Skipped = append(st.Skipped, unreadableFile(src, fs.read, err))
 			if unreadable++; first == nil {
 				first = err
 			}
@@ -101,6 +190,17 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 		if err != nil {
 			return st, err
 		}
+		if contents[i] = fs.content; !o.AllowDuplicates {
+			if err := cur.Duplicates(sourceNames(sources[:i+1]), contents[:i+1]); err != nil {
+				return st, err
+			}
+		}
+		if spool != nil {
+			if err := spool.Replay(ctx, sink); err != nil {
+				return st, err
+			}
+		}
+		st.Rows += fs.written
 	}
 	if unreadable == len(sources) && st.Rows == 0 && first != nil {
 		return st, first // nothing was read: skipping would hide the failure
@@ -109,29 +209,86 @@ func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, si
 	return st, nil
 }
 
-func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, cells []Cell, sink RowSink) (int64, []string, []cur.SkipCount, error) {
+// outColumn is one copied column of normalize's output: a dimension's text or instant, or an
+// amount column of the file.
+type outColumn struct {
+	name   string
+	typ    CellType
+	dim    int    // index into the file rollup's dimensions; -1 for an amount
+	amount string // canonical name of an amount column
+}
+
+// instant is a date value parsed once per batch: milliseconds since 1970 UTC and its RFC 3339
+// text; ok is false for text that is not a date.
+type instant struct {
+	ms   int64
+	text string
+	ok   bool
+}
+
+// rowWriter takes the rows of one file: the sink, or the spool in front of it.
+type rowWriter interface {
+	Row(cells []Cell) error
+}
+
+// fileStats is what normalizeFile did with one file: rows written, rows its reader delivered,
+// warnings, and rows skipped. When the file fails to be read, skipped leaves out the rows
+// delivered and skipped here: the caller counts every delivered row.
+type fileStats struct {
+	written, read int64
+	warnings      []string
+	skipped       []cur.SkipCount
+	content       *cur.Fingerprint
+}
+
+// normalizer writes the rows of one file.
+type normalizer struct {
+	fr       *fileRollup
+	src      cur.Source
+	m        cur.Metric
+	out      []outColumn
+	amountAt []int       // per output column: its amount's index in the batch
+	instants [][]instant // per output column of dates: per value id of its dimension
+	cells    []Cell
+	sink     rowWriter
+	badDates cur.SkipCount
+}
+
+func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims []Dimension, out []outColumn, cells []Cell, sink rowWriter, fingerprint bool) (fileStats, error) {
+	var fs fileStats
 	ropts := &Options{Metric: o.Metric, Dims: dims, IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames}
 	fr, req := newFileRollup(ropts)
-	req.SkipBadRows = o.SkipBadRows
+	// newFileRollup leaves labels out unless grouping by source; every normalized row has one.
+	fr.ev.SkipLabels = false
+	req.SkipBadRows, req.Fingerprint = o.SkipBadRows, fingerprint
+	nz := &normalizer{fr: fr, src: src, m: o.Metric, out: out, cells: cells, sink: sink,
+		amountAt: make([]int, len(out)), instants: make([][]instant, len(out)),
+		badDates: cur.SkipCount{File: src.Name(), Reason: cur.SkipBadValue}}
+	// Copied amounts are read as amounts, after the evaluator's own columns.
+	for k, oc := range out {
+		if oc.dim >= 0 {
+			continue
+		}
+		if nz.amountAt[k] = slices.Index(req.Amounts, oc.amount); nz.amountAt[k] < 0 {
+			nz.amountAt[k] = len(req.Amounts)
+			req.Amounts = append(req.Amounts, oc.amount)
+		}
+	}
 	r, err := cur.Open(src, req)
 	if err != nil {
-		return 0, nil, nil, err
+		return fs, err
 	}
 	defer r.Close()
-	warnings, err := fr.checkSchema(src, r.Schema())
-	if err != nil {
-		return 0, nil, nil, err
+	if fs.warnings, err = fr.checkSchema(src, r.Schema()); err != nil {
+		return fs, err
 	}
-	m := o.Metric
-	od := cur.EvalPublicOnDemand
 	base := make([]int, len(fr.dims))
 	for k, d := range fr.dims {
 		base[k] = len(d.values.text)
 	}
-	var rows int64
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
-			return rows, nil, nil, err
+			return fs, err
 		}
 		b := r.Batch()
 		c := fr.ev.Eval(b)
@@ -139,35 +296,145 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 			d.forget(base[k])
 			d.prepare(b, fr.ev)
 		}
-		labels := fr.ev.Labels()
-		for i := 0; i < b.Len; i++ {
-			for k, d := range fr.dims {
-				cells[k] = Cell{Text: d.values.text[d.at(b, c, m, i, false)]}
-			}
-			k := len(fr.dims)
-			cost := c.Cost[m][i]
-			if m.CountsDiscountColumn() {
-				cost += c.Discount[i]
-			}
-			cells[k] = Cell{Amount: cost, IsAmount: true}
-			cells[k+1] = Cell{Text: labels[c.Label[m][i]]}
-			odCol := &b.Amounts[od]
-			cells[k+2] = Cell{Amount: odCol.Values[i], IsAmount: true, Empty: !odCol.IsSet(i)}
-			cells[k+3] = Cell{IsAmount: true, Empty: true}
-			if c.Priced[i] {
-				cells[k+3] = Cell{Amount: c.OnDemand[i] - c.Cost[m][i], IsAmount: true}
-			}
-			if err := sink.Row(cells); err != nil {
-				return rows, nil, nil, err
-			}
-			rows++
+		nz.parseDates()
+		n, err := nz.batch(b, c, o.SkipBadRows)
+		fs.written += n
+		if err != nil {
+			fs.read = r.Rows()
+			return fs, err
 		}
 	}
-	warnings = append(warnings, fr.fileWarnings(src, r)...)
+	fs.read = r.Rows()
+	fs.warnings = append(fs.warnings, fr.fileWarnings(src, r)...)
 	for _, a := range fr.ev.Assumptions() {
-		warnings = append(warnings, src.Name()+": "+a)
+		fs.warnings = append(fs.warnings, src.Name()+": "+a)
 	}
-	return rows, warnings, skippedOf(src, r), r.Err()
+	fs.skipped = skippedOf(src, r)
+	if err := r.Err(); err != nil {
+		return fs, err
+	}
+	if nz.badDates.Rows > 0 {
+		fs.skipped = append(fs.skipped, nz.badDates)
+	}
+	if fp, ok := r.Fingerprint(); ok {
+		fs.content = &fp
+	}
+	return fs, nil
+}
+
+// parseDates parses the values the date columns' dimensions hold for the current batch.
+func (nz *normalizer) parseDates() {
+	for k, oc := range nz.out {
+		if oc.typ != CellTime {
+			continue
+		}
+		vals := nz.fr.dims[oc.dim].values.text
+		ins := nz.instants[k][:0]
+		for _, v := range vals {
+			var in instant
+			if t, ok := parseInstant(v); ok {
+				in.ms = t.UnixMilli()
+				in.text, in.ok = time.UnixMilli(in.ms).UTC().Format(time.RFC3339Nano), true
+			}
+			ins = append(ins, in)
+		}
+		nz.instants[k] = ins
+	}
+}
+
+// dateLayouts are the ways CUR writes a date: RFC 3339 (legacy CSV, Parquet as read),
+// without a zone or with a space (CUR 2.0 CSV), or a day alone. A date without a zone is UTC.
+var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00", time.DateOnly}
+
+func parseInstant(s string) (time.Time, bool) {
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// batch writes the rows of a batch; a date that is not one fails the file, or under skip
+// skips its row.
+func (nz *normalizer) batch(b *cur.Batch, c *cur.Costs, skip bool) (int64, error) {
+	var rows int64
+	countsDiscount := nz.m.CountsDiscountColumn()
+	for i := 0; i < b.Len; i++ {
+		if err := nz.copied(b, c, i, false); err != nil {
+			if !skip {
+				return rows, err
+			}
+			if nz.badDates.Rows++; nz.badDates.First == "" {
+				nz.badDates.First = err.Error()
+			}
+			continue
+		}
+		nz.added(b, c, i)
+		if err := nz.sink.Row(nz.cells); err != nil {
+			return rows, err
+		}
+		rows++
+		if !countsDiscount || c.Discount[i] == 0 {
+			continue
+		}
+		nz.copied(b, c, i, true) // the row's dates were read above
+		k := len(nz.out)
+		nz.cells[k] = Cell{Amount: c.Discount[i]}
+		nz.cells[k+1] = Cell{Text: cur.LabelCUR2Discount}
+		nz.cells[k+2] = Cell{Empty: true}
+		nz.cells[k+3] = Cell{Empty: true}
+		if err := nz.sink.Row(nz.cells); err != nil {
+			return rows, err
+		}
+		rows++
+	}
+	return rows, nil
+}
+
+// copied fills the copied columns of row i, or of its CUR 2.0 discount part: that part's
+// unblended cost is the discount, its other amounts empty.
+func (nz *normalizer) copied(b *cur.Batch, c *cur.Costs, i int, discountPart bool) error {
+	for j, oc := range nz.out {
+		cell := &nz.cells[j]
+		switch {
+		case oc.dim >= 0:
+			d := nz.fr.dims[oc.dim]
+			id := d.at(b, c, nz.m, i, discountPart)
+			if oc.typ == CellText {
+				*cell = Cell{Text: d.values.text[id]}
+				continue
+			}
+			in := nz.instants[j][id]
+			if !in.ok && id != 0 {
+				return &cur.Error{File: nz.src.Name(), RowGroup: -1, Column: oc.name,
+					Err: fmt.Errorf("row %d: %w: not a date: %q", b.FirstRow+int64(i), cur.ErrBadValue, d.values.text[id])}
+			}
+			*cell = Cell{Time: in.ms, Text: in.text, Empty: id == 0}
+		case discountPart && oc.amount == cur.ColUnblended:
+			*cell = Cell{Amount: c.Discount[i]}
+		case discountPart:
+			*cell = Cell{Empty: true}
+		default:
+			col := &b.Amounts[nz.amountAt[j]]
+			*cell = Cell{Amount: col.Values[i], Empty: !col.IsSet(i)}
+		}
+	}
+	return nil
+}
+
+// added fills the columns normalize adds to row i.
+func (nz *normalizer) added(b *cur.Batch, c *cur.Costs, i int) {
+	k, m := len(nz.out), nz.m
+	nz.cells[k] = Cell{Amount: c.Cost[m][i]}
+	nz.cells[k+1] = Cell{Text: nz.fr.ev.Labels()[c.Label[m][i]]}
+	nz.cells[k+2] = Cell{Empty: true}
+	nz.cells[k+3] = Cell{Empty: true}
+	if c.Priced[i] {
+		nz.cells[k+2] = Cell{Amount: c.OnDemand[i]}
+		nz.cells[k+3] = Cell{Amount: c.OnDemand[i] - c.Cost[m][i]}
+	}
 }
 
 // forget drops the values a dimension interned past its first n. Normalize needs them for one

@@ -6,30 +6,32 @@ import (
 	"github.com/curnorm/curnorm/cur"
 )
 
-// ParquetSink writes normalized rows as Parquet: amounts as DECIMAL(38,10), so no value passes
-// through a float; row groups are capped by the writer, so memory stays flat.
+// ParquetSink writes normalized rows as Parquet with typed columns: amounts as DECIMAL(38,10),
+// so no value passes through a float; dates as TIMESTAMP(MILLIS, UTC); text as UTF8 strings.
+// Empty cells are NULL. Row groups are capped by the writer, so memory stays flat.
 type ParquetSink struct {
-	out io.Writer
-	pw  *cur.ParquetWriter
+	out   io.Writer
+	pw    *cur.ParquetWriter
+	types []CellType
 }
 
 // NewParquetSink returns a sink writing Parquet to w; call Flush at the end.
-func NewParquetSink(w io.Writer) (*ParquetSink, error) { return &ParquetSink{out: w}, nil }
+func NewParquetSink(w io.Writer) *ParquetSink { return &ParquetSink{out: w} }
+
+// parquetTypes are the Parquet column types of the cell types.
+var parquetTypes = [...]cur.ColumnType{CellText: cur.ColString, CellAmount: cur.ColDecimal, CellTime: cur.ColTimestamp}
 
 // Header fixes the schema.
-func (s *ParquetSink) Header(names []string, amount []bool) error {
+func (s *ParquetSink) Header(names []string, types []CellType) error {
 	cols := make([]cur.WriteColumn, len(names))
 	for i, n := range names {
-		cols[i] = cur.WriteColumn{Name: cur.Snake(n), Type: cur.ColString}
-		if amount[i] {
-			cols[i].Type = cur.ColDecimal
-		}
+		cols[i] = cur.WriteColumn{Name: n, Type: parquetTypes[types[i]]}
 	}
 	pw, err := cur.NewParquetWriter(s.out, cols, cur.ParquetWriterOptions{})
 	if err != nil {
 		return err
 	}
-	s.pw = pw
+	s.pw, s.types = pw, types
 	return nil
 }
 
@@ -39,8 +41,10 @@ func (s *ParquetSink) Row(cells []Cell) error {
 		switch {
 		case c.Empty:
 			s.pw.SetNull(i)
-		case c.IsAmount:
+		case s.types[i] == CellAmount:
 			s.pw.SetAmount(i, c.Amount)
+		case s.types[i] == CellTime:
+			s.pw.SetInt64(i, c.Time)
 		default:
 			s.pw.SetString(i, c.Text)
 		}

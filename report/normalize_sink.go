@@ -2,50 +2,83 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"io"
+	"strings"
 )
 
-// CSVSink writes normalized rows as RFC 4180 CSV with one header row; amounts keep their full
-// precision and empty cells stay empty.
+// CSVSink writes normalized rows as RFC 4180 CSV with one header row: amounts in full
+// precision, dates in RFC 3339 (UTC), empty cells empty.
 type CSVSink struct {
-	bw  *bufio.Writer
-	w   *csv.Writer
-	rec []string
+	// NoFormulaEscape writes text cells as they are instead of SpreadsheetSafe, for programs
+	// that read the file; amounts and dates are never changed either way.
+	NoFormulaEscape bool
+
+	bw    *bufio.Writer
+	types []CellType
+	buf   []byte
 }
 
 // NewCSVSink returns a sink writing to w; call Flush at the end.
 func NewCSVSink(w io.Writer) *CSVSink {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	return &CSVSink{bw: bw, w: csv.NewWriter(bw)}
+	return &CSVSink{bw: bufio.NewWriterSize(w, 1<<16)}
 }
 
 // Header writes the header row.
-func (s *CSVSink) Header(names []string, _ []bool) error {
-	s.rec = make([]string, len(names))
-	return s.w.Write(names)
+func (s *CSVSink) Header(names []string, types []CellType) error {
+	s.types = types
+	s.buf = s.buf[:0]
+	for i, n := range names {
+		if i > 0 {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = appendCSVField(s.buf, n)
+	}
+	s.buf = append(s.buf, '\n')
+	_, err := s.bw.Write(s.buf)
+	return err
 }
 
-// Row writes one row.
+// Row writes one row. Text cells become SpreadsheetSafe unless NoFormulaEscape.
 func (s *CSVSink) Row(cells []Cell) error {
+	s.buf = s.buf[:0]
 	for i, c := range cells {
+		if i > 0 {
+			s.buf = append(s.buf, ',')
+		}
 		switch {
 		case c.Empty:
-			s.rec[i] = ""
-		case c.IsAmount:
-			s.rec[i] = c.Amount.String()
+		case s.types[i] == CellAmount:
+			s.buf = c.Amount.Append(s.buf)
+		case s.types[i] == CellTime:
+			s.buf = append(s.buf, c.Text...)
 		default:
-			s.rec[i] = c.Text
+			text := c.Text
+			if !s.NoFormulaEscape {
+				text = SpreadsheetSafe(text)
+			}
+			s.buf = appendCSVField(s.buf, text)
 		}
 	}
-	return s.w.Write(s.rec)
+	s.buf = append(s.buf, '\n')
+	_, err := s.bw.Write(s.buf)
+	return err
+}
+
+// appendCSVField appends s quoted as encoding/csv quotes a field: when it holds a comma, a
+// quote or a line break, or starts with a space or tab.
+func appendCSVField(dst []byte, s string) []byte {
+	if s == "" || (!strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\t') {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, s[i])
+	}
+	return append(dst, '"')
 }
 
 // Flush writes out what is buffered.
-func (s *CSVSink) Flush() error {
-	s.w.Flush()
-	if err := s.w.Error(); err != nil {
-		return err
-	}
-	return s.bw.Flush()
-}
+func (s *CSVSink) Flush() error { return s.bw.Flush() }

@@ -18,6 +18,7 @@ type normalizeOptions struct {
 	Metric           string
 	IncludeSplitCost bool
 	AccountNames     string
+	NoFormulaEscape  bool
 	Discover         cur.DiscoverOptions
 	OnError          onErrorOptions
 }
@@ -28,10 +29,28 @@ func newCmdNormalize(ios *ioStreams, runF func(context.Context, *normalizeOption
 		Use:   "normalize PATH... [-o FILE]",
 		Short: "Stream every line item with its actual cost, source label and savings",
 		Long: `Normalize streams every row of the input with four columns added: actual_cost (under
---metric), actual_cost_source (which rule priced it), public_on_demand_cost and savings
-(on-demand minus actual cost, on priced usage rows only). The other columns are those of
---columns: dimension names (account, service, region, tag:Team, ...) or column names in any
-flavour's spelling (lineItem/UsageAmount, line_item_usage_amount).
+--metric), actual_cost_source (the label of the rule that priced it, as report --by source
+has it), on_demand_cost (the public on-demand cost of priced usage rows, empty elsewhere: the
+figure report's on-demand check counts) and savings (on_demand_cost minus actual_cost). The
+other columns are those of --columns: dimension names (account, service, region, tag:Team,
+...) or column names in any flavour's spelling (lineItem/UsageAmount, line_item_usage_amount).
+
+Every column is named in snake_case (billing_period, usage_type, tag_team, line_item_usage_amount),
+the same in CSV and Parquet. Copied money columns (*_cost, *_fee, discount_*, the columns the
+metrics read) are exact amounts, copied *_date columns instants (RFC 3339 UTC in CSV), the
+rest text as written; billing_period is YYYY-MM. In Parquet, money is DECIMAL(38,10), dates
+TIMESTAMP(MILLIS, UTC), text and ids UTF8 strings, empty cells NULL. A date that is not one
+fails the run naming file and row (under --on-error skip the row is skipped).
+
+Under the gross metrics a CUR 2.0 row's discount_total_discount comes out as a row of its own
+right after it, as a legacy bill has it: line item type Discount, actual_cost_source
+"Unblended Cost: Discount", actual_cost and line_item_unblended_cost the discount, no other
+amounts, every other column that of the row. So the sums of actual_cost,
+line_item_unblended_cost and on_demand_cost equal report's cost, unblended and on-demand
+totals, and both flavours of one bill give the same rows.
+
+Under --on-error skip a file that cannot be read to its end contributes no row: its rows wait
+in a temporary file until it has been read, and count as skipped if it fails.
 
 CSV goes to stdout unless -o names a file; -o FILE.parquet writes Parquet. Files are written
 under a temporary name and renamed when complete.
@@ -57,6 +76,7 @@ Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
 	addDiscoverFlags(cmd, &opts.Discover)
 	addOnErrorFlags(cmd, &opts.OnError)
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	return cmd
 }
 
@@ -65,7 +85,11 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	if err != nil {
 		return &usageError{err}
 	}
-	no := report.NormalizeOptions{Metric: m, Columns: opts.Columns, IncludeSplitCost: opts.IncludeSplitCost}
+	if _, _, err := report.NormalizeHeader(opts.Columns); err != nil {
+		return &usageError{fmt.Errorf("--columns: %w", err)}
+	}
+	no := report.NormalizeOptions{Metric: m, Columns: opts.Columns, IncludeSplitCost: opts.IncludeSplitCost,
+		AllowDuplicates: opts.Discover.AllowDuplicates}
 	if no.SkipBadRows, err = opts.OnError.skip(); err != nil {
 		return err
 	}
@@ -90,11 +114,11 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	}
 	var sink normalizeSink
 	if strings.HasSuffix(strings.ToLower(opts.Output), ".parquet") {
-		if sink, err = report.NewParquetSink(out); err != nil {
-			return err
-		}
+		sink = report.NewParquetSink(out)
 	} else {
-		sink = report.NewCSVSink(out)
+		cs := report.NewCSVSink(out)
+		cs.NoFormulaEscape = opts.NoFormulaEscape
+		sink = cs
 	}
 	// Rows streaming to a terminal would tear through a progress line on the same screen.
 	var p *progress
