@@ -33,6 +33,15 @@ type Result struct {
 	Skipped []cur.SkipCount
 }
 
+// Rows is the number of line items the rollup counted, in every currency.
+func (r *Result) Rows() int64 {
+	var n int64
+	for _, t := range r.Totals {
+		n += t.Rows
+	}
+	return n
+}
+
 // Group is one row of the rollup: the sums of every line item whose dimension values are Key.
 type Group struct {
 	Key      []string // one value per dimension, None for empty

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
@@ -175,6 +176,10 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 		if bill, err = opts.rollSide(ctx, ios, ls, ro); err != nil {
 			return err
 		}
+	}
+	// A gate must not pass over nothing: a bill without line items is an input error.
+	if bill.Result.Rows() == 0 {
+		return &runError{fmt.Errorf("%w: %s holds no line items, so there is nothing to check", cur.ErrNoInput, bill.Name)}
 	}
 	res := report.Check(bill.Result, d, co)
 	for _, out := range outputs {
