@@ -31,17 +31,19 @@ bench:
 bench-compare:
 	scripts/bench-compare.sh
 
-# Every fuzz target of cur/, one after the other, FUZZTIME each (go test fuzzes one target at a
-# time). Crashers land in cur/testdata/fuzz/<target>/ and become regression cases there.
+# Every fuzz target, one after the other, FUZZTIME each (go test fuzzes one target at a time).
+# Crashers land in <package>/testdata/fuzz/<target>/ and become regression cases there.
 # Minimizing each new input for up to a minute (the default) restarts the worker whenever it
 # runs out of time, which on Parquet inputs left a few executions a minute; ten tries each
 # keeps hundreds a second.
 FUZZTIME  ?= 10m
 FUZZFLAGS ?= -fuzzminimizetime 10x
 fuzz:
-	@for t in $$($(GO) test -list '^Fuzz' ./cur | grep '^Fuzz'); do \
-		echo "$$t ($(FUZZTIME))"; \
-		$(GO) test ./cur -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
+	@for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "$$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test $$pkg -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
+		done; \
 	done
 
 # The command reference (docs/cli/*.md, docs/man/*.1) from the command tree; a test fails

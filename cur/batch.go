@@ -1,5 +1,7 @@
 package cur
 
+import "github.com/curnorm/curnorm/cur/money"
+
 // BatchRows is how many rows a reader puts in one Batch at most.
 const BatchRows = 8192
 
@@ -32,7 +34,7 @@ func (c *StringColumn) Value(i int) string { return c.Dict[c.Codes[i]] }
 type AmountColumn struct {
 	// Present is false when the file has no such column; every row then reads as absent.
 	Present bool
-	Values  []Amount
+	Values  []money.Amount
 	// Valid[i] is false where the cell was empty or NULL (Values[i] is then 0).
 	Valid []bool
 }
@@ -62,7 +64,7 @@ func (b *Batch) reset(nStrings, nAmounts, capacity int) {
 	for i := range b.Amounts {
 		c := &b.Amounts[i]
 		if cap(c.Values) < capacity {
-			c.Values = make([]Amount, 0, capacity)
+			c.Values = make([]money.Amount, 0, capacity)
 			c.Valid = make([]bool, 0, capacity)
 		}
 		c.Values, c.Valid = c.Values[:0], c.Valid[:0]
@@ -170,7 +172,7 @@ func (b *Batch) Clone() *Batch {
 	}
 	for _, c := range b.Amounts {
 		dst.Amounts = append(dst.Amounts, AmountColumn{Present: c.Present,
-			Values: append([]Amount(nil), c.Values...), Valid: append([]bool(nil), c.Valid...)})
+			Values: append([]money.Amount(nil), c.Values...), Valid: append([]bool(nil), c.Valid...)})
 	}
 	return dst
 }

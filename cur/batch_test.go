@@ -1,12 +1,16 @@
 package cur
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/curnorm/curnorm/cur/money"
+)
 
 // TestBatchClone: a clone keeps its rows when the reader reuses the batch it came from.
 func TestBatchClone(t *testing.T) {
 	b := &Batch{Len: 2, FirstRow: 7,
 		Strings: []StringColumn{{Present: true, Codes: []uint32{1, 0}, Dict: []string{"", "Usage"}}},
-		Amounts: []AmountColumn{{Present: true, Values: []Amount{5, 0}, Valid: []bool{true, false}}}}
+		Amounts: []AmountColumn{{Present: true, Values: []money.Amount{5, 0}, Valid: []bool{true, false}}}}
 	c := b.Clone()
 	b.Strings[0].Codes[0], b.Strings[0].Dict[1] = 0, "Tax"
 	b.Amounts[0].Values[0], b.Amounts[0].Valid[0] = 9, false

@@ -11,6 +11,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/sample"
 )
 
@@ -164,7 +165,7 @@ func BenchmarkParseAmount(b *testing.B) {
 	var n int64
 	for b.Loop() {
 		for _, t := range cells {
-			if _, _, err := cur.ParseAmount(t); err != nil {
+			if _, _, err := money.Parse(t); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"math/bits"
+
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // csvBufferSize is the read buffer's starting size; it doubles for longer records. Tests
@@ -549,7 +551,7 @@ func (r *csvReader) convert(b *Batch, line int64) error {
 			c.Valid = append(c.Valid, false)
 			continue
 		}
-		a, rounded, err := ParseAmount(raw)
+		a, rounded, err := money.Parse(raw)
 		if err != nil {
 			return &Error{File: r.name, Line: line, RowGroup: -1, Column: r.schema.RawColumns[col],
 				Err: &classed{class: ErrBadValue, detail: err}}

@@ -21,7 +21,7 @@ import (
 // differ without one (SameSizes).
 type Fingerprint struct {
 	Size int64
-	Sum  uint64
+	Hash uint64
 }
 
 var fingerprintSeed = maphash.MakeSeed()
@@ -55,7 +55,7 @@ func (hr *hashingReader) fingerprint() (Fingerprint, bool) {
 	if hr == nil || !hr.eof {
 		return Fingerprint{}, false
 	}
-	return Fingerprint{Size: hr.size, Sum: hr.h.Sum64()}, true
+	return Fingerprint{Size: hr.size, Hash: hr.h.Sum64()}, true
 }
 
 // parquetFingerprint hashes a Parquet file's footer (metadata, its length and the magic).
@@ -75,7 +75,7 @@ func parquetFingerprint(ra io.ReaderAt, size int64) (Fingerprint, error) {
 	if _, err := ra.ReadAt(footer, size-n); err != nil {
 		return Fingerprint{}, err
 	}
-	return Fingerprint{Size: size, Sum: maphash.Bytes(fingerprintSeed, footer)}, nil
+	return Fingerprint{Size: size, Hash: maphash.Bytes(fingerprintSeed, footer)}, nil
 }
 
 // zipFingerprint hashes a zip's central directory: names, sizes and CRC-32 of every entry.
@@ -84,7 +84,7 @@ func zipFingerprint(zr *zip.Reader, size int64) Fingerprint {
 	for _, e := range zr.File {
 		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%08x\x00", e.Name, e.CompressedSize64, e.UncompressedSize64, e.CRC32)
 	}
-	return Fingerprint{Size: size, Sum: maphash.String(fingerprintSeed, b.String())}
+	return Fingerprint{Size: size, Hash: maphash.String(fingerprintSeed, b.String())}
 }
 
 // SameSizes reports, per source, whether its content could be another's: standard input, a

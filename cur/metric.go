@@ -2,9 +2,10 @@ package cur
 
 import (
 	"fmt"
-	"math/big"
 	"sort"
 	"strings"
+
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // Metric is a rule that turns a line item into a cost (spec §2).
@@ -233,17 +234,17 @@ type Costs struct {
 	// Label[m][i] indexes Evaluator.Labels: the actual_cost_source of row i under metric m.
 	Label [numMetrics][]uint16
 	// Cost[m][i] is row i's cost under metric m.
-	Cost [numMetrics][]Amount
+	Cost [numMetrics][]money.Amount
 	// Discount[i] is a CUR 2.0 row's discount_total_discount, counted as a discount row of its
 	// own under the gross metrics (0 elsewhere).
-	Discount []Amount
+	Discount []money.Amount
 	// OnDemand[i] is the public on-demand cost of a priced usage row, else 0.
-	OnDemand []Amount
+	OnDemand []money.Amount
 	// Priced[i]: a usage row with a public on-demand cost above 0.
 	Priced []bool
 	// TrueUp[i]: −amortized upfront commitment (SP recurring fee rows) or −amortized upfront fee
 	// (RIFee rows), the reconciliation term of spec §3.
-	TrueUp []Amount
+	TrueUp []money.Amount
 }
 
 // Evaluator applies the rules of spec §2 batch by batch. It is not safe for concurrent use; give
@@ -367,13 +368,13 @@ func (c *Costs) grow(n int) {
 	if cap(c.Kind) < n {
 		c.Kind = make([]Kind, n)
 		for m := range c.Cost {
-			c.Cost[m] = make([]Amount, n)
+			c.Cost[m] = make([]money.Amount, n)
 			c.Label[m] = make([]uint16, n)
 		}
-		c.Discount = make([]Amount, n)
-		c.OnDemand = make([]Amount, n)
+		c.Discount = make([]money.Amount, n)
+		c.OnDemand = make([]money.Amount, n)
 		c.Priced = make([]bool, n)
-		c.TrueUp = make([]Amount, n)
+		c.TrueUp = make([]money.Amount, n)
 	}
 	c.Len = n
 	c.Kind = c.Kind[:n]
@@ -411,9 +412,9 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 	}
 	e.noteMissing(b)
 	am := b.Amounts
-	val := func(col, i int) Amount { return am[col].Values[i] } // 0 where absent or empty
+	val := func(col, i int) money.Amount { return am[col].Values[i] } // 0 where absent or empty
 	// net returns the net column's value, or the gross one where the net cell is absent.
-	net := func(netCol, grossCol, i int) Amount {
+	net := func(netCol, grossCol, i int) money.Amount {
 		if am[netCol].IsSet(i) {
 			return am[netCol].Values[i]
 		}
@@ -455,7 +456,7 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 		if labels {
 			lblU[i] = typeLabel
 		}
-		var netUnbl Amount
+		var netUnbl money.Amount
 		if wantNet {
 			netUnbl = net(aNetUnblended, aUnblended, i)
 			if k == KindDiscount && !am[aNetUnblended].IsSet(i) {
@@ -503,7 +504,7 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 			continue
 		}
 		amort, netAmort, lbl := unbl, netUnbl, typeLabel
-		var trueUp Amount
+		var trueUp money.Amount
 		switch k {
 		case KindDiscountedUsage:
 			amort, netAmort, lbl = val(aRIEffective, i), net(aRINetEffective, aRIEffective, i), lblRIEffective
@@ -540,7 +541,7 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment
 // columns, so scale by (net recurring + net amortized upfront) / (gross recurring + gross
 // amortized upfront), keeping the gross figure when that denominator is 0 (spec §2).
-func scaleNetCommitment(unused Amount, am []AmountColumn, i int) Amount {
+func scaleNetCommitment(unused money.Amount, am []AmountColumn, i int) money.Amount {
 	if !am[aSPNetRecurring].IsSet(i) && !am[aSPNetAmortizedUpfront].IsSet(i) {
 		return unused
 	}
@@ -549,29 +550,13 @@ func scaleNetCommitment(unused Amount, am []AmountColumn, i int) Amount {
 		return unused
 	}
 	num := int64(am[aSPNetRecurring].Values[i]) + int64(am[aSPNetAmortizedUpfront].Values[i])
-	return Amount(mulDivHalfEven(int64(unused), num, den))
+	return unused.MulDiv(num, den)
 }
 
 // CountsDiscountColumn reports the gross metrics, which count a CUR 2.0 row's
 // discount_total_discount as a discount row of its own so that both flavours of one bill agree;
 // the net metrics already have the discount inside their net columns.
 func (m Metric) CountsDiscountColumn() bool { return m != NetUnblended && m != NetAmortized }
-
-// mulDivHalfEven returns a×b/c rounded half-even, exactly.
-func mulDivHalfEven(a, b, c int64) int64 {
-	num := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
-	q, r := new(big.Int).QuoRem(num, big.NewInt(c), new(big.Int))
-	twice := new(big.Int).Abs(r)
-	twice.Lsh(twice, 1)
-	if cmp := twice.CmpAbs(big.NewInt(c)); cmp > 0 || (cmp == 0 && q.Bit(0) == 1) {
-		if (num.Sign() < 0) != (c < 0) {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
-		}
-	}
-	return q.Int64()
-}
 
 func isSplitOperation(op string) bool { return op == "EKSPod-EC2" || op == "ECSTask-EC2" }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/big"
 	"os"
 	"runtime"
 	"sort"
@@ -23,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // growingAllocator grows buffers by a quarter more than asked: a page reader's buffer, which
@@ -781,7 +781,7 @@ func (r *parquetReader) fillAmounts(c *AmountColumn, pc *pqColumn, n int) error 
 				if (only && c.Valid[i]) || a.IsNull(i) {
 					continue
 				}
-				v, rd, err := floatAmount(a.Value(i))
+				v, rd, err := money.FromFloat(a.Value(i))
 				if err != nil {
 					if err := r.bad(pc, s, i, SkipBadValue, err); err != nil {
 						return err
@@ -861,7 +861,7 @@ func (r *parquetReader) mapAmounts(c *AmountColumn, pc *pqColumn, s *pqSource, a
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
-		a, rd, err := ParseAmountString(v)
+		a, rd, err := money.ParseString(v)
 		if err != nil {
 			if err := r.bad(pc, s, i, SkipBadValue, err); err != nil {
 				return err
@@ -970,68 +970,68 @@ func appendDate(dst []byte, t time.Time) []byte {
 var errNotNumber = errors.New("not a number column")
 
 // cellAmount reads arr[i] as money (spec §5); ok is false for NULL or empty text.
-func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a Amount, ok, rounded bool, err error) {
+func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a money.Amount, ok, rounded bool, err error) {
 	if arr.IsNull(i) {
 		return 0, false, false, nil
 	}
 	switch x := arr.(type) {
 	case *array.Float64:
-		a, rounded, err = floatAmount(x.Value(i))
+		a, rounded, err = money.FromFloat(x.Value(i))
 		return a, err == nil, rounded, err
 	case *array.Float32:
 		f := x.Value(i)
 		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-			_, _, err = AmountFromFloat(float64(f))
+			_, _, err = money.FromFloat(float64(f))
 			return 0, false, false, err
 		}
 		// The shortest decimal of the float32 itself: 0.57f must not become 0.5699999928.
 		*scratch = strconv.AppendFloat((*scratch)[:0], float64(f), 'g', -1, 32)
-		a, rounded, err = ParseAmount(*scratch)
+		a, rounded, err = money.Parse(*scratch)
 		return a, err == nil, rounded, err
 	case *array.Int64:
-		a, err = AmountFromInt(x.Value(i))
+		a, err = money.FromInt(x.Value(i))
 		return a, err == nil, false, err
 	case *array.Int32:
-		a, err = AmountFromInt(int64(x.Value(i)))
+		a, err = money.FromInt(int64(x.Value(i)))
 		return a, err == nil, false, err
 	case *array.Int16:
-		a, err = AmountFromInt(int64(x.Value(i)))
+		a, err = money.FromInt(int64(x.Value(i)))
 		return a, err == nil, false, err
 	case *array.Int8:
-		a, err = AmountFromInt(int64(x.Value(i)))
+		a, err = money.FromInt(int64(x.Value(i)))
 		return a, err == nil, false, err
 	case *array.Uint64:
 		v := x.Value(i)
 		if v > math.MaxInt64 {
-			return 0, false, false, &NumError{Text: strconv.FormatUint(v, 10), Err: ErrOutOfRange}
+			return 0, false, false, &money.NumError{Text: strconv.FormatUint(v, 10), Err: money.ErrOutOfRange}
 		}
-		a, err = AmountFromInt(int64(v))
+		a, err = money.FromInt(int64(v))
 		return a, err == nil, false, err
 	case *array.Uint32:
-		a, err = AmountFromInt(int64(x.Value(i)))
+		a, err = money.FromInt(int64(x.Value(i)))
 		return a, err == nil, false, err
 	case *array.Uint16:
-		a, err = AmountFromInt(int64(x.Value(i)))
+		a, err = money.FromInt(int64(x.Value(i)))
 		return a, err == nil, false, err
 	case *array.Uint8:
-		a, err = AmountFromInt(int64(x.Value(i)))
+		a, err = money.FromInt(int64(x.Value(i)))
 		return a, err == nil, false, err
 	case *array.Decimal128:
 		n, scale := x.Value(i), decScale(x)
 		if hi, lo := n.HighBits(), n.LowBits(); (hi == 0 && lo <= math.MaxInt64) || (hi == -1 && lo > math.MaxInt64) {
-			a, rounded, err = decimalAmount(int64(lo), scale)
+			a, rounded, err = money.FromDecimal64(int64(lo), scale)
 		} else {
-			a, rounded, err = AmountFromDecimal(n.BigInt(), scale)
+			a, rounded, err = money.FromDecimal(n.BigInt(), scale)
 		}
 		return a, err == nil, rounded, err
 	case *array.Decimal256:
-		a, rounded, err = AmountFromDecimal(x.Value(i).BigInt(), decScale(x))
+		a, rounded, err = money.FromDecimal(x.Value(i).BigInt(), decScale(x))
 		return a, err == nil, rounded, err
 	case *array.Decimal64:
-		a, rounded, err = decimalAmount(int64(x.Value(i)), decScale(x))
+		a, rounded, err = money.FromDecimal64(int64(x.Value(i)), decScale(x))
 		return a, err == nil, rounded, err
 	case *array.Decimal32:
-		a, rounded, err = decimalAmount(int64(x.Value(i)), decScale(x))
+		a, rounded, err = money.FromDecimal64(int64(x.Value(i)), decScale(x))
 		return a, err == nil, rounded, err
 	case *array.Dictionary:
 		return cellAmount(x.Dictionary(), x.GetValueIndex(i), scratch)
@@ -1042,40 +1042,8 @@ func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a Amount, ok, rounded 
 			// REQUIRED columns hold "" where a nullable one would hold NULL.
 			return 0, false, false, nil
 		}
-		a, rounded, err = ParseAmount(t)
+		a, rounded, err = money.Parse(t)
 		return a, err == nil, rounded, err
 	}
 	return 0, false, false, fmt.Errorf("%w: %s", errNotNumber, arr.DataType())
-}
-
-// floatAmount is AmountFromFloat with a fast path. Below 2^18 a double's rounding interval is
-// narrower than 10^-10, so it holds at most one multiple of 10^-10; when n×10^-10 rounds back to
-// f, that multiple is the shortest decimal of f and no digits are dropped. RoundToEven is one
-// instruction; the round trip, not the rounding mode, decides whether the fast path holds.
-func floatAmount(f float64) (Amount, bool, error) {
-	if a, ok := floatUnits(f); ok {
-		return a, false, nil
-	}
-	return AmountFromFloat(f)
-}
-
-// floatUnits is floatAmount's fast path, small enough to inline into loops over many values;
-// ok is false where AmountFromFloat must decide.
-func floatUnits(f float64) (a Amount, ok bool) {
-	if f > -(1<<18) && f < 1<<18 {
-		n := math.RoundToEven(f * unit)
-		return Amount(int64(n)), n/unit == f
-	}
-	return 0, false
-}
-
-// decimalAmount converts a DECIMAL's unscaled integer, without big numbers when it fits.
-func decimalAmount(v int64, scale int32) (Amount, bool, error) {
-	if scale >= 0 && scale <= Scale {
-		m := int64(pow10[Scale-scale])
-		if v <= math.MaxInt64/m && v >= math.MinInt64/m {
-			return Amount(v * m), false, nil
-		}
-	}
-	return AmountFromDecimal(big.NewInt(v), scale)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/xitongsys/parquet-go/writer"
 )
 
@@ -410,7 +411,7 @@ func TestParquetArrowWriter(t *testing.T) {
 			if got.first[1] != 8193 || got.first[2] != 9001 {
 				t.Errorf("first rows %v", got.first)
 			}
-			var sum, od Sum
+			var sum, od money.Sum
 			for i := 0; i < nrows; i++ {
 				want := []string{"Usage", "Tax", "Credit", "SavingsPlanNegation"}[i%4]
 				if got.strs[0][i] != want {
@@ -443,12 +444,12 @@ func TestParquetArrowWriter(t *testing.T) {
 					t.Fatalf("row %d resource %q", i+1, got.strs[6][i])
 				}
 				if got.amts[0][i] != "-" {
-					a, _, _ := ParseAmountString(got.amts[0][i])
+					a, _, _ := money.ParseString(got.amts[0][i])
 					sum.Add(a)
 				} else if i%7 != 0 {
 					t.Fatalf("row %d cost absent", i+1)
 				}
-				a, _, _ := ParseAmountString(got.amts[1][i])
+				a, _, _ := money.ParseString(got.amts[1][i])
 				od.Add(a)
 			}
 			nonNull := nrows - (nrows+6)/7
@@ -526,9 +527,9 @@ func TestParquetSampleCUR2(t *testing.T) {
 		t.Fatalf("flavour %v rows %d compression %s", got.schema.Flavour, got.rows, got.schema.Compression)
 	}
 	sum := func(col []string) string {
-		var s Sum
+		var s money.Sum
 		for _, v := range col {
-			a, _, err := ParseAmountString(v)
+			a, _, err := money.ParseString(v)
 			if err != nil {
 				t.Fatalf("%q: %v", v, err)
 			}
@@ -670,7 +671,7 @@ func TestParquetTempFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s Sum
+	var s money.Sum
 	for rd.Next() {
 		b := rd.Batch()
 		for i := 0; i < b.Len; i++ {
@@ -740,8 +741,8 @@ func TestFloatAmount(t *testing.T) {
 		vals = append(vals, float64(i)*0.01, float64(i)*0.0000000001*float64(i%97), math.Ldexp(float64(i*7919%100003), -(i%40)))
 	}
 	for _, f := range vals {
-		a1, r1, e1 := floatAmount(f)
-		a2, r2, e2 := AmountFromFloat(f)
+		a1, r1, e1 := money.FromFloat(f)
+		a2, r2, e2 := money.FromFloat(f)
 		if a1 != a2 || r1 != r2 || (e1 == nil) != (e2 == nil) {
 			t.Fatalf("%v: fast %v %v %v, reference %v %v %v", f, a1, r1, e1, a2, r2, e2)
 		}

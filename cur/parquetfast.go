@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // parquetPages lets the Parquet reader decode pages itself when every requested column is a
@@ -158,7 +159,7 @@ type pageLeaf struct {
 	dcode   []uint32 // per entry: its code in this batch + 1; 0 when not yet given one
 	dsame   []uint32 // per entry: the first entry of the same text
 	touched []uint32 // entries given a code this batch
-	damt    []Amount
+	damt    []money.Amount
 	dflag   []uint8
 	clean   bool // every entry is a value, neither rounded nor bad: rows need no flags
 	derr    map[int]error
@@ -425,7 +426,7 @@ func (l *pageLeaf) decimalBytes(b []byte) (*big.Int, error) {
 
 // amount converts one stored value to money as cellAmount does. A value is amtOK unless it
 // is empty text; err marks a value that is not money (the row is then an error).
-func (l *pageLeaf) amount(v uint64, b []byte) (a Amount, flags uint8, err error) {
+func (l *pageLeaf) amount(v uint64, b []byte) (a money.Amount, flags uint8, err error) {
 	var rounded bool
 	switch l.kind {
 	case pkBytes:
@@ -433,35 +434,35 @@ func (l *pageLeaf) amount(v uint64, b []byte) (a Amount, flags uint8, err error)
 		if len(t) == 0 {
 			return 0, 0, nil // REQUIRED columns hold "" where a nullable one would hold NULL
 		}
-		a, rounded, err = ParseAmount(t)
+		a, rounded, err = money.Parse(t)
 	case pkInt:
-		a, err = AmountFromInt(l.toInt(v))
+		a, err = money.FromInt(l.toInt(v))
 	case pkUint64:
 		if v > math.MaxInt64 {
-			return 0, 0, &NumError{Text: strconv.FormatUint(v, 10), Err: ErrOutOfRange}
+			return 0, 0, &money.NumError{Text: strconv.FormatUint(v, 10), Err: money.ErrOutOfRange}
 		}
-		a, err = AmountFromInt(int64(v))
+		a, err = money.FromInt(int64(v))
 	case pkFloat32:
 		f := float64(math.Float32frombits(uint32(v)))
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			_, _, err = AmountFromFloat(f)
+			_, _, err = money.FromFloat(f)
 			return 0, 0, err
 		}
 		l.scratch = strconv.AppendFloat(l.scratch[:0], f, 'g', -1, 32)
-		a, rounded, err = ParseAmount(l.scratch)
+		a, rounded, err = money.Parse(l.scratch)
 	case pkFloat64:
-		a, rounded, err = floatAmount(math.Float64frombits(v))
+		a, rounded, err = money.FromFloat(math.Float64frombits(v))
 	case pkDecInt:
-		a, rounded, err = decimalAmount(int64(v), l.scale)
+		a, rounded, err = money.FromDecimal64(int64(v), l.scale)
 	case pkDecBytes:
 		var n *big.Int
 		if n, err = l.decimalBytes(b); err != nil {
 			return 0, 0, err
 		}
 		if !l.dec256 && n.IsInt64() {
-			a, rounded, err = decimalAmount(n.Int64(), l.scale)
+			a, rounded, err = money.FromDecimal64(n.Int64(), l.scale)
 		} else {
-			a, rounded, err = AmountFromDecimal(n, l.scale)
+			a, rounded, err = money.FromDecimal(n, l.scale)
 		}
 	}
 	if err != nil {
@@ -546,11 +547,11 @@ func (l *pageLeaf) floatDictionary(data []byte, n int) error {
 	l.damt, l.dflag = grow(l.damt, n), grow(l.dflag, n)
 	for i := range l.damt {
 		v := math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
-		if a, ok := floatUnits(v); ok {
+		if a, ok := money.FloatUnits(v); ok {
 			l.damt[i], l.dflag[i] = a, amtOK
 			continue
 		}
-		a, rounded, err := floatAmount(v)
+		a, rounded, err := money.FromFloat(v)
 		f := uint8(amtOK)
 		switch {
 		case err != nil:
@@ -931,11 +932,11 @@ func (l *pageLeaf) plainDoubles(base int, valid []bool, raw []byte) {
 		}
 		f := math.Float64frombits(binary.LittleEndian.Uint64(raw[j:]))
 		j += 8
-		a, fast := floatUnits(f)
+		a, fast := money.FloatUnits(f)
 		if !fast {
 			var rounded bool
 			var err error
-			if a, rounded, err = floatAmount(f); err != nil || rounded {
+			if a, rounded, err = money.FromFloat(f); err != nil || rounded {
 				l.out.events = append(l.out.events, amtEvent{row: base + i, rounded: rounded, err: err})
 			}
 			if err != nil {
@@ -956,15 +957,15 @@ func (l *pageLeaf) plainAmounts(base int, valid []bool, vals []uint64) error {
 			out[i], oks[i] = 0, false
 			continue
 		}
-		var a Amount
+		var a money.Amount
 		var f uint8
 		var err error
 		if l.kind == pkFloat64 {
 			fv := math.Float64frombits(vals[j])
 			var ok, rounded bool
-			if a, ok = floatUnits(fv); ok {
+			if a, ok = money.FloatUnits(fv); ok {
 				f = amtOK
-			} else if a, rounded, err = floatAmount(fv); err == nil {
+			} else if a, rounded, err = money.FromFloat(fv); err == nil {
 				f = amtOK
 				if rounded {
 					f |= amtRounded
@@ -1033,7 +1034,7 @@ func (p *pagePath) newBatch(zero *Batch) *Batch {
 	for i := range b.Amounts {
 		b.Amounts[i] = AmountColumn{Values: zero.Amounts[0].Values, Valid: zero.Amounts[0].Valid}
 		if len(p.amts[i].sources) > 0 {
-			b.Amounts[i] = AmountColumn{Present: true, Values: make([]Amount, BatchRows), Valid: make([]bool, BatchRows)}
+			b.Amounts[i] = AmountColumn{Present: true, Values: make([]money.Amount, BatchRows), Valid: make([]bool, BatchRows)}
 		}
 	}
 	return b
@@ -1071,7 +1072,7 @@ func (p *pagePath) start() {
 	p.wake = sync.NewCond(&p.mu)
 	p.nextK, p.busy = make([]int, len(p.leaves)), make([]bool, len(p.leaves))
 	zero := &Batch{Strings: []StringColumn{{Codes: make([]uint32, BatchRows), Dict: []string{""}}},
-		Amounts: []AmountColumn{{Values: make([]Amount, BatchRows), Valid: make([]bool, BatchRows)}}}
+		Amounts: []AmountColumn{{Values: make([]money.Amount, BatchRows), Valid: make([]bool, BatchRows)}}}
 	p.slots = make([]pageSlot, max(p.ringSize(), 2*p.consumers))
 	p.slotBatch, p.stuck = make([]int, len(p.slots)), len(p.batches)
 	for i := range p.slots {

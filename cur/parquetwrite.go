@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // ColumnType is the Parquet type a ParquetWriter column is written as.
@@ -154,7 +155,7 @@ func arrowType(t ColumnType) (arrow.DataType, error) {
 	case ColDouble:
 		return arrow.PrimitiveTypes.Float64, nil
 	case ColDecimal:
-		return &arrow.Decimal128Type{Precision: 38, Scale: Scale}, nil
+		return &arrow.Decimal128Type{Precision: 38, Scale: money.Scale}, nil
 	case ColInt64:
 		return arrow.PrimitiveTypes.Int64, nil
 	case ColTimestamp:
@@ -336,7 +337,7 @@ func (w *ParquetWriter) SetString(col int, s string) {
 		cb.str.Append(s)
 		w.batchBytes += len(s)
 	case ColDouble, ColDecimal:
-		a, _, err := ParseAmountString(s)
+		a, _, err := money.ParseString(s)
 		if err != nil {
 			w.cellErr(col, err)
 			return
@@ -375,7 +376,7 @@ func (w *ParquetWriter) SetBytes(col int, b []byte) {
 // SetAmount sets a money cell: exact in a DECIMAL column; in a DOUBLE column the double
 // nearest to the exact decimal, which prints back as the same decimal for amounts of up to 15
 // significant digits; in a text column its decimal text.
-func (w *ParquetWriter) SetAmount(col int, a Amount) {
+func (w *ParquetWriter) SetAmount(col int, a money.Amount) {
 	if !w.mark(col, "an amount", 1<<ColDouble|1<<ColDecimal|1<<ColString) {
 		return
 	}
@@ -389,12 +390,12 @@ func (w *ParquetWriter) SetAmount(col int, a Amount) {
 	w.appendAmount(cb, w.cols[col].Type, a)
 }
 
-func (w *ParquetWriter) appendAmount(cb *colBuilder, t ColumnType, a Amount) {
+func (w *ParquetWriter) appendAmount(cb *colBuilder, t ColumnType, a money.Amount) {
 	if t == ColDecimal {
 		cb.dec.Append(decimal128.FromI64(int64(a)))
 		return
 	}
-	cb.f64.Append(a.nearestFloat())
+	cb.f64.Append(a.NearestFloat())
 }
 
 // SetFloat64 sets a DOUBLE cell.
@@ -450,13 +451,13 @@ func (w *ParquetWriter) SetMap(col int, keys []string, values []string) {
 			cb.fval.AppendNull()
 			continue
 		}
-		a, _, err := ParseAmountString(values[i])
+		a, _, err := money.ParseString(values[i])
 		if err != nil {
 			w.cellErr(col, err)
 			cb.fval.AppendNull()
 			continue
 		}
-		cb.fval.Append(a.nearestFloat())
+		cb.fval.Append(a.NearestFloat())
 	}
 }
 
@@ -548,16 +549,4 @@ func (w *ParquetWriter) release() {
 			b.Release()
 		}
 	}
-}
-
-// nearestFloat is the double nearest to a's exact decimal value, the same double
-// strconv.ParseFloat gives for a.String(): below 2^53 units the quotient of two exact doubles
-// is correctly rounded, so only larger values need the text.
-func (a Amount) nearestFloat() float64 {
-	if a < 1<<53 && a > -(1<<53) {
-		return float64(a) / unit
-	}
-	var buf [32]byte
-	f, _ := strconv.ParseFloat(string(a.Append(buf[:0])), 64)
-	return f
 }

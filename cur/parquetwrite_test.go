@@ -12,6 +12,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // checkedWriter makes every ParquetWriter of the test use a checked allocator and fails the
@@ -62,9 +63,9 @@ func readBack(t *testing.T, path string, req Request) (strs, amts [][]string, sc
 	return strs, amts, rd.Schema()
 }
 
-func mustAmount(t testing.TB, s string) Amount {
+func mustAmount(t testing.TB, s string) money.Amount {
 	t.Helper()
-	a, _, err := ParseAmountString(s)
+	a, _, err := money.ParseString(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,10 +227,10 @@ func TestParquetWriterRowGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 600_000
-	var want Sum
+	var want money.Sum
 	for i := 0; i < n; i++ {
 		w.SetString(0, "Usage")
-		a := Amount(i%1000) * 57_000_000 // multiples of 0.0057
+		a := money.Amount(i%1000) * 57_000_000 // multiples of 0.0057
 		want.Add(a)
 		w.SetAmount(1, a)
 		w.SetAmount(2, a)
@@ -263,7 +264,7 @@ func TestParquetWriterRowGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	var got [2]Sum
+	var got [2]money.Sum
 	for rd.Next() {
 		b := rd.Batch()
 		for k := range got {
@@ -308,10 +309,10 @@ func TestParquetWriterDeterministic(t *testing.T) {
 }
 
 func TestAmountAppend(t *testing.T) {
-	vals := []Amount{0, 1, -1, 10_000_000_000, -5_700_000_000, math.MaxInt64, math.MinInt64, 123_456_789_012}
+	vals := []money.Amount{0, 1, -1, 10_000_000_000, -5_700_000_000, math.MaxInt64, math.MinInt64, 123_456_789_012}
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 10_000; i++ {
-		vals = append(vals, Amount(r.Int64()>>(r.IntN(63))), -Amount(r.Int64N(1e12)))
+		vals = append(vals, money.Amount(r.Int64()>>(r.IntN(63))), -money.Amount(r.Int64N(1e12)))
 	}
 	for _, a := range vals {
 		if got, want := string(a.Append(nil)), a.String(); got != want {
@@ -323,11 +324,11 @@ func TestAmountAppend(t *testing.T) {
 func TestNearestFloat(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := 0; i < 10_000; i++ {
-		a := Amount(r.Int64() >> r.IntN(63))
+		a := money.Amount(r.Int64() >> r.IntN(63))
 		if r.IntN(2) == 0 {
 			a = -a
 		}
-		if got, want := a.nearestFloat(), parseFloat(t, a.String()); got != want {
+		if got, want := a.NearestFloat(), parseFloat(t, a.String()); got != want {
 			t.Fatalf("%s: %v, want %v", a, got, want)
 		}
 	}

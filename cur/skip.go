@@ -3,6 +3,8 @@ package cur
 import (
 	"errors"
 	"sort"
+
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // Reasons a row is skipped under Request.SkipBadRows, and the one callers give a file they
@@ -38,9 +40,9 @@ type skips struct {
 func (s *skips) add(err error, otherwise string) {
 	reason := otherwise
 	switch {
-	case errors.Is(err, ErrInvalidNumber):
+	case errors.Is(err, money.ErrInvalidNumber):
 		reason = SkipInvalidNumber
-	case errors.Is(err, ErrOutOfRange):
+	case errors.Is(err, money.ErrOutOfRange):
 		reason = SkipOutOfRange
 	}
 	if s.byReason == nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 const legacyHeader = "lineItem/LineItemType,lineItem/ProductCode,lineItem/CurrencyCode,bill/BillingPeriodStartDate,lineItem/UsageStartDate,lineItem/UnblendedCost,pricing/publicOnDemandCost\n"
@@ -221,7 +222,7 @@ func writeParquetBill(t *testing.T, dir, name string, damage bool) string {
 		w.SetString(0, "Usage")
 		w.SetString(1, fmt.Sprintf("Amazon%d", i%5))
 		w.SetString(2, "USD")
-		w.SetAmount(3, cur.Amount(int64(i)*10_000_000))
+		w.SetAmount(3, money.Amount(int64(i)*10_000_000))
 		if err := w.EndRow(); err != nil {
 			t.Fatal(err)
 		}

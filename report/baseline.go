@@ -7,12 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
-	"regexp"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // A baseline is the document `report --format json` writes (SchemaVersion), read back so that
@@ -224,7 +223,7 @@ func (g *baselineGroup) group(dims []string, withKey bool) (*Group, error) {
 			out.Key = append(out.Key, v)
 		}
 	}
-	return out, parseMoney(map[string]*cur.Sum{
+	return out, parseMoney(map[string]*money.Sum{
 		"cost": &out.Cost, "unblended": &out.Unblended, "on_demand": &out.OnDemand,
 		"priced_cost": &out.PricedCost, "unpriced_cost": &out.UnpricedCost,
 	}, map[string]string{
@@ -247,7 +246,7 @@ func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, err
 		s.RowsWithoutInvoice = s.Rows
 	}
 	rc := &b.Reconciliation
-	if err := parseMoney(map[string]*cur.Sum{
+	if err := parseMoney(map[string]*money.Sum{
 		"on_demand": &s.OnDemand, "priced_cost": &s.PricedCost, "unpriced_usage.cost": &s.UnpricedCost,
 		"unused_sp_commitment": &s.UnusedSP, "unused_ri_fee": &s.UnusedRI, "true_up": &s.TrueUp,
 		"upfront_fees": &s.UpfrontFees, "excluded_refunds": &s.ExcludedRefunds, "split_cost": &s.SplitCost,
@@ -271,13 +270,13 @@ func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, err
 	return s, nil
 }
 
-func parseMetrics(dst *[6]cur.Sum, src map[string]string) error {
+func parseMetrics(dst *[6]money.Sum, src map[string]string) error {
 	for _, m := range cur.Metrics {
 		v, ok := src[m.String()]
 		if !ok {
 			return fmt.Errorf("metrics: no %q", m)
 		}
-		s, err := parseSum(v)
+		s, err := money.ParseSum(v)
 		if err != nil {
 			return fmt.Errorf("metrics: %s: %w", m, err)
 		}
@@ -287,55 +286,15 @@ func parseMetrics(dst *[6]cur.Sum, src map[string]string) error {
 }
 
 // parseMoney parses each named text into its Sum.
-func parseMoney(dst map[string]*cur.Sum, src map[string]string) error {
+func parseMoney(dst map[string]*money.Sum, src map[string]string) error {
 	for _, name := range sortedKeys(dst) {
-		s, err := parseSum(src[name])
+		s, err := money.ParseSum(src[name])
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		*dst[name] = s
 	}
 	return nil
-}
-
-// unitsPerOne is 10^cur.Scale: a Sum counts units of 10^-10.
-var unitsPerOne = new(big.Int).Exp(big.NewInt(10), big.NewInt(cur.Scale), nil)
-
-var decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-
-// parseSum reads a decimal string as the JSON writer prints money, exactly, whatever its size.
-func parseSum(s string) (cur.Sum, error) {
-	if !decimalText.MatchString(s) {
-		return cur.Sum{}, fmt.Errorf("%w %q", cur.ErrInvalidNumber, s)
-	}
-	r, _ := new(big.Rat).SetString(s)
-	units := r.Mul(r, new(big.Rat).SetInt(unitsPerOne))
-	if !units.IsInt() {
-		return cur.Sum{}, fmt.Errorf("%w %q: more than %d decimals", cur.ErrInvalidNumber, s, cur.Scale)
-	}
-	return sumOfUnits(units.Num())
-}
-
-// sumOfUnits builds the Sum of v units of 10^-10 from 62-bit digits, the widest an Amount
-// can add at once.
-func sumOfUnits(v *big.Int) (cur.Sum, error) {
-	if v.BitLen() > 126 {
-		return cur.Sum{}, fmt.Errorf("%w: %s units of 1e-10", cur.ErrOutOfRange, v)
-	}
-	abs := new(big.Int).Abs(v)
-	var s cur.Sum
-	for shift := 124; shift >= 0; shift -= 62 {
-		for i := 0; i < 62; i++ {
-			s.AddSum(s)
-		}
-		digit := new(big.Int).Rsh(abs, uint(shift))
-		digit.And(digit, big.NewInt(1<<62-1))
-		s.Add(cur.Amount(digit.Int64()))
-	}
-	if v.Sign() < 0 {
-		s = s.Neg()
-	}
-	return s, nil
 }
 
 // Compatible reports how two sides of a comparison differ in metric, dimensions or filters

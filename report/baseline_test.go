@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"errors"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,23 +90,6 @@ func TestReadBaselineErrors(t *testing.T) {
 				t.Errorf("got %v, want %v containing %q", err, tc.class, tc.msg)
 			}
 		})
-	}
-}
-
-func TestParseSumExact(t *testing.T) {
-	for _, s := range []string{"0", "-0.5", "17740", "0.0000000001", "-123456789012345678901234.5678901234",
-		"9223372036854775807.123", "170141183460469231731.6873037158"} {
-		got, err := parseSum(s)
-		if err != nil {
-			t.Fatalf("parseSum(%q): %v", s, err)
-		}
-		want, _ := new(big.Rat).SetString(s)
-		if got.Rat().Cmp(want) != 0 {
-			t.Errorf("parseSum(%q) = %s", s, got.String())
-		}
-	}
-	if _, err := parseSum("1" + strings.Repeat("0", 40)); !errors.Is(err, cur.ErrOutOfRange) {
-		t.Errorf("a 41-digit amount: got %v, want out of range", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // Drift rules compare the new side of a Diff with the old; findings look at the new bill alone.
@@ -219,12 +220,14 @@ type FindingItem struct {
 	Type     string   // the line item type, for unknown-line-item-type
 	Currency string
 	Rows     int64
-	Amount   cur.Sum // what the finding's Measure names
-	describe func(money func(cur.Sum) string) string
+	Amount   money.Sum // what the finding's Measure names
+	describe func(printMoney func(money.Sum) string) string
 }
 
-// Detail is the item in words, its money printed by money.
-func (it FindingItem) Detail(money func(cur.Sum) string) string { return it.describe(money) }
+// Detail is the item in words, its money printed by printMoney.
+func (it FindingItem) Detail(printMoney func(money.Sum) string) string {
+	return it.describe(printMoney)
+}
 
 // CheckResult is the outcome of Check.
 type CheckResult struct {
@@ -400,7 +403,7 @@ func findings(res *Result) []*Finding {
 		}
 		return s.Period
 	}
-	type money = func(cur.Sum) string
+	type moneyText = func(money.Sum) string
 
 	recon := &Finding{Name: FindingReconciliation, Severity: SeverityError, Measure: "residual"}
 	applies := 0
@@ -411,7 +414,7 @@ func findings(res *Result) []*Finding {
 		applies++
 		if !s.ReconciliationHolds() {
 			recon.Items = append(recon.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.Rows, Amount: s.Residual(),
-				describe: func(m money) string { return periodOf(s) + " " + s.Currency + ": " + reconciliationText(s, m) }})
+				describe: func(m moneyText) string { return periodOf(s) + " " + s.Currency + ": " + reconciliationText(s, m) }})
 		}
 	}
 	if applies == 0 && len(res.Summaries) > 0 {
@@ -431,7 +434,7 @@ func findings(res *Result) []*Finding {
 		excess := g.PricedCost
 		excess.SubSum(g.OnDemand)
 		over.Items = append(over.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.Rows, Amount: excess,
-			describe: func(m money) string {
+			describe: func(m moneyText) string {
 				return fmt.Sprintf("%s: excess %s (priced usage %s, on-demand %s)", subjectText(res.Dimensions, g.Key, g.Currency),
 					m(excess), m(g.PricedCost), m(g.OnDemand))
 			}})
@@ -446,7 +449,7 @@ func findings(res *Result) []*Finding {
 			if g.UnpricedRows > 0 {
 				rows += g.UnpricedRows
 				unpriced.Items = append(unpriced.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.UnpricedRows, Amount: g.UnpricedCost,
-					describe: func(m money) string {
+					describe: func(m moneyText) string {
 						return fmt.Sprintf("%s: %s, cost %s", subjectText(res.Dimensions, g.Key, g.Currency), countText(g.UnpricedRows, "usage row"), m(g.UnpricedCost))
 					}})
 			}
@@ -456,7 +459,7 @@ func findings(res *Result) []*Finding {
 			if s.UnpricedRows > 0 {
 				rows += s.UnpricedRows
 				unpriced.Items = append(unpriced.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.UnpricedRows, Amount: s.UnpricedCost,
-					describe: func(m money) string {
+					describe: func(m moneyText) string {
 						return fmt.Sprintf("%s %s: %s, cost %s", periodOf(s), s.Currency, countText(s.UnpricedRows, "usage row"), m(s.UnpricedCost))
 					}})
 			}
@@ -490,7 +493,7 @@ func findings(res *Result) []*Finding {
 	for _, k := range sortedKeys(byType) {
 		it := byType[k]
 		types[it.Type] = true
-		it.describe = func(m money) string {
+		it.describe = func(m moneyText) string {
 			return fmt.Sprintf("%s (%s): %s, cost %s", it.Type, it.Currency, countText(it.Rows, "row"), m(it.Amount))
 		}
 		unknown.Items = append(unknown.Items, *it)
@@ -501,7 +504,7 @@ func findings(res *Result) []*Finding {
 	if len(res.Totals) > 1 {
 		for _, t := range res.Totals {
 			currencies.Items = append(currencies.Items, FindingItem{Currency: t.Currency, Rows: t.Rows, Amount: t.Cost,
-				describe: func(m money) string {
+				describe: func(m moneyText) string {
 					return fmt.Sprintf("%s: %s, cost %s", t.Currency, countText(t.Rows, "row"), m(t.Cost))
 				}})
 		}
@@ -518,7 +521,7 @@ func findings(res *Result) []*Finding {
 			d += ", usage through " + s.LastUsageDay
 		}
 		prov.Items = append(prov.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.RowsWithoutInvoice,
-			describe: func(money) string { return d }})
+			describe: func(moneyText) string { return d }})
 	}
 	prov.summarize(fmt.Sprintf("%s not invoiced yet: AWS may still change it", countText(int64(len(prov.Items)), "billing period")))
 
@@ -531,7 +534,7 @@ func findings(res *Result) []*Finding {
 			unreadable++
 			d = fmt.Sprintf("%s: unreadable, read up to the failure: %s", sc.File, sc.First)
 		}
-		skipped.Items = append(skipped.Items, FindingItem{File: sc.File, Rows: sc.Rows, describe: func(money) string { return d }})
+		skipped.Items = append(skipped.Items, FindingItem{File: sc.File, Rows: sc.Rows, describe: func(moneyText) string { return d }})
 	}
 	what := fmt.Sprintf("%s skipped in %s under --on-error skip", countText(SkippedRows(res.Skipped), "row"), countText(int64(len(files)), "file"))
 	if unreadable > 0 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 func TestLimitBreaks(t *testing.T) {
@@ -100,7 +101,7 @@ func TestCheckRules(t *testing.T) {
 	newCost, _ := ParseAmount("max-new-group-cost", "100")
 	minCost, _ := ParseAmount("min-cost", "50")
 	c := Check(nov.Result, d, CheckOptions{MaxIncrease: inc, MaxDecrease: dec, MaxNewGroupCost: newCost, MinCost: minCost})
-	money := WriteOptions{Precision: -1}.ratMoney(-1)
+	printMoney := WriteOptions{Precision: -1}.ratMoney(-1)
 	var got []string
 	for _, r := range c.Rules {
 		line := r.Name()
@@ -109,7 +110,7 @@ func TestCheckRules(t *testing.T) {
 				line += " " + strings.Join(f.Key, ",")
 			}
 		}
-		got = append(got, line+" | "+ruleDetail(r, money))
+		got = append(got, line+" | "+ruleDetail(r, printMoney))
 	}
 	want := []string{
 		"max-increase 10%: total USD | 410 → 698 (+288, +70.2%)",
@@ -160,8 +161,8 @@ func TestFindingSkippedRows(t *testing.T) {
 	if want := "2 rows skipped in 2 files under --on-error skip, 1 file unreadable: the figures miss them"; f.Summary != want {
 		t.Errorf("summary %q, want %q", f.Summary, want)
 	}
-	money := cur.Sum.String
-	if got := f.Items[1].Detail(money); got != "b.csv.gz: unreadable, read up to the failure: b.csv.gz: corrupt or truncated file" {
+	printMoney := money.Sum.String
+	if got := f.Items[1].Detail(printMoney); got != "b.csv.gz: unreadable, read up to the failure: b.csv.gz: corrupt or truncated file" {
 		t.Errorf("item %q", got)
 	}
 	// Read back from a baseline, the skipped input is still there.

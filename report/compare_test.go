@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // fixtureHeader is the legacy CSV header of the small bills of these tests.
@@ -56,7 +57,7 @@ func cutSide(t *testing.T, dir, name, text string) (*Side, Options) {
 func changes(cs []*Change) map[string]string {
 	out := map[string]string{}
 	for _, c := range cs {
-		out[strings.TrimSpace(c.Currency+" "+strings.Join(c.Key, ","))] = cur.FormatRat(c.Old, 2) + " " + cur.FormatRat(c.New, 2) + " " + string(c.Status())
+		out[strings.TrimSpace(c.Currency+" "+strings.Join(c.Key, ","))] = money.FormatRat(c.Old, 2) + " " + money.FormatRat(c.New, 2) + " " + string(c.Status())
 	}
 	return out
 }
@@ -192,7 +193,7 @@ func TestChangeStatusAndRatio(t *testing.T) {
 		ratio, ok := tc.c.Ratio()
 		got := ""
 		if ok {
-			got = cur.FormatRat(ratio, 2)
+			got = money.FormatRat(ratio, 2)
 		}
 		if got != tc.ratio {
 			t.Errorf("%v → %v: ratio %q, want %q", tc.c.Old, tc.c.New, got, tc.ratio)

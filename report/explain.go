@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // ExplainRow is what explain shows for one line item type (split by the rule that applies)
@@ -18,14 +19,14 @@ type ExplainRow struct {
 	Columns []ColumnSum
 	Rule    cur.Rule // what the chosen metric does
 	// ByMetric is the cost under every metric, indexed by cur.Metric.
-	ByMetric [6]cur.Sum
+	ByMetric [6]money.Sum
 }
 
 // ColumnSum is the sum of one column over an ExplainRow's line items.
 type ColumnSum struct {
 	Column  string
 	Present bool
-	Sum     cur.Sum
+	Sum     money.Sum
 }
 
 // Explain reads every source and sums, per line item type and rule, the candidate columns and
@@ -39,7 +40,7 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 	}
 	type acc struct {
 		row     *ExplainRow
-		sums    []cur.Sum
+		sums    []money.Sum
 		present []bool
 	}
 	rows := map[key]*acc{}
@@ -73,7 +74,7 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 				a := rows[k]
 				if a == nil {
 					a = &acc{row: &ExplainRow{Type: k.typ, Kind: k.kind, Currency: k.currency, Rule: rules[k.kind]},
-						sums: make([]cur.Sum, len(b.Amounts)), present: make([]bool, len(b.Amounts))}
+						sums: make([]money.Sum, len(b.Amounts)), present: make([]bool, len(b.Amounts))}
 					rows[k] = a
 				}
 				a.row.Rows++

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // DefaultNormalizeColumns are the columns normalize copies when --columns is not given.
@@ -30,7 +31,7 @@ const (
 // Cell is one output value; Empty marks an empty cell (NULL in Parquet) of any type.
 type Cell struct {
 	Text   string
-	Amount cur.Amount
+	Amount money.Amount
 	Time   int64
 	Empty  bool
 }

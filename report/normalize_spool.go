@@ -9,7 +9,7 @@ import (
 	"os"
 	"slices"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // rowSpool holds the rows of one file in a temporary file until the file has been read to its
@@ -187,7 +187,7 @@ func (s *rowSpool) replayBlock(r *bufio.Reader, ntexts int, sink RowSink) error 
 				case CellAmount:
 					var v int64
 					v, n = binary.Varint(b)
-					c.Amount = cur.Amount(v)
+					c.Amount = money.Amount(v)
 				case CellTime:
 					c.Time, n = binary.Varint(b)
 					b = b[n:]

@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/sample"
 )
 
@@ -117,9 +118,9 @@ func parquetCell(t *testing.T, a arrow.Array, i int) string {
 	case *array.Decimal128:
 		v := a.Value(i)
 		if !v.FitsInPrecision(18) {
-			t.Fatalf("decimal %s does not fit an amount", v.ToString(cur.Scale))
+			t.Fatalf("decimal %s does not fit an amount", v.ToString(money.Scale))
 		}
-		return cur.Amount(v.LowBits()).String()
+		return money.Amount(v.LowBits()).String()
 	case *array.Timestamp:
 		return a.Value(i).ToTime(arrow.Millisecond).UTC().Format(time.RFC3339Nano)
 	}
@@ -153,18 +154,18 @@ func TestNormalizeFormatsAgree(t *testing.T) {
 			h := recs[0]
 			cc := column(t, h, "currency")
 			sumCols := []int{column(t, h, "actual_cost"), column(t, h, cur.ColUnblended), column(t, h, "on_demand_cost")}
-			sums := map[string]*[3]cur.Sum{}
+			sums := map[string]*[3]money.Sum{}
 			for _, r := range recs[1:] {
 				s := sums[r[cc]]
 				if s == nil {
-					s = &[3]cur.Sum{}
+					s = &[3]money.Sum{}
 					sums[r[cc]] = s
 				}
 				for k, c := range sumCols {
 					if r[c] == "" {
 						continue
 					}
-					a, _, err := cur.ParseAmountString(r[c])
+					a, _, err := money.ParseString(r[c])
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -271,15 +272,15 @@ func TestNormalizeLabelsMatchReport(t *testing.T) {
 			}
 			_, recs := normalizeCSV(t, []cur.Source{src}, NormalizeOptions{Metric: m})
 			costCol, labelCol := column(t, recs[0], "actual_cost"), column(t, recs[0], "actual_cost_source")
-			sums, rows := map[string]*cur.Sum{}, map[string]int64{}
+			sums, rows := map[string]*money.Sum{}, map[string]int64{}
 			for _, r := range recs[1:] {
-				a, _, err := cur.ParseAmountString(r[costCol])
+				a, _, err := money.ParseString(r[costCol])
 				if err != nil {
 					t.Fatal(err)
 				}
 				l := r[labelCol]
 				if sums[l] == nil {
-					sums[l] = &cur.Sum{}
+					sums[l] = &money.Sum{}
 				}
 				sums[l].Add(a)
 				rows[l]++

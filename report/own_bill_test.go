@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // The project's own hand-checked bill (testdata/bills/own-*.csv), one month in EUR for two
@@ -44,7 +45,7 @@ func TestOwnBill(t *testing.T) {
 				t.Errorf("summary figures: od %s priced %s unusedSP %s unusedRI %s trueup %s upfront %s refunds %s unpriced %d/%s",
 					s.OnDemand, s.PricedCost, s.UnusedSP, s.UnusedRI, s.TrueUp, s.UpfrontFees, s.ExcludedRefunds, s.UnpricedRows, s.UnpricedCost)
 			}
-			if r, ok := s.EffectiveSavingsRate(); !ok || cur.FormatRat(r, 10) != "0.2414266119" {
+			if r, ok := s.EffectiveSavingsRate(); !ok || money.FormatRat(r, 10) != "0.2414266119" {
 				t.Errorf("effective savings rate = %v", r)
 			}
 			if !s.ReconciliationHolds() || !s.Residual().IsZero() {

@@ -7,6 +7,7 @@ import (
 	"math/big"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // SchemaVersion names the layout of the JSON document; it changes when a field changes meaning.
@@ -48,21 +49,21 @@ type Group struct {
 	Currency string
 	Rows     int64
 	// Cost is the sum under the chosen metric.
-	Cost      cur.Sum
-	Unblended cur.Sum
+	Cost      money.Sum
+	Unblended money.Sum
 	// OnDemand and PricedCost cover priced usage rows only (spec §3): public on-demand cost and
 	// their cost under the metric.
-	OnDemand   cur.Sum
-	PricedCost cur.Sum
+	OnDemand   money.Sum
+	PricedCost money.Sum
 	// Unpriced usage: rows without a public price and their cost.
 	UnpricedRows int64
-	UnpricedCost cur.Sum
+	UnpricedCost money.Sum
 	// Folded counts the groups an (other) row holds; 0 for ordinary groups.
 	Folded int
 }
 
 // Savings is on-demand minus the actual cost of priced usage.
-func (g *Group) Savings() cur.Sum {
+func (g *Group) Savings() money.Sum {
 	s := g.OnDemand
 	s.SubSum(g.PricedCost)
 	return s
@@ -96,18 +97,18 @@ type Summary struct {
 	Currency string
 	Rows     int64
 	// ByMetric is the total under every metric, indexed by cur.Metric.
-	ByMetric     [6]cur.Sum
-	OnDemand     cur.Sum // priced usage rows, public on-demand
-	PricedCost   cur.Sum // priced usage rows under the chosen metric
+	ByMetric     [6]money.Sum
+	OnDemand     money.Sum // priced usage rows, public on-demand
+	PricedCost   money.Sum // priced usage rows under the chosen metric
 	UnpricedRows int64
-	UnpricedCost cur.Sum
-	UnusedSP     cur.Sum // unused Savings Plan commitment
-	UnusedRI     cur.Sum // unused reservation fees
+	UnpricedCost money.Sum
+	UnusedSP     money.Sum // unused Savings Plan commitment
+	UnusedRI     money.Sum // unused reservation fees
 	// Reconciliation terms (spec §3), all from gross columns.
-	TrueUp          cur.Sum
-	UpfrontFees     cur.Sum
-	ExcludedRefunds cur.Sum
-	SplitCost       cur.Sum // unblended of split cost rows left out of amortized
+	TrueUp          money.Sum
+	UpfrontFees     money.Sum
+	ExcludedRefunds money.Sum
+	SplitCost       money.Sum // unblended of split cost rows left out of amortized
 	// Filtered is set when --filter (or a usage-day limit) left rows out: the reconciliation
 	// is then n/a.
 	Filtered bool
@@ -123,14 +124,14 @@ type Summary struct {
 type TypeSummary struct {
 	Type     string
 	Rows     int64
-	ByMetric [6]cur.Sum
+	ByMetric [6]money.Sum
 }
 
 // Final reports a closed period: every row carries an invoice id.
 func (s *Summary) Final() bool { return s.Rows > 0 && s.RowsWithoutInvoice == 0 }
 
 // Savings is on-demand minus the actual cost of priced usage.
-func (s *Summary) Savings() cur.Sum {
+func (s *Summary) Savings() money.Sum {
 	v := s.OnDemand
 	v.SubSum(s.PricedCost)
 	return v
@@ -150,9 +151,9 @@ func (s *Summary) EffectiveSavingsRate() (r *big.Rat, ok bool) {
 }
 
 // Residual is Σ unblended − (Σ amortized + true-up + upfront fees + excluded refunds + split cost).
-func (s *Summary) Residual() cur.Sum {
+func (s *Summary) Residual() money.Sum {
 	r := s.ByMetric[cur.Unblended]
-	for _, t := range []cur.Sum{s.ByMetric[cur.Amortized], s.TrueUp, s.UpfrontFees, s.ExcludedRefunds, s.SplitCost} {
+	for _, t := range []money.Sum{s.ByMetric[cur.Amortized], s.TrueUp, s.UpfrontFees, s.ExcludedRefunds, s.SplitCost} {
 		r.SubSum(t)
 	}
 	return r

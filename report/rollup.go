@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // MaxDimensions bounds --by; group keys are fixed-size arrays so the hot path does not allocate.
@@ -226,7 +227,7 @@ func (s *Summary) addSummary(o *Summary) {
 	for i := range s.ByMetric {
 		s.ByMetric[i].AddSum(o.ByMetric[i])
 	}
-	for _, pair := range [][2]*cur.Sum{{&s.OnDemand, &o.OnDemand}, {&s.PricedCost, &o.PricedCost},
+	for _, pair := range [][2]*money.Sum{{&s.OnDemand, &o.OnDemand}, {&s.PricedCost, &o.PricedCost},
 		{&s.UnpricedCost, &o.UnpricedCost}, {&s.UnusedSP, &o.UnusedSP}, {&s.UnusedRI, &o.UnusedRI},
 		{&s.TrueUp, &o.TrueUp}, {&s.UpfrontFees, &o.UpfrontFees}, {&s.ExcludedRefunds, &o.ExcludedRefunds},
 		{&s.SplitCost, &o.SplitCost}} {

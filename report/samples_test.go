@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // TestLegacySample checks the public legacy sample's figures (shared/samples/README.md).
@@ -39,8 +40,8 @@ func TestCUR2Samples(t *testing.T) {
 			path := sharedSample(t, "cur2", file)
 			res := mustRun(t, path, cur.Amortized, "line-item-type")
 			var rows int64
-			sums := map[cur.Metric]cur.Sum{}
-			var od cur.Sum
+			sums := map[cur.Metric]money.Sum{}
+			var od money.Sum
 			for _, s := range res.Summaries {
 				rows += s.Rows
 				for _, m := range cur.Metrics {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // sharedSample returns a file of the shared sample folder, skipping the test when the folder is
@@ -103,7 +104,7 @@ func checkWorkedBill(t *testing.T, path string) {
 	if s.UnpricedRows != 1 {
 		t.Errorf("unpriced rows = %d, want 1", s.UnpricedRows)
 	}
-	if r, ok := s.EffectiveSavingsRate(); !ok || cur.FormatRat(r, 10) != "0.2393715342" {
+	if r, ok := s.EffectiveSavingsRate(); !ok || money.FormatRat(r, 10) != "0.2393715342" {
 		t.Errorf("effective savings rate = %v", r)
 	}
 	if !s.ReconciliationApplies() || !s.ReconciliationHolds() {
@@ -173,7 +174,7 @@ func checkWorkedBill(t *testing.T, path string) {
 	}
 }
 
-func itoa(n int64) string { return cur.SumOf(cur.Amount(n * 10_000_000_000)).String() }
+func itoa(n int64) string { return money.SumOf(money.Amount(n * 10_000_000_000)).String() }
 
 // sharedOptional returns a shared sample's path, or "" when the folder is absent.
 func sharedOptional(rel string) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // WriteOptions steer the output writers.
@@ -55,14 +56,14 @@ const (
 )
 
 // rateFraction prints a rate for programs: "0.1248000000".
-func rateFraction(r *big.Rat) string { return cur.FormatRat(r, rateDigitsMachine) }
+func rateFraction(r *big.Rat) string { return money.FormatRat(r, rateDigitsMachine) }
 
 // ratePercent prints a rate for people: "12.5%".
 func ratePercent(r *big.Rat) string { return percentNumber(r) + "%" }
 
 // percentNumber is the number of a percentage, without its sign: "12.5".
 func percentNumber(r *big.Rat) string {
-	return cur.FormatRat(new(big.Rat).Mul(r, big.NewRat(100, 1)), pctDigitsHuman)
+	return money.FormatRat(new(big.Rat).Mul(r, big.NewRat(100, 1)), pctDigitsHuman)
 }
 
 // Column names shared by the csv, json and markdown writers, after the dimension columns.
@@ -132,15 +133,15 @@ func WriteSummary(w io.Writer, r *Result, o WriteOptions) error {
 
 // moneyFormat returns the money formatter for a format whose default precision is def
 // (-1: exact). Both branches never print "-0".
-func (o WriteOptions) moneyFormat(def int) func(cur.Sum) string {
+func (o WriteOptions) moneyFormat(def int) func(money.Sum) string {
 	prec := o.Precision
 	if prec < 0 {
 		prec = def
 	}
 	if prec < 0 {
-		return cur.Sum.String
+		return money.Sum.String
 	}
-	return func(s cur.Sum) string { return s.Format(prec) }
+	return func(s money.Sum) string { return s.Format(prec) }
 }
 
 // rateText prints a rate as a percentage for people or a fraction for programs, or "" when
@@ -162,7 +163,7 @@ type groupCells struct {
 	over                                     bool
 }
 
-func cellsOf(g *Group, money func(cur.Sum) string, human bool) groupCells {
+func cellsOf(g *Group, money func(money.Sum) string, human bool) groupCells {
 	rate, ok := g.SavingsRate()
 	return groupCells{
 		currency:  g.Currency,
@@ -217,7 +218,7 @@ type metricTotal struct {
 	chosen      bool
 }
 
-func summarize(r *Result, s *Summary, money func(cur.Sum) string) summaryText {
+func summarize(r *Result, s *Summary, money func(money.Sum) string) summaryText {
 	var st summaryText
 	period := s.Period
 	if period == "" {
@@ -266,7 +267,7 @@ func summarize(r *Result, s *Summary, money func(cur.Sum) string) summaryText {
 }
 
 // reconciliationText states the identity of spec §3 with its figures and verdict.
-func reconciliationText(s *Summary, money func(cur.Sum) string) string {
+func reconciliationText(s *Summary, money func(money.Sum) string) string {
 	if !s.ReconciliationApplies() {
 		return "n/a (filtered)"
 	}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -244,9 +245,9 @@ func hugeCheck(t *testing.T, n, keyLen int) *CheckResult {
 		total := &Group{Currency: "USD"}
 		for i := 0; i < n; i++ {
 			g := &Group{Key: []string{fmt.Sprintf("i-%0*d", keyLen-2, i)}, Currency: "USD", Rows: 1}
-			g.Cost.Add(cur.Amount((cost + int64(i)) * 1e10))
+			g.Cost.Add(money.Amount((cost + int64(i)) * 1e10))
 			if over {
-				g.PricedCost, g.OnDemand = g.Cost, cur.SumOf(cur.Amount(1e10))
+				g.PricedCost, g.OnDemand = g.Cost, money.SumOf(money.Amount(1e10))
 			}
 			total.add(g)
 			r.Groups = append(r.Groups, g)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // DiffSchemaVersion names the layout of diff's JSON document.
@@ -36,10 +36,10 @@ func (o WriteOptions) ratMoney(def int) func(*big.Rat) string {
 	if prec < 0 {
 		prec = def
 	}
-	if prec < 0 || prec > cur.Scale {
-		return func(r *big.Rat) string { return trimFraction(cur.FormatRat(r, cur.Scale)) }
+	if prec < 0 || prec > money.Scale {
+		return func(r *big.Rat) string { return trimFraction(money.FormatRat(r, money.Scale)) }
 	}
-	return func(r *big.Rat) string { return cur.FormatRat(r, prec) }
+	return func(r *big.Rat) string { return money.FormatRat(r, prec) }
 }
 
 // trimFraction drops trailing fractional zeros: "12.5000" → "12.5", "3.000" → "3".

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // Money is carried as decimal strings throughout, so no consumer (jq, JavaScript) rounds it
@@ -211,7 +212,7 @@ func writeNDJSON(w io.Writer, r *Result, o WriteOptions) error {
 }
 
 // groupJSON converts a group; totals (withKey false) get no "key".
-func groupJSON(r *Result, g *Group, withKey bool, money func(cur.Sum) string) (jsonGroup, error) {
+func groupJSON(r *Result, g *Group, withKey bool, money func(money.Sum) string) (jsonGroup, error) {
 	rate, ok := g.SavingsRate()
 	jg := jsonGroup{
 		Currency:     g.Currency,
@@ -242,7 +243,7 @@ func groupJSON(r *Result, g *Group, withKey bool, money func(cur.Sum) string) (j
 	return jg, nil
 }
 
-func summaryJSON(s *Summary, money func(cur.Sum) string) jsonSummary {
+func summaryJSON(s *Summary, money func(money.Sum) string) jsonSummary {
 	sv := s.Savings()
 	var rate *big.Rat
 	ok := s.OnDemand.Sign() != 0
@@ -285,7 +286,7 @@ func summaryJSON(s *Summary, money func(cur.Sum) string) jsonSummary {
 	return js
 }
 
-func metricsJSON(by *[6]cur.Sum, money func(cur.Sum) string) jsonObject {
+func metricsJSON(by *[6]money.Sum, money func(money.Sum) string) jsonObject {
 	obj := make(jsonObject, 0, len(cur.Metrics))
 	for _, m := range cur.Metrics {
 		obj = append(obj, jsonField{m.String(), money(by[m])})

@@ -14,24 +14,25 @@ import (
 	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // amt parses a decimal literal of a test fixture.
-func amt(t testing.TB, s string) cur.Sum {
+func amt(t testing.TB, s string) money.Sum {
 	t.Helper()
-	a, _, err := cur.ParseAmountString(s)
+	a, _, err := money.ParseString(s)
 	if err != nil {
 		t.Fatalf("fixture amount %q: %v", s, err)
 	}
-	return cur.SumOf(a)
+	return money.SumOf(a)
 }
 
 // byMetric fills the six metric totals; net-unblended and blended follow unblended and
 // net-amortized follows amortized, as on a bill without net columns or blended rates.
-func byMetric(t testing.TB, amortized, simple, unblended string) [6]cur.Sum {
-	var m [6]cur.Sum
+func byMetric(t testing.TB, amortized, simple, unblended string) [6]money.Sum {
+	var m [6]money.Sum
 	m[cur.Amortized] = amt(t, amortized)
 	m[cur.Simple] = amt(t, simple)
 	m[cur.Unblended] = amt(t, unblended)

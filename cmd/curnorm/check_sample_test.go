@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/sample"
 	"github.com/curnorm/curnorm/report"
 )
@@ -40,23 +40,23 @@ func scaleBill(t *testing.T, src, dir, service string, factor *big.Rat) {
 	}
 	header := records[0]
 	product := -1
-	var money []int
+	var amountCols []int
 	for i, h := range header {
 		switch {
 		case h == "lineItem/ProductCode":
 			product = i
 		case strings.Contains(h, "Cost") || strings.Contains(h, "Fee") || strings.Contains(h, "Commitment"):
-			money = append(money, i)
+			amountCols = append(amountCols, i)
 		}
 	}
-	if product < 0 || len(money) == 0 {
+	if product < 0 || len(amountCols) == 0 {
 		t.Fatalf("%s: no product code or money columns in %q", src, header)
 	}
 	for _, rec := range records[1:] {
 		if service != "" && rec[product] != service {
 			continue
 		}
-		for _, i := range money {
+		for _, i := range amountCols {
 			if rec[i] == "" {
 				continue
 			}
@@ -64,7 +64,7 @@ func scaleBill(t *testing.T, src, dir, service string, factor *big.Rat) {
 			if !ok {
 				t.Fatalf("%s: %s is not a number: %q", src, header[i], rec[i])
 			}
-			rec[i] = cur.FormatRat(v.Mul(v, factor), cur.Scale)
+			rec[i] = money.FormatRat(v.Mul(v, factor), money.Scale)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 const (
-	unit         = cur.Amount(10_000_000_000) // 1 in Amount units
+	unit         = money.Amount(10_000_000_000) // 1 in Amount units
 	hoursPerYear = 8760
 	resourcesPer = 12 // resources of one kind per account and region
 )
@@ -27,10 +28,10 @@ type product struct {
 	operation string
 	unit      string
 	region    int // -1: none
-	rate      cur.Amount
-	unbl      cur.Amount
+	rate      money.Amount
+	unbl      money.Amount
 	desc      string
-	norm      cur.Amount // normalization size factor of instance hours, else 0
+	norm      money.Amount // normalization size factor of instance hours, else 0
 	sku       string
 	rateCode  string
 	rateID    string
@@ -59,12 +60,12 @@ type savingsPlan struct {
 	startsThisMonth bool
 	weight          int
 	util            int64 // per mille of the commitment the bill uses
-	rates           [][]cur.Amount
+	rates           [][]money.Amount
 	prod            *product
 
-	used                               cur.Amount // Σ effective cost of its covered rows
-	hourly, hourlyUp                   cur.Amount
-	total, recurring, amortUp, upfront cur.Amount
+	used                               money.Amount // Σ effective cost of its covered rows
+	hourly, hourlyUp                   money.Amount
+	total, recurring, amortUp, upfront money.Amount
 }
 
 type reservation struct {
@@ -75,16 +76,16 @@ type reservation struct {
 	class           string
 	payment         string
 	years           int
-	a, f            cur.Amount // hourly amortized upfront and recurring fee per reservation
+	a, f            money.Amount // hourly amortized upfront and recurring fee per reservation
 	start, end      string
 	boughtThisMonth bool
 	weight          int
 	util            int64
 	prod            *product
-	norm            cur.Amount
+	norm            money.Amount
 	duDesc          string
 
-	hoursUsed cur.Amount
+	hoursUsed money.Amount
 	count     int64
 }
 
@@ -262,7 +263,7 @@ func (b *bill) makeAccounts(r *rand.Rand) {
 }
 
 // roundTo rounds a non-negative amount half-even to a multiple of step units.
-func roundTo(a, step cur.Amount) cur.Amount {
+func roundTo(a, step money.Amount) money.Amount {
 	q, rem := a/step, a%step
 	if 2*rem > step || (2*rem == step && q%2 == 1) {
 		q++
@@ -270,27 +271,27 @@ func roundTo(a, step cur.Amount) cur.Amount {
 	return q * step
 }
 
-const step4 = cur.Amount(1_000_000) // 0.0001
+const step4 = money.Amount(1_000_000) // 0.0001
 
 // mul is a×b rounded half-even to 10 decimals, for non-negative a and b.
-func mul(a, b cur.Amount) cur.Amount {
+func mul(a, b money.Amount) money.Amount {
 	hi, lo := bits.Mul64(uint64(a), uint64(b))
 	q, rem := bits.Div64(hi, lo, uint64(unit))
 	if 2*rem > uint64(unit) || (2*rem == uint64(unit) && q%2 == 1) {
 		q++
 	}
-	return cur.Amount(q)
+	return money.Amount(q)
 }
 
 // scale is a×n/d rounded half-even to step.
-func scale(a cur.Amount, n, d int64, step cur.Amount) cur.Amount {
+func scale(a money.Amount, n, d int64, step money.Amount) money.Amount {
 	v := new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(n))
 	v.Quo(v, big.NewInt(d))
-	return roundTo(cur.Amount(v.Int64()), step)
+	return roundTo(money.Amount(v.Int64()), step)
 }
 
 // ceilDiv is ⌈a×n / d⌉ for non-negative values.
-func ceilDiv(a cur.Amount, n, d int64) int64 {
+func ceilDiv(a money.Amount, n, d int64) int64 {
 	v := new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(n))
 	q, r := new(big.Int).QuoRem(v, big.NewInt(d), new(big.Int))
 	if r.Sign() > 0 {
@@ -335,7 +336,7 @@ type prodSpec struct {
 	usageType, op string
 	unit, family  string
 	reg           int
-	rate, unbl    cur.Amount
+	rate, unbl    money.Amount
 	inst          *instance
 	extra         []string
 	desc          string
@@ -421,8 +422,8 @@ func (b *bill) newProduct(p prodSpec) *product {
 
 // regionalRate is a us-east-1 price in region reg; instance hours keep 4 decimals, so that
 // the Savings Plan and reservation sums stay exact in a DOUBLE.
-func regionalRate(base cur.Amount, reg int, hourly bool) cur.Amount {
-	step := cur.Amount(1)
+func regionalRate(base money.Amount, reg int, hourly bool) money.Amount {
+	step := money.Amount(1)
 	if hourly {
 		step = step4
 	}
@@ -554,9 +555,9 @@ func (b *bill) newPlan(r *rand.Rand, j int) *savingsPlan {
 			pl.eligible = append(pl.eligible, vi)
 		}
 	}
-	pl.rates = make([][]cur.Amount, numInstanceVariants)
+	pl.rates = make([][]money.Amount, numInstanceVariants)
 	for vi := range pl.rates {
-		pl.rates[vi] = make([]cur.Amount, len(regions))
+		pl.rates[vi] = make([]money.Amount, len(regions))
 		for reg := range regions {
 			rt := scale(b.usage[vi][reg].rate, 1000-pl.discount, 1000, step4)
 			pl.rates[vi][reg] = max(rt, step4)
@@ -732,14 +733,14 @@ func split(n int, w []int) []int {
 // or reservation's own stream, so prepass can sum the costs before any row is written.
 type draw struct {
 	acct, v, reg, k int
-	q               cur.Amount
+	q               money.Amount
 }
 
-func (b *bill) hoursQty(r *rand.Rand) cur.Amount {
+func (b *bill) hoursQty(r *rand.Rand) money.Amount {
 	if r.IntN(100) < 85 {
 		return unit
 	}
-	return cur.Amount(500+r.IntN(9500)) * step4
+	return money.Amount(500+r.IntN(9500)) * step4
 }
 
 func (b *bill) drawSP(r *rand.Rand, pl *savingsPlan) draw {
@@ -782,13 +783,13 @@ func (b *bill) prepass() {
 // fewest instances that hold its hours.
 func (b *bill) settle() {
 	hours := int64(b.hours)
-	const milli = cur.Amount(10_000_000) // 0.001
+	const milli = money.Amount(10_000_000) // 0.001
 	for _, pl := range append(append([]*savingsPlan(nil), b.plans...), b.returned) {
 		if pl == b.returned {
 			// Returned within days of buying: a plan sized like the bill's first one.
 			pl.hourly = max(b.plans[0].hourly/3/milli*milli, milli)
 		} else {
-			pl.hourly = max(cur.Amount(ceilDiv(pl.used, 1000, pl.util*hours*int64(milli)))*milli, milli)
+			pl.hourly = max(money.Amount(ceilDiv(pl.used, 1000, pl.util*hours*int64(milli)))*milli, milli)
 		}
 		switch pl.payment {
 		case "All Upfront":
@@ -797,11 +798,11 @@ func (b *bill) settle() {
 			pl.hourly = max(pl.hourly, 2*milli) // both parts non-zero
 			pl.hourlyUp = pl.hourly / 2 / milli * milli
 		}
-		pl.total = pl.hourly * cur.Amount(hours)
-		pl.amortUp = pl.hourlyUp * cur.Amount(hours)
+		pl.total = pl.hourly * money.Amount(hours)
+		pl.amortUp = pl.hourlyUp * money.Amount(hours)
 		pl.recurring = pl.total - pl.amortUp
 		if pl.paysUpfront() {
-			pl.upfront = pl.hourlyUp * cur.Amount(hoursPerYear*pl.years)
+			pl.upfront = pl.hourlyUp * money.Amount(hoursPerYear*pl.years)
 		}
 	}
 	for _, ri := range b.ris {

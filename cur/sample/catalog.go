@@ -1,6 +1,6 @@
 package sample
 
-import "github.com/curnorm/curnorm/cur"
+import "github.com/curnorm/curnorm/cur/money"
 
 // The price list the generator draws from: a small, plausible slice of AWS. Rates are public
 // on-demand prices in us-east-1 as decimal text; other regions scale them.
@@ -223,8 +223,8 @@ var marketplace = []marketplaceProduct{
 	{"9v2hq4m1rtq7cz0d8xk3lw5pe", "LogStream Analytics Enterprise", "LogStream Corp", "SoftwareUsage:c5.2xlarge", "0.48"},
 }
 
-func mustAmount(s string) cur.Amount {
-	a, _, err := cur.ParseAmountString(s)
+func mustAmount(s string) money.Amount {
+	a, _, err := money.ParseString(s)
 	if err != nil {
 		panic(err)
 	}

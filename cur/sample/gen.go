@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 // row is one line item on its way to a sink; gen reuses it for every row.
@@ -21,11 +21,11 @@ type row struct {
 	env     int
 	costCat int
 	s       [numS]string
-	a       [numA]cur.Amount
+	a       [numA]money.Amount
 	has     uint64 // bit i: a[i] is set
 }
 
-func (r *row) set(i int, v cur.Amount) {
+func (r *row) set(i int, v money.Amount) {
 	r.a[i] = v
 	r.has |= 1 << i
 }
@@ -103,7 +103,7 @@ func (g *gen) resource(r *row, kind resKind, acct, reg, k int) {
 }
 
 // priced fills the usage and price columns of a usage row.
-func (r *row) priced(q, unblRate, unbl cur.Amount) {
+func (r *row) priced(q, unblRate, unbl money.Amount) {
 	p := r.prod
 	r.set(aUsage, q)
 	r.set(aUnblRate, unblRate)
@@ -181,23 +181,23 @@ func pickLeft(r *rand.Rand, left []int, total int) int {
 	return i
 }
 
-func (g *gen) qty(k qtyKind) cur.Amount {
+func (g *gen) qty(k qtyKind) money.Amount {
 	r := g.r
 	switch k {
 	case qHours:
 		return g.b.hoursQty(r)
 	case qStorage:
-		return cur.Amount(1 + r.Int64N(20_000_000_000))
+		return money.Amount(1 + r.Int64N(20_000_000_000))
 	case qRequests:
-		return cur.Amount(1+r.Int64N(200_000)) * unit
+		return money.Amount(1+r.Int64N(200_000)) * unit
 	case qGB:
 		// Mostly small transfers, a few large ones: up to 10 GB in an hour.
 		x := r.Int64N(100_000)
-		return cur.Amount(1 + x*x/100_000*x/100)
+		return money.Amount(1 + x*x/100_000*x/100)
 	case qGBSec:
-		return cur.Amount(100+r.Int64N(20_000_000)) * 10_000_000
+		return money.Amount(100+r.Int64N(20_000_000)) * 10_000_000
 	}
-	return cur.Amount(1 + r.Int64N(1_000_000_000)) // qMetrics
+	return money.Amount(1 + r.Int64N(1_000_000_000)) // qMetrics
 }
 
 func (g *gen) usage() error {
@@ -218,7 +218,7 @@ func (g *gen) spot() error {
 	b, rr := g.b, g.r
 	vi := pick(rr, b.instCum)
 	acct, reg, k, h := b.pickAccount(rr), pick(rr, b.regCum), rr.IntN(resourcesPer), rr.IntN(b.hours)
-	q := cur.Amount(100+rr.IntN(9901)) * step4 // Spot instances come and go within the hour
+	q := money.Amount(100+rr.IntN(9901)) * step4 // Spot instances come and go within the hour
 	p := b.spot[vi][reg]
 	r := g.begin("Usage", acct, p, h, h+1)
 	g.resource(r, resInstance, acct, reg, k)
@@ -243,7 +243,7 @@ func (g *gen) market() error {
 func (g *gen) credit() error {
 	b, rr := g.b, g.r
 	acct, svc := b.pickAccount(rr), rr.IntN(numServices)
-	amt := -cur.Amount(100_000_000 + rr.Int64N(100_000_000_000)) // up to 10, ten decimals
+	amt := -money.Amount(100_000_000 + rr.Int64N(100_000_000_000)) // up to 10, ten decimals
 	r := g.begin("Credit", acct, b.tax[svc], 0, b.hours)
 	r.set(aUnbl, amt)
 	r.set(aBl, amt)
@@ -254,7 +254,7 @@ func (g *gen) credit() error {
 func (g *gen) tax() error {
 	b, rr := g.b, g.r
 	acct, svc := b.pickAccount(rr), rr.IntN(numServices)
-	amt := cur.Amount(1+rr.Int64N(500)) * 100_000_000 // up to 5, in cents
+	amt := money.Amount(1+rr.Int64N(500)) * 100_000_000 // up to 5, in cents
 	r := g.begin("Tax", acct, b.tax[svc], 0, b.hours)
 	r.set(aUnbl, amt)
 	r.set(aBl, amt)
@@ -332,7 +332,7 @@ func (g *gen) reservationTerms(r *row, ri *reservation) {
 // payments of commitments bought this month, and the plan bought and returned.
 func (g *gen) fees() error {
 	b := g.b
-	hours := cur.Amount(b.hours)
+	hours := money.Amount(b.hours)
 	for _, pl := range b.plans {
 		r := g.begin("SavingsPlanRecurringFee", pl.acct, pl.prod, 0, b.hours)
 		r.resText = pl.arn
@@ -415,15 +415,15 @@ func (g *gen) planUpfront(pl *savingsPlan) error {
 	return g.emit()
 }
 
-func (ri *reservation) upfrontValue() cur.Amount {
-	return ri.a * cur.Amount(ri.count*hoursPerYear*int64(ri.years))
+func (ri *reservation) upfrontValue() money.Amount {
+	return ri.a * money.Amount(ri.count*hoursPerYear*int64(ri.years))
 }
 
 // riFee writes a reservation's monthly fee row: its recurring fee in cash, and the parts of
 // the period's amortized upfront and recurring fee that no usage took.
 func (g *gen) riFee(ri *reservation) error {
 	b := g.b
-	held := cur.Amount(ri.count * int64(b.hours)) // reserved hours
+	held := money.Amount(ri.count * int64(b.hours)) // reserved hours
 	amort, recur := ri.a*held, ri.f*held
 	r := g.begin("RIFee", ri.acct, ri.prod, 0, b.hours)
 	r.set(aUsage, held*unit)
@@ -445,7 +445,7 @@ func (g *gen) riFee(ri *reservation) error {
 	r.s[sRINum] = fmt.Sprint(ri.count)
 	r.s[sRIUnitsPer] = fmt.Sprint(b.hours)
 	r.s[sRITotUnits] = fmt.Sprint(int64(held))
-	r.s[sRINormPer] = mul(cur.Amount(b.hours)*unit, ri.norm).String()
+	r.s[sRINormPer] = mul(money.Amount(b.hours)*unit, ri.norm).String()
 	r.s[sRITotNorm] = mul(held*unit, ri.norm).String()
 	g.reservationTerms(r, ri)
 	r.s[sDesc] = fmt.Sprintf("USD %s hourly fee per %s", ri.f.String(), ri.what())

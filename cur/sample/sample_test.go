@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 )
 
 var flavours = []cur.Flavour{cur.LegacyCSV, cur.LegacyParquet, cur.CUR2CSV, cur.CUR2Parquet}
@@ -18,12 +19,12 @@ var flavours = []cur.Flavour{cur.LegacyCSV, cur.LegacyParquet, cur.CUR2CSV, cur.
 // totals is what a bill adds up to when read back through curnorm's own reader and metrics.
 type totals struct {
 	rows      int64
-	metric    [8]cur.Sum // by index in cur.Metrics
-	unblended cur.Sum
-	amortized cur.Sum
-	trueUp    cur.Sum
-	upfront   cur.Sum
-	refunds   cur.Sum
+	metric    [8]money.Sum // by index in cur.Metrics
+	unblended money.Sum
+	amortized money.Sum
+	trueUp    money.Sum
+	upfront   money.Sum
+	refunds   money.Sum
 	types     map[string]int
 	kinds     map[cur.Kind]int
 	overOD    int // priced usage rows that cost more than on-demand
@@ -169,8 +170,8 @@ func TestCommitments(t *testing.T) {
 					"reservation_amortized_upfront_fee_for_billing_period", "reservation_unused_amortized_upfront_fee_for_billing_period",
 					"reservation_unused_recurring_fee"},
 			}
-			type plan struct{ covered, negated, effective, used, total, recurring, amortUp, fee cur.Sum }
-			type ri struct{ effective, unused, period cur.Sum }
+			type plan struct{ covered, negated, effective, used, total, recurring, amortUp, fee money.Sum }
+			type ri struct{ effective, unused, period money.Sum }
 			plans, ris := map[string]*plan{}, map[string]*ri{}
 			for _, p := range paths {
 				rd, err := cur.Open(cur.Source{Path: p}, req)
@@ -179,7 +180,7 @@ func TestCommitments(t *testing.T) {
 				}
 				for rd.Next() {
 					b := rd.Batch()
-					a := func(k, i int) cur.Amount { return b.Amounts[k].Values[i] }
+					a := func(k, i int) money.Amount { return b.Amounts[k].Values[i] }
 					for i := 0; i < b.Len; i++ {
 						typ, sp, rarn := b.Strings[0].Value(i), b.Strings[1].Value(i), b.Strings[2].Value(i)
 						if sp != "" && plans[sp] == nil {

@@ -1,4 +1,7 @@
-package cur
+// Package money holds exact money values: Amount, a fixed-point decimal of 10 places (the most
+// a CUR cell carries), and Sum, a 128-bit total that never overflows a bill. Text and Parquet
+// numbers are parsed straight into fixed point; nothing passes through a float sum.
+package money
 
 import (
 	"errors"
@@ -6,6 +9,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -44,11 +48,11 @@ func (e *NumError) Unwrap() error { return e.Err }
 var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
-// ParseAmount parses decimal text such as "12.5", "-0.0000000001", "1.81E-8" or "-7.0E-10"
+// Parse parses decimal text such as "12.5", "-0.0000000001", "1.81E-8" or "-7.0E-10"
 // straight into fixed point, rounding half-even past 10 decimals. rounded reports that digits
 // beyond the tenth decimal were dropped. Empty text is an error; callers treat empty cells as
 // absent before calling.
-func ParseAmount(b []byte) (a Amount, rounded bool, err error) {
+func Parse(b []byte) (a Amount, rounded bool, err error) {
 	// Fast path: plain [-]digits[.digits] with at most 18 digits and 10 decimals, the shape of
 	// nearly every CUR cell.
 	if v, ok := parseSimple(b); ok {
@@ -57,9 +61,9 @@ func ParseAmount(b []byte) (a Amount, rounded bool, err error) {
 	return parseGeneral(b)
 }
 
-// ParseAmountString is ParseAmount for a string.
-func ParseAmountString(s string) (Amount, bool, error) {
-	return ParseAmount([]byte(s))
+// ParseString is Parse for a string.
+func ParseString(s string) (Amount, bool, error) {
+	return Parse([]byte(s))
 }
 
 func parseSimple(b []byte) (Amount, bool) {
@@ -241,9 +245,31 @@ func nonZero(digs []byte) bool {
 	return false
 }
 
-// AmountFromFloat converts a Parquet DOUBLE the way spec §5 asks: its shortest round-trip
+// FromFloat converts a Parquet DOUBLE as docs/metrics.md asks: its shortest round-trip
 // decimal, rounded half-even to 10 decimals (so 0.57 stays 0.57, never 0.5699999999).
-func AmountFromFloat(f float64) (Amount, bool, error) {
+// rounded reports digits past the tenth decimal.
+func FromFloat(f float64) (a Amount, rounded bool, err error) {
+	if a, ok := FloatUnits(f); ok {
+		return a, false, nil
+	}
+	return fromFloatText(f)
+}
+
+// FloatUnits is FromFloat's fast path, small enough to inline into loops over many values;
+// ok is false where FromFloat must decide. Below 2^18 a double's rounding interval is narrower
+// than 10^-10, so it holds at most one multiple of 10^-10; when n×10^-10 rounds back to f, that
+// multiple is the shortest decimal of f and no digits are dropped. RoundToEven is one
+// instruction; the round trip, not the rounding mode, decides whether the fast path holds.
+func FloatUnits(f float64) (a Amount, ok bool) {
+	if f > -(1<<18) && f < 1<<18 {
+		n := math.RoundToEven(f * unit)
+		return Amount(int64(n)), n/unit == f
+	}
+	return 0, false
+}
+
+// fromFloatText is FromFloat through the shortest decimal text of f.
+func fromFloatText(f float64) (Amount, bool, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, false, &NumError{Text: strconv.FormatFloat(f, 'g', -1, 64), Err: ErrInvalidNumber}
 	}
@@ -251,24 +277,36 @@ func AmountFromFloat(f float64) (Amount, bool, error) {
 		return Amount(int64(f) * unit), false, nil
 	}
 	var buf [32]byte
-	return ParseAmount(strconv.AppendFloat(buf[:0], f, 'g', -1, 64))
+	return Parse(strconv.AppendFloat(buf[:0], f, 'g', -1, 64))
 }
 
-// AmountFromInt converts an integer number of currency units.
-func AmountFromInt(i int64) (Amount, error) {
+// FromInt converts an integer number of currency units.
+func FromInt(i int64) (Amount, error) {
 	if i > math.MaxInt64/unit || i < math.MinInt64/unit {
 		return 0, &NumError{Text: strconv.FormatInt(i, 10), Err: ErrOutOfRange}
 	}
 	return Amount(i * unit), nil
 }
 
-// AmountFromDecimal converts an unscaled decimal (a Parquet DECIMAL's integer and its scale).
-func AmountFromDecimal(unscaled *big.Int, scale int32) (Amount, bool, error) {
+// FromDecimal64 converts a DECIMAL whose unscaled integer fits 64 bits, without big numbers
+// when the result fits too.
+func FromDecimal64(v int64, scale int32) (Amount, bool, error) {
+	if scale >= 0 && scale <= Scale {
+		m := int64(pow10[Scale-scale])
+		if v <= math.MaxInt64/m && v >= math.MinInt64/m {
+			return Amount(v * m), false, nil
+		}
+	}
+	return FromDecimal(big.NewInt(v), scale)
+}
+
+// FromDecimal converts an unscaled decimal (a Parquet DECIMAL's integer and its scale).
+func FromDecimal(unscaled *big.Int, scale int32) (Amount, bool, error) {
 	s := unscaled.String()
 	if scale != 0 {
 		s += "e" + strconv.Itoa(-int(scale))
 	}
-	return ParseAmountString(s)
+	return ParseString(s)
 }
 
 // String prints the exact value with no trailing zeros: "17740", "-0.5", "0.0000000001".
@@ -354,6 +392,43 @@ func (s Sum) Rat() *big.Rat {
 
 // String prints the exact value without trailing zeros; never "-0".
 func (s Sum) String() string { return formatUnits(s.Big(), -1) }
+
+// MarshalText writes s as String does, so JSON carries money as exact decimal text.
+func (s Sum) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads what MarshalText writes (see ParseSum).
+func (s *Sum) UnmarshalText(b []byte) error {
+	v, err := ParseSum(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// sumText is the decimal text ParseSum reads: what String prints.
+var sumText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// ParseSum reads plain decimal text ("-17740.5") of any size a Sum holds, exactly; more than
+// Scale decimals is an error, not a rounding.
+func ParseSum(text string) (Sum, error) {
+	if !sumText.MatchString(text) {
+		return Sum{}, &NumError{Text: text, Err: ErrInvalidNumber}
+	}
+	r, _ := new(big.Rat).SetString(text)
+	units := r.Mul(r, new(big.Rat).SetInt64(unit))
+	if !units.IsInt() {
+		return Sum{}, fmt.Errorf("%w: more than %d decimals", &NumError{Text: text, Err: ErrInvalidNumber}, Scale)
+	}
+	v := units.Num()
+	if v.BitLen() > 126 {
+		return Sum{}, &NumError{Text: text, Err: ErrOutOfRange}
+	}
+	// Two's complement of v in 128 bits: the low word, and the high word with its sign.
+	lo := new(big.Int).And(v, new(big.Int).SetUint64(math.MaxUint64))
+	hi := new(big.Int).Rsh(v, 64)
+	return Sum{hi: hi.Int64(), lo: lo.Uint64()}, nil
+}
 
 // Format rounds half-even to prec decimals (prec < 0: exact) and never prints "-0".
 func (s Sum) Format(prec int) string { return formatUnits(s.Big(), prec) }
@@ -463,4 +538,32 @@ func (a Amount) Append(dst []byte) []byte {
 	}
 	dst = append(dst, '.')
 	return append(dst, digs[:n]...)
+}
+
+// NearestFloat is the double nearest to a's exact decimal value, the same double
+// strconv.ParseFloat gives for a.String(): below 2^53 units the quotient of two exact doubles
+// is correctly rounded, so only larger values need the text.
+func (a Amount) NearestFloat() float64 {
+	if a < 1<<53 && a > -(1<<53) {
+		return float64(a) / unit
+	}
+	var buf [32]byte
+	f, _ := strconv.ParseFloat(string(a.Append(buf[:0])), 64)
+	return f
+}
+
+// MulDiv returns a × num / den rounded half-even, exactly (den ≠ 0).
+func (a Amount) MulDiv(num, den int64) Amount {
+	n := new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(num))
+	q, r := new(big.Int).QuoRem(n, big.NewInt(den), new(big.Int))
+	twice := new(big.Int).Abs(r)
+	twice.Lsh(twice, 1)
+	if cmp := twice.CmpAbs(big.NewInt(den)); cmp > 0 || (cmp == 0 && q.Bit(0) == 1) {
+		if (n.Sign() < 0) != (den < 0) {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return Amount(q.Int64())
 }

@@ -1,9 +1,11 @@
-package cur
+package money
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -50,18 +52,18 @@ func TestParseAmount(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			a, rounded, err := ParseAmountString(tt.in)
+			a, rounded, err := ParseString(tt.in)
 			if tt.err != nil {
 				if !errors.Is(err, tt.err) {
-					t.Fatalf("ParseAmount(%q) error = %v, want %v", tt.in, err, tt.err)
+					t.Fatalf("Parse(%q) error = %v, want %v", tt.in, err, tt.err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseAmount(%q): %v", tt.in, err)
+				t.Fatalf("Parse(%q): %v", tt.in, err)
 			}
 			if got := a.String(); got != tt.want || rounded != tt.rounded {
-				t.Errorf("ParseAmount(%q) = %s rounded=%v, want %s rounded=%v", tt.in, got, rounded, tt.want, tt.rounded)
+				t.Errorf("Parse(%q) = %s rounded=%v, want %s rounded=%v", tt.in, got, rounded, tt.want, tt.rounded)
 			}
 		})
 	}
@@ -80,17 +82,17 @@ func TestAmountFromFloat(t *testing.T) {
 		{123456.123456789, "123456.123456789"},
 	}
 	for _, tt := range tests {
-		a, _, err := AmountFromFloat(tt.in)
+		a, _, err := FromFloat(tt.in)
 		if err != nil {
-			t.Fatalf("AmountFromFloat(%v): %v", tt.in, err)
+			t.Fatalf("FromFloat(%v): %v", tt.in, err)
 		}
 		if a.String() != tt.want {
-			t.Errorf("AmountFromFloat(%v) = %s, want %s", tt.in, a, tt.want)
+			t.Errorf("FromFloat(%v) = %s, want %s", tt.in, a, tt.want)
 		}
 	}
 	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e12} {
-		if _, _, err := AmountFromFloat(bad); err == nil {
-			t.Errorf("AmountFromFloat(%v): no error", bad)
+		if _, _, err := FromFloat(bad); err == nil {
+			t.Errorf("FromFloat(%v): no error", bad)
 		}
 	}
 }
@@ -100,7 +102,7 @@ func TestSumExact(t *testing.T) {
 	var s Sum
 	var f float64
 	for i := 0; i < 1000; i++ {
-		a, _, _ := ParseAmountString("0.1")
+		a, _, _ := ParseString("0.1")
 		s.Add(a)
 		f += 0.1
 	}
@@ -151,7 +153,7 @@ func TestSumFormat(t *testing.T) {
 		{"1.5", 0, "2"},
 	}
 	for _, tt := range tests {
-		a, _, err := ParseAmountString(tt.in)
+		a, _, err := ParseString(tt.in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,5 +173,34 @@ func TestFormatRat(t *testing.T) {
 	}
 	if got := FormatRat(big.NewRat(-1, 100000), 2); got != "0.00" {
 		t.Errorf("FormatRat(-0.00001) = %s", got)
+	}
+}
+
+// TestParseSumExact: ParseSum reads any decimal a Sum holds exactly, the negative ones in two's
+// complement, and MarshalText and UnmarshalText carry it through JSON unchanged.
+func TestParseSumExact(t *testing.T) {
+	for _, s := range []string{"0", "-0.5", "17740", "0.0000000001", "-123456789012345678901234.5678901234",
+		"9223372036854775807.123", "170141183460469231731.6873037158", "-170141183460469231731.6873037158"} {
+		got, err := ParseSum(s)
+		if err != nil {
+			t.Fatalf("ParseSum(%q): %v", s, err)
+		}
+		want, _ := new(big.Rat).SetString(s)
+		if got.Rat().Cmp(want) != 0 {
+			t.Errorf("ParseSum(%q) = %s", s, got.String())
+		}
+		var back struct{ S Sum }
+		text, err := json.Marshal(struct{ S Sum }{got})
+		if err != nil || json.Unmarshal(text, &back) != nil || back.S != got {
+			t.Errorf("%q through JSON: %s → %s (%v)", s, text, back.S, err)
+		}
+	}
+	for _, s := range []string{"1" + strings.Repeat("0", 40), "1e3", "0.00000000001", "", "1.", "+1"} {
+		if _, err := ParseSum(s); err == nil {
+			t.Errorf("ParseSum(%q) read", s)
+		}
+	}
+	if _, err := ParseSum("1" + strings.Repeat("0", 40)); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("a 41-digit amount: got %v, want out of range", err)
 	}
 }
