@@ -532,13 +532,13 @@ func findings(res *Result) []*Finding {
 		d := fmt.Sprintf("%s: %s, %s; first: %s", sc.File, countText(sc.Rows, "row"), sc.Reason, sc.First)
 		if sc.Reason == cur.SkipUnreadableFile {
 			unreadable++
-			d = fmt.Sprintf("%s: unreadable, read up to the failure: %s", sc.File, sc.First)
+			d = fmt.Sprintf("%s: unreadable, left out whole (%s read before the failure): %s", sc.File, countText(sc.Rows, "row"), sc.First)
 		}
 		skipped.Items = append(skipped.Items, FindingItem{File: sc.File, Rows: sc.Rows, describe: func(moneyText) string { return d }})
 	}
 	what := fmt.Sprintf("%s skipped in %s under --on-error skip", countText(SkippedRows(res.Skipped), "row"), countText(int64(len(files)), "file"))
 	if unreadable > 0 {
-		what += fmt.Sprintf(", %s unreadable", countText(int64(unreadable), "file"))
+		what += fmt.Sprintf(", %s unreadable and left out whole", countText(int64(unreadable), "file"))
 	}
 	skipped.summarize(what + ": the figures miss them")
 

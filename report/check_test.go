@@ -158,11 +158,11 @@ func TestFindingSkippedRows(t *testing.T) {
 	if !f.Fired || !f.Fails || c.Passed() || f.Measure != "" {
 		t.Fatalf("%+v", f)
 	}
-	if want := "2 rows skipped in 2 files under --on-error skip, 1 file unreadable: the figures miss them"; f.Summary != want {
+	if want := "2 rows skipped in 2 files under --on-error skip, 1 file unreadable and left out whole: the figures miss them"; f.Summary != want {
 		t.Errorf("summary %q, want %q", f.Summary, want)
 	}
 	printMoney := money.Sum.String
-	if got := f.Items[1].Detail(printMoney); got != "b.csv.gz: unreadable, read up to the failure: b.csv.gz: corrupt or truncated file" {
+	if got := f.Items[1].Detail(printMoney); got != "b.csv.gz: unreadable, left out whole (0 rows read before the failure): b.csv.gz: corrupt or truncated file" {
 		t.Errorf("item %q", got)
 	}
 	// Read back from a baseline, the skipped input is still there.
