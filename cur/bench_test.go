@@ -12,6 +12,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
 )
 
@@ -68,9 +69,9 @@ func benchBill(b *testing.B, o sample.Options) string {
 func rollupRequest(summary bool) cur.Request {
 	extra := []string{cur.ColCurrency, cur.ColInvoiceID, cur.ColPeriodStart, cur.ColUsageStart, cur.ColAccount, cur.ColProductCode}
 	if summary {
-		return cur.EvalRequest(extra)
+		return pricing.EvalRequest(extra)
 	}
-	return cur.EvalRequestFor(cur.Simple, []string{cur.ColCurrency, "", "", "", cur.ColAccount, cur.ColProductCode})
+	return pricing.EvalRequestFor(pricing.Simple, []string{cur.ColCurrency, "", "", "", cur.ColAccount, cur.ColProductCode})
 }
 
 func fileSize(b *testing.B, path string) int64 {
@@ -195,14 +196,14 @@ func BenchmarkParquetDecode(b *testing.B) {
 	}
 }
 
-// BenchmarkEval: the cost rules (cur.Evaluator.Eval) on batches already in memory.
+// BenchmarkEval: the cost rules (pricing.Evaluator.Eval) on batches already in memory.
 func BenchmarkEval(b *testing.B) {
 	path := benchBill(b, sample.Options{Flavour: cur.LegacyCSV, Rows: benchRows})
 	batches := LoadBatches(b, path, rollupRequest(true))
 	b.SetBytes(fileSize(b, path))
 	var rows int64
 	for b.Loop() {
-		ev := cur.NewEvaluator(false)
+		ev := pricing.NewEvaluator(false)
 		for _, bt := range batches {
 			ev.Eval(bt)
 			rows += int64(bt.Len)

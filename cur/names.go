@@ -136,3 +136,25 @@ func resolve(columns []string, name string) []place {
 	}
 	return out
 }
+
+// Canonical names of the columns the cost rules, dimensions and summaries read.
+const (
+	ColLineItemType = "line_item_line_item_type"
+	ColRIARN        = "reservation_reservation_a_r_n"
+	ColSPARN        = "savings_plan_savings_plan_a_r_n"
+	ColProductCode  = "line_item_product_code"
+	ColDescription  = "line_item_line_item_description"
+	ColOperation    = "line_item_operation"
+	ColUsageType    = "line_item_usage_type"
+	ColCurrency     = "line_item_currency_code"
+	ColInvoiceID    = "bill_invoice_id"
+	ColPeriodStart  = "bill_billing_period_start_date"
+	ColUsageStart   = "line_item_usage_start_date"
+	ColAccount      = "line_item_usage_account_id"
+
+	ColUnblended     = "line_item_unblended_cost"
+	ColPublicOD      = "pricing_public_on_demand_cost"
+	ColRIEffective   = "reservation_effective_cost"
+	ColSPEffective   = "savings_plan_savings_plan_effective_cost"
+	ColTotalDiscount = "discount_total_discount"
+)

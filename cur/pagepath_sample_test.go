@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
 )
 
@@ -59,7 +60,7 @@ func flatColumns(t *testing.T, path string) cur.Request {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	req := cur.EvalRequest(nil)
+	req := pricing.EvalRequest(nil)
 	req.Strings = nil
 	for _, c := range rd.Schema().Columns {
 		if !cur.IsMapColumn(c) {

@@ -465,7 +465,10 @@ func TestPagePathFixtures(t *testing.T) {
 			req := allColumns(t, path)
 			req.Strings = append(req.Strings, TagColumn("Team"))
 			samePaths(t, path, req)
-			flat := EvalRequest([]string{ColCurrency, ColInvoiceID, ColPeriodStart, ColUsageStart, ColAccount, ColProductCode})
+			// The flat columns a rollup reads.
+			flat := Request{Strings: []string{ColLineItemType, ColRIARN, ColSPARN, ColProductCode, ColDescription, ColOperation,
+				ColCurrency, ColInvoiceID, ColPeriodStart, ColUsageStart, ColAccount}, Amounts: []string{ColUnblended, "line_item_blended_cost",
+				"line_item_net_unblended_cost", ColRIEffective, ColSPEffective, "savings_plan_total_commitment_to_date", ColPublicOD, ColTotalDiscount}}
 			samePaths(t, path, flat)
 		})
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 const legacyHeader = "lineItem/LineItemType,lineItem/ProductCode,lineItem/CurrencyCode,bill/BillingPeriodStartDate,lineItem/UsageStartDate,lineItem/UnblendedCost,pricing/publicOnDemandCost\n"
@@ -75,7 +76,7 @@ func TestRowsInEqualsCountedPlusSkipped(t *testing.T) {
 	want := new(big.Int).Add(sum1, sum2)
 	srcs := []cur.Source{{Path: a}, {Path: b}, {Path: notCUR}}
 
-	if _, err := Run(context.Background(), srcs[:2], Options{Metric: cur.Unblended, Jobs: 2}); !errors.Is(err, cur.ErrBadValue) {
+	if _, err := Run(context.Background(), srcs[:2], Options{Metric: pricing.Unblended, Jobs: 2}); !errors.Is(err, cur.ErrBadValue) {
 		t.Fatalf("without skipping: err = %v, want a bad value", err)
 	}
 
@@ -86,7 +87,7 @@ func TestRowsInEqualsCountedPlusSkipped(t *testing.T) {
 			for i, j := range order {
 				in[i] = srcs[j]
 			}
-			res := runOpts(t, in, Options{Metric: cur.Unblended, Jobs: jobs, SkipBadRows: true}, []string{"service"})
+			res := runOpts(t, in, Options{Metric: pricing.Unblended, Jobs: jobs, SkipBadRows: true}, []string{"service"})
 			var counted int64
 			for _, s := range res.Summaries {
 				counted += s.Rows
@@ -122,7 +123,7 @@ func TestRowsInEqualsCountedPlusSkipped(t *testing.T) {
 	}
 
 	sink := NewCSVSink(discard{})
-	st, err := Normalize(context.Background(), srcs, NormalizeOptions{Metric: cur.Unblended, SkipBadRows: true}, sink)
+	st, err := Normalize(context.Background(), srcs, NormalizeOptions{Metric: pricing.Unblended, SkipBadRows: true}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,10 +132,10 @@ func TestRowsInEqualsCountedPlusSkipped(t *testing.T) {
 	}
 
 	// Nothing readable at all: skipping would only hide the failure.
-	if _, err := Run(context.Background(), srcs[2:], Options{Metric: cur.Unblended, SkipBadRows: true}); !errors.Is(err, cur.ErrUnsupportedFormat) {
+	if _, err := Run(context.Background(), srcs[2:], Options{Metric: pricing.Unblended, SkipBadRows: true}); !errors.Is(err, cur.ErrUnsupportedFormat) {
 		t.Fatalf("only an unreadable file: err = %v", err)
 	}
-	if _, err := Normalize(context.Background(), srcs[2:], NormalizeOptions{Metric: cur.Unblended, SkipBadRows: true}, sink); !errors.Is(err, cur.ErrUnsupportedFormat) {
+	if _, err := Normalize(context.Background(), srcs[2:], NormalizeOptions{Metric: pricing.Unblended, SkipBadRows: true}, sink); !errors.Is(err, cur.ErrUnsupportedFormat) {
 		t.Fatalf("normalize, only an unreadable file: err = %v", err)
 	}
 }
@@ -169,7 +170,7 @@ func TestExactTotalsThroughReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, jobs := range []int{1, 4} {
-		res := runOpts(t, []cur.Source{{Path: path}, {Path: path}}, Options{Metric: cur.Amortized, Jobs: jobs, AllowDuplicates: true}, []string{"service"})
+		res := runOpts(t, []cur.Source{{Path: path}, {Path: path}}, Options{Metric: pricing.Amortized, Jobs: jobs, AllowDuplicates: true}, []string{"service"})
 		double := new(big.Rat).Mul(exact, big.NewRat(2, 1)).FloatString(10)
 		if got := res.Totals[0].Cost.Format(10); got != double {
 			t.Fatalf("jobs %d: total %s, want %s (float64 gives %.10f)", jobs, got, double, 2*f)
@@ -195,8 +196,8 @@ func TestHalfReadFileCountsNothing(t *testing.T) {
 
 	for _, bad := range []string{cutGz, damaged} {
 		t.Run(filepath.Base(bad), func(t *testing.T) {
-			want := runOpts(t, []cur.Source{{Path: good}}, Options{Metric: cur.Amortized}, []string{"service"})
-			got := runOpts(t, []cur.Source{{Path: good}, {Path: bad}}, Options{Metric: cur.Amortized, SkipBadRows: true}, []string{"service"})
+			want := runOpts(t, []cur.Source{{Path: good}}, Options{Metric: pricing.Amortized}, []string{"service"})
+			got := runOpts(t, []cur.Source{{Path: good}, {Path: bad}}, Options{Metric: pricing.Amortized, SkipBadRows: true}, []string{"service"})
 			if !reflect.DeepEqual(got.Groups, want.Groups) || !reflect.DeepEqual(got.Totals, want.Totals) || !reflect.DeepEqual(got.Summaries, want.Summaries) {
 				t.Fatalf("totals with the half-read file %v differ from the good file's alone %v", got.Totals[0], want.Totals[0])
 			}
@@ -301,7 +302,7 @@ func TestDuplicateFilesRefused(t *testing.T) {
 		writeFile(t, dup, readFile(t, orig))
 		t.Run(filepath.Base(orig), func(t *testing.T) {
 			srcs := []cur.Source{{Path: other}, {Path: orig}, {Path: dup}}
-			opts := Options{Metric: cur.Unblended, SkipBadRows: true}
+			opts := Options{Metric: pricing.Unblended, SkipBadRows: true}
 			_, err := Run(context.Background(), srcs, opts)
 			if !errors.Is(err, cur.ErrDuplicateInput) || !strings.Contains(err.Error(), orig+" and "+dup) {
 				t.Fatalf("err = %v, want a duplicate-input error naming %s and %s", err, orig, dup)
@@ -312,10 +313,10 @@ func TestDuplicateFilesRefused(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Run(context.Background(), []cur.Source{{Path: csvPath}, {Path: other}, {Path: gzPath}}, Options{Metric: cur.Unblended}); err != nil {
+	if _, err := Run(context.Background(), []cur.Source{{Path: csvPath}, {Path: other}, {Path: gzPath}}, Options{Metric: pricing.Unblended}); err != nil {
 		t.Fatalf("different files: %v", err)
 	}
-	if _, err := Explain(context.Background(), []cur.Source{{Path: csvPath}, {Path: filepath.Join(copyDir, "a.csv")}}, cur.Amortized, false, false); !errors.Is(err, cur.ErrDuplicateInput) {
+	if _, err := Explain(context.Background(), []cur.Source{{Path: csvPath}, {Path: filepath.Join(copyDir, "a.csv")}}, pricing.Amortized, false, false); !errors.Is(err, cur.ErrDuplicateInput) {
 		t.Fatalf("explain: err = %v, want a duplicate-input error", err)
 	}
 }

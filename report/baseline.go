@@ -12,6 +12,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // A baseline is the document `report --format json` writes (SchemaVersion), read back so that
@@ -175,7 +176,7 @@ type baselineSummary struct {
 }
 
 func (d *baselineDoc) result() (*Result, error) {
-	m, err := cur.ParseMetric(d.Metric)
+	m, err := pricing.ParseMetric(d.Metric)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +272,7 @@ func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, err
 }
 
 func parseMetrics(dst *[6]money.Sum, src map[string]string) error {
-	for _, m := range cur.Metrics {
+	for _, m := range pricing.Metrics {
 		v, ok := src[m.String()]
 		if !ok {
 			return fmt.Errorf("metrics: no %q", m)
@@ -326,7 +327,7 @@ func MatchOptions(b *Side, opts Options) error {
 // setup is what must agree between two sides for their groups to match.
 type setup struct {
 	name          string
-	metric        cur.Metric
+	metric        pricing.Metric
 	dims, filters []string
 }
 

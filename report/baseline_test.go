@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // writeBill writes a CSV fixture into dir and returns its path.
@@ -50,7 +51,7 @@ func TestBaselineKeepsCoverage(t *testing.T) {
 	p := writeBill(t, dir, "mtd.csv", fixtureHeader+
 		",2026-11-01T00:00:00Z,111111111111,Usage,2026-11-03T00:00:00Z,AmazonEC2,i-1,USD,10,10\n"+
 		"INV,2026-11-01T00:00:00Z,111111111111,Usage,2026-11-09T00:00:00Z,AmazonEC2,i-1,USD,10,10\n")
-	res := mustRun(t, p, cur.Amortized, "service")
+	res := mustRun(t, p, pricing.Amortized, "service")
 	var doc bytes.Buffer
 	if err := Write(&doc, res, WriteOptions{Format: "json", Precision: -1}); err != nil {
 		t.Fatal(err)
@@ -119,8 +120,8 @@ func TestIsBaseline(t *testing.T) {
 }
 
 func TestCompatible(t *testing.T) {
-	base := &Result{Metric: cur.Amortized, Dimensions: []string{"service"}, Totals: []*Group{{Currency: "USD"}}}
-	run := &Result{Metric: cur.Unblended, Dimensions: []string{"account"}, Filters: []string{"service=AmazonEC2"},
+	base := &Result{Metric: pricing.Amortized, Dimensions: []string{"service"}, Totals: []*Group{{Currency: "USD"}}}
+	run := &Result{Metric: pricing.Unblended, Dimensions: []string{"account"}, Filters: []string{"service=AmazonEC2"},
 		Totals: []*Group{{Currency: "EUR"}, {Currency: "USD"}}}
 	err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "bill.csv", Result: run})
 	if !errors.Is(err, ErrBaselineMismatch) {
@@ -133,12 +134,12 @@ func TestCompatible(t *testing.T) {
 		}
 	}
 	// A currency on one side only is a new or gone currency, not a mismatch.
-	if err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "b", Result: &Result{Metric: cur.Amortized,
+	if err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "b", Result: &Result{Metric: pricing.Amortized,
 		Dimensions: []string{"service"}, Totals: []*Group{{Currency: "EUR"}, {Currency: "USD"}}}}); err != nil {
 		t.Errorf("new currency: %v", err)
 	}
 	// Two rollups of CUR files made with the same options always match: currencies may differ.
-	if err := Compatible(&Side{Name: "a", Result: base}, &Side{Name: "b", Result: &Result{Metric: cur.Amortized,
+	if err := Compatible(&Side{Name: "a", Result: base}, &Side{Name: "b", Result: &Result{Metric: pricing.Amortized,
 		Dimensions: []string{"service"}, Totals: []*Group{{Currency: "EUR"}}}}); err != nil {
 		t.Errorf("CUR sides: %v", err)
 	}

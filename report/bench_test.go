@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
 )
 
@@ -35,7 +36,7 @@ func BenchmarkReportFile(b *testing.B) {
 			b.SetBytes(st.Size())
 			var rows int64
 			for b.Loop() {
-				res, err := Run(context.Background(), []cur.Source{{Path: path}}, Options{Metric: cur.Simple,
+				res, err := Run(context.Background(), []cur.Source{{Path: path}}, Options{Metric: pricing.Simple,
 					Dims: []Dimension{account, service}, Jobs: runtime.GOMAXPROCS(0), NoSummary: mode.noSummary})
 				if err != nil {
 					b.Fatal(err)
@@ -91,7 +92,7 @@ func benchBill(b *testing.B, fl cur.Flavour, gz bool) string {
 func byAccountService(noSummary bool) *Options {
 	account, _ := ParseDimension("account")
 	service, _ := ParseDimension("service")
-	return &Options{Metric: cur.Simple, Dims: []Dimension{account, service}, Jobs: 1, NoSummary: noSummary}
+	return &Options{Metric: pricing.Simple, Dims: []Dimension{account, service}, Jobs: 1, NoSummary: noSummary}
 }
 
 // BenchmarkRollup: the rollup of batches already in memory (metric, groups and, with the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // Drift rules compare the new side of a Diff with the old; findings look at the new bill alone.
@@ -231,7 +232,7 @@ func (it FindingItem) Detail(printMoney func(money.Sum) string) string {
 
 // CheckResult is the outcome of Check.
 type CheckResult struct {
-	Metric     cur.Metric
+	Metric     pricing.Metric
 	Dimensions []string
 	Filters    []string
 	Files      []string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 func TestLimitBreaks(t *testing.T) {
@@ -128,7 +129,7 @@ func TestCheckRules(t *testing.T) {
 }
 
 func TestFindingsOnWorkedBill(t *testing.T) {
-	res := mustRun(t, sharedSample(t, "worked", "bill-legacy.csv"), cur.Amortized, "resource")
+	res := mustRun(t, sharedSample(t, "worked", "bill-legacy.csv"), pricing.Amortized, "resource")
 	c := Check(res, nil, CheckOptions{FailOn: []string{FindingOverOnDemand, FindingProvisional}})
 	over := findingByName(t, c, FindingOverOnDemand)
 	if !over.Fired || !over.Fails || len(over.Items) != 1 || over.Items[0].Key[0] != "i-b3" || over.Items[0].Amount.String() != "30" {
@@ -149,7 +150,7 @@ func TestFindingsOnWorkedBill(t *testing.T) {
 }
 
 func TestFindingSkippedRows(t *testing.T) {
-	res := &Result{Metric: cur.Amortized, Skipped: []cur.SkipCount{
+	res := &Result{Metric: pricing.Amortized, Skipped: []cur.SkipCount{
 		{File: "a.csv", Reason: cur.SkipInvalidNumber, Rows: 2, First: `a.csv:3: column lineItem/UnblendedCost: invalid number "x"`},
 		{File: "b.csv.gz", Reason: cur.SkipUnreadableFile, First: "b.csv.gz: corrupt or truncated file"},
 	}}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // CompareMode says how two sides that cover different parts of their billing periods are made
@@ -152,7 +153,7 @@ type SideInfo struct {
 
 // Diff compares two rollups group by group.
 type Diff struct {
-	Metric     cur.Metric
+	Metric     pricing.Metric
 	Dimensions []string
 	Filters    []string
 	Mode       CompareMode // as applied, never CompareAuto

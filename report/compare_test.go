@@ -9,6 +9,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // fixtureHeader is the legacy CSV header of the small bills of these tests.
@@ -44,7 +45,7 @@ func cutSide(t *testing.T, dir, name, text string) (*Side, Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Metric: cur.Amortized, Dims: []Dimension{d}, Jobs: 1}
+	opts := Options{Metric: pricing.Amortized, Dims: []Dimension{d}, Jobs: 1}
 	src := []cur.Source{{Path: p}}
 	res, err := Run(context.Background(), src, opts)
 	if err != nil {
@@ -223,7 +224,7 @@ func TestChangesSortByAbsoluteDelta(t *testing.T) {
 func TestRunUsageDaysFiltersSummaries(t *testing.T) {
 	dir := t.TempDir()
 	p := writeBill(t, dir, "oct.csv", octBill)
-	opts := Options{Metric: cur.Amortized, Jobs: 1, UsageDays: 5}
+	opts := Options{Metric: pricing.Amortized, Jobs: 1, UsageDays: 5}
 	res, err := Run(context.Background(), []cur.Source{{Path: p}}, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -6,19 +6,20 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // ExplainRow is what explain shows for one line item type (split by the rule that applies)
 // and currency.
 type ExplainRow struct {
 	Type     string
-	Kind     cur.Kind
+	Kind     pricing.Kind
 	Currency string
 	Rows     int64
 	// Columns are the sums of the columns the rules can pick from for this kind.
 	Columns []ColumnSum
-	Rule    cur.Rule // what the chosen metric does
-	// ByMetric is the cost under every metric, indexed by cur.Metric.
+	Rule    pricing.Rule // what the chosen metric does
+	// ByMetric is the cost under every metric, indexed by pricing.Metric.
 	ByMetric [6]money.Sum
 }
 
@@ -33,10 +34,10 @@ type ColumnSum struct {
 // the resulting cost under every metric, so a user sees which column each metric used and
 // where simple and amortized part ways. Files of identical content are refused unless
 // allowDuplicates.
-func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, includeSplitCost, allowDuplicates bool) ([]*ExplainRow, error) {
+func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, includeSplitCost, allowDuplicates bool) ([]*ExplainRow, error) {
 	type key struct {
 		typ, currency string
-		kind          cur.Kind
+		kind          pricing.Kind
 	}
 	type acc struct {
 		row     *ExplainRow
@@ -44,8 +45,8 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 		present []bool
 	}
 	rows := map[key]*acc{}
-	rules := map[cur.Kind]cur.Rule{}
-	for _, r := range cur.Rules(metric) {
+	rules := map[pricing.Kind]pricing.Rule{}
+	for _, r := range pricing.Rules(metric) {
 		rules[r.Kind] = r
 	}
 	contents := make([]*cur.Fingerprint, len(sources))
@@ -54,14 +55,14 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 		fingerprint = cur.SameSizes(sources)
 	}
 	for i, src := range sources {
-		ev := cur.NewEvaluator(includeSplitCost)
-		req := cur.EvalRequest([]string{cur.ColCurrency})
+		ev := pricing.NewEvaluator(includeSplitCost)
+		req := pricing.EvalRequest([]string{cur.ColCurrency})
 		req.Fingerprint = fingerprint[i]
 		r, err := cur.Open(src, req)
 		if err != nil {
 			return nil, err
 		}
-		currencyCol := cur.EvalStringCount
+		currencyCol := pricing.EvalStringCount
 		for r.Next() {
 			if err := ctx.Err(); err != nil {
 				r.Close()
@@ -105,7 +106,7 @@ func Explain(ctx context.Context, sources []cur.Source, metric cur.Metric, inclu
 	}
 	var out []*ExplainRow
 	for _, a := range rows {
-		idx, names := cur.KindColumns(a.row.Kind)
+		idx, names := pricing.KindColumns(a.row.Kind)
 		for n, j := range idx {
 			a.row.Columns = append(a.row.Columns, ColumnSum{Column: names[n], Present: a.present[j], Sum: a.sums[j]})
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // peakHeap runs f and returns the most heap its objects took meanwhile, above what they took
@@ -62,13 +63,13 @@ func TestMemoryFlatInRows(t *testing.T) {
 	measure := func(path string) (rollup, normalize, spooled uint64) {
 		src := []cur.Source{{Path: path}}
 		rollup = peakHeap(func() {
-			res := runOpts(t, src, Options{Metric: cur.Amortized}, dims)
+			res := runOpts(t, src, Options{Metric: pricing.Amortized}, dims)
 			if len(res.Groups) != 5*28 {
 				t.Errorf("%d groups, want 140", len(res.Groups))
 			}
 		})
 		normalize = peakHeap(func() {
-			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: cur.Amortized}, NewCSVSink(discard{}))
+			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: pricing.Amortized}, NewCSVSink(discard{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +79,7 @@ func TestMemoryFlatInRows(t *testing.T) {
 		})
 		// Under skip each file's rows wait in a temporary file, not in memory.
 		spooled = peakHeap(func() {
-			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: cur.Amortized, SkipBadRows: true}, NewCSVSink(discard{}))
+			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: pricing.Amortized, SkipBadRows: true}, NewCSVSink(discard{}))
 			if err != nil {
 				t.Fatal(err)
 			}

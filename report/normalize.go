@@ -9,6 +9,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // DefaultNormalizeColumns are the columns normalize copies when --columns is not given.
@@ -44,7 +45,7 @@ type RowSink interface {
 
 // NormalizeOptions steer Normalize.
 type NormalizeOptions struct {
-	Metric           cur.Metric
+	Metric           pricing.Metric
 	Columns          []string // dimension names (spec §4) or canonical/legacy column names
 	IncludeSplitCost bool
 	AccountNames     map[string]string
@@ -79,7 +80,7 @@ func normalizeColumn(name string) Dimension {
 // stays text as written.
 func copiedType(col string) CellType {
 	switch {
-	case slices.Contains(cur.EvalRequest(nil).Amounts, col) || strings.HasSuffix(col, "_cost") ||
+	case slices.Contains(pricing.EvalRequest(nil).Amounts, col) || strings.HasSuffix(col, "_cost") ||
 		strings.HasSuffix(col, "_fee") || strings.HasPrefix(col, "discount_"):
 		return CellAmount
 	case strings.HasSuffix(col, "_date"):
@@ -246,7 +247,7 @@ type fileStats struct {
 type normalizer struct {
 	fr       *fileRollup
 	src      cur.Source
-	m        cur.Metric
+	m        pricing.Metric
 	out      []outColumn
 	amountAt []int       // per output column: its amount's index in the batch
 	instants [][]instant // per output column of dates: per value id of its dimension
@@ -359,7 +360,7 @@ func parseInstant(s string) (time.Time, bool) {
 
 // batch writes the rows of a batch; a date that is not one fails the file, or under skip
 // skips its row.
-func (nz *normalizer) batch(b *cur.Batch, c *cur.Costs, skip bool) (int64, error) {
+func (nz *normalizer) batch(b *cur.Batch, c *pricing.Costs, skip bool) (int64, error) {
 	var rows int64
 	countsDiscount := nz.m.CountsDiscountColumn()
 	for i := 0; i < b.Len; i++ {
@@ -383,7 +384,7 @@ func (nz *normalizer) batch(b *cur.Batch, c *cur.Costs, skip bool) (int64, error
 		nz.copied(b, c, i, true) // the row's dates were read above
 		k := len(nz.out)
 		nz.cells[k] = Cell{Amount: c.Discount[i]}
-		nz.cells[k+1] = Cell{Text: cur.LabelCUR2Discount}
+		nz.cells[k+1] = Cell{Text: pricing.LabelCUR2Discount}
 		nz.cells[k+2] = Cell{Empty: true}
 		nz.cells[k+3] = Cell{Empty: true}
 		if err := nz.sink.Row(nz.cells); err != nil {
@@ -396,7 +397,7 @@ func (nz *normalizer) batch(b *cur.Batch, c *cur.Costs, skip bool) (int64, error
 
 // copied fills the copied columns of row i, or of its CUR 2.0 discount part: that part's
 // unblended cost is the discount, its other amounts empty.
-func (nz *normalizer) copied(b *cur.Batch, c *cur.Costs, i int, discountPart bool) error {
+func (nz *normalizer) copied(b *cur.Batch, c *pricing.Costs, i int, discountPart bool) error {
 	for j, oc := range nz.out {
 		cell := &nz.cells[j]
 		switch {
@@ -426,7 +427,7 @@ func (nz *normalizer) copied(b *cur.Batch, c *cur.Costs, i int, discountPart boo
 }
 
 // added fills the columns normalize adds to row i.
-func (nz *normalizer) added(b *cur.Batch, c *cur.Costs, i int) {
+func (nz *normalizer) added(b *cur.Batch, c *pricing.Costs, i int) {
 	k, m := len(nz.out), nz.m
 	nz.cells[k] = Cell{Amount: c.Cost[m][i]}
 	nz.cells[k+1] = Cell{Text: nz.fr.ev.Labels()[c.Label[m][i]]}

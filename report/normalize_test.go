@@ -21,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
 )
 
@@ -136,7 +137,7 @@ func TestNormalizeFormatsAgree(t *testing.T) {
 	wantTypes := []string{"string", fmt.Sprintf("timestamp(unit %d, utc=true)", schema.TimeUnitMillis), "string", "string", "string", "string",
 		"string", "string", "string", "string", "decimal(38,10)", "decimal(38,10)", "string", "decimal(38,10)", "decimal(38,10)"}
 	normalizeBills(t, func(t *testing.T, src cur.Source) {
-		for _, m := range cur.Metrics {
+		for _, m := range pricing.Metrics {
 			res := runOpts(t, []cur.Source{src}, Options{Metric: m}, nil)
 			_, recs := normalizeCSV(t, []cur.Source{src}, NormalizeOptions{Metric: m})
 			precs, types := readParquet(t, normalizeParquet(t, []cur.Source{src}, NormalizeOptions{Metric: m}))
@@ -264,7 +265,7 @@ func discountParts(t *testing.T, src cur.Source) int64 {
 func TestNormalizeLabelsMatchReport(t *testing.T) {
 	labelBills(t, func(t *testing.T, src cur.Source) {
 		parts := discountParts(t, src)
-		for _, m := range cur.Metrics {
+		for _, m := range pricing.Metrics {
 			res := runOpts(t, []cur.Source{src}, Options{Metric: m}, []string{"source"})
 			want := map[string]*Group{}
 			for _, g := range res.Groups {
@@ -286,7 +287,7 @@ func TestNormalizeLabelsMatchReport(t *testing.T) {
 				rows[l]++
 			}
 			if m.CountsDiscountColumn() {
-				rows[cur.LabelCUR2Discount] -= parts
+				rows[pricing.LabelCUR2Discount] -= parts
 			}
 			for l, g := range want {
 				if sums[l] == nil || sums[l].Cmp(g.Cost) != 0 || rows[l] != g.Rows {
@@ -308,8 +309,8 @@ func TestNormalizeLabelsMatchReport(t *testing.T) {
 // metric.
 func TestNormalizeFlavoursAlike(t *testing.T) {
 	bills := discountBills()
-	for _, m := range cur.Metrics {
-		if m == cur.Blended {
+	for _, m := range pricing.Metrics {
+		if m == pricing.Blended {
 			continue
 		}
 		_, legacy := normalizeCSV(t, bills[:1], NormalizeOptions{Metric: m})
@@ -341,7 +342,7 @@ func TestNormalizeBadDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := []cur.Source{{Path: path}}
-	o := NormalizeOptions{Metric: cur.Unblended, Columns: []string{"line_item_usage_start_date"}}
+	o := NormalizeOptions{Metric: pricing.Unblended, Columns: []string{"line_item_usage_start_date"}}
 	_, err := Normalize(context.Background(), src, o, NewCSVSink(discard{}))
 	if !errors.Is(err, cur.ErrBadValue) || !strings.Contains(err.Error(), "dates.csv: column line_item_usage_start_date: row 2:") {
 		t.Fatalf("err = %v", err)
@@ -369,7 +370,7 @@ func TestNormalizeHeaderRepeated(t *testing.T) {
 // rowsBeforeFailure reads src to its failure and returns the rows its reader delivered.
 func rowsBeforeFailure(t *testing.T, src cur.Source) int64 {
 	t.Helper()
-	r, err := cur.Open(src, cur.EvalRequest(nil))
+	r, err := cur.Open(src, pricing.EvalRequest(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +388,7 @@ func rowsBeforeFailure(t *testing.T, src cur.Source) int64 {
 func checkSkipsWhole(t *testing.T, good, bad cur.Source) {
 	t.Helper()
 	delivered := rowsBeforeFailure(t, bad)
-	o := NormalizeOptions{Metric: cur.Amortized, SkipBadRows: true}
+	o := NormalizeOptions{Metric: pricing.Amortized, SkipBadRows: true}
 	wantSt, want := normalizeCSV(t, []cur.Source{good}, o)
 	st, got := normalizeCSV(t, []cur.Source{bad, good}, o)
 	if !slices.EqualFunc(got, want, slices.Equal) || st.Rows != wantSt.Rows {

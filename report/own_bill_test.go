@@ -4,8 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // The project's own hand-checked bill (testdata/bills/own-*.csv), one month in EUR for two
@@ -24,7 +24,7 @@ func TestOwnBill(t *testing.T) {
 	for _, file := range []string{"own-legacy.csv", "own-cur2.csv"} {
 		t.Run(file, func(t *testing.T) {
 			path := filepath.Join("..", "testdata", "bills", file)
-			res := mustRun(t, path, cur.Amortized, "account")
+			res := mustRun(t, path, pricing.Amortized, "account")
 			checkMap(t, "amortized by account", groupCosts(res), map[string]string{
 				"000123456789": "664.3456789012", // 560+90+12.3456789012+7−5
 				"000987654321": "433.21",         // 350+70+10+3.21
@@ -33,8 +33,8 @@ func TestOwnBill(t *testing.T) {
 			if s.Currency != "EUR" || s.Period != "2026-09" || !s.Final() {
 				t.Errorf("currency %s period %s final %v", s.Currency, s.Period, s.Final())
 			}
-			for m, want := range map[cur.Metric]string{cur.Unblended: "1037.5556789012", cur.Simple: "717.5556789012",
-				cur.Amortized: "1097.5556789012", cur.NetAmortized: "1097.5556789012", cur.Blended: "1037.5556789012"} {
+			for m, want := range map[pricing.Metric]string{pricing.Unblended: "1037.5556789012", pricing.Simple: "717.5556789012",
+				pricing.Amortized: "1097.5556789012", pricing.NetAmortized: "1097.5556789012", pricing.Blended: "1037.5556789012"} {
 				if got := s.ByMetric[m].String(); got != want {
 					t.Errorf("%s = %s, want %s", m, got, want)
 				}
@@ -55,26 +55,26 @@ func TestOwnBill(t *testing.T) {
 				t.Errorf("usage days %s..%s", s.FirstUsageDay, s.LastUsageDay)
 			}
 
-			checkMap(t, "by tag:Team", groupCosts(mustRun(t, path, cur.Amortized, "tag:Team")), map[string]string{
+			checkMap(t, "by tag:Team", groupCosts(mustRun(t, path, pricing.Amortized, "tag:Team")), map[string]string{
 				"search": "572.3456789012", "ads": "420", None: "105.21"})
-			checkMap(t, "by cost-category:Env", groupCosts(mustRun(t, path, cur.Amortized, "cost-category:Env")), map[string]string{
+			checkMap(t, "by cost-category:Env", groupCosts(mustRun(t, path, pricing.Amortized, "cost-category:Env")), map[string]string{
 				"prod": "612.3456789012", "dev": "30", None: "455.21"})
-			checkMap(t, "by region", groupCosts(mustRun(t, path, cur.Amortized, "region")), map[string]string{
+			checkMap(t, "by region", groupCosts(mustRun(t, path, pricing.Amortized, "region")), map[string]string{
 				"eu-west-1": "1099.3456789012", None: "-1.79"})
-			checkMap(t, "by service-name", groupCosts(mustRun(t, path, cur.Amortized, "service-name")), map[string]string{
+			checkMap(t, "by service-name", groupCosts(mustRun(t, path, pricing.Amortized, "service-name")), map[string]string{
 				"Amazon Elastic Compute Cloud": "910", "Savings Plans for AWS Compute usage": "90",
 				"Amazon Relational Database Service": "83.21", "Amazon Simple Storage Service": "7.3456789012",
 				"Example Firewall": "7"})
-			checkMap(t, "by source", groupCosts(mustRun(t, path, cur.Amortized, "source")), map[string]string{
-				cur.LabelSPEffective: "910", cur.LabelSPNegation: "0", cur.LabelUnusedSP: "90", cur.LabelRIEffective: "70",
-				cur.LabelUnusedRI: "10", cur.LabelUnblended: "19.3456789012", "Unblended Cost: Credit": "-5",
-				"Unblended Cost: Tax": "3.21", cur.LabelUpfrontFee: "0", cur.LabelReturnedRefund: "0"})
-			checkMap(t, "by day", groupCosts(mustRun(t, path, cur.Amortized, "day")), map[string]string{
+			checkMap(t, "by source", groupCosts(mustRun(t, path, pricing.Amortized, "source")), map[string]string{
+				pricing.LabelSPEffective: "910", pricing.LabelSPNegation: "0", pricing.LabelUnusedSP: "90", pricing.LabelRIEffective: "70",
+				pricing.LabelUnusedRI: "10", pricing.LabelUnblended: "19.3456789012", "Unblended Cost: Credit": "-5",
+				"Unblended Cost: Tax": "3.21", pricing.LabelUpfrontFee: "0", pricing.LabelReturnedRefund: "0"})
+			checkMap(t, "by day", groupCosts(mustRun(t, path, pricing.Amortized, "day")), map[string]string{
 				"2026-09-01": "100", "2026-09-02": "0", "2026-09-03": "560", "2026-09-04": "350", "2026-09-05": "40",
 				"2026-09-06": "30", "2026-09-07": "12.3456789012", "2026-09-08": "7", "2026-09-09": "0", "2026-09-30": "-1.79"})
 
 			over := 0
-			for _, g := range mustRun(t, path, cur.Amortized, "resource").Groups {
+			for _, g := range mustRun(t, path, pricing.Amortized, "resource").Groups {
 				if g.OverOnDemand() {
 					over++
 					if g.Key[0] != "db-2" {

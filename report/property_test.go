@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
 )
 
@@ -48,7 +49,7 @@ func runOpts(t *testing.T, sources []cur.Source, o Options, by []string) *Result
 // exact sum of its group rows, and --top does not change totals.
 func TestTotalsEqualSumOfGroups(t *testing.T) {
 	for _, by := range propertyDims {
-		for _, m := range cur.Metrics {
+		for _, m := range pricing.Metrics {
 			full := runOpts(t, ownBills(), Options{Metric: m}, by)
 			for _, top := range []int{0, 1, 3} {
 				res := runOpts(t, ownBills(), Options{Metric: m, Top: top}, by)
@@ -117,7 +118,7 @@ func TestDeterministicOutput(t *testing.T) {
 			for i, j := range p {
 				srcs[i] = bills[j]
 			}
-			res := runOpts(t, srcs, Options{Metric: cur.Amortized, Jobs: jobs}, []string{"account", "service"})
+			res := runOpts(t, srcs, Options{Metric: pricing.Amortized, Jobs: jobs}, []string{"account", "service"})
 			res.Files = nil // the list of files follows the command line
 			for _, format := range Formats {
 				var buf bytes.Buffer
@@ -176,7 +177,7 @@ func permutations(n int) [][]int {
 // same groups and totals as a full one, and no warnings about the columns it left out.
 func TestNoSummaryReadsLessButAgrees(t *testing.T) {
 	for _, by := range propertyDims {
-		for _, m := range cur.Metrics {
+		for _, m := range pricing.Metrics {
 			full := runOpts(t, ownBills(), Options{Metric: m}, by)
 			lean := runOpts(t, ownBills(), Options{Metric: m, NoSummary: true}, by)
 			if len(lean.Summaries) != 0 {
@@ -210,7 +211,7 @@ func TestOneFileOnSeveralCores(t *testing.T) {
 		}
 		src := []cur.Source{{Path: paths[0]}}
 		for _, by := range [][]string{{"account", "service"}, {"line-item-type"}, {"source"}, {"purchase-option", "day"}} {
-			for _, m := range cur.Metrics {
+			for _, m := range pricing.Metrics {
 				for _, noSummary := range []bool{false, true} {
 					var want []byte
 					for _, jobs := range []int{1, 2, 4} {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // SchemaVersion names the layout of the JSON document; it changes when a field changes meaning.
@@ -21,7 +22,7 @@ const Other = "(other)"
 
 // Result is a finished rollup.
 type Result struct {
-	Metric     cur.Metric
+	Metric     pricing.Metric
 	Dimensions []string // as given to --by
 	Filters    []string // as given to --filter
 	Groups     []*Group // sorted as asked; amounts of one currency per group
@@ -96,7 +97,7 @@ type Summary struct {
 	Period   string // "2026-10"; "" when the rows carry no billing period
 	Currency string
 	Rows     int64
-	// ByMetric is the total under every metric, indexed by cur.Metric.
+	// ByMetric is the total under every metric, indexed by pricing.Metric.
 	ByMetric     [6]money.Sum
 	OnDemand     money.Sum // priced usage rows, public on-demand
 	PricedCost   money.Sum // priced usage rows under the chosen metric
@@ -152,8 +153,8 @@ func (s *Summary) EffectiveSavingsRate() (r *big.Rat, ok bool) {
 
 // Residual is Σ unblended − (Σ amortized + true-up + upfront fees + excluded refunds + split cost).
 func (s *Summary) Residual() money.Sum {
-	r := s.ByMetric[cur.Unblended]
-	for _, t := range []money.Sum{s.ByMetric[cur.Amortized], s.TrueUp, s.UpfrontFees, s.ExcludedRefunds, s.SplitCost} {
+	r := s.ByMetric[pricing.Unblended]
+	for _, t := range []money.Sum{s.ByMetric[pricing.Amortized], s.TrueUp, s.UpfrontFees, s.ExcludedRefunds, s.SplitCost} {
 		r.SubSum(t)
 	}
 	return r

@@ -14,6 +14,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // MaxDimensions bounds --by; group keys are fixed-size arrays so the hot path does not allocate.
@@ -21,7 +22,7 @@ const MaxDimensions = 7
 
 // Options steer a rollup.
 type Options struct {
-	Metric           cur.Metric
+	Metric           pricing.Metric
 	Dims             []Dimension
 	Filters          []Filter
 	IncludeSplitCost bool
@@ -427,7 +428,7 @@ type dimEval struct {
 	accounts   map[string]bool // account ids that took their name from names: whether it had one
 }
 
-func (d *dimEval) prepare(b *cur.Batch, ev *cur.Evaluator) {
+func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 	switch d.dim.kind {
 	case dimSource:
 		for len(d.labelIDs) < len(ev.Labels()) {
@@ -473,7 +474,7 @@ func (d *dimEval) prepare(b *cur.Batch, ev *cur.Evaluator) {
 }
 
 // local returns row i's index into d.ids.
-func (d *dimEval) local(b *cur.Batch, c *cur.Costs, metric cur.Metric, i int) uint32 {
+func (d *dimEval) local(b *cur.Batch, c *pricing.Costs, metric pricing.Metric, i int) uint32 {
 	switch d.dim.kind {
 	case dimSource:
 		return uint32(c.Label[metric][i])
@@ -501,7 +502,7 @@ func (d *dimEval) local(b *cur.Batch, c *cur.Costs, metric cur.Metric, i int) ui
 
 // at returns row i's value id; discountPart asks for the value of the row's CUR 2.0 discount
 // columns counted as a discount row of its own.
-func (d *dimEval) at(b *cur.Batch, c *cur.Costs, metric cur.Metric, i int, discountPart bool) uint32 {
+func (d *dimEval) at(b *cur.Batch, c *pricing.Costs, metric pricing.Metric, i int, discountPart bool) uint32 {
 	if discountPart && d.discountID != 0 {
 		return d.discountID
 	}
@@ -511,7 +512,7 @@ func (d *dimEval) at(b *cur.Batch, c *cur.Costs, metric cur.Metric, i int, disco
 // fileRollup accumulates one file with integer ids; it becomes a partial at the end.
 type fileRollup struct {
 	opts    *Options
-	ev      *cur.Evaluator
+	ev      *pricing.Evaluator
 	dims    []*dimEval
 	filters []*filterEval
 	// batch string columns of the fields every rollup reads
@@ -569,24 +570,24 @@ func (f *filterEval) notePresent() {
 	}
 }
 
-func (f *filterEval) keep(b *cur.Batch, c *cur.Costs, m cur.Metric, i int) bool {
+func (f *filterEval) keep(b *cur.Batch, c *pricing.Costs, m pricing.Metric, i int) bool {
 	return f.accept[f.d.at(b, c, m, i, false)] != f.f.Negate
 }
 
 // newFileRollup prepares the rollup of one file and the request its reader needs.
 func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
-	fr := &fileRollup{opts: opts, ev: cur.NewEvaluator(opts.IncludeSplitCost),
+	fr := &fileRollup{opts: opts, ev: pricing.NewEvaluator(opts.IncludeSplitCost),
 		currencies: newValueSet(), periods: newValueSet(), types: newValueSet(),
 		groups: map[[MaxDimensions + 1]uint32]*Group{}, sums: map[[2]uint32]*sumState{}}
 	var extra []string
 	col := func(name string) int {
 		for i, n := range extra {
 			if n == name {
-				return cur.EvalStringCount + i
+				return pricing.EvalStringCount + i
 			}
 		}
 		extra = append(extra, name)
-		return cur.EvalStringCount + len(extra) - 1
+		return pricing.EvalStringCount + len(extra) - 1
 	}
 	fr.ev.Metric, fr.ev.MetricOnly = opts.Metric, opts.NoSummary
 	fr.currencyCol = col(cur.ColCurrency)
@@ -605,7 +606,7 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		}
 		switch {
 		case d.kind == dimSource:
-			de.discountID = de.values.id(cur.LabelCUR2Discount)
+			de.discountID = de.values.id(pricing.LabelCUR2Discount)
 		case d.kind == dimPurchaseOption:
 			for k, s := range []string{"SavingsPlan", "Reserved", "Spot", "OnDemand"} {
 				de.po[k] = de.values.id(s)
@@ -635,9 +636,9 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		fr.ev.SkipLabels = fr.ev.SkipLabels && d.kind != dimSource
 	}
 	if opts.NoSummary {
-		return fr, cur.EvalRequestFor(opts.Metric, extra)
+		return fr, pricing.EvalRequestFor(opts.Metric, extra)
 	}
-	return fr, cur.EvalRequest(extra)
+	return fr, pricing.EvalRequest(extra)
 }
 
 // checkSchema refuses a file the rollup cannot read and warns about dimensions it lacks.
@@ -820,7 +821,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	if fr.gridOn {
 		cells = fr.gridCells(b, c, m)
 	}
-	costM, costU := c.Cost[m][:n], c.Cost[cur.Unblended][:n]
+	costM, costU := c.Cost[m][:n], c.Cost[pricing.Unblended][:n]
 	priced, onDemand, kinds, discount := c.Priced[:n], c.OnDemand[:n], c.Kind[:n], c.Discount[:n]
 	// Locals, not fields: the compiler cannot keep a field in a register across the stores
 	// to groups.
@@ -927,7 +928,7 @@ func epochDays(s string) (day, monthStart int32) {
 	return int32(t.Unix() / secondsPerDay), int32(t.AddDate(0, 0, 1-t.Day()).Unix() / secondsPerDay)
 }
 
-func (fr *fileRollup) group(b *cur.Batch, c *cur.Costs, m cur.Metric, i int, currency uint32, discountPart bool) *Group {
+func (fr *fileRollup) group(b *cur.Batch, c *pricing.Costs, m pricing.Metric, i int, currency uint32, discountPart bool) *Group {
 	var key [MaxDimensions + 1]uint32
 	key[0] = currency
 	h := currency * 0x9e3779b1
@@ -976,7 +977,7 @@ func (fr *fileRollup) startGrid(b *cur.Batch) {
 
 // gridCells returns each row's cell of the grid, a column at a time: tight loops over the
 // dimensions' codes rather than a loop over dimensions per row.
-func (fr *fileRollup) gridCells(b *cur.Batch, c *cur.Costs, m cur.Metric) []uint32 {
+func (fr *fileRollup) gridCells(b *cur.Batch, c *pricing.Costs, m pricing.Metric) []uint32 {
 	n := b.Len
 	if cap(fr.cells) < n {
 		fr.cells = make([]uint32, n, max(n, cur.BatchRows))
@@ -1009,7 +1010,7 @@ type recentGroup struct {
 	g   *Group
 }
 
-func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *cur.Costs, i int, countsDiscount bool) {
+func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i int, countsDiscount bool) {
 	s := &st.s
 	s.Rows++
 	for m := range s.ByMetric {
@@ -1017,7 +1018,7 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *cur.Costs, i int
 	}
 	disc := c.Discount[i]
 	if disc != 0 {
-		for _, m := range cur.Metrics {
+		for _, m := range pricing.Metrics {
 			if m.CountsDiscountColumn() {
 				s.ByMetric[m].Add(disc)
 			}
@@ -1033,17 +1034,17 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *cur.Costs, i int
 		s.UnpricedRows++
 		s.UnpricedCost.Add(c.Cost[metric][i])
 	}
-	unbl := c.Cost[cur.Unblended][i]
+	unbl := c.Cost[pricing.Unblended][i]
 	switch k {
-	case cur.KindSPRecurringFee:
-		s.UnusedSP.Add(c.Cost[cur.Amortized][i])
-	case cur.KindRIFee:
-		s.UnusedRI.Add(c.Cost[cur.Amortized][i])
-	case cur.KindSPUpfrontFee, cur.KindRIUpfrontFee:
+	case pricing.KindSPRecurringFee:
+		s.UnusedSP.Add(c.Cost[pricing.Amortized][i])
+	case pricing.KindRIFee:
+		s.UnusedRI.Add(c.Cost[pricing.Amortized][i])
+	case pricing.KindSPUpfrontFee, pricing.KindRIUpfrontFee:
 		s.UpfrontFees.Add(unbl)
-	case cur.KindReturnedSPRefund:
+	case pricing.KindReturnedSPRefund:
 		s.ExcludedRefunds.Add(unbl)
-	case cur.KindSplitCost:
+	case pricing.KindSplitCost:
 		s.SplitCost.Add(unbl)
 	}
 	s.TrueUp.Add(c.TrueUp[i])
@@ -1066,7 +1067,7 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *cur.Costs, i int
 	}
 	if disc != 0 {
 		dt := st.typeSummary(fr.discountType)
-		for _, m := range cur.Metrics {
+		for _, m := range pricing.Metrics {
 			if m.CountsDiscountColumn() {
 				dt.ByMetric[m].Add(disc)
 			}

@@ -3,18 +3,18 @@ package report
 import (
 	"testing"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // TestLegacySample checks the public legacy sample's figures (shared/samples/README.md).
 func TestLegacySample(t *testing.T) {
 	path := sharedSample(t, "legacy-csv", "sample-anonymous-aws-export-dataset.csv")
-	res := mustRun(t, path, cur.Simple, "line-item-type")
+	res := mustRun(t, path, pricing.Simple, "line-item-type")
 	checkMap(t, "simple by line-item-type", groupCosts(res), map[string]string{"Usage": "1.6023086974", "Tax": "0.08"})
 	s := res.Summaries[0]
-	for _, m := range cur.Metrics {
-		if m == cur.NetUnblended || m == cur.NetAmortized || m == cur.Blended {
+	for _, m := range pricing.Metrics {
+		if m == pricing.NetUnblended || m == pricing.NetAmortized || m == pricing.Blended {
 			continue
 		}
 		if got := s.ByMetric[m].String(); got != "1.6823086974" {
@@ -22,7 +22,7 @@ func TestLegacySample(t *testing.T) {
 		}
 	}
 	// Net metrics fall back to unblended: the file has no net columns.
-	if got := s.ByMetric[cur.NetUnblended].String(); got != "1.6823086974" {
+	if got := s.ByMetric[pricing.NetUnblended].String(); got != "1.6823086974" {
 		t.Errorf("net-unblended total = %s", got)
 	}
 	if got := s.OnDemand.String(); got != "3.3561726949" {
@@ -38,13 +38,13 @@ func TestCUR2Samples(t *testing.T) {
 	for _, file := range []string{"sample_cur2.csv", "sample_cur2.parquet"} {
 		t.Run(file, func(t *testing.T) {
 			path := sharedSample(t, "cur2", file)
-			res := mustRun(t, path, cur.Amortized, "line-item-type")
+			res := mustRun(t, path, pricing.Amortized, "line-item-type")
 			var rows int64
-			sums := map[cur.Metric]money.Sum{}
+			sums := map[pricing.Metric]money.Sum{}
 			var od money.Sum
 			for _, s := range res.Summaries {
 				rows += s.Rows
-				for _, m := range cur.Metrics {
+				for _, m := range pricing.Metrics {
 					v := sums[m]
 					v.AddSum(s.ByMetric[m])
 					sums[m] = v
@@ -54,7 +54,7 @@ func TestCUR2Samples(t *testing.T) {
 			if rows != 10 {
 				t.Errorf("rows = %d, want 10", rows)
 			}
-			for _, m := range []cur.Metric{cur.Amortized, cur.Simple, cur.Unblended, cur.NetUnblended, cur.NetAmortized} {
+			for _, m := range []pricing.Metric{pricing.Amortized, pricing.Simple, pricing.Unblended, pricing.NetUnblended, pricing.NetAmortized} {
 				if got := sums[m]; got.String() != "325" {
 					t.Errorf("%s = %s, want 325", m, got.String())
 				}

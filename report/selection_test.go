@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 func TestParseFilters(t *testing.T) {
@@ -60,7 +61,7 @@ func TestEmptySelectionIsAnError(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Run(context.Background(), []cur.Source{{Path: path}, {Path: path}}, Options{Metric: cur.Unblended, Filters: fs, Jobs: 2, AllowDuplicates: true})
+		_, err = Run(context.Background(), []cur.Source{{Path: path}, {Path: path}}, Options{Metric: pricing.Unblended, Filters: fs, Jobs: 2, AllowDuplicates: true})
 		return err
 	}
 	for _, tc := range []struct {
@@ -102,7 +103,7 @@ func TestTopKeepsCostliestWhateverSort(t *testing.T) {
 		"name": {"Bravo", "Delta", Other},
 		"":     {"Bravo", "Delta", Other},
 	} {
-		res := runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended, Top: 2, Sort: sortBy}, []string{"service"})
+		res := runOpts(t, []cur.Source{{Path: path}}, Options{Metric: pricing.Unblended, Top: 2, Sort: sortBy}, []string{"service"})
 		var got []string
 		for _, g := range res.Groups {
 			got = append(got, g.Key[0])
@@ -111,7 +112,7 @@ func TestTopKeepsCostliestWhateverSort(t *testing.T) {
 			t.Errorf("--top 2 --sort %q: groups %q, want %q", sortBy, got, want)
 		}
 	}
-	res := runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended, Top: 3, Sort: "name"}, []string{"service"})
+	res := runOpts(t, []cur.Source{{Path: path}}, Options{Metric: pricing.Unblended, Top: 3, Sort: "name"}, []string{"service"})
 	if got := []string{res.Groups[0].Key[0], res.Groups[1].Key[0], res.Groups[2].Key[0]}; !reflect.DeepEqual(got, []string{"Bravo", "Charlie", "Delta"}) {
 		t.Errorf("--top 3 --sort name: %q, want the three costliest by name", got)
 	}
@@ -133,10 +134,10 @@ func TestTimeDimensionsSortChronologically(t *testing.T) {
 		}
 		return out
 	}
-	if got := days(runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended}, []string{"service", "day"})); !reflect.DeepEqual(got, []string{"2026-10-01", "2026-10-02", "2026-10-03"}) {
+	if got := days(runOpts(t, []cur.Source{{Path: path}}, Options{Metric: pricing.Unblended}, []string{"service", "day"})); !reflect.DeepEqual(got, []string{"2026-10-01", "2026-10-02", "2026-10-03"}) {
 		t.Errorf("default order by service,day: %q", got)
 	}
-	if got := days(runOpts(t, []cur.Source{{Path: path}}, Options{Metric: cur.Unblended, Sort: "cost"}, []string{"day"})); !reflect.DeepEqual(got, []string{"2026-10-02", "2026-10-01", "2026-10-03"}) {
+	if got := days(runOpts(t, []cur.Source{{Path: path}}, Options{Metric: pricing.Unblended, Sort: "cost"}, []string{"day"})); !reflect.DeepEqual(got, []string{"2026-10-02", "2026-10-01", "2026-10-03"}) {
 		t.Errorf("--sort cost by day: %q", got)
 	}
 }

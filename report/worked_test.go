@@ -8,6 +8,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // sharedSample returns a file of the shared sample folder, skipping the test when the folder is
@@ -21,7 +22,7 @@ func sharedSample(t *testing.T, parts ...string) string {
 	return p
 }
 
-func mustRun(t *testing.T, path string, metric cur.Metric, by ...string) *Result {
+func mustRun(t *testing.T, path string, metric pricing.Metric, by ...string) *Result {
 	t.Helper()
 	opts := Options{Metric: metric, Jobs: 1}
 	for _, b := range by {
@@ -71,12 +72,12 @@ func TestWorkedBill(t *testing.T) {
 }
 
 func checkWorkedBill(t *testing.T, path string) {
-	res := mustRun(t, path, cur.Amortized, "line-item-type")
+	res := mustRun(t, path, pricing.Amortized, "line-item-type")
 	if len(res.Summaries) != 1 {
 		t.Fatalf("summaries = %d, want 1", len(res.Summaries))
 	}
 	s := res.Summaries[0]
-	totals := map[cur.Metric]string{cur.Unblended: "17740", cur.Simple: "15470", cur.Amortized: "8390"}
+	totals := map[pricing.Metric]string{pricing.Unblended: "17740", pricing.Simple: "15470", pricing.Amortized: "8390"}
 	for m, want := range totals {
 		if got := s.ByMetric[m].String(); got != want {
 			t.Errorf("total %s = %s, want %s", m, got, want)
@@ -135,7 +136,7 @@ func checkWorkedBill(t *testing.T, path string) {
 			t.Errorf("unexpected type %q", ts.Type)
 			continue
 		}
-		got := [4]string{itoa(ts.Rows), ts.ByMetric[cur.Unblended].String(), ts.ByMetric[cur.Simple].String(), ts.ByMetric[cur.Amortized].String()}
+		got := [4]string{itoa(ts.Rows), ts.ByMetric[pricing.Unblended].String(), ts.ByMetric[pricing.Simple].String(), ts.ByMetric[pricing.Amortized].String()}
 		if got != want {
 			t.Errorf("type %s = %v, want %v", ts.Type, got, want)
 		}
@@ -146,12 +147,12 @@ func checkWorkedBill(t *testing.T, path string) {
 		"SavingsPlanUpfrontFee": "0", "Fee": "0", "DiscountedUsage": "730", "RIFee": "120", "Usage": "230",
 		"Refund": "0", "Credit": "-30", "Tax": "140"})
 
-	checkMap(t, "amortized by account", groupCosts(mustRun(t, path, cur.Amortized, "account")),
+	checkMap(t, "amortized by account", groupCosts(mustRun(t, path, pricing.Amortized, "account")),
 		map[string]string{"111111111111": "7480", "222222222222": "910"})
-	checkMap(t, "amortized by purchase option", groupCosts(mustRun(t, path, cur.Amortized, "purchase-option")),
+	checkMap(t, "amortized by purchase option", groupCosts(mustRun(t, path, pricing.Amortized, "purchase-option")),
 		map[string]string{"SavingsPlan": "7200", "Reserved": "850", "Spot": "20", "OnDemand": "320"})
 
-	byRes := mustRun(t, path, cur.Amortized, "resource")
+	byRes := mustRun(t, path, pricing.Amortized, "resource")
 	var over []string
 	for _, g := range byRes.Groups {
 		if g.OverOnDemand() {
@@ -167,7 +168,7 @@ func checkWorkedBill(t *testing.T, path string) {
 	if len(over) != 1 || over[0] != "i-b3" {
 		t.Errorf("over on-demand by resource = %v, want [i-b3]", over)
 	}
-	for _, g := range mustRun(t, path, cur.Amortized, "service").Groups {
+	for _, g := range mustRun(t, path, pricing.Amortized, "service").Groups {
 		if g.OverOnDemand() {
 			t.Errorf("service %s over on-demand", g.Key[0])
 		}

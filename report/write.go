@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // WriteOptions steer the output writers.
@@ -238,7 +238,7 @@ func summarize(r *Result, s *Summary, money func(money.Sum) string) summaryText 
 		status = append(status, "usage "+s.FirstUsageDay)
 	}
 	st.status = strings.Join(status, ", ")
-	for _, m := range cur.Metrics {
+	for _, m := range pricing.Metrics {
 		st.metrics = append(st.metrics, metricTotal{name: m.String(), value: money(s.ByMetric[m]), chosen: m == r.Metric})
 	}
 
@@ -273,7 +273,7 @@ func reconciliationText(s *Summary, money func(money.Sum) string) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "unblended %s = amortized %s + true-up %s + upfront fees %s + excluded refunds %s",
-		money(s.ByMetric[cur.Unblended]), money(s.ByMetric[cur.Amortized]), money(s.TrueUp),
+		money(s.ByMetric[pricing.Unblended]), money(s.ByMetric[pricing.Amortized]), money(s.TrueUp),
 		money(s.UpfrontFees), money(s.ExcludedRefunds))
 	if !s.SplitCost.IsZero() {
 		fmt.Fprintf(&b, " + split cost %s", money(s.SplitCost))

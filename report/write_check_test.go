@@ -11,8 +11,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -241,7 +241,7 @@ func TestCheckJUnitParses(t *testing.T) {
 func hugeCheck(t *testing.T, n, keyLen int) *CheckResult {
 	t.Helper()
 	mk := func(cost int64, over bool) *Result {
-		r := &Result{Metric: cur.Amortized, Dimensions: []string{"resource"}}
+		r := &Result{Metric: pricing.Amortized, Dimensions: []string{"resource"}}
 		total := &Group{Currency: "USD"}
 		for i := 0; i < n; i++ {
 			g := &Group{Key: []string{fmt.Sprintf("i-%0*d", keyLen-2, i)}, Currency: "USD", Rows: 1}

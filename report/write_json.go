@@ -9,6 +9,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // Money is carried as decimal strings throughout, so no consumer (jq, JavaScript) rounds it
@@ -100,7 +101,7 @@ type jsonTypeSums struct {
 }
 
 // jsonObject is an object whose keys keep the order given, unlike a Go map: group keys follow
-// --by and metric totals follow cur.Metrics.
+// --by and metric totals follow pricing.Metrics.
 type jsonObject []jsonField
 
 type jsonField struct {
@@ -265,8 +266,8 @@ func summaryJSON(s *Summary, money func(money.Sum) string) jsonSummary {
 		UnusedSP:             money(s.UnusedSP),
 		UnusedRI:             money(s.UnusedRI),
 		Reconciliation: jsonReconcile{
-			Unblended:       money(s.ByMetric[cur.Unblended]),
-			Amortized:       money(s.ByMetric[cur.Amortized]),
+			Unblended:       money(s.ByMetric[pricing.Unblended]),
+			Amortized:       money(s.ByMetric[pricing.Amortized]),
 			TrueUp:          money(s.TrueUp),
 			UpfrontFees:     money(s.UpfrontFees),
 			ExcludedRefunds: money(s.ExcludedRefunds),
@@ -287,8 +288,8 @@ func summaryJSON(s *Summary, money func(money.Sum) string) jsonSummary {
 }
 
 func metricsJSON(by *[6]money.Sum, money func(money.Sum) string) jsonObject {
-	obj := make(jsonObject, 0, len(cur.Metrics))
-	for _, m := range cur.Metrics {
+	obj := make(jsonObject, 0, len(pricing.Metrics))
+	for _, m := range pricing.Metrics {
 		obj = append(obj, jsonField{m.String(), money(by[m])})
 	}
 	return obj

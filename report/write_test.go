@@ -13,8 +13,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -33,12 +33,12 @@ func amt(t testing.TB, s string) money.Sum {
 // net-amortized follows amortized, as on a bill without net columns or blended rates.
 func byMetric(t testing.TB, amortized, simple, unblended string) [6]money.Sum {
 	var m [6]money.Sum
-	m[cur.Amortized] = amt(t, amortized)
-	m[cur.Simple] = amt(t, simple)
-	m[cur.Unblended] = amt(t, unblended)
-	m[cur.NetUnblended] = m[cur.Unblended]
-	m[cur.NetAmortized] = m[cur.Amortized]
-	m[cur.Blended] = m[cur.Unblended]
+	m[pricing.Amortized] = amt(t, amortized)
+	m[pricing.Simple] = amt(t, simple)
+	m[pricing.Unblended] = amt(t, unblended)
+	m[pricing.NetUnblended] = m[pricing.Unblended]
+	m[pricing.NetAmortized] = m[pricing.Amortized]
+	m[pricing.Blended] = m[pricing.Unblended]
 	return m
 }
 
@@ -122,7 +122,7 @@ func workedResult(t testing.TB) *Result {
 		s.Types = append(s.Types, &TypeSummary{Type: ty.name, Rows: ty.rows, ByMetric: byMetric(t, ty.amortized, ty.simple, ty.unblended)})
 	}
 	return &Result{
-		Metric:     cur.Amortized,
+		Metric:     pricing.Amortized,
 		Dimensions: []string{"account"},
 		Groups:     groups,
 		Totals:     totalsOf(groups),
@@ -165,7 +165,7 @@ func mixedResult(t testing.TB) *Result {
 		Filtered: true, FirstUsageDay: "2026-10-03", LastUsageDay: "2026-10-03",
 	}
 	return &Result{
-		Metric:     cur.Amortized,
+		Metric:     pricing.Amortized,
 		Dimensions: []string{"resource", "tag:Team"},
 		Filters:    []string{"service=AmazonEC2"},
 		Groups:     groups,
@@ -323,10 +323,10 @@ func TestWriteJSONTypes(t *testing.T) {
 			if err := json.Unmarshal(s["metrics"], &metrics); err != nil {
 				t.Fatal(err)
 			}
-			for _, m := range cur.Metrics {
+			for _, m := range pricing.Metrics {
 				mustString(t, metrics, m.String())
 			}
-			if keys := objectKeys(t, s["metrics"]); strings.Join(keys, ",") != strings.Join(cur.MetricNames(), ",") {
+			if keys := objectKeys(t, s["metrics"]); strings.Join(keys, ",") != strings.Join(pricing.MetricNames(), ",") {
 				t.Errorf("metrics key order %v", keys)
 			}
 		}
@@ -591,7 +591,7 @@ func TestWriteUnknownFormat(t *testing.T) {
 }
 
 func TestWriteEmptyResult(t *testing.T) {
-	r := &Result{Metric: cur.Amortized, Dimensions: []string{"service"}}
+	r := &Result{Metric: pricing.Amortized, Dimensions: []string{"service"}}
 	for _, f := range Formats {
 		if err := Write(&bytes.Buffer{}, r, WriteOptions{Format: f, Precision: -1}); err != nil {
 			t.Errorf("%s: %v", f, err)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
@@ -46,7 +47,7 @@ amortized and the chosen metric, and why simple and amortized differ where they 
 			return wrapRun(func() error { return explainRun(cmd.Context(), ios, opts) })
 		},
 	}
-	cmd.Flags().StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
+	cmd.Flags().StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", "))
 	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: table or json")
 	cmd.Flags().BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	addDiscoverFlags(cmd, &opts.Discover)
@@ -54,7 +55,7 @@ amortized and the chosen metric, and why simple and amortized differ where they 
 }
 
 func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error {
-	m, err := cur.ParseMetric(opts.Metric)
+	m, err := pricing.ParseMetric(opts.Metric)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -76,8 +77,8 @@ func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error
 	return writeExplainText(ios.Out, m, rows)
 }
 
-func writeRules(w io.Writer, m cur.Metric, format string, width int) error {
-	rules := cur.Rules(m)
+func writeRules(w io.Writer, m pricing.Metric, format string, width int) error {
+	rules := pricing.Rules(m)
 	if format == "json" {
 		type rule struct {
 			Items string `json:"line_items"`
@@ -132,13 +133,13 @@ func rulesWidth(ios *ioStreams) int {
 	return 80
 }
 
-func writeExplainText(w io.Writer, m cur.Metric, rows []*report.ExplainRow) error {
+func writeExplainText(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) error {
 	for n, r := range rows {
 		if n > 0 {
 			fmt.Fprintln(w)
 		}
 		title := r.Type
-		if items := cur.KindItems(r.Kind); r.Kind != cur.KindOther && r.Kind != cur.KindUsage && items != r.Type {
+		if items := pricing.KindItems(r.Kind); r.Kind != pricing.KindOther && r.Kind != pricing.KindUsage && items != r.Type {
 			title += " — " + items
 		}
 		fmt.Fprintf(w, "%s (%s), %d rows\n", orNone(title), orNone(r.Currency), r.Rows)
@@ -155,15 +156,15 @@ func writeExplainText(w io.Writer, m cur.Metric, rows []*report.ExplainRow) erro
 			fmt.Fprintf(w, "  sum of %-*s  %*s\n", labelW, c.Column, numW, vals[i])
 		}
 		fmt.Fprintf(w, "  %s uses %s → %s, labelled %q\n", m, r.Rule.Value, r.ByMetric[m].String(), ruleLabel(r))
-		simple, amort := r.ByMetric[cur.Simple], r.ByMetric[cur.Amortized]
+		simple, amort := r.ByMetric[pricing.Simple], r.ByMetric[pricing.Amortized]
 		if simple.Cmp(amort) != 0 {
-			fmt.Fprintf(w, "  simple %s vs amortized %s: %s\n", simple.String(), amort.String(), cur.KindWhy(r.Kind))
+			fmt.Fprintf(w, "  simple %s vs amortized %s: %s\n", simple.String(), amort.String(), pricing.KindWhy(r.Kind))
 		}
 	}
 	return nil
 }
 
-func writeExplainJSON(w io.Writer, m cur.Metric, rows []*report.ExplainRow) error {
+func writeExplainJSON(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) error {
 	type col struct {
 		Column  string  `json:"column"`
 		Present bool    `json:"present"`
@@ -185,7 +186,7 @@ func writeExplainJSON(w io.Writer, m cur.Metric, rows []*report.ExplainRow) erro
 		Rows   []row  `json:"line_item_types"`
 	}{Metric: m.String(), Rows: []row{}}
 	for _, r := range rows {
-		jr := row{Type: r.Type, Rule: cur.KindItems(r.Kind), Currency: r.Currency, Rows: r.Rows,
+		jr := row{Type: r.Type, Rule: pricing.KindItems(r.Kind), Currency: r.Currency, Rows: r.Rows,
 			Uses: r.Rule.Value, Label: ruleLabel(r), Metrics: map[string]string{}}
 		for _, c := range r.Columns {
 			jc := col{Column: c.Column, Present: c.Present}
@@ -195,11 +196,11 @@ func writeExplainJSON(w io.Writer, m cur.Metric, rows []*report.ExplainRow) erro
 			}
 			jr.Columns = append(jr.Columns, jc)
 		}
-		for _, mm := range cur.Metrics {
+		for _, mm := range pricing.Metrics {
 			jr.Metrics[mm.String()] = r.ByMetric[mm].String()
 		}
-		if r.ByMetric[cur.Simple].Cmp(r.ByMetric[cur.Amortized]) != 0 {
-			jr.Why = cur.KindWhy(r.Kind)
+		if r.ByMetric[pricing.Simple].Cmp(r.ByMetric[pricing.Amortized]) != 0 {
+			jr.Why = pricing.KindWhy(r.Kind)
 		}
 		out.Rows = append(out.Rows, jr)
 	}

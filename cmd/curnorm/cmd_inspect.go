@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
 
@@ -82,8 +83,8 @@ func inspectRun(ctx context.Context, ios *ioStreams, opts *inspectOptions) error
 			skipped = []cur.SkipCount{}
 		}
 		err = enc.Encode(struct {
-			Files   []*cur.Inspection `json:"files"`
-			Skipped []cur.SkipCount   `json:"skipped"`
+			Files   []*report.Inspection `json:"files"`
+			Skipped []cur.SkipCount      `json:"skipped"`
 		}{all, skipped})
 	} else {
 		err = writeInspectTable(ios.Out, all)
@@ -96,10 +97,10 @@ func inspectRun(ctx context.Context, ios *ioStreams, opts *inspectOptions) error
 
 // inspectAll describes every source; with skip, files that cannot be opened are left out and
 // counted with the rows skipped, unless none could be.
-func inspectAll(ctx context.Context, ios *ioStreams, sources []cur.Source, skip bool) ([]*cur.Inspection, []cur.SkipCount, error) {
+func inspectAll(ctx context.Context, ios *ioStreams, sources []cur.Source, skip bool) ([]*report.Inspection, []cur.SkipCount, error) {
 	p := startProgress(ios, sources, true)
 	defer p.done()
-	var all []*cur.Inspection
+	var all []*report.Inspection
 	var skipped []cur.SkipCount
 	var first error
 	same := cur.SameSizes(sources)
@@ -107,7 +108,7 @@ func inspectAll(ctx context.Context, ios *ioStreams, sources []cur.Source, skip 
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		in, err := cur.Inspect(src, skip, same[i])
+		in, err := report.Inspect(src, skip, same[i])
 		var ce *cur.Error
 		if err != nil && skip && errors.As(err, &ce) {
 			skipped = append(skipped, cur.SkipCount{File: src.Name(), Reason: cur.SkipUnreadableFile, First: err.Error()})
@@ -129,7 +130,7 @@ func inspectAll(ctx context.Context, ios *ioStreams, sources []cur.Source, skip 
 	return all, skipped, nil
 }
 
-func writeInspectTable(w io.Writer, all []*cur.Inspection) error {
+func writeInspectTable(w io.Writer, all []*report.Inspection) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	for n, in := range all {

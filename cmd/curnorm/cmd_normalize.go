@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
@@ -71,7 +72,7 @@ Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of stdout: CSV, or Parquet when FILE ends in .parquet")
 	f.StringSliceVar(&opts.Columns, "columns", nil, "columns to copy, comma-separated")
-	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
+	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", "))
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
 	addDiscoverFlags(cmd, &opts.Discover)
@@ -81,7 +82,7 @@ Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 }
 
 func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) error {
-	m, err := cur.ParseMetric(opts.Metric)
+	m, err := pricing.ParseMetric(opts.Metric)
 	if err != nil {
 		return &usageError{err}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
@@ -73,7 +74,7 @@ Filters: ` + report.FilterGrammar + `
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.By, "by", []string{"service"}, "dimensions to group by, comma-separated (see above)")
-	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", "))
+	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", "))
 	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
@@ -91,7 +92,7 @@ Filters: ` + report.FilterGrammar + `
 // reportSetup turns flags into rollup options; its errors are usage errors.
 func reportSetup(o *reportOptions) (report.Options, error) {
 	var ro report.Options
-	m, err := cur.ParseMetric(o.Metric)
+	m, err := pricing.ParseMetric(o.Metric)
 	if err != nil {
 		return ro, &usageError{err}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
@@ -47,7 +48,7 @@ scales every line item alike, including monthly fees AWS books on the first day.
 func addCompareFlags(cmd *cobra.Command, o *compareOptions, defaultBy []string) {
 	f := cmd.Flags()
 	f.StringSliceVar(&o.By, "by", defaultBy, "dimensions to group by, comma-separated; a baseline supplies them when not given")
-	f.StringVar(&o.Metric, "metric", "amortized", "cost metric: "+strings.Join(cur.MetricNames(), ", ")+"; a baseline supplies it when not given")
+	f.StringVar(&o.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", ")+"; a baseline supplies it when not given")
 	f.StringArrayVar(&o.Filters, "filter", nil, "keep rows where dim=value[,value...] (or dim!=...); repeatable; filters on different dimensions must all hold")
 	f.StringVar(&o.Compare, "compare", "", "how to compare partial months: "+strings.Join(report.CompareModes, ", ")+" (default: run-rate if a side is provisional, else total)")
 	f.IntVar(&o.Jobs, "jobs", runtime.NumCPU(), "files read at once")

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
@@ -31,7 +31,7 @@ func registerCompletions(root *cobra.Command) {
 	fixed := map[string]cobra.CompletionFunc{
 		"by":       completeList(dimensionCompletions),
 		"columns":  completeList(dimensionCompletions),
-		"metric":   completeOne(cur.MetricNames()),
+		"metric":   completeOne(pricing.MetricNames()),
 		"sort":     completeOne([]string{"cost", "name", "savings"}),
 		"compare":  completeOne(report.CompareModes),
 		"fail-on":  completeList(func() []string { return append(report.FindingNames(), "all") }),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 var flavours = []cur.Flavour{cur.LegacyCSV, cur.LegacyParquet, cur.CUR2CSV, cur.CUR2Parquet}
@@ -19,14 +20,14 @@ var flavours = []cur.Flavour{cur.LegacyCSV, cur.LegacyParquet, cur.CUR2CSV, cur.
 // totals is what a bill adds up to when read back through curnorm's own reader and metrics.
 type totals struct {
 	rows      int64
-	metric    [8]money.Sum // by index in cur.Metrics
+	metric    [8]money.Sum // by index in pricing.Metrics
 	unblended money.Sum
 	amortized money.Sum
 	trueUp    money.Sum
 	upfront   money.Sum
 	refunds   money.Sum
 	types     map[string]int
-	kinds     map[cur.Kind]int
+	kinds     map[pricing.Kind]int
 	overOD    int // priced usage rows that cost more than on-demand
 	unpriced  int // usage rows without a public price
 	spot      int
@@ -35,22 +36,22 @@ type totals struct {
 
 func readTotals(t *testing.T, paths []string) *totals {
 	t.Helper()
-	tot := &totals{types: map[string]int{}, kinds: map[cur.Kind]int{}}
-	req := cur.EvalRequest([]string{cur.ColLineItemType, cur.ColUsageType})
+	tot := &totals{types: map[string]int{}, kinds: map[pricing.Kind]int{}}
+	req := pricing.EvalRequest([]string{cur.ColLineItemType, cur.ColUsageType})
 	for _, p := range paths {
 		rd, err := cur.Open(cur.Source{Path: p}, req)
 		if err != nil {
 			t.Fatalf("open %s: %v", p, err)
 		}
 		tot.flavour = rd.Schema().Flavour
-		ev := cur.NewEvaluator(false)
+		ev := pricing.NewEvaluator(false)
 		for rd.Next() {
 			b := rd.Batch()
 			c := ev.Eval(b)
-			types, usage := &b.Strings[cur.EvalStringCount], &b.Strings[cur.EvalStringCount+1]
+			types, usage := &b.Strings[pricing.EvalStringCount], &b.Strings[pricing.EvalStringCount+1]
 			unbl := &b.Amounts[0]
 			for i := 0; i < b.Len; i++ {
-				for m, metric := range cur.Metrics {
+				for m, metric := range pricing.Metrics {
 					tot.metric[m].Add(c.Cost[metric][i])
 					if metric.CountsDiscountColumn() {
 						tot.metric[m].Add(c.Discount[i])
@@ -58,20 +59,20 @@ func readTotals(t *testing.T, paths []string) *totals {
 				}
 				u := unbl.Values[i]
 				tot.unblended.Add(u)
-				tot.amortized.Add(c.Cost[cur.Amortized][i])
+				tot.amortized.Add(c.Cost[pricing.Amortized][i])
 				tot.trueUp.Add(c.TrueUp[i])
 				switch c.Kind[i] {
-				case cur.KindSPUpfrontFee, cur.KindRIUpfrontFee:
+				case pricing.KindSPUpfrontFee, pricing.KindRIUpfrontFee:
 					tot.upfront.Add(u)
-				case cur.KindReturnedSPRefund:
+				case pricing.KindReturnedSPRefund:
 					tot.refunds.Add(u)
 				}
 				tot.types[types.Value(i)]++
 				tot.kinds[c.Kind[i]]++
-				if c.Priced[i] && c.Cost[cur.Amortized][i] > c.OnDemand[i] {
+				if c.Priced[i] && c.Cost[pricing.Amortized][i] > c.OnDemand[i] {
 					tot.overOD++
 				}
-				if c.Kind[i] == cur.KindUsage && !c.Priced[i] {
+				if c.Kind[i] == pricing.KindUsage && !c.Priced[i] {
 					tot.unpriced++
 				}
 				if strings.Contains(usage.Value(i), "SpotUsage") {
@@ -128,7 +129,7 @@ func TestBillReconciles(t *testing.T) {
 					t.Errorf("no %s rows", typ)
 				}
 			}
-			for _, k := range []cur.Kind{cur.KindRIUpfrontFee, cur.KindReturnedSPRefund, cur.KindSPUpfrontFee} {
+			for _, k := range []pricing.Kind{pricing.KindRIUpfrontFee, pricing.KindReturnedSPRefund, pricing.KindSPUpfrontFee} {
 				if tot.kinds[k] == 0 {
 					t.Errorf("no rows of kind %d", k)
 				}
@@ -277,7 +278,7 @@ func TestFlavoursAgree(t *testing.T) {
 			first = tot
 			continue
 		}
-		for m, metric := range cur.Metrics {
+		for m, metric := range pricing.Metrics {
 			if tot.metric[m].Cmp(first.metric[m]) != 0 {
 				t.Errorf("%v: %s total %s, %v has %s", f, metric, tot.metric[m], first.flavour, first.metric[m])
 			}

@@ -1,4 +1,4 @@
-package cur
+package pricing
 
 // Rule describes in words what a metric does with one kind of line item, for explain.
 type Rule struct {

@@ -1,10 +1,15 @@
-package cur
+// Package pricing holds the cost rules: the metrics (amortized, simple, unblended, the net
+// ones, blended), how each prices every kind of line item and labels it, and the Evaluator
+// that applies them to a batch of rows. docs/metrics.md states the same rules for people;
+// Rules says them in words for explain.
+package pricing
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 )
 
@@ -67,29 +72,6 @@ func (k Kind) IsUsage() bool {
 	return k == KindUsage || k == KindDiscountedUsage || k == KindSPCoveredUsage
 }
 
-// Columns a metric evaluation reads, canonical names. The order is the order of
-// Request.Amounts / Request.Strings that EvalRequest builds.
-const (
-	ColLineItemType = "line_item_line_item_type"
-	ColRIARN        = "reservation_reservation_a_r_n"
-	ColSPARN        = "savings_plan_savings_plan_a_r_n"
-	ColProductCode  = "line_item_product_code"
-	ColDescription  = "line_item_line_item_description"
-	ColOperation    = "line_item_operation"
-	ColUsageType    = "line_item_usage_type"
-	ColCurrency     = "line_item_currency_code"
-	ColInvoiceID    = "bill_invoice_id"
-	ColPeriodStart  = "bill_billing_period_start_date"
-	ColUsageStart   = "line_item_usage_start_date"
-	ColAccount      = "line_item_usage_account_id"
-
-	ColUnblended     = "line_item_unblended_cost"
-	ColPublicOD      = "pricing_public_on_demand_cost"
-	ColRIEffective   = "reservation_effective_cost"
-	ColSPEffective   = "savings_plan_savings_plan_effective_cost"
-	ColTotalDiscount = "discount_total_discount"
-)
-
 // Amount columns, by position in evalAmounts.
 const (
 	aUnblended = iota
@@ -116,12 +98,12 @@ const (
 )
 
 var evalAmounts = [numEvalAmounts]string{
-	aUnblended:             ColUnblended,
+	aUnblended:             cur.ColUnblended,
 	aBlended:               "line_item_blended_cost",
 	aNetUnblended:          "line_item_net_unblended_cost",
-	aRIEffective:           ColRIEffective,
+	aRIEffective:           cur.ColRIEffective,
 	aRINetEffective:        "reservation_net_effective_cost",
-	aSPEffective:           ColSPEffective,
+	aSPEffective:           cur.ColSPEffective,
 	aSPNetEffective:        "savings_plan_net_savings_plan_effective_cost",
 	aSPTotalCommitment:     "savings_plan_total_commitment_to_date",
 	aSPUsedCommitment:      "savings_plan_used_commitment",
@@ -134,8 +116,8 @@ var evalAmounts = [numEvalAmounts]string{
 	aRINetUnusedUpfront:    "reservation_net_unused_amortized_upfront_fee_for_billing_period",
 	aRINetUnusedRecurring:  "reservation_net_unused_recurring_fee",
 	aRIAmortizedUpfrontFee: "reservation_amortized_upfront_fee_for_billing_period",
-	aPublicOD:              ColPublicOD,
-	aTotalDiscount:         ColTotalDiscount,
+	aPublicOD:              cur.ColPublicOD,
+	aTotalDiscount:         cur.ColTotalDiscount,
 }
 
 // String columns, by position in evalStrings.
@@ -149,14 +131,14 @@ const (
 	numEvalStrings
 )
 
-var evalStrings = [numEvalStrings]string{sType: ColLineItemType, sRIARN: ColRIARN, sSPARN: ColSPARN,
-	sProductCode: ColProductCode, sDescription: ColDescription, sOperation: ColOperation}
+var evalStrings = [numEvalStrings]string{sType: cur.ColLineItemType, sRIARN: cur.ColRIARN, sSPARN: cur.ColSPARN,
+	sProductCode: cur.ColProductCode, sDescription: cur.ColDescription, sOperation: cur.ColOperation}
 
 // EvalRequest returns the request an Evaluator needs, with extra string columns appended after
 // its own; the extra ones start at index EvalStringCount in the batch, amounts are
 // the evaluator's only.
-func EvalRequest(extraStrings []string) Request {
-	return Request{
+func EvalRequest(extraStrings []string) cur.Request {
+	return cur.Request{
 		Strings: append(append([]string(nil), evalStrings[:]...), extraStrings...),
 		Amounts: append([]string(nil), evalAmounts[:]...),
 	}
@@ -165,17 +147,17 @@ func EvalRequest(extraStrings []string) Request {
 // EvalRequestFor is EvalRequest trimmed to what metric m reads, for runs that need no bill
 // summary: the columns no rule of m reads are left out and never parsed (their names are
 // empty). Costs under the other metrics are then not meaningful.
-func EvalRequestFor(m Metric, extraStrings []string) Request {
+func EvalRequestFor(m Metric, extraStrings []string) cur.Request {
 	req := EvalRequest(extraStrings)
 	if m == NetAmortized {
 		return req // its net columns fall back to every gross one
 	}
-	need := map[string]bool{ColUnblended: true, ColPublicOD: true}
+	need := map[string]bool{cur.ColUnblended: true, cur.ColPublicOD: true}
 	for _, c := range MetricColumns(m) {
 		need[c] = true
 	}
 	if m.CountsDiscountColumn() {
-		need[ColTotalDiscount] = true
+		need[cur.ColTotalDiscount] = true
 	}
 	for i, c := range req.Amounts {
 		if !need[c] {
@@ -278,7 +260,7 @@ func NewEvaluator(includeSplitCost bool) *Evaluator {
 	return e
 }
 
-// Source labels spelled as spec §2 has them.
+// Source labels spelled as the cost rules (docs/metrics.md) have them.
 const (
 	LabelUnblended      = "Unblended Cost"
 	LabelRIEffective    = "Reservation Effective Cost"
@@ -387,7 +369,7 @@ func (c *Costs) grow(n int) {
 
 // Eval evaluates every metric on a batch read with EvalRequest. The result is valid until the
 // next call.
-func (e *Evaluator) Eval(b *Batch) *Costs {
+func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 	c := &e.out
 	c.grow(b.Len)
 	types := &b.Strings[sType]
@@ -541,7 +523,7 @@ func (e *Evaluator) Eval(b *Batch) *Costs {
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment
 // columns, so scale by (net recurring + net amortized upfront) / (gross recurring + gross
 // amortized upfront), keeping the gross figure when that denominator is 0 (spec §2).
-func scaleNetCommitment(unused money.Amount, am []AmountColumn, i int) money.Amount {
+func scaleNetCommitment(unused money.Amount, am []cur.AmountColumn, i int) money.Amount {
 	if !am[aSPNetRecurring].IsSet(i) && !am[aSPNetAmortizedUpfront].IsSet(i) {
 		return unused
 	}
@@ -560,13 +542,13 @@ func (m Metric) CountsDiscountColumn() bool { return m != NetUnblended && m != N
 
 func isSplitOperation(op string) bool { return op == "EKSPod-EC2" || op == "ECSTask-EC2" }
 
-func (e *Evaluator) isReturnedSPRefund(b *Batch, i int) bool {
+func (e *Evaluator) isReturnedSPRefund(b *cur.Batch, i int) bool {
 	return strings.HasSuffix(b.Strings[sProductCode].Value(i), "SavingsPlans") &&
 		strings.HasPrefix(b.Strings[sDescription].Value(i), "Refund for one-time fee for Savings Plan ID")
 }
 
 // noteMissing records, once, absent columns that rows of this batch would have read.
-func (e *Evaluator) noteMissing(b *Batch) {
+func (e *Evaluator) noteMissing(b *cur.Batch) {
 	var has [KindCUR2DiscountColumn + 1]bool
 	for _, k := range e.kinds {
 		has[k] = true

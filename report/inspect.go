@@ -1,8 +1,12 @@
-package cur
+package report
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
 )
 
 // Inspection describes one source: what it is and what it holds.
@@ -21,10 +25,10 @@ type Inspection struct {
 	Metrics     []MetricStatus `json:"metrics"`
 	// RowsSkipped counts the rows skipped under skipBadRows; Skipped has them per reason, and
 	// the failure of a file that could not be read to its end.
-	RowsSkipped int64       `json:"rows_skipped"`
-	Skipped     []SkipCount `json:"-"`
+	RowsSkipped int64           `json:"rows_skipped"`
+	Skipped     []cur.SkipCount `json:"-"`
 	// Content is the file's fingerprint, nil when it was not read whole.
-	Content *Fingerprint `json:"-"`
+	Content *cur.Fingerprint `json:"-"`
 }
 
 // TypeCount is the number of rows of one line item type.
@@ -44,12 +48,12 @@ type MetricStatus struct {
 
 // Inspect reads a whole source and describes it. Every amount column a metric reads is parsed,
 // so a bad number fails here as it would in a report. With skipBadRows, bad rows are skipped
-// (Request.SkipBadRows), and a file that fails after it opened is described up to the failure,
+// (cur.Request.SkipBadRows), and a file that fails after it opened is described up to the failure,
 // which Skipped records. With fingerprint, Content identifies the file's content.
-func Inspect(src Source, skipBadRows, fingerprint bool) (*Inspection, error) {
-	r, err := Open(src, Request{
-		Strings:     []string{ColLineItemType, ColCurrency, ColInvoiceID, ColPeriodStart},
-		Amounts:     evalAmounts[:],
+func Inspect(src cur.Source, skipBadRows, fingerprint bool) (*Inspection, error) {
+	r, err := cur.Open(src, cur.Request{
+		Strings:     []string{cur.ColLineItemType, cur.ColCurrency, cur.ColInvoiceID, cur.ColPeriodStart},
+		Amounts:     pricing.EvalRequest(nil).Amounts,
 		SkipBadRows: skipBadRows,
 		Fingerprint: fingerprint,
 	})
@@ -71,7 +75,7 @@ func Inspect(src Source, skipBadRows, fingerprint bool) (*Inspection, error) {
 			if b.Strings[2].Codes[i] == 0 {
 				withoutInvoice++
 			}
-			if p := PeriodOf(b.Strings[3].Value(i)); p != "" {
+			if p := cur.PeriodOf(b.Strings[3].Value(i)); p != "" {
 				periods[p] = true
 			}
 		}
@@ -84,7 +88,7 @@ func Inspect(src Source, skipBadRows, fingerprint bool) (*Inspection, error) {
 	in := &Inspection{
 		File: src.Name(), Flavour: s.Flavour.String(), Compression: s.Compression, Assembly: src.Assembly,
 		Rows: r.Rows(), Columns: len(s.Columns), Final: r.Rows() > 0 && withoutInvoice == 0, Rounded: r.Rounded(),
-		Periods: sortedKeys(periods), Currencies: sortedKeys(currencies),
+		Periods: slices.Sorted(maps.Keys(periods)), Currencies: slices.Sorted(maps.Keys(currencies)),
 	}
 	if fp, ok := r.Fingerprint(); ok {
 		in.Content = &fp
@@ -95,18 +99,18 @@ func Inspect(src Source, skipBadRows, fingerprint bool) (*Inspection, error) {
 		in.RowsSkipped += in.Skipped[i].Rows
 	}
 	if readErr != nil {
-		in.Skipped = append(in.Skipped, SkipCount{File: src.Name(), Reason: SkipUnreadableFile, First: readErr.Error()})
+		in.Skipped = append(in.Skipped, cur.SkipCount{File: src.Name(), Reason: cur.SkipUnreadableFile, First: readErr.Error()})
 	}
 	if len(in.Periods) == 0 && src.Period != "" {
 		in.Periods = []string{src.Period}
 	}
-	for _, t := range sortedKeys(types) {
+	for _, t := range slices.Sorted(maps.Keys(types)) {
 		in.Types = append(in.Types, TypeCount{Type: t, Rows: types[t]})
 	}
-	for _, m := range Metrics {
+	for _, m := range pricing.Metrics {
 		st := MetricStatus{Metric: m.String(), Missing: []string{}}
 		netMissing, netAll := 0, 0
-		for _, c := range MetricColumns(m) {
+		for _, c := range pricing.MetricColumns(m) {
 			isNet := strings.Contains(c, "_net_")
 			if isNet {
 				netAll++
@@ -122,35 +126,4 @@ func Inspect(src Source, skipBadRows, fingerprint bool) (*Inspection, error) {
 		in.Metrics = append(in.Metrics, st)
 	}
 	return in, nil
-}
-
-// PeriodOf turns a billing period start ("2026-10-01T00:00:00Z", "2024-01-01", "20261001") into
-// "2026-10"; "" when the text is not a date.
-func PeriodOf(s string) string {
-	s = strings.TrimSpace(s)
-	switch {
-	case len(s) >= 7 && s[4] == '-' && isDigits(s[:4]) && isDigits(s[5:7]):
-		return s[:7]
-	case len(s) >= 6 && isDigits(s[:6]):
-		return s[:4] + "-" + s[4:6]
-	}
-	return ""
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,10 +1,12 @@
-package cur
+package pricing
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/curnorm/curnorm/cur"
 )
 
 // metricCases: one line item per row, and its cost and label under each metric. Columns:
@@ -91,7 +93,7 @@ func TestMetricsPerLineItemType(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(Source{Path: path}, EvalRequest(nil))
+	r, err := cur.Open(cur.Source{Path: path}, EvalRequest(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +132,7 @@ func TestMetricsPerLineItemType(t *testing.T) {
 func TestMetricIncludeSplitCost(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "split.csv")
 	os.WriteFile(path, []byte(metricHeader+"\nUsage,4,4,,,,,,,,,,,,,,,AmazonEKS,,EKSPod-EC2,5\n"), 0o644)
-	r, err := Open(Source{Path: path}, EvalRequest(nil))
+	r, err := cur.Open(cur.Source{Path: path}, EvalRequest(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +148,7 @@ func TestMetricIncludeSplitCost(t *testing.T) {
 func TestMetricAssumptions(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "noeff.csv")
 	os.WriteFile(path, []byte("lineItem/LineItemType,lineItem/UnblendedCost\nDiscountedUsage,0\n"), 0o644)
-	r, err := Open(Source{Path: path}, EvalRequest(nil))
+	r, err := cur.Open(cur.Source{Path: path}, EvalRequest(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
