@@ -3,8 +3,6 @@ package cur
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"io"
 	"math"
 	"math/bits"
@@ -154,7 +152,7 @@ func (r *csvReader) header() ([]string, error) {
 	names := r.names
 	r.names = nil
 	if !ok || len(names) == 0 || (len(names) == 1 && names[0] == "") {
-		return nil, fileErrf(r.name, ErrNoInput, "empty file: no header row")
+		return nil, FileErrorf(r.name, ErrNoInput, "empty file: no header row")
 	}
 	return names, nil
 }
@@ -169,8 +167,7 @@ func (r *csvReader) fill(keep int) error {
 	}
 	if r.end == len(r.buf) {
 		if len(r.buf) >= MaxRecordBytes {
-			return &Error{File: r.name, Line: r.line, RowGroup: -1, Err: &classed{class: ErrBadValue,
-				detail: fmt.Errorf("record longer than %d MiB", MaxRecordBytes>>20)}}
+			return FileErrorf(r.name, ErrBadValue, "record longer than %d MiB", MaxRecordBytes>>20).AtLine(r.line)
 		}
 		nb := make([]byte, 2*len(r.buf))
 		copy(nb, r.buf[:r.end])
@@ -184,7 +181,7 @@ func (r *csvReader) fill(keep int) error {
 			return nil
 		}
 		if err != nil {
-			e := fileErr(r.name, ErrCorrupt, err)
+			e := FileError(r.name, ErrCorrupt, err)
 			e.Offset = r.offset + int64(r.end)
 			return e
 		}
@@ -216,8 +213,7 @@ func (r *csvReader) record() (ok bool, nfields int, line int64, err error) {
 			return true, n, r.recLine, nil
 		}
 		if r.eof {
-			return false, 0, 0, &Error{File: r.name, Line: r.line, RowGroup: -1,
-				Err: &classed{class: ErrCorrupt, detail: errors.New("file ends inside a quoted field")}}
+			return false, 0, 0, FileErrorf(r.name, ErrCorrupt, "file ends inside a quoted field").AtLine(r.line)
 		}
 		if err := r.fill(r.pos); err != nil {
 			return false, 0, 0, err
@@ -451,8 +447,7 @@ func (r *csvReader) Next() bool {
 			break
 		}
 		if nfields < ncols {
-			err := &Error{File: r.name, Line: line, RowGroup: -1, Err: &classed{class: ErrBadValue,
-				detail: fmt.Errorf("row has %d fields, the header has %d", nfields, ncols)}}
+			err := FileErrorf(r.name, ErrBadValue, "row has %d fields, the header has %d", nfields, ncols).AtLine(line)
 			if r.skip {
 				r.skips.add(err, SkipNarrowRow)
 				continue
@@ -493,8 +488,7 @@ func (r *csvReader) value(places []place, line int64) ([]byte, string, int, erro
 		}
 		m, err := r.mapCell(p.col, v)
 		if err != nil {
-			return nil, "", p.col, &Error{File: r.name, Line: line, RowGroup: -1, Column: r.schema.RawColumns[p.col],
-				Err: &classed{class: ErrBadValue, detail: err}}
+			return nil, "", p.col, FileError(r.name, ErrBadValue, err).AtLine(line).InColumn(r.schema.RawColumns[p.col])
 		}
 		if s := m[p.key]; s != "" {
 			return nil, s, p.col, nil
@@ -553,8 +547,7 @@ func (r *csvReader) convert(b *Batch, line int64) error {
 		}
 		a, rounded, err := money.Parse(raw)
 		if err != nil {
-			return &Error{File: r.name, Line: line, RowGroup: -1, Column: r.schema.RawColumns[col],
-				Err: &classed{class: ErrBadValue, detail: err}}
+			return FileError(r.name, ErrBadValue, err).AtLine(line).InColumn(r.schema.RawColumns[col])
 		}
 		if rounded {
 			r.rounded++

@@ -55,7 +55,7 @@ type Discovery struct {
 // several assemblies and no manifest, or named files of two deliveries of one period).
 func Discover(paths []string, opts DiscoverOptions) (*Discovery, error) {
 	if len(paths) == 0 {
-		return nil, &Error{File: "<no input>", RowGroup: -1, Err: fmt.Errorf("no files or folders given: %w", ErrNoInput)}
+		return nil, FileErrorf("<no input>", ErrNoInput, "no files or folders given: %w", ErrNoInput)
 	}
 	d := &discoverer{
 		opts:   opts,
@@ -310,11 +310,11 @@ func (d *discoverer) add(p string) error {
 	}
 	st, err := os.Stat(p)
 	if err != nil {
-		return fileErr(p, ErrNoInput, unwrapPathError(err))
+		return FileError(p, ErrNoInput, unwrapPathError(err))
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return fileErr(p, ErrNoInput, err)
+		return FileError(p, ErrNoInput, err)
 	}
 	switch {
 	case st.IsDir():
@@ -341,7 +341,7 @@ func (d *discoverer) walk(root string) error {
 	}
 	err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
-			return fileErr(p, ErrNoInput, unwrapPathError(err))
+			return FileError(p, ErrNoInput, unwrapPathError(err))
 		}
 		if p != start && skipWalkName(e.Name()) {
 			if e.IsDir() {
@@ -377,10 +377,10 @@ func (d *discoverer) walk(root string) error {
 		if errors.As(err, &fe) {
 			return err
 		}
-		return fileErr(root, ErrNoInput, err)
+		return FileError(root, ErrNoInput, err)
 	}
 	if found == 0 {
-		return fileErrf(root, ErrNoInput, "no CUR data files (.csv, .csv.gz, .csv.zip, .parquet) or manifests in this folder")
+		return FileErrorf(root, ErrNoInput, "no CUR data files (.csv, .csv.gz, .csv.zip, .parquet) or manifests in this folder")
 	}
 	return nil
 }
@@ -398,7 +398,7 @@ func (d *discoverer) group(kind layoutKind, root, period string) *discGroup {
 func (d *discoverer) addFile(p string) error {
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return fileErr(p, ErrNoInput, err)
+		return FileError(p, ErrNoInput, err)
 	}
 	if d.walked[abs] != nil {
 		return nil
@@ -418,7 +418,7 @@ func (d *discoverer) addFile(p string) error {
 func (d *discoverer) addManifest(p string) (placed bool, err error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return false, fileErr(p, ErrNoInput, err)
+		return false, FileError(p, ErrNoInput, err)
 	}
 	mp, ok := placeManifest(abs)
 	if !ok {
@@ -438,7 +438,7 @@ func (d *discoverer) addManifest(p string) (placed bool, err error) {
 func (d *discoverer) addManifestArg(p, abs string) error {
 	mp, ok := placeManifest(abs)
 	if !ok {
-		return fileErrf(p, ErrUnsupportedFormat, "manifest is not in a legacy report period folder or a CUR 2.0 metadata/BILLING_PERIOD= folder, so its files cannot be found: name the report folder instead")
+		return FileErrorf(p, ErrUnsupportedFormat, "manifest is not in a legacy report period folder or a CUR 2.0 metadata/BILLING_PERIOD= folder, so its files cannot be found: name the report folder instead")
 	}
 	g := &discGroup{discGroupKey: discGroupKey{mp.kind, mp.root, mp.period}}
 	m := &discManifest{path: p, abs: abs, delivery: mp.delivery}
@@ -503,7 +503,7 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 			if f = d.walked[abs]; f == nil {
 				st, err := os.Stat(abs)
 				if err != nil || !st.Mode().IsRegular() {
-					return nil, fileErrf(m.path, ErrNoInput, "lists %s, but %s does not exist", key, d.show(abs, m.path))
+					return nil, FileErrorf(m.path, ErrNoInput, "lists %s, but %s does not exist", key, d.show(abs, m.path))
 				}
 				f = &discFile{path: d.show(abs, m.path), abs: abs, place: placeDataFile(abs)}
 			}
@@ -517,7 +517,7 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 				}
 			}
 			if f == nil {
-				return nil, fileErrf(m.path, ErrNoInput, "lists %s, which matches no file in %s", key, d.show(g.root, m.path))
+				return nil, FileErrorf(m.path, ErrNoInput, "lists %s, which matches no file in %s", key, d.show(g.root, m.path))
 			}
 		}
 		if !seen[f.abs] {
@@ -580,7 +580,7 @@ func (d *discoverer) manifestAt(g *discGroup, delivery string) (*discManifest, e
 		names[i] = m.path
 	}
 	sort.Strings(names)
-	return nil, fileErrf(filepath.Dir(names[0]), ErrMixedAssemblies, "several manifests in one folder (%s): cannot tell which belongs to the report", strings.Join(names, ", "))
+	return nil, FileErrorf(filepath.Dir(names[0]), ErrMixedAssemblies, "several manifests in one folder (%s): cannot tell which belongs to the report", strings.Join(names, ", "))
 }
 
 // pick returns the delivery of dels that opts.Assembly names, if any.
@@ -659,7 +659,7 @@ func (d *discoverer) resolve(g *discGroup) error {
 		}
 	}
 	dir := g.periodDir()
-	return fileErrf(d.show(dir, g.files[0].path), ErrMixedAssemblies,
+	return FileErrorf(d.show(dir, g.files[0].path), ErrMixedAssemblies,
 		"billing period %s has %d assemblies and no period manifest saying which is current: %s; choose one with --assembly",
 		g.period, len(dels), strings.Join(names, ", "))
 }
@@ -814,7 +814,7 @@ func (d *discoverer) finish(paths []string) (*Discovery, error) {
 	}
 	for _, w := range d.want {
 		if !d.wanted[w] {
-			return nil, fileErrf(paths[0], ErrNoInput, "no assembly or execution %q in the folders given", w)
+			return nil, FileErrorf(paths[0], ErrNoInput, "no assembly or execution %q in the folders given", w)
 		}
 	}
 	if !d.opts.AllowMixed {
@@ -837,7 +837,7 @@ func (d *discoverer) finish(paths []string) (*Discovery, error) {
 		return a.Path < b.Path
 	})
 	if len(out.Sources) == 0 {
-		return nil, fileErrf(paths[0], ErrNoInput, "no CUR data files left to read after applying the manifests")
+		return nil, FileErrorf(paths[0], ErrNoInput, "no CUR data files left to read after applying the manifests")
 	}
 	return out, nil
 }
@@ -904,7 +904,7 @@ func (d *discoverer) checkMixed() error {
 	if k.kind == layoutCUR2 {
 		noun = "executions"
 	}
-	return fileErrf(first, ErrMixedAssemblies,
+	return FileErrorf(first, ErrMixedAssemblies,
 		"billing period %s: files from %d %s of one report: %s; each restates the whole period, so read one (or pass --allow-mixed-assemblies)",
 		k.period, len(dels), noun, strings.Join(parts, "; "))
 }

@@ -24,11 +24,14 @@ var (
 )
 
 // Error names the place of a failure: file, and where known the CSV line, the Parquet row
-// group, the column and the byte offset.
+// group, the column and the byte offset. Zero values are unknown places, as in
+// encoding/csv.ParseError: build one with FileError and the At/In methods.
 type Error struct {
-	File     string
-	Line     int64 // 1-based CSV line; 0 when unknown
-	RowGroup int   // 0-based Parquet row group; -1 when not relevant
+	File string
+	Line int64 // 1-based CSV line; 0 when unknown
+	// RowGroup is the Parquet row group counted from 1; 0 when unknown or not Parquet.
+	// Messages number row groups from 0, as Parquet tools do.
+	RowGroup int
 	Column   string
 	Offset   int64 // byte offset in the (decompressed) stream; 0 when unknown
 	Err      error
@@ -40,8 +43,8 @@ func (e *Error) Error() string {
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
-	if e.RowGroup >= 0 {
-		fmt.Fprintf(&b, ": row group %d", e.RowGroup)
+	if e.RowGroup > 0 {
+		fmt.Fprintf(&b, ": row group %d", e.RowGroup-1)
 	}
 	if e.Offset > 0 {
 		fmt.Fprintf(&b, ": offset %d", e.Offset)
@@ -65,15 +68,25 @@ type classed struct {
 func (c *classed) Error() string   { return c.detail.Error() }
 func (c *classed) Unwrap() []error { return []error{c.class, c.detail} }
 
-// fileErr wraps err with its class and place in file.
-func fileErr(file string, class error, err error) *Error {
+// FileError is the one way to build an Error: err in file, of class (one of the Err
+// sentinels, or nil when err already wraps one); the At and In methods add the place.
+func FileError(file string, class error, err error) *Error {
 	if class != nil && !errors.Is(err, class) {
 		err = &classed{class: class, detail: err}
 	}
-	return &Error{File: file, RowGroup: -1, Err: err}
+	return &Error{File: file, Err: err}
 }
 
-// fileErrf is fileErr with a formatted message.
-func fileErrf(file string, class error, format string, args ...any) *Error {
-	return fileErr(file, class, fmt.Errorf(format, args...))
+// FileErrorf is FileError with a formatted message.
+func FileErrorf(file string, class error, format string, args ...any) *Error {
+	return FileError(file, class, fmt.Errorf(format, args...))
 }
+
+// AtLine sets the 1-based CSV line.
+func (e *Error) AtLine(line int64) *Error { e.Line = line; return e }
+
+// AtRowGroup sets the Parquet row group by its 0-based index.
+func (e *Error) AtRowGroup(index int) *Error { e.RowGroup = index + 1; return e }
+
+// InColumn sets the column.
+func (e *Error) InColumn(column string) *Error { e.Column = column; return e }

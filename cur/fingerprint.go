@@ -131,8 +131,8 @@ func Duplicates(names []string, contents []*Fingerprint) error {
 	if len(pairs) == 0 {
 		return nil
 	}
-	return &Error{File: pairs[0], RowGroup: -1, Err: fmt.Errorf("%w: the same content under two names would be counted twice%s (--allow-duplicates counts each copy)",
-		ErrDuplicateInput, moreText(pairs[1:]))}
+	return FileErrorf(pairs[0], ErrDuplicateInput, "%w: the same content under two names would be counted twice%s (--allow-duplicates counts each copy)",
+		ErrDuplicateInput, moreText(pairs[1:]))
 }
 
 func moreText(pairs []string) string {

@@ -44,14 +44,14 @@ const legacyPeriodLayout = "20060102T150405.000Z"
 func readManifestFile(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fileErr(file, ErrNoInput, unwrapPathError(err))
+		return nil, FileError(file, ErrNoInput, unwrapPathError(err))
 	}
 	return data, nil
 }
 
 func decodeManifest(file string, data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return fileErr(file, ErrCorrupt, fmt.Errorf("manifest: %w", err))
+		return FileError(file, ErrCorrupt, fmt.Errorf("manifest: %w", err))
 	}
 	return nil
 }
@@ -72,11 +72,11 @@ func parseLegacyManifest(shown string, data []byte) (*legacyManifest, error) {
 	}
 	// Every legacy manifest AWS writes names its assembly; without one this is some other JSON.
 	if m.AssemblyID == "" {
-		return nil, fileErrf(shown, ErrCorrupt, "manifest: no assemblyId (not a legacy CUR manifest)")
+		return nil, FileErrorf(shown, ErrCorrupt, "manifest: no assemblyId (not a legacy CUR manifest)")
 	}
 	if m.BillingPeriod.Start != "" {
 		if _, err := time.Parse(legacyPeriodLayout, m.BillingPeriod.Start); err != nil {
-			return nil, fileErrf(shown, ErrCorrupt, "manifest: billingPeriod.start %q is not a date like 20180801T000000.000Z", m.BillingPeriod.Start)
+			return nil, FileErrorf(shown, ErrCorrupt, "manifest: billingPeriod.start %q is not a date like 20180801T000000.000Z", m.BillingPeriod.Start)
 		}
 	}
 	return &m, nil
@@ -105,7 +105,7 @@ func parseCUR2Manifest(shown string, data []byte) (*cur2Manifest, error) {
 		return nil, err
 	}
 	if m.DataFiles == nil {
-		return nil, fileErrf(shown, ErrCorrupt, "manifest: no dataFiles (not a CUR 2.0 export manifest)")
+		return nil, FileErrorf(shown, ErrCorrupt, "manifest: no dataFiles (not a CUR 2.0 export manifest)")
 	}
 	return &m, nil
 }

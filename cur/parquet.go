@@ -123,7 +123,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}}
 	defer func() {
 		if p := recover(); p != nil {
-			err = fileErrf(name, ErrCorrupt, "parquet: %v", p)
+			err = FileErrorf(name, ErrCorrupt, "parquet: %v", p)
 		}
 		if err != nil {
 			r.release()
@@ -142,7 +142,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 	props.BufferSize = 1 << 20
 	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
 	if err != nil {
-		return nil, fileErr(name, ErrCorrupt, err)
+		return nil, FileError(name, ErrCorrupt, err)
 	}
 	r.pf = pf
 	if st, err := f.Stat(); err == nil && req.Fingerprint {
@@ -215,7 +215,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 	}
 	fr, err := pqarrow.NewFileReader(pf, arrProps, parquetAlloc)
 	if err != nil {
-		return nil, fileErr(name, ErrUnsupportedFormat, fmt.Errorf("parquet schema: %w", err))
+		return nil, FileError(name, ErrUnsupportedFormat, fmt.Errorf("parquet schema: %w", err))
 	}
 	r.fr = fr
 	r.pages = newPagePath(r, f)
@@ -283,7 +283,7 @@ func (r *parquetReader) Take() (b *Batch) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.pages.mu.Lock()
-			r.pages.failLocked(r, -1, &Error{File: r.name, RowGroup: -1, Err: &classed{class: ErrCorrupt, detail: fmt.Errorf("parquet: %v", p)}})
+			r.pages.failLocked(r, -1, FileErrorf(r.name, ErrCorrupt, "parquet: %v", p))
 			r.pages.mu.Unlock()
 			b = nil
 		}
@@ -313,7 +313,7 @@ func (r *parquetReader) next() (ok bool) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			r.fail(&Error{File: r.name, RowGroup: r.rg, Err: &classed{class: ErrCorrupt, detail: fmt.Errorf("parquet: %v", p)}})
+			r.fail(FileErrorf(r.name, ErrCorrupt, "parquet: %v", p).AtRowGroup(r.rg))
 			ok = false
 		}
 	}()
@@ -403,7 +403,7 @@ func (r *parquetReader) each(n int, f func(i int), errs []error) {
 	run := func(i int) {
 		defer func() {
 			if p := recover(); p != nil {
-				errs[i] = &Error{File: r.name, RowGroup: r.rg, Err: &classed{class: ErrCorrupt, detail: fmt.Errorf("parquet: %v", p)}}
+				errs[i] = FileErrorf(r.name, ErrCorrupt, "parquet: %v", p).AtRowGroup(r.rg)
 			}
 		}()
 		f(i)
@@ -544,12 +544,11 @@ func (r *parquetReader) openRowGroup() error {
 }
 
 func (r *parquetReader) corrupt(column string, err error) *Error {
-	return &Error{File: r.name, RowGroup: r.rg, Column: column, Err: &classed{class: ErrCorrupt, detail: err}}
+	return FileError(r.name, ErrCorrupt, err).AtRowGroup(r.rg).InColumn(column)
 }
 
 func (r *parquetReader) badValue(s *pqSource, row int, err error) *Error {
-	return &Error{File: r.name, RowGroup: r.rg, Column: s.column,
-		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", r.seen+int64(row)+1, err)}}
+	return FileErrorf(r.name, ErrBadValue, "row %d: %w", r.seen+int64(row)+1, err).AtRowGroup(r.rg).InColumn(s.column)
 }
 
 // fillStrings sets c to n rows of text; each row takes its first non-empty source.

@@ -291,7 +291,7 @@ func TestParquetBadValues(t *testing.T) {
 			if !errors.As(err, &e) || !errors.Is(err, ErrBadValue) {
 				t.Fatalf("err = %v, want *Error wrapping ErrBadValue", err)
 			}
-			if e.File != path || e.RowGroup != 0 || e.Column != "line_item_unblended_cost" {
+			if e.File != path || e.RowGroup != 1 || e.Column != "line_item_unblended_cost" {
 				t.Errorf("place: %+v", e)
 			}
 			if msg := err.Error(); !strings.Contains(msg, "row 2") || !strings.Contains(msg, tc.text) || !strings.Contains(msg, "row group 0") {

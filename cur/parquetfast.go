@@ -1304,7 +1304,7 @@ func (p *pagePath) checkRowGroups() error {
 }
 
 func (p *pagePath) corrupt(rg int, column string, err error) *Error {
-	return &Error{File: p.r.name, RowGroup: rg, Column: column, Err: &classed{class: ErrCorrupt, detail: err}}
+	return FileError(p.r.name, ErrCorrupt, err).AtRowGroup(rg).InColumn(column)
 }
 
 // complete finishes batch b, of slot s, once its leaves decoded it: names not decoded in place
@@ -1401,8 +1401,7 @@ func (p *pagePath) fillAmounts(b *Batch, c *AmountColumn, nm *pageName, s, rg in
 
 // badValue reports row i of batch b, of row group rg, as an error of column.
 func (p *pagePath) badValue(column string, b *Batch, rg, i int, err error) *Error {
-	return &Error{File: p.r.name, RowGroup: rg, Column: column,
-		Err: &classed{class: ErrBadValue, detail: fmt.Errorf("row %d: %w", b.FirstRow+int64(i), err)}}
+	return FileErrorf(p.r.name, ErrBadValue, "row %d: %w", b.FirstRow+int64(i), err).AtRowGroup(rg).InColumn(column)
 }
 
 // close stops the leaves' goroutines and releases the page readers.

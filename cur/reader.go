@@ -155,11 +155,11 @@ func Open(src Source, req Request) (Reader, error) {
 	} else {
 		var err error
 		if f, err = os.Open(src.Path); err != nil {
-			return nil, fileErr(name, ErrNoInput, unwrapPathError(err))
+			return nil, FileError(name, ErrNoInput, unwrapPathError(err))
 		}
 		if st, err := f.Stat(); err == nil && st.IsDir() {
 			f.Close()
-			return nil, fileErrf(name, ErrNoInput, "is a folder (pass it to a command that discovers files, or name the files)")
+			return nil, FileErrorf(name, ErrNoInput, "is a folder (pass it to a command that discovers files, or name the files)")
 		}
 	}
 	r, err := openFile(name, f, src.Path == "-", req)
@@ -181,16 +181,16 @@ func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) 
 	head, err := br.Peek(4)
 	if len(head) == 0 {
 		if err != nil && err != io.EOF {
-			return nil, fileErr(name, ErrCorrupt, err)
+			return nil, FileError(name, ErrCorrupt, err)
 		}
-		return nil, fileErrf(name, ErrNoInput, "empty file")
+		return nil, FileErrorf(name, ErrNoInput, "empty file")
 	}
 	switch {
 	case bytes.HasPrefix(head, magicParquet):
 		if stdin {
 			tmp, err := spool(br)
 			if err != nil {
-				return nil, fileErr(name, ErrCorrupt, err)
+				return nil, FileError(name, ErrCorrupt, err)
 			}
 			return openParquet(name, tmp, true, req)
 		}
@@ -202,7 +202,7 @@ func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) 
 		if stdin {
 			tmp, err := spool(br)
 			if err != nil {
-				return nil, fileErr(name, ErrCorrupt, err)
+				return nil, FileError(name, ErrCorrupt, err)
 			}
 			ra, closer = tmp, tmpCloser{tmp}
 		}
@@ -213,7 +213,7 @@ func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) 
 	case bytes.HasPrefix(head, magicGzip):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("gzip: %w", err))
+			return nil, FileError(name, ErrCorrupt, fmt.Errorf("gzip: %w", err))
 		}
 		ra := newReadAhead(&gzipStream{zr: zr})
 		return newCSVReader(name, "gzip", ra, multiCloser{ra, f}, hr.fingerprint, req)
@@ -226,7 +226,7 @@ func openZip(name string, ra io.ReaderAt, size int64, closer io.Closer, req Requ
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		closer.Close()
-		return nil, fileErr(name, ErrCorrupt, fmt.Errorf("zip: %w", err))
+		return nil, FileError(name, ErrCorrupt, fmt.Errorf("zip: %w", err))
 	}
 	for _, e := range zr.File {
 		if e.FileInfo().IsDir() || !strings.HasSuffix(strings.ToLower(e.Name), ".csv") {
@@ -235,13 +235,13 @@ func openZip(name string, ra io.ReaderAt, size int64, closer io.Closer, req Requ
 		rc, err := e.Open()
 		if err != nil {
 			closer.Close()
-			return nil, fileErr(name, ErrCorrupt, fmt.Errorf("zip entry %s: %w", e.Name, err))
+			return nil, FileError(name, ErrCorrupt, fmt.Errorf("zip entry %s: %w", e.Name, err))
 		}
 		fp := zipFingerprint(zr, size)
 		return newCSVReader(name+"!"+e.Name, "zip", rc, multiCloser{rc, closer}, func() (Fingerprint, bool) { return fp, req.Fingerprint }, req)
 	}
 	closer.Close()
-	return nil, fileErrf(name, ErrUnsupportedFormat, "zip archive holds no .csv file")
+	return nil, FileErrorf(name, ErrUnsupportedFormat, "zip archive holds no .csv file")
 }
 
 // spool copies standard input to a temporary file for formats that need random access.
@@ -309,10 +309,10 @@ func detectFlavour(name string, columns []string, parquet bool) (Flavour, error)
 		return false
 	}
 	if has("billed_cost") && (has("charge_category") || has("effective_cost") || has("list_cost")) {
-		return 0, fileErrf(name, ErrUnsupportedFormat, "this is a FOCUS export (BilledCost, ChargeCategory), not a CUR: export the CUR (legacy or 2.0) instead")
+		return 0, FileErrorf(name, ErrUnsupportedFormat, "this is a FOCUS export (BilledCost, ChargeCategory), not a CUR: export the CUR (legacy or 2.0) instead")
 	}
 	if !has("line_item_line_item_type") {
-		return 0, fileErrf(name, ErrUnsupportedFormat, "not a CUR file: no line item type column (lineItem/LineItemType or line_item_line_item_type) among %d columns", len(columns))
+		return 0, FileErrorf(name, ErrUnsupportedFormat, "not a CUR file: no line item type column (lineItem/LineItemType or line_item_line_item_type) among %d columns", len(columns))
 	}
 	cur2 := has("bill_payer_account_name") || has("product") || has("resource_tags")
 	switch {
