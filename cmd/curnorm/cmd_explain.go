@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
@@ -19,7 +19,7 @@ type explainOptions struct {
 	Metric           string
 	Format           string
 	IncludeSplitCost bool
-	Discover         cur.DiscoverOptions
+	Discover         discover.Options
 }
 
 func newCmdExplain(ios *ioStreams, runF func(context.Context, *explainOptions) error) *cobra.Command {
@@ -62,7 +62,7 @@ func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error
 	if len(opts.Paths) == 0 {
 		return writeRules(ios.Out, m, opts.Format, rulesWidth(ios))
 	}
-	d, err := cur.Discover(opts.Paths, opts.Discover)
+	d, err := discover.Sources(opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

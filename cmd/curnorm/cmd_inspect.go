@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 )
@@ -18,7 +19,7 @@ import (
 type inspectOptions struct {
 	Paths    []string
 	Format   string
-	Discover cur.DiscoverOptions
+	Discover discover.Options
 	OnError  onErrorOptions
 }
 
@@ -53,7 +54,7 @@ Every amount column is parsed, so inspect also validates a file. "-" reads stand
 }
 
 func inspectRun(ctx context.Context, ios *ioStreams, opts *inspectOptions) error {
-	d, err := cur.Discover(opts.Paths, opts.Discover)
+	d, err := discover.Sources(opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
@@ -20,7 +20,7 @@ type normalizeOptions struct {
 	IncludeSplitCost bool
 	AccountNames     string
 	NoFormulaEscape  bool
-	Discover         cur.DiscoverOptions
+	Discover         discover.Options
 	OnError          onErrorOptions
 }
 
@@ -99,7 +99,7 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 			return err
 		}
 	}
-	d, err := cur.Discover(opts.Paths, opts.Discover)
+	d, err := discover.Sources(opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

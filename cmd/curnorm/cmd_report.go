@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
@@ -27,7 +28,7 @@ type reportOptions struct {
 	Jobs             int
 	IncludeSplitCost bool
 	AccountNames     string
-	Discover         cur.DiscoverOptions
+	Discover         discover.Options
 	OnError          onErrorOptions
 	NoFormulaEscape  bool
 }
@@ -140,7 +141,7 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := cur.Discover(opts.Paths, opts.Discover)
+	d, err := discover.Sources(opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
@@ -23,7 +24,7 @@ type compareOptions struct {
 	Jobs             int
 	IncludeSplitCost bool
 	AccountNames     string
-	Discover         cur.DiscoverOptions
+	Discover         discover.Options
 	OnError          onErrorOptions
 	// ByGiven and MetricGiven say whether the flags were on the command line; when not, a
 	// baseline document supplies them.
@@ -135,7 +136,7 @@ func (o *compareOptions) rollSide(ctx context.Context, ios *ioStreams, ls *loade
 	if ls.side != nil {
 		return ls.side, nil
 	}
-	d, err := cur.Discover(ls.paths, o.Discover)
+	d, err := discover.Sources(ls.paths, o.Discover)
 	if err != nil {
 		return nil, err
 	}

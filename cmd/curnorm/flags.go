@@ -5,13 +5,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
 // addDiscoverFlags adds the flags that steer how folders and manifests become files.
-func addDiscoverFlags(cmd *cobra.Command, o *cur.DiscoverOptions) {
+func addDiscoverFlags(cmd *cobra.Command, o *discover.Options) {
 	cmd.Flags().StringVar(&o.Assembly, "assembly", "", "legacy report assembly id to read when a period has several and no period manifest")
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
 	cmd.Flags().BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "count files of identical content each (refused by default: a copy would double the bill)")

@@ -1,12 +1,15 @@
-package cur
+package discover
 
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"strings"
 	"time"
+
+	"github.com/curnorm/curnorm/cur"
 )
 
 // legacyManifest is a legacy CUR's <report>-Manifest.json. Only the fields discovery uses or
@@ -44,14 +47,14 @@ const legacyPeriodLayout = "20060102T150405.000Z"
 func readManifestFile(file string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, FileError(file, ErrNoInput, unwrapPathError(err))
+		return nil, cur.FileError(file, cur.ErrNoInput, unwrapPathError(err))
 	}
 	return data, nil
 }
 
 func decodeManifest(file string, data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return FileError(file, ErrCorrupt, fmt.Errorf("manifest: %w", err))
+		return cur.FileError(file, cur.ErrCorrupt, fmt.Errorf("manifest: %w", err))
 	}
 	return nil
 }
@@ -72,11 +75,11 @@ func parseLegacyManifest(shown string, data []byte) (*legacyManifest, error) {
 	}
 	// Every legacy manifest AWS writes names its assembly; without one this is some other JSON.
 	if m.AssemblyID == "" {
-		return nil, FileErrorf(shown, ErrCorrupt, "manifest: no assemblyId (not a legacy CUR manifest)")
+		return nil, cur.FileErrorf(shown, cur.ErrCorrupt, "manifest: no assemblyId (not a legacy CUR manifest)")
 	}
 	if m.BillingPeriod.Start != "" {
 		if _, err := time.Parse(legacyPeriodLayout, m.BillingPeriod.Start); err != nil {
-			return nil, FileErrorf(shown, ErrCorrupt, "manifest: billingPeriod.start %q is not a date like 20180801T000000.000Z", m.BillingPeriod.Start)
+			return nil, cur.FileErrorf(shown, cur.ErrCorrupt, "manifest: billingPeriod.start %q is not a date like 20180801T000000.000Z", m.BillingPeriod.Start)
 		}
 	}
 	return &m, nil
@@ -105,7 +108,7 @@ func parseCUR2Manifest(shown string, data []byte) (*cur2Manifest, error) {
 		return nil, err
 	}
 	if m.DataFiles == nil {
-		return nil, FileErrorf(shown, ErrCorrupt, "manifest: no dataFiles (not a CUR 2.0 export manifest)")
+		return nil, cur.FileErrorf(shown, cur.ErrCorrupt, "manifest: no dataFiles (not a CUR 2.0 export manifest)")
 	}
 	return &m, nil
 }
@@ -160,4 +163,12 @@ func cur2KeyTail(key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// unwrapPathError drops the path an *fs.PathError repeats: messages name the file already.
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
 }

@@ -1,4 +1,4 @@
-package cur
+package discover
 
 import (
 	"errors"
@@ -8,10 +8,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/curnorm/curnorm/cur"
 )
 
 // discRoot holds one small report or export tree per case.
-const discRoot = "../testdata/discover"
+const discRoot = "../../testdata/discover"
 
 // Ids used in the fixture trees. asmNew sorts before asmOld on purpose: only a manifest or
 // the user may say which legacy assembly is current.
@@ -26,7 +28,7 @@ const (
 type wantSource struct{ Path, Period, Assembly string }
 
 // relSources shows sources relative to discRoot, so tables stay readable.
-func relSources(t *testing.T, srcs []Source) []wantSource {
+func relSources(t *testing.T, srcs []cur.Source) []wantSource {
 	t.Helper()
 	out := make([]wantSource, len(srcs))
 	for i, s := range srcs {
@@ -66,7 +68,7 @@ func TestDiscover(t *testing.T) {
 	tests := []struct {
 		name  string
 		args  []string
-		opts  DiscoverOptions
+		opts  Options
 		want  []wantSource
 		warns []string // one substring per warning, in order
 		err   error
@@ -92,7 +94,7 @@ func TestDiscover(t *testing.T) {
 		{
 			name: "assembly option overrides the period manifest",
 			args: []string{"legacy-manifest"},
-			opts: DiscoverOptions{Assembly: asmOld},
+			opts: Options{Assembly: asmOld},
 			want: []wantSource{{lm + asmOld + "/report-1.csv.gz", "2024-01", asmOld}},
 			warns: []string{
 				"report-Manifest.json: names assembly " + asmNew + " as current; reading " + asmOld,
@@ -102,21 +104,21 @@ func TestDiscover(t *testing.T) {
 		{
 			name: "legacy two assemblies without period manifest",
 			args: []string{"legacy-no-manifest"},
-			err:  ErrMixedAssemblies,
+			err:  cur.ErrMixedAssemblies,
 			has:  []string{"20240201-20240301", "2 assemblies", asmNew + ", " + asmOld, "--assembly"},
 		},
 		{
 			name:  "assembly option picks one of two",
 			args:  []string{"legacy-no-manifest"},
-			opts:  DiscoverOptions{Assembly: asmOld},
+			opts:  Options{Assembly: asmOld},
 			want:  []wantSource{{lnm + asmOld + "/report-1.csv.gz", "2024-02", asmOld}},
 			warns: []string{"assembly " + asmNew + " superseded by " + asmOld + " (chosen with --assembly)"},
 		},
 		{
 			name: "assembly option naming nothing",
 			args: []string{"legacy-single"},
-			opts: DiscoverOptions{Assembly: "no-such-assembly"},
-			err:  ErrNoInput,
+			opts: Options{Assembly: "no-such-assembly"},
+			err:  cur.ErrNoInput,
 			has:  []string{`"no-such-assembly"`},
 		},
 		{
@@ -205,25 +207,25 @@ func TestDiscover(t *testing.T) {
 		{
 			name: "manifest lists a missing file",
 			args: []string{"legacy-missing"},
-			err:  ErrNoInput,
+			err:  cur.ErrNoInput,
 			has:  []string{"20240601-20240701/report-Manifest.json: lists cur/report/20240601-20240701/" + asmNew + "/report-2.csv.gz", "does not exist"},
 		},
 		{
 			name: "manifest that does not parse",
 			args: []string{"legacy-corrupt"},
-			err:  ErrCorrupt,
+			err:  cur.ErrCorrupt,
 			has:  []string{"20240701-20240801/report-Manifest.json: manifest: "},
 		},
 		{
 			name: "explicit files from two assemblies",
 			args: []string{lnm + asmNew + "/report-1.csv.gz", lnm + asmOld + "/report-1.csv.gz"},
-			err:  ErrMixedAssemblies,
+			err:  cur.ErrMixedAssemblies,
 			has:  []string{"2 assemblies", asmNew + " (", asmOld + " (", lnm + asmOld + "/report-1.csv.gz"},
 		},
 		{
 			name: "explicit files from two assemblies allowed",
 			args: []string{lnm + asmOld + "/report-1.csv.gz", lnm + asmNew + "/report-1.csv.gz"},
-			opts: DiscoverOptions{AllowMixed: true},
+			opts: Options{AllowMixed: true},
 			want: []wantSource{
 				{lnm + asmNew + "/report-1.csv.gz", "2024-02", asmNew},
 				{lnm + asmOld + "/report-1.csv.gz", "2024-02", asmOld},
@@ -232,13 +234,13 @@ func TestDiscover(t *testing.T) {
 		{
 			name: "explicit files from two executions",
 			args: []string{c2n + execOld + "/export-00001.csv.gz", c2n + execNew + "/export-00002.csv.gz"},
-			err:  ErrMixedAssemblies,
+			err:  cur.ErrMixedAssemblies,
 			has:  []string{"2 executions"},
 		},
 		{
 			name: "explicit file beside a folder that superseded it",
 			args: []string{"legacy-manifest", lm + asmOld + "/report-1.csv.gz"},
-			err:  ErrMixedAssemblies,
+			err:  cur.ErrMixedAssemblies,
 			has:  []string{"billing period 2024-01"},
 		},
 		{
@@ -274,19 +276,19 @@ func TestDiscover(t *testing.T) {
 		{
 			name: "empty folder",
 			args: []string{"empty"},
-			err:  ErrNoInput,
+			err:  cur.ErrNoInput,
 			has:  []string{"empty: no CUR data files"},
 		},
 		{
 			name: "path that does not exist",
 			args: []string{"does-not-exist"},
-			err:  ErrNoInput,
+			err:  cur.ErrNoInput,
 			has:  []string{"does-not-exist"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Discover(discArgs(tt.args), tt.opts)
+			got, err := Sources(discArgs(tt.args), tt.opts)
 			if tt.err != nil {
 				if err == nil {
 					t.Fatalf("got %v, want an error wrapping %v", relSources(t, got.Sources), tt.err)
@@ -320,9 +322,9 @@ func checkDiscoverErr(t *testing.T, err, class error, has []string) {
 	if !errors.Is(err, class) {
 		t.Errorf("error %q does not wrap %v", err, class)
 	}
-	var fe *Error
+	var fe *cur.Error
 	if !errors.As(err, &fe) || fe.File == "" {
-		t.Errorf("error %q is not an *Error naming a file", err)
+		t.Errorf("error %q is not an *cur.Error naming a file", err)
 	}
 	for _, h := range has {
 		if !strings.Contains(filepath.ToSlash(err.Error()), h) {
@@ -334,13 +336,13 @@ func checkDiscoverErr(t *testing.T, err, class error, has []string) {
 // The same inputs in any order give the same sources and warnings.
 func TestDiscoverOrderIndependent(t *testing.T) {
 	args := discArgs([]string{"legacy-parquet", "cur2-manifest", "legacy-unlisted", "loose", "legacy-manifest"})
-	first, err := Discover(args, DiscoverOptions{})
+	first, err := Sources(args, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < len(args); i++ {
 		rot := append(append([]string{}, args[i:]...), args[:i]...)
-		got, err := Discover(rot, DiscoverOptions{})
+		got, err := Sources(rot, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -370,11 +372,11 @@ func TestDiscoverColonExecutionFolders(t *testing.T) {
 		  "columns":[{"name":"line_item_line_item_type","type":"string"}],
 		  "dataFiles":["s3://bucket/exports/cur2/data/BILLING_PERIOD=2026-04/`+newer+`/cur2-00001.csv.gz"]}`)
 
-	got, err := Discover([]string{root}, DiscoverOptions{})
+	got, err := Sources([]string{root}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Source{{Path: filepath.Join(period, newer, "cur2-00001.csv.gz"), Period: "2026-04", Assembly: newer}}
+	want := []cur.Source{{Path: filepath.Join(period, newer, "cur2-00001.csv.gz"), Period: "2026-04", Assembly: newer}}
 	if !reflect.DeepEqual(got.Sources, want) {
 		t.Errorf("sources = %+v, want %+v", got.Sources, want)
 	}
@@ -386,7 +388,7 @@ func TestDiscoverColonExecutionFolders(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(export, "metadata")); err != nil {
 		t.Fatal(err)
 	}
-	got, err = Discover([]string{export}, DiscoverOptions{})
+	got, err = Sources([]string{export}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +465,7 @@ func TestDiscoverBuiltTrees(t *testing.T) {
 			for _, f := range tt.files {
 				writeFile(t, filepath.Join(root, filepath.FromSlash(f)), "")
 			}
-			got, err := Discover([]string{filepath.Join(root, tt.arg)}, DiscoverOptions{})
+			got, err := Sources([]string{filepath.Join(root, tt.arg)}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -489,7 +491,7 @@ func TestDiscoverSymlinkedFolder(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Skipf("cannot make a link here: %v", err)
 	}
-	got, err := Discover([]string{link}, DiscoverOptions{})
+	got, err := Sources([]string{link}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

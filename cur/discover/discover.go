@@ -1,4 +1,7 @@
-package cur
+// Package discover turns the paths of a command line into the CUR files to read: it walks
+// report and export folders, reads manifests, and keeps the current delivery (assembly or
+// execution) of each billing period, as docs/columns.md describes.
+package discover
 
 import (
 	"errors"
@@ -10,10 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/curnorm/curnorm/cur"
 )
 
-// DiscoverOptions are the choices a user can make about which deliveries to read.
-type DiscoverOptions struct {
+// Options are the choices a user can make about which deliveries to read.
+type Options struct {
 	// Assembly picks the delivery of a billing period where discovery cannot or should not
 	// decide: a legacy assemblyId, or a CUR 2.0 execution folder name or execution id. It
 	// overrides a period manifest. Several, one per period, may be given separated by commas.
@@ -27,16 +32,16 @@ type DiscoverOptions struct {
 	AllowDuplicates bool
 }
 
-// Discovery is what Discover found.
-type Discovery struct {
+// Result is what Discover found.
+type Result struct {
 	// Sources are the files to read, sorted by period, then path.
-	Sources []Source
+	Sources []cur.Source
 	// Warnings are one line each, for stderr: files no manifest lists, superseded deliveries
 	// skipped, manifests that disagree with the folders.
 	Warnings []string
 }
 
-// Discover expands the paths given on a command line into the CUR files to read (spec §6).
+// Sources expands the paths given on a command line into the CUR files to read.
 //
 // "-" is standard input. A file is read as named; its Period and Assembly are taken from its
 // place when it sits in a legacy report or CUR 2.0 export folder. A *-Manifest.json names the
@@ -50,12 +55,12 @@ type Discovery struct {
 // Named files whose folders place them in two assemblies or executions of one period are
 // refused unless opts.AllowMixed; files whose folder names no delivery are not counted.
 //
-// Errors are *Error wrapping ErrNoInput (nothing there, or a manifest listing a missing file),
-// ErrCorrupt (a manifest that does not parse) or ErrMixedAssemblies (a legacy period with
+// Errors are *cur.Error wrapping cur.ErrNoInput (nothing there, or a manifest listing a missing file),
+// cur.ErrCorrupt (a manifest that does not parse) or cur.ErrMixedAssemblies (a legacy period with
 // several assemblies and no manifest, or named files of two deliveries of one period).
-func Discover(paths []string, opts DiscoverOptions) (*Discovery, error) {
+func Sources(paths []string, opts Options) (*Result, error) {
 	if len(paths) == 0 {
-		return nil, FileErrorf("<no input>", ErrNoInput, "no files or folders given: %w", ErrNoInput)
+		return nil, cur.FileErrorf("<no input>", cur.ErrNoInput, "no files or folders given: %w", cur.ErrNoInput)
 	}
 	d := &discoverer{
 		opts:   opts,
@@ -243,7 +248,7 @@ func skipWalkName(name string) bool {
 
 // discFile is a data file met while walking or listed by a manifest.
 type discFile struct {
-	path  string // as messages and Source.Path show it
+	path  string // as messages and cur.Source.Path show it
 	abs   string
 	place layoutPlace
 }
@@ -269,13 +274,13 @@ type discGroup struct {
 
 // discChosen is a selected source and where it came from.
 type discChosen struct {
-	src      Source
+	src      cur.Source
 	place    layoutPlace
 	explicit bool
 }
 
 type discoverer struct {
-	opts   DiscoverOptions
+	opts   Options
 	want   []string        // assembly or execution ids from opts.Assembly
 	wanted map[string]bool // which of want matched something
 	cwd    string
@@ -310,11 +315,11 @@ func (d *discoverer) add(p string) error {
 	}
 	st, err := os.Stat(p)
 	if err != nil {
-		return FileError(p, ErrNoInput, unwrapPathError(err))
+		return cur.FileError(p, cur.ErrNoInput, unwrapPathError(err))
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return FileError(p, ErrNoInput, err)
+		return cur.FileError(p, cur.ErrNoInput, err)
 	}
 	switch {
 	case st.IsDir():
@@ -324,7 +329,7 @@ func (d *discoverer) add(p string) error {
 	}
 	pl := placeDataFile(abs)
 	d.explicit = append(d.explicit, discChosen{
-		src:      Source{Path: p, Period: pl.period, Assembly: pl.delivery},
+		src:      cur.Source{Path: p, Period: pl.period, Assembly: pl.delivery},
 		place:    pl,
 		explicit: true,
 	})
@@ -341,7 +346,7 @@ func (d *discoverer) walk(root string) error {
 	}
 	err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
-			return FileError(p, ErrNoInput, unwrapPathError(err))
+			return cur.FileError(p, cur.ErrNoInput, unwrapPathError(err))
 		}
 		if p != start && skipWalkName(e.Name()) {
 			if e.IsDir() {
@@ -373,14 +378,14 @@ func (d *discoverer) walk(root string) error {
 		return nil
 	})
 	if err != nil {
-		var fe *Error
+		var fe *cur.Error
 		if errors.As(err, &fe) {
 			return err
 		}
-		return FileError(root, ErrNoInput, err)
+		return cur.FileError(root, cur.ErrNoInput, err)
 	}
 	if found == 0 {
-		return FileErrorf(root, ErrNoInput, "no CUR data files (.csv, .csv.gz, .csv.zip, .parquet) or manifests in this folder")
+		return cur.FileErrorf(root, cur.ErrNoInput, "no CUR data files (.csv, .csv.gz, .csv.zip, .parquet) or manifests in this folder")
 	}
 	return nil
 }
@@ -398,7 +403,7 @@ func (d *discoverer) group(kind layoutKind, root, period string) *discGroup {
 func (d *discoverer) addFile(p string) error {
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return FileError(p, ErrNoInput, err)
+		return cur.FileError(p, cur.ErrNoInput, err)
 	}
 	if d.walked[abs] != nil {
 		return nil
@@ -418,7 +423,7 @@ func (d *discoverer) addFile(p string) error {
 func (d *discoverer) addManifest(p string) (placed bool, err error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return false, FileError(p, ErrNoInput, err)
+		return false, cur.FileError(p, cur.ErrNoInput, err)
 	}
 	mp, ok := placeManifest(abs)
 	if !ok {
@@ -438,7 +443,7 @@ func (d *discoverer) addManifest(p string) (placed bool, err error) {
 func (d *discoverer) addManifestArg(p, abs string) error {
 	mp, ok := placeManifest(abs)
 	if !ok {
-		return FileErrorf(p, ErrUnsupportedFormat, "manifest is not in a legacy report period folder or a CUR 2.0 metadata/BILLING_PERIOD= folder, so its files cannot be found: name the report folder instead")
+		return cur.FileErrorf(p, cur.ErrUnsupportedFormat, "manifest is not in a legacy report period folder or a CUR 2.0 metadata/BILLING_PERIOD= folder, so its files cannot be found: name the report folder instead")
 	}
 	g := &discGroup{discGroupKey: discGroupKey{mp.kind, mp.root, mp.period}}
 	m := &discManifest{path: p, abs: abs, delivery: mp.delivery}
@@ -503,7 +508,7 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 			if f = d.walked[abs]; f == nil {
 				st, err := os.Stat(abs)
 				if err != nil || !st.Mode().IsRegular() {
-					return nil, FileErrorf(m.path, ErrNoInput, "lists %s, but %s does not exist", key, d.show(abs, m.path))
+					return nil, cur.FileErrorf(m.path, cur.ErrNoInput, "lists %s, but %s does not exist", key, d.show(abs, m.path))
 				}
 				f = &discFile{path: d.show(abs, m.path), abs: abs, place: placeDataFile(abs)}
 			}
@@ -517,7 +522,7 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 				}
 			}
 			if f == nil {
-				return nil, FileErrorf(m.path, ErrNoInput, "lists %s, which matches no file in %s", key, d.show(g.root, m.path))
+				return nil, cur.FileErrorf(m.path, cur.ErrNoInput, "lists %s, which matches no file in %s", key, d.show(g.root, m.path))
 			}
 		}
 		if !seen[f.abs] {
@@ -530,7 +535,7 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 
 // emit selects f; assembly stands in when f's folder does not name its delivery.
 func (d *discoverer) emit(g *discGroup, f *discFile, assembly string) {
-	src := Source{Path: f.path, Period: f.place.period, Assembly: f.place.delivery}
+	src := cur.Source{Path: f.path, Period: f.place.period, Assembly: f.place.delivery}
 	if src.Period == "" {
 		src.Period = g.period
 	}
@@ -580,7 +585,7 @@ func (d *discoverer) manifestAt(g *discGroup, delivery string) (*discManifest, e
 		names[i] = m.path
 	}
 	sort.Strings(names)
-	return nil, FileErrorf(filepath.Dir(names[0]), ErrMixedAssemblies, "several manifests in one folder (%s): cannot tell which belongs to the report", strings.Join(names, ", "))
+	return nil, cur.FileErrorf(filepath.Dir(names[0]), cur.ErrMixedAssemblies, "several manifests in one folder (%s): cannot tell which belongs to the report", strings.Join(names, ", "))
 }
 
 // pick returns the delivery of dels that opts.Assembly names, if any.
@@ -659,7 +664,7 @@ func (d *discoverer) resolve(g *discGroup) error {
 		}
 	}
 	dir := g.periodDir()
-	return FileErrorf(d.show(dir, g.files[0].path), ErrMixedAssemblies,
+	return cur.FileErrorf(d.show(dir, g.files[0].path), cur.ErrMixedAssemblies,
 		"billing period %s has %d assemblies and no period manifest saying which is current: %s; choose one with --assembly",
 		g.period, len(dels), strings.Join(names, ", "))
 }
@@ -773,7 +778,7 @@ func (d *discoverer) skipRest(g *discGroup, kept []*discFile, current map[string
 	}
 }
 
-func (d *discoverer) finish(paths []string) (*Discovery, error) {
+func (d *discoverer) finish(paths []string) (*Result, error) {
 	keys := make([]discGroupKey, 0, len(d.groups))
 	for k := range d.groups {
 		keys = append(keys, k)
@@ -794,7 +799,7 @@ func (d *discoverer) finish(paths []string) (*Discovery, error) {
 		}
 	}
 	for _, f := range d.loose {
-		d.chosen[f.abs] = discChosen{src: Source{Path: f.path}, place: f.place}
+		d.chosen[f.abs] = discChosen{src: cur.Source{Path: f.path}, place: f.place}
 	}
 	for _, e := range d.explicit {
 		abs, _ := filepath.Abs(e.src.Path)
@@ -814,7 +819,7 @@ func (d *discoverer) finish(paths []string) (*Discovery, error) {
 	}
 	for _, w := range d.want {
 		if !d.wanted[w] {
-			return nil, FileErrorf(paths[0], ErrNoInput, "no assembly or execution %q in the folders given", w)
+			return nil, cur.FileErrorf(paths[0], cur.ErrNoInput, "no assembly or execution %q in the folders given", w)
 		}
 	}
 	if !d.opts.AllowMixed {
@@ -822,9 +827,9 @@ func (d *discoverer) finish(paths []string) (*Discovery, error) {
 			return nil, err
 		}
 	}
-	out := &Discovery{Warnings: d.warnings}
+	out := &Result{Warnings: d.warnings}
 	if d.stdin {
-		out.Sources = append(out.Sources, Source{Path: "-"})
+		out.Sources = append(out.Sources, cur.Source{Path: "-"})
 	}
 	for _, c := range d.chosen {
 		out.Sources = append(out.Sources, c.src)
@@ -837,7 +842,7 @@ func (d *discoverer) finish(paths []string) (*Discovery, error) {
 		return a.Path < b.Path
 	})
 	if len(out.Sources) == 0 {
-		return nil, FileErrorf(paths[0], ErrNoInput, "no CUR data files left to read after applying the manifests")
+		return nil, cur.FileErrorf(paths[0], cur.ErrNoInput, "no CUR data files left to read after applying the manifests")
 	}
 	return out, nil
 }
@@ -904,7 +909,7 @@ func (d *discoverer) checkMixed() error {
 	if k.kind == layoutCUR2 {
 		noun = "executions"
 	}
-	return FileErrorf(first, ErrMixedAssemblies,
+	return cur.FileErrorf(first, cur.ErrMixedAssemblies,
 		"billing period %s: files from %d %s of one report: %s; each restates the whole period, so read one (or pass --allow-mixed-assemblies)",
 		k.period, len(dels), noun, strings.Join(parts, "; "))
 }
