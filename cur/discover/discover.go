@@ -27,12 +27,12 @@ type Options struct {
 	// one billing period (each is a full restatement, so they would normally double count).
 	AllowMixed bool
 	// AllowDuplicates reads files of identical content (a copy beside the original) each as
-	// its own instead of refusing them. Discover does not look at content: the commands hand
+	// its own instead of refusing them. Sources does not look at content: the commands hand
 	// this on to the rollup, which fingerprints files as it reads them.
 	AllowDuplicates bool
 }
 
-// Result is what Discover found.
+// Result is what Sources found.
 type Result struct {
 	// Sources are the files to read, sorted by period, then path.
 	Sources []cur.Source

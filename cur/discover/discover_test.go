@@ -438,7 +438,7 @@ func TestDiscoverBuiltTrees(t *testing.T) {
 	tests := []struct {
 		name  string
 		files []string // created empty below a temporary folder
-		arg   string   // passed to Discover, below the temporary folder
+		arg   string   // passed to Sources, below the temporary folder
 		want  []string // source paths below the temporary folder
 	}{
 		{
