@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pqwrite"
 	"github.com/curnorm/curnorm/cur/pricing"
 )
 
@@ -213,9 +214,9 @@ func TestHalfReadFileCountsNothing(t *testing.T) {
 func writeParquetBill(t *testing.T, dir, name string, damage bool) string {
 	t.Helper()
 	var buf bytes.Buffer
-	cols := []cur.WriteColumn{{Name: "line_item_line_item_type", Type: cur.ColString}, {Name: "line_item_product_code", Type: cur.ColString},
-		{Name: "line_item_currency_code", Type: cur.ColString}, {Name: "line_item_unblended_cost", Type: cur.ColDecimal}}
-	w, err := cur.NewParquetWriter(&buf, cols, cur.ParquetWriterOptions{RowGroupRows: 1000, Compression: "none"})
+	cols := []pqwrite.Column{{Name: "line_item_line_item_type", Type: pqwrite.String}, {Name: "line_item_product_code", Type: pqwrite.String},
+		{Name: "line_item_currency_code", Type: pqwrite.String}, {Name: "line_item_unblended_cost", Type: pqwrite.Decimal}}
+	w, err := pqwrite.New(&buf, cols, pqwrite.Options{RowGroupRows: 1000, Compression: "none"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package report
 import (
 	"io"
 
-	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pqwrite"
 )
 
 // ParquetSink writes normalized rows as Parquet with typed columns: amounts as DECIMAL(38,10),
@@ -11,7 +11,7 @@ import (
 // Empty cells are NULL. Row groups are capped by the writer, so memory stays flat.
 type ParquetSink struct {
 	out   io.Writer
-	pw    *cur.ParquetWriter
+	pw    *pqwrite.Writer
 	types []CellType
 }
 
@@ -19,15 +19,15 @@ type ParquetSink struct {
 func NewParquetSink(w io.Writer) *ParquetSink { return &ParquetSink{out: w} }
 
 // parquetTypes are the Parquet column types of the cell types.
-var parquetTypes = [...]cur.ColumnType{CellText: cur.ColString, CellAmount: cur.ColDecimal, CellTime: cur.ColTimestamp}
+var parquetTypes = [...]pqwrite.Type{CellText: pqwrite.String, CellAmount: pqwrite.Decimal, CellTime: pqwrite.Timestamp}
 
 // Header fixes the schema.
 func (s *ParquetSink) Header(names []string, types []CellType) error {
-	cols := make([]cur.WriteColumn, len(names))
+	cols := make([]pqwrite.Column, len(names))
 	for i, n := range names {
-		cols[i] = cur.WriteColumn{Name: n, Type: parquetTypes[types[i]]}
+		cols[i] = pqwrite.Column{Name: n, Type: parquetTypes[types[i]]}
 	}
-	pw, err := cur.NewParquetWriter(s.out, cols, cur.ParquetWriterOptions{})
+	pw, err := pqwrite.New(s.out, cols, pqwrite.Options{})
 	if err != nil {
 		return err
 	}

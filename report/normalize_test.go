@@ -21,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pqwrite"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
 )
@@ -424,8 +425,8 @@ func TestNormalizeSkipsHalfReadGzip(t *testing.T) {
 // corrupt contributes none of the rows of the row groups before it.
 func TestNormalizeSkipsHalfReadParquet(t *testing.T) {
 	var buf bytes.Buffer
-	cols := []cur.WriteColumn{{Name: cur.ColLineItemType, Type: cur.ColString}, {Name: cur.ColUnblended, Type: cur.ColDouble}}
-	pw, err := cur.NewParquetWriter(&buf, cols, cur.ParquetWriterOptions{RowGroupRows: 10_000})
+	cols := []pqwrite.Column{{Name: cur.ColLineItemType, Type: pqwrite.String}, {Name: cur.ColUnblended, Type: pqwrite.Double}}
+	pw, err := pqwrite.New(&buf, cols, pqwrite.Options{RowGroupRows: 10_000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pqwrite"
 )
 
 // String fields of a row.
@@ -113,7 +114,7 @@ const (
 // column is one column of a layout.
 type column struct {
 	name  string
-	typ   cur.ColumnType // how Parquet stores it; CSV writes text
+	typ   pqwrite.Type // how Parquet stores it; CSV writes text
 	kind  fkind
 	idx   int
 	konst string
@@ -123,50 +124,50 @@ type column struct {
 type spec struct {
 	legacy string // legacy CSV header; "" for CUR 2.0-only columns
 	cur2   string // CUR 2.0 name when not Snake(legacy); "-" when CUR 2.0 lacks it
-	typ    cur.ColumnType
+	typ    pqwrite.Type
 	kind   fkind
 	idx    int
 	konst  string
 }
 
 func str(name string, idx int) spec {
-	return spec{legacy: name, typ: cur.ColString, kind: fStr, idx: idx}
+	return spec{legacy: name, typ: pqwrite.String, kind: fStr, idx: idx}
 }
 func amount(name string, idx int) spec {
-	return spec{legacy: name, typ: cur.ColDouble, kind: fAmt, idx: idx}
+	return spec{legacy: name, typ: pqwrite.Double, kind: fAmt, idx: idx}
 }
 
 // rate is a number AWS's Parquet stores as text.
 func rate(name string, idx int) spec {
-	return spec{legacy: name, typ: cur.ColString, kind: fAmt, idx: idx}
+	return spec{legacy: name, typ: pqwrite.String, kind: fAmt, idx: idx}
 }
-func special(name string, typ cur.ColumnType, k fkind) spec {
+func special(name string, typ pqwrite.Type, k fkind) spec {
 	return spec{legacy: name, typ: typ, kind: k}
 }
 func konst(name, v string) spec {
-	return spec{legacy: name, typ: cur.ColString, kind: fConst, konst: v}
+	return spec{legacy: name, typ: pqwrite.String, kind: fConst, konst: v}
 }
 
 var specs = func() []spec {
 	s := []spec{
-		special("identity/LineItemId", cur.ColString, fLineItemID),
-		special("identity/TimeInterval", cur.ColString, fTimeInterval),
-		special("bill/InvoiceId", cur.ColString, fInvoice),
+		special("identity/LineItemId", pqwrite.String, fLineItemID),
+		special("identity/TimeInterval", pqwrite.String, fTimeInterval),
+		special("bill/InvoiceId", pqwrite.String, fInvoice),
 		konst("bill/InvoicingEntity", "Amazon Web Services, Inc."),
 		str("bill/BillingEntity", sBillingEntity),
 		konst("bill/BillType", "Anniversary"),
-		special("bill/PayerAccountId", cur.ColString, fPayer),
-		special("bill/BillingPeriodStartDate", cur.ColTimestamp, fPeriodStart),
-		special("bill/BillingPeriodEndDate", cur.ColTimestamp, fPeriodEnd),
-		special("lineItem/UsageAccountId", cur.ColString, fAccount),
+		special("bill/PayerAccountId", pqwrite.String, fPayer),
+		special("bill/BillingPeriodStartDate", pqwrite.Timestamp, fPeriodStart),
+		special("bill/BillingPeriodEndDate", pqwrite.Timestamp, fPeriodEnd),
+		special("lineItem/UsageAccountId", pqwrite.String, fAccount),
 		str("lineItem/LineItemType", sType),
-		special("lineItem/UsageStartDate", cur.ColTimestamp, fUsageStart),
-		special("lineItem/UsageEndDate", cur.ColTimestamp, fUsageEnd),
+		special("lineItem/UsageStartDate", pqwrite.Timestamp, fUsageStart),
+		special("lineItem/UsageEndDate", pqwrite.Timestamp, fUsageEnd),
 		str("lineItem/ProductCode", sProductCode),
 		str("lineItem/UsageType", sUsageType),
 		str("lineItem/Operation", sOperation),
 		str("lineItem/AvailabilityZone", sAZ),
-		special("lineItem/ResourceId", cur.ColString, fResource),
+		special("lineItem/ResourceId", pqwrite.String, fResource),
 		amount("lineItem/UsageAmount", aUsage),
 		amount("lineItem/NormalizationFactor", aNormFactor),
 		amount("lineItem/NormalizedUsageAmount", aNormUsage),
@@ -180,7 +181,7 @@ var specs = func() []spec {
 		str("lineItem/LegalEntity", sLegalEntity),
 	}
 	for i, a := range productAttrs {
-		s = append(s, spec{legacy: "product/" + a, typ: cur.ColString, kind: fProd, idx: i})
+		s = append(s, spec{legacy: "product/" + a, typ: pqwrite.String, kind: fProd, idx: i})
 	}
 	s = append(s,
 		str("pricing/LeaseContractLength", sLease),
@@ -192,7 +193,7 @@ var specs = func() []spec {
 		amount("pricing/publicOnDemandCost", aPublicOD),
 		rate("pricing/publicOnDemandRate", aPublicRate),
 		str("pricing/term", sTerm),
-		special("pricing/unit", cur.ColString, fProdUnit),
+		special("pricing/unit", pqwrite.String, fProdUnit),
 		amount("reservation/AmortizedUpfrontCostForUsage", aRIAmortUsage),
 		amount("reservation/AmortizedUpfrontFeeForBillingPeriod", aRIAmortPeriod),
 		str("reservation/AvailabilityZone", sRIAZ),
@@ -228,22 +229,22 @@ var specs = func() []spec {
 		str("savingsPlan/Region", sSPRegion),
 		str("savingsPlan/InstanceTypeFamily", sSPFamily),
 		// Legacy CUR has one column per tag and cost category; CUR 2.0 has maps instead.
-		spec{legacy: "resourceTags/user:Env", cur2: "-", typ: cur.ColString, kind: fTagEnv},
-		spec{legacy: "resourceTags/user:Team", cur2: "-", typ: cur.ColString, kind: fTagTeam},
-		spec{legacy: "costCategory/Team", cur2: "-", typ: cur.ColString, kind: fCostCat},
+		spec{legacy: "resourceTags/user:Env", cur2: "-", typ: pqwrite.String, kind: fTagEnv},
+		spec{legacy: "resourceTags/user:Team", cur2: "-", typ: pqwrite.String, kind: fTagTeam},
+		spec{legacy: "costCategory/Team", cur2: "-", typ: pqwrite.String, kind: fCostCat},
 	)
-	cur2 := func(name string, typ cur.ColumnType, k fkind) spec {
+	cur2 := func(name string, typ pqwrite.Type, k fkind) spec {
 		return spec{cur2: name, typ: typ, kind: k}
 	}
 	s = append(s,
-		cur2("bill_payer_account_name", cur.ColString, fPayerName),
-		cur2("line_item_usage_account_name", cur.ColString, fAccountName),
-		cur2("product", cur.ColStringMap, fProductMap),
-		cur2("resource_tags", cur.ColStringMap, fResourceTagsMap),
-		cur2("tags", cur.ColStringMap, fTagsMap),
-		cur2("cost_category", cur.ColStringMap, fCostCatMap),
-		cur2("discount", cur.ColDoubleMap, fDiscountMap),
-		cur2("product_pricing_unit", cur.ColString, fProdUnit),
+		cur2("bill_payer_account_name", pqwrite.String, fPayerName),
+		cur2("line_item_usage_account_name", pqwrite.String, fAccountName),
+		cur2("product", pqwrite.StringMap, fProductMap),
+		cur2("resource_tags", pqwrite.StringMap, fResourceTagsMap),
+		cur2("tags", pqwrite.StringMap, fTagsMap),
+		cur2("cost_category", pqwrite.StringMap, fCostCatMap),
+		cur2("discount", pqwrite.DoubleMap, fDiscountMap),
+		cur2("product_pricing_unit", pqwrite.String, fProdUnit),
 	)
 	// Columns CUR 2.0 always has and this generator leaves empty: no negotiated discounts, no
 	// split cost allocation.
@@ -258,11 +259,11 @@ var specs = func() []spec {
 		"split_line_item_public_on_demand_split_cost", "split_line_item_public_on_demand_unused_cost",
 		"split_line_item_reserved_usage", "split_line_item_split_cost", "split_line_item_split_usage",
 		"split_line_item_split_usage_ratio", "split_line_item_unused_cost"} {
-		s = append(s, cur2(n, cur.ColDouble, fNull))
+		s = append(s, cur2(n, pqwrite.Double, fNull))
 	}
 	for _, n := range []string{"line_item_net_unblended_rate", "product_comment", "product_fee_code",
 		"product_fee_description", "product_instancesku", "split_line_item_parent_resource_id"} {
-		s = append(s, cur2(n, cur.ColString, fNull))
+		s = append(s, cur2(n, pqwrite.String, fNull))
 	}
 	return s
 }()

@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/curnorm/curnorm/cur/pqwrite"
 	"github.com/klauspost/compress/gzip"
-
-	"github.com/curnorm/curnorm/cur"
 )
 
 // GzipLevel is the compression level of .csv.gz files. On generated CUR text level 1 packs
@@ -307,16 +306,16 @@ func (b *bill) appendResource(dst []byte, r *row) []byte {
 type parquetSink struct {
 	b       *bill
 	l       *layout
-	pw      *cur.ParquetWriter
+	pw      *pqwrite.Writer
 	scratch []byte
 }
 
 func newParquetSink(w io.Writer, b *bill) (*parquetSink, error) {
-	cols := make([]cur.WriteColumn, len(b.layout.cols))
+	cols := make([]pqwrite.Column, len(b.layout.cols))
 	for i, c := range b.layout.cols {
-		cols[i] = cur.WriteColumn{Name: c.name, Type: c.typ}
+		cols[i] = pqwrite.Column{Name: c.name, Type: c.typ}
 	}
-	pw, err := cur.NewParquetWriter(w, cols, cur.ParquetWriterOptions{})
+	pw, err := pqwrite.New(w, cols, pqwrite.Options{})
 	if err != nil {
 		return nil, err
 	}

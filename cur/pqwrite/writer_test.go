@@ -1,4 +1,4 @@
-package cur
+package pqwrite
 
 import (
 	"bytes"
@@ -12,10 +12,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 )
 
-// checkedWriter makes every ParquetWriter of the test use a checked allocator and fails the
+// checkedWriter makes every Writer of the test use a checked allocator and fails the
 // test if anything is left allocated.
 func checkedWriter(t *testing.T) {
 	t.Helper()
@@ -29,9 +30,9 @@ func checkedWriter(t *testing.T) {
 }
 
 // readBack reads every requested column of a file as text, "-" for an absent amount.
-func readBack(t *testing.T, path string, req Request) (strs, amts [][]string, sch *Schema) {
+func readBack(t *testing.T, path string, req cur.Request) (strs, amts [][]string, sch *cur.Schema) {
 	t.Helper()
-	rd, err := Open(Source{Path: path}, req)
+	rd, err := cur.Open(cur.Source{Path: path}, req)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -74,15 +75,15 @@ func mustAmount(t testing.TB, s string) money.Amount {
 
 func TestParquetWriterRoundTrip(t *testing.T) {
 	checkedWriter(t)
-	cols := []WriteColumn{
-		{"line_item_line_item_type", ColString},
-		{"line_item_usage_account_id", ColString},
-		{"line_item_unblended_cost", ColDouble},
-		{"reservation_effective_cost", ColDecimal},
-		{"line_item_usage_start_date", ColTimestamp},
-		{"line_item_usage_amount", ColInt64},
-		{"product", ColStringMap},
-		{"discount", ColDoubleMap},
+	cols := []Column{
+		{"line_item_line_item_type", String},
+		{"line_item_usage_account_id", String},
+		{"line_item_unblended_cost", Double},
+		{"reservation_effective_cost", Decimal},
+		{"line_item_usage_start_date", Timestamp},
+		{"line_item_usage_amount", Int64},
+		{"product", StringMap},
+		{"discount", DoubleMap},
 	}
 	type row struct {
 		typ, acct, cost, dec, start string
@@ -100,7 +101,7 @@ func TestParquetWriterRoundTrip(t *testing.T) {
 		{"NULLS", "", "", "", "", 0, nil, nil, nil, nil},
 	}
 	var buf bytes.Buffer
-	w, err := NewParquetWriter(&buf, cols, ParquetWriterOptions{})
+	w, err := New(&buf, cols, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,13 +135,13 @@ func TestParquetWriterRoundTrip(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	req := Request{
+	req := cur.Request{
 		Strings: []string{"line_item_line_item_type", "line_item_usage_account_id", "line_item_usage_start_date",
 			"line_item_usage_amount", "product_product_name", "product_region"},
 		Amounts: []string{"line_item_unblended_cost", "reservation_effective_cost", "discount_bundled_discount", "discount_total_discount"},
 	}
 	strs, amts, sch := readBack(t, path, req)
-	if sch.Flavour != CUR2Parquet || sch.Compression != "snappy" {
+	if sch.Flavour != cur.CUR2Parquet || sch.Compression != "snappy" {
 		t.Errorf("flavour %v compression %q", sch.Flavour, sch.Compression)
 	}
 	want := [][]string{
@@ -171,22 +172,22 @@ func TestParquetWriterRoundTrip(t *testing.T) {
 
 func TestParquetWriterErrors(t *testing.T) {
 	checkedWriter(t)
-	cols := []WriteColumn{{"line_item_line_item_type", ColString}, {"c", ColDouble}}
+	cols := []Column{{"line_item_line_item_type", String}, {"c", Double}}
 	cases := []struct {
 		name string
-		fill func(w *ParquetWriter)
+		fill func(w *Writer)
 		want string
 	}{
-		{"twice", func(w *ParquetWriter) { w.SetString(0, "a"); w.SetString(0, "b") }, "set twice"},
-		{"type", func(w *ParquetWriter) { w.SetInt64(1, 3) }, "cannot take an integer"},
-		{"range", func(w *ParquetWriter) { w.SetNull(7) }, "no column 7"},
-		{"number", func(w *ParquetWriter) { w.SetString(1, "12,3") }, "invalid number"},
-		{"map", func(w *ParquetWriter) { w.SetMap(0, nil, nil) }, "cannot take a map"},
+		{"twice", func(w *Writer) { w.SetString(0, "a"); w.SetString(0, "b") }, "set twice"},
+		{"type", func(w *Writer) { w.SetInt64(1, 3) }, "cannot take an integer"},
+		{"range", func(w *Writer) { w.SetNull(7) }, "no column 7"},
+		{"number", func(w *Writer) { w.SetString(1, "12,3") }, "invalid number"},
+		{"map", func(w *Writer) { w.SetMap(0, nil, nil) }, "cannot take a map"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			w, err := NewParquetWriter(&buf, cols, ParquetWriterOptions{Compression: "zstd"})
+			w, err := New(&buf, cols, Options{Compression: "zstd"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,10 +201,10 @@ func TestParquetWriterErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewParquetWriter(&bytes.Buffer{}, cols, ParquetWriterOptions{Compression: "lzma"}); err == nil {
+	if _, err := New(&bytes.Buffer{}, cols, Options{Compression: "lzma"}); err == nil {
 		t.Error("unknown compression accepted")
 	}
-	if _, err := NewParquetWriter(&bytes.Buffer{}, []WriteColumn{{"a", ColString}, {"a", ColString}}, ParquetWriterOptions{}); err == nil {
+	if _, err := New(&bytes.Buffer{}, []Column{{"a", String}, {"a", String}}, Options{}); err == nil {
 		t.Error("repeated column accepted")
 	}
 }
@@ -220,9 +221,9 @@ func TestParquetWriterRowGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols := []WriteColumn{{"line_item_line_item_type", ColString}, {"line_item_unblended_cost", ColDouble},
-		{"reservation_effective_cost", ColDecimal}, {"line_item_usage_start_date", ColTimestamp}}
-	w, err := NewParquetWriter(f, cols, ParquetWriterOptions{})
+	cols := []Column{{"line_item_line_item_type", String}, {"line_item_unblended_cost", Double},
+		{"reservation_effective_cost", Decimal}, {"line_item_usage_start_date", Timestamp}}
+	w, err := New(f, cols, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func TestParquetWriterRowGroups(t *testing.T) {
 	if rgs < 3 {
 		t.Errorf("%d row groups, want at least 3", rgs)
 	}
-	rd, err := Open(Source{Path: path}, Request{Amounts: []string{"line_item_unblended_cost", "reservation_effective_cost"}})
+	rd, err := cur.Open(cur.Source{Path: path}, cur.Request{Amounts: []string{"line_item_unblended_cost", "reservation_effective_cost"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +288,7 @@ func TestParquetWriterRowGroups(t *testing.T) {
 func TestParquetWriterDeterministic(t *testing.T) {
 	write := func() []byte {
 		var buf bytes.Buffer
-		w, err := NewParquetWriter(&buf, []WriteColumn{{"a", ColString}, {"m", ColStringMap}}, ParquetWriterOptions{RowGroupRows: 1000})
+		w, err := New(&buf, []Column{{"a", String}, {"m", StringMap}}, Options{RowGroupRows: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,8 @@
-package cur
+// Package pqwrite streams rows into a Parquet file through arrow-go: typed columns (text,
+// exact DECIMAL money, doubles, timestamps, CUR 2.0 maps), row groups of bounded size, so that
+// memory stays flat however long the file. normalize's Parquet output and the sample bills
+// are written with it.
+package pqwrite
 
 import (
 	"errors"
@@ -19,51 +23,51 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 )
 
-// ColumnType is the Parquet type a ParquetWriter column is written as.
-type ColumnType int
+// Type is the Parquet type a Writer column is written as.
+type Type int
 
-// Column types of a ParquetWriter.
+// Column types of a Writer.
 const (
-	ColString    ColumnType = iota // UTF8 text
-	ColDouble                      // money as DOUBLE, the way AWS writes it
-	ColDecimal                     // money as DECIMAL(38,10), exact
-	ColInt64                       // INT64
-	ColTimestamp                   // TIMESTAMP(MILLIS, UTC)
-	ColStringMap                   // MAP<string,string>, CUR 2.0's product, resource_tags, ...
-	ColDoubleMap                   // MAP<string,double>, CUR 2.0's discount
+	String    Type = iota // UTF8 text
+	Double                // money as DOUBLE, the way AWS writes it
+	Decimal               // money as DECIMAL(38,10), exact
+	Int64                 // INT64
+	Timestamp             // TIMESTAMP(MILLIS, UTC)
+	StringMap             // MAP<string,string>, CUR 2.0's product, resource_tags, ...
+	DoubleMap             // MAP<string,double>, CUR 2.0's discount
 )
 
-func (t ColumnType) String() string {
+func (t Type) String() string {
 	switch t {
-	case ColString:
+	case String:
 		return "string"
-	case ColDouble:
+	case Double:
 		return "double"
-	case ColDecimal:
+	case Decimal:
 		return "decimal(38,10)"
-	case ColInt64:
+	case Int64:
 		return "int64"
-	case ColTimestamp:
+	case Timestamp:
 		return "timestamp"
-	case ColStringMap:
+	case StringMap:
 		return "map<string,string>"
-	case ColDoubleMap:
+	case DoubleMap:
 		return "map<string,double>"
 	}
 	return "unknown"
 }
 
-// WriteColumn is one column of a ParquetWriter.
-type WriteColumn struct {
+// Column is one column of a Writer.
+type Column struct {
 	Name string
-	Type ColumnType
+	Type Type
 }
 
-// MaxRowGroupRows caps the row groups a ParquetWriter writes: a reader holds at most one row
+// MaxRowGroupRows caps the row groups a Writer writes: a reader holds at most one row
 // group's pages, so this bounds its memory as well as the writer's.
 const MaxRowGroupRows = 250_000
 
-// writeBatchRows and writeBatchBytes bound the rows a ParquetWriter buffers in Arrow builders
+// writeBatchRows and writeBatchBytes bound the rows a Writer buffers in Arrow builders
 // before handing them to the Parquet encoder; the byte cap keeps very wide rows from growing
 // the buffer past a few tens of megabytes.
 const (
@@ -71,8 +75,8 @@ const (
 	writeBatchBytes = 16 << 20
 )
 
-// ParquetWriterOptions are the knobs of NewParquetWriter; the zero value is usable.
-type ParquetWriterOptions struct {
+// Options are the knobs of New; the zero value is usable.
+type Options struct {
 	// RowGroupRows is the most rows a row group holds: default and maximum MaxRowGroupRows.
 	RowGroupRows int
 	// Compression is "snappy" (default, as AWS writes), "zstd", "gzip" or "none".
@@ -83,12 +87,12 @@ type ParquetWriterOptions struct {
 // catch leaks.
 var parquetWriteAlloc memory.Allocator = memory.DefaultAllocator
 
-// ParquetWriter streams rows into a Parquet file: set the cells of a row, then EndRow. Rows
+// Writer streams rows into a Parquet file: set the cells of a row, then EndRow. Rows
 // are buffered column by column and encoded in batches into row groups of at most
 // RowGroupRows rows, so memory stays flat however many rows are written. A batch is encoded
 // on a goroutine of its own while the next one fills. It is not safe for concurrent use.
-type ParquetWriter struct {
-	cols   []WriteColumn
+type Writer struct {
+	cols   []Column
 	schema *arrow.Schema
 	fw     *pqarrow.FileWriter
 	b      []colBuilder
@@ -148,21 +152,21 @@ func (c *colBuilder) builder() array.Builder {
 
 var tsType = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
 
-func arrowType(t ColumnType) (arrow.DataType, error) {
+func arrowType(t Type) (arrow.DataType, error) {
 	switch t {
-	case ColString:
+	case String:
 		return arrow.BinaryTypes.String, nil
-	case ColDouble:
+	case Double:
 		return arrow.PrimitiveTypes.Float64, nil
-	case ColDecimal:
+	case Decimal:
 		return &arrow.Decimal128Type{Precision: 38, Scale: money.Scale}, nil
-	case ColInt64:
+	case Int64:
 		return arrow.PrimitiveTypes.Int64, nil
-	case ColTimestamp:
+	case Timestamp:
 		return tsType, nil
-	case ColStringMap:
+	case StringMap:
 		return arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), nil
-	case ColDoubleMap:
+	case DoubleMap:
 		return arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64), nil
 	}
 	return nil, fmt.Errorf("unknown column type %d", int(t))
@@ -172,8 +176,8 @@ func arrowType(t ColumnType) (arrow.DataType, error) {
 // and the caller owns w.
 type noClose struct{ io.Writer }
 
-// NewParquetWriter starts a Parquet file on w with the given columns, all nullable.
-func NewParquetWriter(w io.Writer, cols []WriteColumn, o ParquetWriterOptions) (*ParquetWriter, error) {
+// New starts a Parquet file on w with the given columns, all nullable.
+func New(w io.Writer, cols []Column, o Options) (*Writer, error) {
 	rg := o.RowGroupRows
 	if rg <= 0 || rg > MaxRowGroupRows {
 		rg = MaxRowGroupRows
@@ -208,8 +212,8 @@ func NewParquetWriter(w io.Writer, cols []WriteColumn, o ParquetWriterOptions) (
 		}
 		fields[i] = arrow.Field{Name: c.Name, Type: dt, Nullable: true}
 	}
-	pw := &ParquetWriter{
-		cols:   append([]WriteColumn(nil), cols...),
+	pw := &Writer{
+		cols:   append([]Column(nil), cols...),
 		schema: arrow.NewSchema(fields, nil),
 		b:      make([]colBuilder, len(cols)),
 		set:    make([]int64, len(cols)),
@@ -219,20 +223,20 @@ func NewParquetWriter(w io.Writer, cols []WriteColumn, o ParquetWriterOptions) (
 	for i, c := range cols {
 		cb := &pw.b[i]
 		switch c.Type {
-		case ColString:
+		case String:
 			cb.str = array.NewStringBuilder(mem)
-		case ColDouble:
+		case Double:
 			cb.f64 = array.NewFloat64Builder(mem)
-		case ColDecimal:
+		case Decimal:
 			cb.dec = array.NewDecimal128Builder(mem, fields[i].Type.(*arrow.Decimal128Type))
-		case ColInt64:
+		case Int64:
 			cb.i64 = array.NewInt64Builder(mem)
-		case ColTimestamp:
+		case Timestamp:
 			cb.ts = array.NewTimestampBuilder(mem, tsType)
-		case ColStringMap, ColDoubleMap:
+		case StringMap, DoubleMap:
 			cb.mp = array.NewMapBuilderWithType(mem, fields[i].Type.(*arrow.MapType))
 			cb.keys = cb.mp.KeyBuilder().(*array.StringBuilder)
-			if c.Type == ColStringMap {
+			if c.Type == StringMap {
 				cb.sval = cb.mp.ItemBuilder().(*array.StringBuilder)
 			} else {
 				cb.fval = cb.mp.ItemBuilder().(*array.Float64Builder)
@@ -259,7 +263,7 @@ func NewParquetWriter(w io.Writer, cols []WriteColumn, o ParquetWriterOptions) (
 }
 
 // encode writes batches into the file until jobs closes.
-func (w *ParquetWriter) encode() {
+func (w *Writer) encode() {
 	defer close(w.done)
 	for j := range w.jobs {
 		if w.encodeErr() == nil {
@@ -280,25 +284,25 @@ func (w *ParquetWriter) encode() {
 	}
 }
 
-func (w *ParquetWriter) encodeErr() error {
+func (w *Writer) encodeErr() error {
 	w.encMu.Lock()
 	defer w.encMu.Unlock()
 	return w.encErr
 }
 
 // Columns returns the writer's columns.
-func (w *ParquetWriter) Columns() []WriteColumn { return w.cols }
+func (w *Writer) Columns() []Column { return w.cols }
 
 // mark claims column col for the current row; false (and an error kept for EndRow) when the
 // index is out of range, the type does not accept the value or the cell was already set.
 // Sets of column types, for mark.
 const (
-	anyType   = 1<<ColString | 1<<ColDouble | 1<<ColDecimal | 1<<ColInt64 | 1<<ColTimestamp | 1<<ColStringMap | 1<<ColDoubleMap
-	mapTypes  = 1<<ColStringMap | 1<<ColDoubleMap
+	anyType   = 1<<String | 1<<Double | 1<<Decimal | 1<<Int64 | 1<<Timestamp | 1<<StringMap | 1<<DoubleMap
+	mapTypes  = 1<<StringMap | 1<<DoubleMap
 	flatTypes = anyType &^ mapTypes
 )
 
-func (w *ParquetWriter) mark(col int, what string, ok uint) bool {
+func (w *Writer) mark(col int, what string, ok uint) bool {
 	if w.err != nil {
 		return false
 	}
@@ -318,7 +322,7 @@ func (w *ParquetWriter) mark(col int, what string, ok uint) bool {
 	return true
 }
 
-func (w *ParquetWriter) cellErr(col int, err error) {
+func (w *Writer) cellErr(col int, err error) {
 	if w.err == nil {
 		w.err = fmt.Errorf("parquet writer: row %d: column %s: %w", w.row, w.cols[col].Name, err)
 	}
@@ -327,30 +331,30 @@ func (w *ParquetWriter) cellErr(col int, err error) {
 // SetString sets a cell from text. "" is written as an empty string, not NULL (use SetNull).
 // Non-text columns parse the text: DOUBLE and DECIMAL as a decimal number, INT64 as an
 // integer, TIMESTAMP as RFC 3339 in UTC ("2006-01-02T15:04:05Z", fractions allowed).
-func (w *ParquetWriter) SetString(col int, s string) {
+func (w *Writer) SetString(col int, s string) {
 	if !w.mark(col, "text", flatTypes) {
 		return
 	}
 	cb := &w.b[col]
 	switch w.cols[col].Type {
-	case ColString:
+	case String:
 		cb.str.Append(s)
 		w.batchBytes += len(s)
-	case ColDouble, ColDecimal:
+	case Double, Decimal:
 		a, _, err := money.ParseString(s)
 		if err != nil {
 			w.cellErr(col, err)
 			return
 		}
 		w.appendAmount(cb, w.cols[col].Type, a)
-	case ColInt64:
+	case Int64:
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			w.cellErr(col, err)
 			return
 		}
 		cb.i64.Append(v)
-	case ColTimestamp:
+	case Timestamp:
 		if s != cb.lastText || cb.lastText == "" {
 			t, err := time.Parse(time.RFC3339Nano, s)
 			if err != nil {
@@ -365,8 +369,8 @@ func (w *ParquetWriter) SetString(col int, s string) {
 
 // SetBytes sets a text cell from bytes, which are copied: writers that render text into a
 // scratch buffer need no string per cell.
-func (w *ParquetWriter) SetBytes(col int, b []byte) {
-	if !w.mark(col, "text", 1<<ColString) {
+func (w *Writer) SetBytes(col int, b []byte) {
+	if !w.mark(col, "text", 1<<String) {
 		return
 	}
 	w.b[col].str.BinaryBuilder.Append(b)
@@ -376,12 +380,12 @@ func (w *ParquetWriter) SetBytes(col int, b []byte) {
 // SetAmount sets a money cell: exact in a DECIMAL column; in a DOUBLE column the double
 // nearest to the exact decimal, which prints back as the same decimal for amounts of up to 15
 // significant digits; in a text column its decimal text.
-func (w *ParquetWriter) SetAmount(col int, a money.Amount) {
-	if !w.mark(col, "an amount", 1<<ColDouble|1<<ColDecimal|1<<ColString) {
+func (w *Writer) SetAmount(col int, a money.Amount) {
+	if !w.mark(col, "an amount", 1<<Double|1<<Decimal|1<<String) {
 		return
 	}
 	cb := &w.b[col]
-	if w.cols[col].Type == ColString {
+	if w.cols[col].Type == String {
 		var buf [32]byte
 		cb.str.BinaryBuilder.Append(a.Append(buf[:0]))
 		w.batchBytes += 12
@@ -390,8 +394,8 @@ func (w *ParquetWriter) SetAmount(col int, a money.Amount) {
 	w.appendAmount(cb, w.cols[col].Type, a)
 }
 
-func (w *ParquetWriter) appendAmount(cb *colBuilder, t ColumnType, a money.Amount) {
-	if t == ColDecimal {
+func (w *Writer) appendAmount(cb *colBuilder, t Type, a money.Amount) {
+	if t == Decimal {
 		cb.dec.Append(decimal128.FromI64(int64(a)))
 		return
 	}
@@ -399,16 +403,16 @@ func (w *ParquetWriter) appendAmount(cb *colBuilder, t ColumnType, a money.Amoun
 }
 
 // SetFloat64 sets a DOUBLE cell.
-func (w *ParquetWriter) SetFloat64(col int, f float64) {
-	if !w.mark(col, "a double", 1<<ColDouble) {
+func (w *Writer) SetFloat64(col int, f float64) {
+	if !w.mark(col, "a double", 1<<Double) {
 		return
 	}
 	w.b[col].f64.Append(f)
 }
 
 // SetInt64 sets an INT64 cell, or a TIMESTAMP cell in milliseconds since 1970 UTC.
-func (w *ParquetWriter) SetInt64(col int, v int64) {
-	if !w.mark(col, "an integer", 1<<ColInt64|1<<ColTimestamp) {
+func (w *Writer) SetInt64(col int, v int64) {
+	if !w.mark(col, "an integer", 1<<Int64|1<<Timestamp) {
 		return
 	}
 	cb := &w.b[col]
@@ -420,7 +424,7 @@ func (w *ParquetWriter) SetInt64(col int, v int64) {
 }
 
 // SetNull sets a cell to NULL, which is also what a cell not set in a row becomes.
-func (w *ParquetWriter) SetNull(col int) {
+func (w *Writer) SetNull(col int) {
 	if !w.mark(col, "NULL", anyType) {
 		return
 	}
@@ -429,7 +433,7 @@ func (w *ParquetWriter) SetNull(col int) {
 
 // SetMap sets a map cell from parallel keys and values, in the given order (an empty map when
 // keys is empty). A MAP<string,double> column takes values as decimal text; "" is a NULL value.
-func (w *ParquetWriter) SetMap(col int, keys []string, values []string) {
+func (w *Writer) SetMap(col int, keys []string, values []string) {
 	if !w.mark(col, "a map", mapTypes) {
 		return
 	}
@@ -463,7 +467,7 @@ func (w *ParquetWriter) SetMap(col int, keys []string, values []string) {
 
 // EndRow completes the current row: columns not set in it are NULL. Every few tens of
 // thousands of rows the buffered rows are encoded into the file.
-func (w *ParquetWriter) EndRow() error {
+func (w *Writer) EndRow() error {
 	if w.err != nil {
 		return w.err
 	}
@@ -486,7 +490,7 @@ func (w *ParquetWriter) EndRow() error {
 
 // flush hands the buffered rows to the encoder; a batch never overflows the open row group,
 // which closes when full.
-func (w *ParquetWriter) flush() error {
+func (w *Writer) flush() error {
 	if err := w.encodeErr(); err != nil {
 		w.err = err
 		return err
@@ -513,7 +517,7 @@ func (w *ParquetWriter) flush() error {
 
 // Close writes the buffered rows and the file footer. It does not close the io.Writer. A row
 // begun but not ended is an error.
-func (w *ParquetWriter) Close() error {
+func (w *Writer) Close() error {
 	if w.closed {
 		return w.err
 	}
@@ -543,7 +547,7 @@ func (w *ParquetWriter) Close() error {
 	return w.err
 }
 
-func (w *ParquetWriter) release() {
+func (w *Writer) release() {
 	for i := range w.b {
 		if b := w.b[i].builder(); b != nil {
 			b.Release()
