@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,6 +77,7 @@ type parquetReader struct {
 	closed  bool
 	fp      Fingerprint
 	fpOK    bool
+	cores   int // Request.Cores resolved
 }
 
 // pqField is one needed top-level field and its reader within the current row group.
@@ -120,7 +120,7 @@ type pqSource struct {
 // owns f from here on, whether f is the named file or (tmp) an unlinked copy of standard input:
 // Close closes it, and so does a failed open.
 func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err error) {
-	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}}
+	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}, cores: req.cores()}
 	defer func() {
 		if p := recover(); p != nil {
 			err = FileErrorf(name, ErrCorrupt, "parquet: %v", p)
@@ -408,7 +408,7 @@ func (r *parquetReader) each(n int, f func(i int), errs []error) {
 		}()
 		f(i)
 	}
-	workers := min(n, runtime.GOMAXPROCS(0))
+	workers := min(n, r.cores)
 	if !parquetParallel || workers <= 1 {
 		for i := 0; i < n; i++ {
 			run(i)

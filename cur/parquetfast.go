@@ -8,10 +8,8 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -40,8 +38,8 @@ const (
 )
 
 // pagePath is the page-level path of a parquetReader: one pageLeaf per needed column. A
-// task decodes one column of one batch; GOMAXPROCS-1 workers (fewer when several files are
-// read at once) and the caller, while it waits for a batch, run them, the oldest batch first,
+// task decodes one column of one batch; the file's cores (Request.Cores) less its consumers
+// as workers, and the consumers while they wait for a batch, run them, the oldest batch first,
 // up to a ring of batches ahead of the caller. So there are never more busy goroutines than
 // cores, and the caller, whose rollup is the one part that cannot be split, is never left
 // waiting for a core behind decoders (a goroutine per column left it waiting: 20-30% slower
@@ -72,9 +70,6 @@ type pagePath struct {
 	stuck     int        // the first batch a leaf failed to decode: later ones never complete
 	stopped   bool
 }
-
-// pageReaders counts the page paths decoding at the moment.
-var pageReaders atomic.Int32
 
 // pageBatch is where one batch lies: n rows of row group rg, the first of them being row
 // first+1 of the file.
@@ -1083,12 +1078,11 @@ func (p *pagePath) start() {
 	for _, l := range p.leaves {
 		l.outs = make([]leafOut, len(p.slots))
 	}
-	// The cores are shared with the other files being read at once (report --jobs) and with
-	// the consumers, each of which also decodes while it waits.
-	readers := int(pageReaders.Add(1))
+	// The file's cores are shared with the consumers, each of which also decodes while it
+	// waits.
 	workers := 0
 	if parquetParallel {
-		workers = runtime.GOMAXPROCS(0)/readers - p.consumers
+		workers = p.r.cores - p.consumers
 	}
 	for range min(workers, len(p.leaves)) {
 		p.wg.Go(p.work)
@@ -1411,7 +1405,6 @@ func (p *pagePath) close() {
 	}
 	p.closed = true
 	if p.started {
-		pageReaders.Add(-1)
 		p.mu.Lock()
 		p.stopped = true
 		p.wake.Broadcast()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
@@ -70,6 +71,18 @@ type Request struct {
 	// it costs a hash of every byte of a CSV file, so callers ask only where two inputs could
 	// be one (see SameSizes).
 	Fingerprint bool
+	// Cores bounds the goroutines that reading the file keeps busy at once: the caller's, the
+	// consumers' of a SharedReader and the reader's own decoders. 0 means GOMAXPROCS. A caller
+	// reading several files at once gives each its share; it alone decides.
+	Cores int
+}
+
+// cores resolves Request.Cores.
+func (req *Request) cores() int {
+	if req.Cores > 0 {
+		return req.Cores
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // Schema describes an opened file.

@@ -67,8 +67,11 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 	if len(opts.Dims) > MaxDimensions {
 		return nil, fmt.Errorf("at most %d dimensions in --by", MaxDimensions)
 	}
+	// The one place a run's goroutines are decided: jobs files at once, each with its share of
+	// the cores, of which consumers roll up batches side by side and the reader may keep the
+	// rest decoding.
 	jobs := max(1, min(opts.Jobs, len(sources)))
-	// Cores the file workers leave over go to consumers within each file.
+	cores := max(1, runtime.GOMAXPROCS(0)/jobs)
 	consumers := max(1, min(opts.Jobs, runtime.GOMAXPROCS(0))/jobs)
 	// Each file's partial is merged as soon as it is done, so memory follows the groups, not
 	// the number of files; exact sums make the merge order irrelevant.
@@ -91,7 +94,7 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 			defer wg.Done()
 			for i := range next {
 				var p *partial
-				p, errs[i] = rollupFile(ctx, sources[i], &opts, consumers, fingerprint[i])
+				p, errs[i] = rollupFile(ctx, sources[i], &opts, cores, consumers, fingerprint[i])
 				if errs[i] != nil && opts.SkipBadRows && skippable(errs[i]) {
 					p = p.unreadable(sources[i], errs[i])
 					unreadable[i], errs[i] = errs[i], nil
@@ -662,9 +665,9 @@ func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string,
 
 // rollupFile streams one source into a partial; a reader that can share its batches feeds
 // consumers rollups side by side.
-func rollupFile(ctx context.Context, src cur.Source, opts *Options, consumers int, fingerprint bool) (*partial, error) {
+func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consumers int, fingerprint bool) (*partial, error) {
 	fr, req := newFileRollup(opts)
-	req.SkipBadRows, req.Fingerprint = opts.SkipBadRows, fingerprint
+	req.SkipBadRows, req.Fingerprint, req.Cores = opts.SkipBadRows, fingerprint, cores
 	r, err := cur.Open(src, req)
 	if err != nil {
 		return nil, err
