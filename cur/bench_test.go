@@ -183,11 +183,10 @@ func BenchmarkParquetDecode(b *testing.B) {
 			for _, pages := range []bool{true, false} {
 				b.Run(fmt.Sprintf("%v/summary=%v/pages=%v", fl, summary, pages), func(b *testing.B) {
 					path := benchBill(b, sample.Options{Flavour: fl, Rows: benchParquetRows})
-					defer cur.SetPagePath(pages)()
 					b.SetBytes(fileSize(b, path))
 					var rows int64
 					for b.Loop() {
-						rows += readAll(b, path, rollupRequest(summary))
+						rows += readAll(b, path, cur.WithPagePath(rollupRequest(summary), pages))
 					}
 					rowsPerSecond(b, rows)
 				})

@@ -2,6 +2,7 @@ package cur
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"io"
 	"math"
@@ -11,8 +12,8 @@ import (
 )
 
 // csvBufferSize is the read buffer's starting size; it doubles for longer records. Tests
-// shrink it to push records across buffer boundaries.
-var csvBufferSize = 1 << 20
+// shrink it (Request.csvBufferSize) to push records across buffer boundaries.
+const csvBufferSize = 1 << 20
 
 // MaxRecordBytes bounds one CSV record, so a file without line ends cannot eat all memory.
 const MaxRecordBytes = 64 << 20
@@ -63,7 +64,7 @@ type csvReader struct {
 
 // fingerprint, when not nil, tells the content's fingerprint once src is read to its end.
 func newCSVReader(name, compression string, src io.Reader, closer io.Closer, fingerprint func() (Fingerprint, bool), req Request) (Reader, error) {
-	r := &csvReader{name: name, src: src, closer: closer, fingerprint: fingerprint, buf: make([]byte, csvBufferSize), line: 1,
+	r := &csvReader{name: name, src: src, closer: closer, fingerprint: fingerprint, buf: make([]byte, cmp.Or(req.csvBufferSize, csvBufferSize)), line: 1,
 		skip: req.SkipBadRows, skips: skips{file: name}}
 	header, err := r.header()
 	if err != nil {

@@ -18,9 +18,7 @@ import (
 // string columns joined by "|", plus the CSV line each batch row started on.
 func readAll(t *testing.T, text string, bufSize int, req Request) ([]string, error) {
 	t.Helper()
-	old := csvBufferSize
-	csvBufferSize = bufSize
-	defer func() { csvBufferSize = old }()
+	req.csvBufferSize = bufSize
 	path := filepath.Join(t.TempDir(), "x.csv")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)

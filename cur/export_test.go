@@ -1,11 +1,10 @@
 package cur
 
-// SetPagePath turns the Parquet page-level path on or off for the tests and benchmarks of
-// the external test package, and returns the function that restores it.
-func SetPagePath(on bool) (restore func()) {
-	old := parquetPages
-	parquetPages = on
-	return func() { parquetPages = old }
+// WithPagePath returns req with the Parquet page-level path allowed or not, for the tests and
+// benchmarks of the external test package.
+func WithPagePath(req Request, on bool) Request {
+	req.noPagePath = !on
+	return req
 }
 
 // UsesPagePath reports whether r reads Parquet through the page-level path.

@@ -106,10 +106,8 @@ func FuzzCSV(f *testing.F) {
 	}
 	sizes := []int{1 << 20, 1, 2, 7, 16, 64, 4096}
 	f.Fuzz(func(t *testing.T, data []byte, size uint8) {
-		old := csvBufferSize
-		csvBufferSize = sizes[int(size)%len(sizes)]
-		defer func() { csvBufferSize = old }()
 		open := func(req Request) (Reader, error) {
+			req.csvBufferSize = sizes[int(size)%len(sizes)]
 			return newCSVReader("fuzz.csv", "none", bytes.NewReader(data), nopCloser{}, nil, req)
 		}
 

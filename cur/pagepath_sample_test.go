@@ -16,8 +16,7 @@ import (
 // held (cur.RenderBatch); at most maxBatches batches.
 func dump(t *testing.T, path string, req cur.Request, pages bool, maxBatches int) (out []string, paged bool, tail string) {
 	t.Helper()
-	defer cur.SetPagePath(pages)()
-	rd, err := cur.Open(cur.Source{Path: path}, req)
+	rd, err := cur.Open(cur.Source{Path: path}, cur.WithPagePath(req, pages))
 	if err != nil {
 		t.Fatal(err)
 	}

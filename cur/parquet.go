@@ -40,14 +40,6 @@ func (a growingAllocator) Reallocate(size int, b []byte) []byte {
 // leaks.
 var parquetAlloc memory.Allocator = memory.DefaultAllocator
 
-// parquetReadDict reads flat text columns as Arrow dictionaries, so repeated values are
-// decoded and interned once per dictionary entry rather than once per row.
-var parquetReadDict = true
-
-// parquetParallel lets a reader decode and convert the columns of a batch on several cores. The
-// reader runs those goroutines itself rather than setting pqarrow's Parallel, so that a panic on
-// a damaged page is recovered into an error instead of ending the process.
-var parquetParallel = true
 
 // parquetReader streams a Parquet CUR row group by row group, reading only the top-level
 // fields the request resolves to, so memory stays flat however large the file grows.
@@ -78,6 +70,13 @@ type parquetReader struct {
 	fp      Fingerprint
 	fpOK    bool
 	cores   int // Request.Cores resolved
+	// serial keeps a batch's columns on one goroutine (Request.serial); otherwise the reader
+	// decodes and converts them on several cores, running those goroutines itself rather than
+	// setting pqarrow's Parallel, so that a panic on a damaged page is recovered into an error
+	// instead of ending the process.
+	serial bool
+	// noPagePath reads through pqarrow even where the page path could (Request.noPagePath).
+	noPagePath bool
 }
 
 // pqField is one needed top-level field and its reader within the current row group.
@@ -120,7 +119,8 @@ type pqSource struct {
 // owns f from here on, whether f is the named file or (tmp) an unlinked copy of standard input:
 // Close closes it, and so does a failed open.
 func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err error) {
-	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}, cores: req.cores()}
+	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}, cores: req.cores(),
+		serial: req.serial, noPagePath: req.noPagePath}
 	defer func() {
 		if p := recover(); p != nil {
 			err = FileErrorf(name, ErrCorrupt, "parquet: %v", p)
@@ -199,7 +199,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 				s.column += "[" + p.key + "]"
 			} else {
 				s.pad = strings.HasSuffix(r.schema.Columns[p.col], "_account_id")
-				if l := leaves[p.col]; parquetReadDict && !fd.nested && sc.Column(l[0]).PhysicalType() == parquet.Types.ByteArray {
+				if l := leaves[p.col]; !req.noReadDict && !fd.nested && sc.Column(l[0]).PhysicalType() == parquet.Types.ByteArray {
 					arrProps.SetReadDict(l[0], true)
 				}
 			}
@@ -409,7 +409,7 @@ func (r *parquetReader) each(n int, f func(i int), errs []error) {
 		f(i)
 	}
 	workers := min(n, r.cores)
-	if !parquetParallel || workers <= 1 {
+	if r.serial || workers <= 1 {
 		for i := 0; i < n; i++ {
 			run(i)
 		}

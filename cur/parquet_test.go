@@ -387,14 +387,13 @@ func TestParquetArrowWriter(t *testing.T) {
 	for _, mode := range []struct{ parallel, dict bool }{{false, false}, {false, true}, {true, false}, {true, true}} {
 		t.Run(fmt.Sprintf("parallel=%v/dict=%v", mode.parallel, mode.dict), func(t *testing.T) {
 			mem := checkedParquet(t)
-			oldPar, oldDict := parquetParallel, parquetReadDict
-			parquetParallel, parquetReadDict = mode.parallel, mode.dict
-			defer func() { parquetParallel, parquetReadDict = oldPar, oldDict }()
 			const nrows, rowGroup = 20000, 9000
 			path := writeArrowParquet(t, mem, nrows, rowGroup)
 			req := Request{
-				Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id", "bill_payer_account_name", "line_item_resource_id"},
-				Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
+				Strings:    []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id", "bill_payer_account_name", "line_item_resource_id"},
+				Amounts:    []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
+				serial:     !mode.parallel,
+				noReadDict: !mode.dict,
 			}
 			got, err := readParquet(t, path, req)
 			if err != nil {
@@ -696,16 +695,13 @@ func BenchmarkParquetRead(b *testing.B) {
 	for _, dict := range []bool{true, false} {
 		for _, par := range []bool{true, false} {
 			b.Run(fmt.Sprintf("dict=%v/parallel=%v", dict, par), func(b *testing.B) {
-				oldDict, oldPar := parquetReadDict, parquetParallel
-				parquetReadDict, parquetParallel = dict, par
-				defer func() { parquetReadDict, parquetParallel = oldDict, oldPar }()
-				benchmarkParquetRead(b)
+				benchmarkParquetRead(b, !dict, !par)
 			})
 		}
 	}
 }
 
-func benchmarkParquetRead(b *testing.B) {
+func benchmarkParquetRead(b *testing.B, noReadDict, serial bool) {
 	path := writeArrowParquet(b, memory.NewGoAllocator(), 200000, 65536)
 	st, err := os.Stat(path)
 	if err != nil {
@@ -713,8 +709,10 @@ func benchmarkParquetRead(b *testing.B) {
 	}
 	b.SetBytes(st.Size())
 	req := Request{
-		Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id"},
-		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
+		Strings:    []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id"},
+		Amounts:    []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
+		noReadDict: noReadDict,
+		serial:     serial,
 	}
 	var rows int64
 	for b.Loop() {

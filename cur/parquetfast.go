@@ -21,11 +21,6 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 )
 
-// parquetPages lets the Parquet reader decode pages itself when every requested column is a
-// flat column of a type it knows (see newPagePath); tests turn it off to compare the result
-// with the pqarrow path.
-var parquetPages = true
-
 // The ring of batches the page path keeps: one with the caller, the others decoded ahead
 // while the caller works. Up to pageRingMax deep, to ride over the start of a row group where
 // the cost columns convert their dictionaries before giving a row (a ring of 3 left the
@@ -176,7 +171,7 @@ type pageLeaf struct {
 // the pqarrow path: a map, a nested or repeated column, an encoding or type it does not
 // decode, or encryption.
 func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
-	if !parquetPages || r.skip {
+	if r.noPagePath || r.skip {
 		return nil // rows with bad cells are skipped by the pqarrow path only
 	}
 	meta := r.pf.MetaData()
@@ -1081,7 +1076,7 @@ func (p *pagePath) start() {
 	// The file's cores are shared with the consumers, each of which also decodes while it
 	// waits.
 	workers := 0
-	if parquetParallel {
+	if !p.r.serial {
 		workers = p.r.cores - p.consumers
 	}
 	for range min(workers, len(p.leaves)) {

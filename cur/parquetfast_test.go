@@ -38,9 +38,7 @@ type readDump struct {
 // dumpParquet reads path with req, through the page path when pages is set.
 func dumpParquet(t testing.TB, path string, req Request, pages bool) readDump {
 	t.Helper()
-	old := parquetPages
-	parquetPages = pages
-	defer func() { parquetPages = old }()
+	req.noPagePath = !pages
 	var d readDump
 	rd, err := Open(Source{Path: path}, req)
 	if err != nil {

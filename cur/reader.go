@@ -75,6 +75,12 @@ type Request struct {
 	// consumers' of a SharedReader and the reader's own decoders. 0 means GOMAXPROCS. A caller
 	// reading several files at once gives each its share; it alone decides.
 	Cores int
+
+	// Knobs for tests, as bufio.Scanner keeps maxTokenSize: the zero values are what users get.
+	csvBufferSize int  // the CSV read buffer's starting size; 0 is 1 MiB
+	noPagePath    bool // read Parquet through pqarrow even where the page path could
+	serial        bool // decode a batch's Parquet columns on one goroutine
+	noReadDict    bool // read flat Parquet text as plain strings, not Arrow dictionaries
 }
 
 // cores resolves Request.Cores.

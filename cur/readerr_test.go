@@ -43,10 +43,9 @@ func TestReadErrorHalfway(t *testing.T) {
 	data := []byte(b.String())
 	boom := errors.New("input/output error")
 	for _, size := range []int{1 << 20, 4096} {
-		old := csvBufferSize
-		csvBufferSize = size
 		const cut = 30_001
-		r, err := newCSVReader("bill.csv", "none", &failAfter{r: bytes.NewReader(data), n: cut, err: boom}, nopCloser{}, nil, Request{Amounts: []string{ColUnblended}})
+		r, err := newCSVReader("bill.csv", "none", &failAfter{r: bytes.NewReader(data), n: cut, err: boom}, nopCloser{}, nil,
+			Request{Amounts: []string{ColUnblended}, csvBufferSize: size})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +57,6 @@ func TestReadErrorHalfway(t *testing.T) {
 			}
 		}
 		err = r.Err()
-		csvBufferSize = old
 		var e *Error
 		if !errors.As(err, &e) || !errors.Is(err, boom) || !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("buffer %d: err = %v, want a corrupt-file *Error wrapping the read error", size, err)
