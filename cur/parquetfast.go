@@ -16,8 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/decimal256"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/curnorm/curnorm/cur/internal/pqpage"
 	"github.com/curnorm/curnorm/cur/money"
 )
 
@@ -127,7 +127,7 @@ type amtEvent struct {
 
 // pageLeaf is one column of the file and what it becomes: text, an amount, or both.
 type pageLeaf struct {
-	col     pageColumn
+	col     pqpage.Column
 	name    string // the column as written
 	kind    pageKind
 	intType arrow.Type
@@ -196,11 +196,11 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			return nil
 		}
 		l := &pageLeaf{name: r.schema.RawColumns[s.field.index], pad: s.pad}
-		if !l.setKind(r.fr.Manifest.Fields[s.field.index].Field.Type, descr) || !pageChunksReadable(meta, li) {
+		if !l.setKind(r.fr.Manifest.Fields[s.field.index].Field.Type, descr) || !pqpage.ChunksReadable(meta, li) {
 			return nil
 		}
-		l.col = pageColumn{leaf: li, typ: descr.PhysicalType(), width: descr.TypeLength(), maxDef: descr.MaxDefinitionLevel(),
-			pf: r.pf, src: src, props: pageStreamProps(), onDict: l.setDictionary}
+		l.col = pqpage.Column{Leaf: li, Type: descr.PhysicalType(), Width: descr.TypeLength(), MaxDef: descr.MaxDefinitionLevel(),
+			File: r.pf, Src: src, Props: pageStreamProps(), OnDict: l.setDictionary}
 		leafOf[s.field] = l
 		p.leaves = append(p.leaves, l)
 		return l
@@ -266,25 +266,6 @@ func pageStreamProps() *parquet.ReaderProperties {
 	return props
 }
 
-// pageChunksReadable reports whether every chunk of leaf li is unencrypted and uses only
-// the encodings the page path decodes.
-func pageChunksReadable(meta *metadata.FileMetaData, li int) bool {
-	for rg := 0; rg < meta.NumRowGroups(); rg++ {
-		cc, err := meta.RowGroup(rg).ColumnChunk(li)
-		if err != nil || cc.CryptoMetadata() != nil {
-			return false
-		}
-		for _, e := range cc.Encodings() {
-			switch e {
-			case parquet.Encodings.Plain, parquet.Encodings.PlainDict, parquet.Encodings.RLEDict, parquet.Encodings.RLE:
-			default:
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // setKind chooses how values read from the Arrow type pqarrow gives the column, so that both
 // paths turn a value into the same text and amount; false for types left to pqarrow.
 func (l *pageLeaf) setKind(t arrow.DataType, descr *schema.Column) bool {
@@ -340,7 +321,7 @@ func (l *pageLeaf) amountable() bool {
 	case pkTime, pkDate:
 		return false
 	case pkBytes:
-		return l.col.typ == parquet.Types.ByteArray
+		return l.col.Type == parquet.Types.ByteArray
 	}
 	return true
 }
@@ -483,7 +464,7 @@ func (l *pageLeaf) setDictionary(data []byte, n int) error {
 	if l.wantStr {
 		first = make(map[string]uint32, min(n, 1<<16))
 	}
-	err := dictValues(l.col.typ, l.col.width, data, n, func(i int, v uint64, b []byte) error {
+	err := pqpage.DictValues(l.col.Type, l.col.Width, data, n, func(i int, v uint64, b []byte) error {
 		if l.wantStr {
 			var err error
 			if l.scratch, err = l.text(l.scratch[:0], v, b); err != nil {
@@ -532,7 +513,7 @@ func (l *pageLeaf) setDictionary(data []byte, n int) error {
 // loop.
 func (l *pageLeaf) floatDictionary(data []byte, n int) error {
 	if n < 0 || n > len(data)/8 {
-		return errPlainData
+		return pqpage.ErrPlainData
 	}
 	l.damt, l.dflag = grow(l.damt, n), grow(l.dflag, n)
 	for i := range l.damt {
@@ -595,17 +576,17 @@ func (l *pageLeaf) decode(n int) error {
 	l.valid = grow(l.valid, BatchRows)
 	l.idx = grow(l.idx, BatchRows)
 	for done := 0; done < n; {
-		k, err := l.col.rows(n - done)
+		k, err := l.col.Rows(n - done)
 		if err != nil {
 			return err
 		}
-		if l.col.maxDef == 0 {
+		if l.col.MaxDef == 0 {
 			err = l.defined(done, k)
 		}
-		for r := 0; r < k && l.col.maxDef > 0 && err == nil; {
+		for r := 0; r < k && l.col.MaxDef > 0 && err == nil; {
 			var cnt, values int
 			var defined, mixed bool
-			if cnt, values, defined, mixed, err = l.col.defRun(k-r, l.valid); err != nil {
+			if cnt, values, defined, mixed, err = l.col.DefRun(k-r, l.valid); err != nil {
 				break
 			}
 			switch {
@@ -649,11 +630,11 @@ func (l *pageLeaf) badIndex(e uint32) error {
 
 // defined fills m rows from base whose values are all defined.
 func (l *pageLeaf) defined(base, m int) error {
-	if !l.col.dict {
+	if !l.col.Dict() {
 		return l.plainRows(base, allDefined[:m], m)
 	}
 	for m > 0 {
-		cnt, e, packed, err := l.col.indexRun(m, l.idx)
+		cnt, e, packed, err := l.col.IndexRun(m, l.idx)
 		if err != nil {
 			return err
 		}
@@ -750,11 +731,11 @@ func (l *pageLeaf) lookup(base int, idx []uint32, top uint32) error {
 
 // someDefined fills rows from base of which valid marks the m with a value.
 func (l *pageLeaf) someDefined(base int, valid []bool, m int) error {
-	if !l.col.dict {
+	if !l.col.Dict() {
 		return l.plainRows(base, valid, m)
 	}
 	idx := l.idx[:m]
-	top, err := l.col.idx.read(idx)
+	top, err := l.col.Indices(idx)
 	if err != nil {
 		return err
 	}
@@ -831,7 +812,7 @@ func (l *pageLeaf) event(row int, e uint32) {
 // next PLAIN values.
 func (l *pageLeaf) plainRows(base int, valid []bool, m int) error {
 	if l.kind == pkFloat64 && !l.wantStr {
-		raw, err := l.col.fixed(m, 8)
+		raw, err := l.col.Fixed(m, 8)
 		if err != nil {
 			return err
 		}
@@ -840,12 +821,12 @@ func (l *pageLeaf) plainRows(base int, valid []bool, m int) error {
 	}
 	var vals []uint64
 	l.bufs = l.bufs[:0]
-	if size := plainSize(l.col.typ, l.col.width); size > 0 {
-		raw, err := l.col.fixed(m, size)
+	if size := pqpage.PlainSize(l.col.Type, l.col.Width); size > 0 {
+		raw, err := l.col.Fixed(m, size)
 		if err != nil {
 			return err
 		}
-		if l.col.typ == parquet.Types.FixedLenByteArray {
+		if l.col.Type == parquet.Types.FixedLenByteArray {
 			for j := 0; j < m; j++ {
 				l.bufs = append(l.bufs, raw[j*size:(j+1)*size])
 			}
@@ -853,12 +834,12 @@ func (l *pageLeaf) plainRows(base int, valid []bool, m int) error {
 			l.vals = grow(l.vals, BatchRows)
 			vals = l.vals[:m]
 			for j := range vals {
-				vals[j], _ = plainValue(l.col.typ, raw[j*size:(j+1)*size])
+				vals[j], _ = pqpage.PlainValue(l.col.Type, raw[j*size:(j+1)*size])
 			}
 		}
 	} else {
 		for j := 0; j < m; j++ {
-			b, err := l.col.byteArray()
+			b, err := l.col.ByteArray()
 			if err != nil {
 				return err
 			}
@@ -1134,7 +1115,7 @@ func (p *pagePath) decodeInto(l *pageLeaf, sl *pageSlot, s, rg, n int, open bool
 		}
 	}()
 	if open {
-		if err := l.col.open(rg); err != nil {
+		if err := l.col.Open(rg); err != nil {
 			return p.corrupt(rg, l.name, err)
 		}
 	}
@@ -1407,8 +1388,6 @@ func (p *pagePath) close() {
 		p.wg.Wait()
 	}
 	for _, l := range p.leaves {
-		if l.col.pr != nil {
-			l.col.pr.Close()
-		}
+		l.col.Close()
 	}
 }

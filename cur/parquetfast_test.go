@@ -472,30 +472,6 @@ func TestPagePathFixtures(t *testing.T) {
 	}
 }
 
-func TestRLEReader(t *testing.T) {
-	// 3 × RLE value 5, then one bit-packed group of 8 values of width 3: 0..7.
-	data := []byte{3 << 1, 5, 1<<1 | 1, 0b10001000, 0b11000110, 0b11111010}
-	var r rleReader
-	r.reset(data, 3)
-	got := make([]uint32, 11)
-	top, err := r.read(got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(got) != "[5 5 5 0 1 2 3 4 5 6 7]" || top != 7 {
-		t.Errorf("got %v, largest %d", got, top)
-	}
-	if _, err := r.read(make([]uint32, 1)); err == nil {
-		t.Error("read past the end")
-	}
-	for _, bad := range [][]byte{{}, {0x80}, {2 << 1, 9}, {2 << 1}} {
-		r.reset(bad, 3)
-		if _, err := r.read(make([]uint32, 2)); err == nil {
-			t.Errorf("%v: no error", bad)
-		}
-	}
-}
-
 // TestPagePathCloseEarly: closing a reader while its pages are decoded ahead stops the
 // decoding and frees every buffer, whether or not reading began.
 func TestPagePathCloseEarly(t *testing.T) {
@@ -523,42 +499,5 @@ func TestPagePathCloseEarly(t *testing.T) {
 				t.Error("Next after Close")
 			}
 		})
-	}
-}
-
-// TestReadLevels checks bit-packed definition levels read at every alignment against the bits
-// one by one.
-func TestReadLevels(t *testing.T) {
-	data := make([]byte, 63)
-	for i := range data {
-		data[i] = byte(i*167 + 13)
-	}
-	packed := append([]byte{byte(len(data))<<1 | 1}, data...) // one run of 63 groups of 8 levels
-	for skip := 0; skip < 20; skip++ {
-		for _, n := range []int{0, 1, 7, 8, 9, 30, 64, 200} {
-			var r rleReader
-			r.reset(packed, 1)
-			if _, err := r.readLevels(make([]bool, skip)); err != nil {
-				t.Fatal(err)
-			}
-			got := make([]bool, n)
-			defined, err := r.readLevels(got)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := 0
-			for i, v := range got {
-				bit := skip + i
-				if w := data[bit/8]>>(bit%8)&1 == 1; v != w {
-					t.Fatalf("skip %d n %d: level %d is %v", skip, n, i, v)
-				}
-				if v {
-					want++
-				}
-			}
-			if defined != want {
-				t.Fatalf("skip %d n %d: %d defined, want %d", skip, n, defined, want)
-			}
-		}
 	}
 }

@@ -1,4 +1,9 @@
-package cur
+// Package pqpage reads one flat Parquet column page by page, knowing nothing of CUR: arrow-go
+// parses page headers and decompresses, and this package decodes definition levels (the
+// RLE/bit-packed hybrid), dictionary indices and PLAIN values straight from the page bytes.
+// The encodings are those of the Parquet format specification
+// (https://parquet.apache.org/docs/file-format/data-pages/encodings/).
+package pqpage
 
 import (
 	"encoding/binary"
@@ -13,13 +18,11 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
-// This file reads one flat Parquet column page by page: arrow-go parses page headers and
-// decompresses, the code here decodes definition levels, dictionary indices and PLAIN values
-// itself, straight from the page bytes.
-
+// Errors of damaged pages.
 var (
-	errRLE       = errors.New("parquet: damaged RLE/bit-packed run")
-	errPlainData = errors.New("parquet: PLAIN values end early")
+	errRLE = errors.New("parquet: damaged RLE/bit-packed run")
+	// ErrPlainData: a page or dictionary holds fewer PLAIN bytes than its values need.
+	ErrPlainData = errors.New("parquet: PLAIN values end early")
 )
 
 // rleReader decodes Parquet's RLE / bit-packed hybrid encoding, used for definition levels
@@ -198,35 +201,69 @@ func (r *rleReader) readLevels(valid []bool) (int, error) {
 	return n, nil
 }
 
-// pageColumn walks the data pages of one flat column (no repetition, definition level 0 or
-// 1) across row groups. A dictionary page is handed to onDict as soon as it is read.
-type pageColumn struct {
-	leaf   int
-	typ    parquet.Type
-	width  int // FIXED_LEN_BYTE_ARRAY byte width
-	maxDef int16
-	pf     *file.Reader
-	src    io.ReaderAt
-	props  *parquet.ReaderProperties // of the page streams
-	br     parquet.BufferedReader
-	pr     file.PageReader
+// Column walks the data pages of one flat column (no repetition, definition level 0 or 1)
+// across row groups. A dictionary page is handed to OnDict as soon as it is read. Set the
+// exported fields, then Open a row group.
+type Column struct {
+	Leaf   int          // the leaf column's index in the file
+	Type   parquet.Type // its physical type
+	Width  int          // FIXED_LEN_BYTE_ARRAY byte width
+	MaxDef int16
+	File   *file.Reader
+	Src    io.ReaderAt
+	Props  *parquet.ReaderProperties // of the page streams
+	OnDict func(data []byte, n int) error
 
-	rowsLeft int64 // rows of the current row group's chunk not yet read
-	left     int   // rows left in the current data page
+	br parquet.BufferedReader
+	pr file.PageReader
+
+	rowsLeft int64 // Rows of the current row group's chunk not yet read
+	left     int   // Rows left in the current data page
 	def      rleReader
 	dict     bool // the page holds dictionary indices
 	idx      rleReader
 	plain    []byte
 	hasDict  bool // the chunk has had its dictionary page
-
-	onDict func(data []byte, n int) error
 }
 
-// open positions the column at the start of row group rg.
-func (c *pageColumn) open(rg int) error {
-	meta := c.pf.MetaData()
+// Dict reports whether the current page holds dictionary indices rather than PLAIN values.
+func (c *Column) Dict() bool { return c.dict }
+
+// Indices reads dictionary indices of the current page into dst and returns the largest.
+func (c *Column) Indices(dst []uint32) (uint32, error) { return c.idx.read(dst) }
+
+// Close releases the page reader of the current row group.
+func (c *Column) Close() {
+	if c.pr != nil {
+		c.pr.Close()
+		c.pr = nil
+	}
+}
+
+// ChunksReadable reports whether every chunk of leaf li is unencrypted and uses only the
+// encodings Column decodes.
+func ChunksReadable(meta *metadata.FileMetaData, li int) bool {
+	for rg := 0; rg < meta.NumRowGroups(); rg++ {
+		cc, err := meta.RowGroup(rg).ColumnChunk(li)
+		if err != nil || cc.CryptoMetadata() != nil {
+			return false
+		}
+		for _, e := range cc.Encodings() {
+			switch e {
+			case parquet.Encodings.Plain, parquet.Encodings.PlainDict, parquet.Encodings.RLEDict, parquet.Encodings.RLE:
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Open positions the column at the start of row group rg.
+func (c *Column) Open(rg int) error {
+	meta := c.File.MetaData()
 	rgm := meta.RowGroup(rg)
-	cc, err := rgm.ColumnChunk(c.leaf)
+	cc, err := rgm.ColumnChunk(c.Leaf)
 	if err != nil {
 		return err
 	}
@@ -247,14 +284,14 @@ func (c *pageColumn) open(rg int) error {
 	if c.pr == nil {
 		// The first row group's reader is kept and Reset for the others, so its buffers for
 		// compressed and decompressed pages are allocated once.
-		if c.pr, err = c.pf.RowGroup(rg).GetColumnPageReader(c.leaf); err != nil {
+		if c.pr, err = c.File.RowGroup(rg).GetColumnPageReader(c.Leaf); err != nil {
 			return err
 		}
-		if c.br, err = c.props.GetStream(c.src, start, length); err != nil {
+		if c.br, err = c.Props.GetStream(c.Src, start, length); err != nil {
 			return err
 		}
 	}
-	c.br.Reset(io.NewSectionReader(c.src, start, length))
+	c.br.Reset(io.NewSectionReader(c.Src, start, length))
 	c.pr.Reset(c.br, cc.NumValues(), cc.Compression(), nil)
 	c.rowsLeft = rgm.NumRows()
 	c.left, c.hasDict = 0, false
@@ -262,7 +299,7 @@ func (c *pageColumn) open(rg int) error {
 }
 
 // next reads pages until a data page with rows, handing dictionary pages to onDict.
-func (c *pageColumn) next() error {
+func (c *Column) next() error {
 	for {
 		if !c.pr.Next() {
 			if err := c.pr.Err(); err != nil {
@@ -279,12 +316,12 @@ func (c *pageColumn) next() error {
 				return fmt.Errorf("parquet: dictionary page encoded %s", e)
 			}
 			c.hasDict = true
-			if err := c.onDict(p.Data(), int(p.NumValues())); err != nil {
+			if err := c.OnDict(p.Data(), int(p.NumValues())); err != nil {
 				return err
 			}
 		case *file.DataPageV1:
 			data := p.Data()
-			if c.maxDef > 0 {
+			if c.MaxDef > 0 {
 				if p.DefinitionLevelEncoding() != parquet.Encodings.RLE {
 					return fmt.Errorf("parquet: definition levels encoded %s", p.DefinitionLevelEncoding())
 				}
@@ -310,7 +347,7 @@ func (c *pageColumn) next() error {
 			if rl != 0 || dl < 0 || dl > len(data) {
 				return errRLE
 			}
-			if c.maxDef > 0 {
+			if c.MaxDef > 0 {
 				c.def.reset(data[:dl], 1)
 			}
 			if err := c.values(parquet.Encoding(p.Encoding()), data[dl:], int(p.NumRows())); err != nil {
@@ -324,7 +361,7 @@ func (c *pageColumn) next() error {
 }
 
 // values starts a data page of rows rows whose value section is data.
-func (c *pageColumn) values(enc parquet.Encoding, data []byte, rows int) error {
+func (c *Column) values(enc parquet.Encoding, data []byte, rows int) error {
 	if rows < 0 || int64(rows) > c.rowsLeft {
 		return fmt.Errorf("parquet: page of %d rows where %d remain in the row group", rows, c.rowsLeft)
 	}
@@ -336,7 +373,7 @@ func (c *pageColumn) values(enc parquet.Encoding, data []byte, rows int) error {
 			return errors.New("parquet: dictionary-encoded page without a dictionary")
 		}
 		if len(data) == 0 {
-			if rows > 0 && c.maxDef == 0 {
+			if rows > 0 && c.MaxDef == 0 {
 				return errRLE
 			}
 			c.idx.reset(nil, 0)
@@ -355,10 +392,10 @@ func (c *pageColumn) values(enc parquet.Encoding, data []byte, rows int) error {
 	return nil
 }
 
-// rows makes the current page's next rows available, reading the next page when the
+// Rows makes the current page's next rows available, reading the next page when the
 // current one is used up, and returns how many of the n wanted it holds. The caller then
 // walks their definition levels with defRun and takes their values.
-func (c *pageColumn) rows(n int) (int, error) {
+func (c *Column) Rows(n int) (int, error) {
 	if c.left == 0 {
 		if err := c.next(); err != nil {
 			return 0, err
@@ -369,10 +406,10 @@ func (c *pageColumn) rows(n int) (int, error) {
 	return k, nil
 }
 
-// defRun returns the next run of at most n definition levels: RLE runs come whole (all
+// DefRun returns the next run of at most n definition levels: RLE runs come whole (all
 // defined or all null); a bit-packed run's levels are written to valid, mixed is set and
 // values counts the defined ones.
-func (c *pageColumn) defRun(n int, valid []bool) (count, values int, defined, mixed bool, err error) {
+func (c *Column) DefRun(n int, valid []bool) (count, values int, defined, mixed bool, err error) {
 	d := &c.def
 	for d.repeat == 0 && d.packed == 0 {
 		if d.pos >= len(d.data) {
@@ -394,9 +431,9 @@ func (c *pageColumn) defRun(n int, valid []bool) (count, values int, defined, mi
 	return count, values, false, true, nil
 }
 
-// indexRun returns the next run of at most n dictionary indices: an RLE run as its value
+// IndexRun returns the next run of at most n dictionary indices: an RLE run as its value
 // and length, or bit-packed indices written to dst (packed set) and the largest of them.
-func (c *pageColumn) indexRun(n int, dst []uint32) (count int, value uint32, packed bool, err error) {
+func (c *Column) IndexRun(n int, dst []uint32) (count int, value uint32, packed bool, err error) {
 	r := &c.idx
 	for r.repeat == 0 && r.packed == 0 {
 		if r.pos >= len(r.data) {
@@ -417,25 +454,25 @@ func (c *pageColumn) indexRun(n int, dst []uint32) (count int, value uint32, pac
 	return count, value, true, nil
 }
 
-// fixed takes m PLAIN values of size bytes each.
-func (c *pageColumn) fixed(m, size int) ([]byte, error) {
+// Fixed takes m PLAIN values of size bytes each.
+func (c *Column) Fixed(m, size int) ([]byte, error) {
 	n := m * size
 	if n > len(c.plain) {
-		return nil, errPlainData
+		return nil, ErrPlainData
 	}
 	b := c.plain[:n]
 	c.plain = c.plain[n:]
 	return b, nil
 }
 
-// byteArray takes one PLAIN BYTE_ARRAY value.
-func (c *pageColumn) byteArray() ([]byte, error) {
+// ByteArray takes one PLAIN BYTE_ARRAY value.
+func (c *Column) ByteArray() ([]byte, error) {
 	if len(c.plain) < 4 {
-		return nil, errPlainData
+		return nil, ErrPlainData
 	}
 	n := binary.LittleEndian.Uint32(c.plain)
 	if uint64(n) > uint64(len(c.plain)-4) {
-		return nil, errPlainData
+		return nil, ErrPlainData
 	}
 	b := c.plain[4 : 4+n]
 	c.plain = c.plain[4+n:]
@@ -443,7 +480,7 @@ func (c *pageColumn) byteArray() ([]byte, error) {
 }
 
 // size is the PLAIN size of one value of a fixed-width type; 0 for BYTE_ARRAY.
-func plainSize(t parquet.Type, width int) int {
+func PlainSize(t parquet.Type, width int) int {
 	switch t {
 	case parquet.Types.Int32, parquet.Types.Float:
 		return 4
@@ -455,18 +492,18 @@ func plainSize(t parquet.Type, width int) int {
 	return 0
 }
 
-// dictValues splits a PLAIN dictionary page into n values, calling f for each with its
+// DictValues splits a PLAIN dictionary page into n values, calling f for each with its
 // fixed-width bits (sign-extended for INT32) or its bytes.
-func dictValues(t parquet.Type, width int, data []byte, n int, f func(i int, v uint64, b []byte) error) error {
+func DictValues(t parquet.Type, width int, data []byte, n int, f func(i int, v uint64, b []byte) error) error {
 	if n < 0 {
-		return errPlainData
+		return ErrPlainData
 	}
-	if size := plainSize(t, width); size > 0 {
+	if size := PlainSize(t, width); size > 0 {
 		if n > len(data)/size {
-			return errPlainData
+			return ErrPlainData
 		}
 		for i := 0; i < n; i++ {
-			v, b := plainValue(t, data[i*size:(i+1)*size])
+			v, b := PlainValue(t, data[i*size:(i+1)*size])
 			if err := f(i, v, b); err != nil {
 				return err
 			}
@@ -475,11 +512,11 @@ func dictValues(t parquet.Type, width int, data []byte, n int, f func(i int, v u
 	}
 	for i := 0; i < n; i++ {
 		if len(data) < 4 {
-			return errPlainData
+			return ErrPlainData
 		}
 		l := binary.LittleEndian.Uint32(data)
 		if uint64(l) > uint64(len(data)-4) {
-			return errPlainData
+			return ErrPlainData
 		}
 		if err := f(i, 0, data[4:4+l]); err != nil {
 			return err
@@ -489,8 +526,8 @@ func dictValues(t parquet.Type, width int, data []byte, n int, f func(i int, v u
 	return nil
 }
 
-// plainValue decodes one fixed-width PLAIN value.
-func plainValue(t parquet.Type, b []byte) (uint64, []byte) {
+// PlainValue decodes one fixed-width PLAIN value.
+func PlainValue(t parquet.Type, b []byte) (uint64, []byte) {
 	switch t {
 	case parquet.Types.Int32:
 		return uint64(int64(int32(binary.LittleEndian.Uint32(b)))), nil
