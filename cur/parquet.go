@@ -40,7 +40,6 @@ func (a growingAllocator) Reallocate(size int, b []byte) []byte {
 // leaks.
 var parquetAlloc memory.Allocator = memory.DefaultAllocator
 
-
 // parquetReader streams a Parquet CUR row group by row group, reading only the top-level
 // fields the request resolves to, so memory stays flat however large the file grows.
 type parquetReader struct {
