@@ -5,7 +5,7 @@ import (
 	"unicode"
 )
 
-// Snake turns a CUR column name into its canonical snake_case form by AWS's rule (spec §4):
+// Snake turns a CUR column name into its canonical snake_case form by AWS's rule (docs/columns.md, Column names):
 // "_" before every upper-case letter, all lower-cased, every non-alphanumeric rune becomes "_",
 // runs of "_" collapse and "_" is trimmed at both ends. Already-snake names come back unchanged,
 // so legacy CSV headers, Parquet names and CUR 2.0 map keys all meet in one form.

@@ -874,7 +874,7 @@ func (r *parquetReader) mapAmounts(c *AmountColumn, pc *pqColumn, s *pqSource, a
 	return nil
 }
 
-// cellText appends the text of arr[i] to dst (spec §5); ok is false for NULL. pad restores the
+// cellText appends the text of arr[i] to dst (docs/columns.md, Values); ok is false for NULL. pad restores the
 // 12-digit form of integer account ids.
 func cellText(dst []byte, arr arrow.Array, i int, pad bool) ([]byte, bool) {
 	if arr.IsNull(i) {
@@ -967,7 +967,7 @@ func appendDate(dst []byte, t time.Time) []byte {
 
 var errNotNumber = errors.New("not a number column")
 
-// cellAmount reads arr[i] as money (spec §5); ok is false for NULL or empty text.
+// cellAmount reads arr[i] as money (docs/columns.md, Values); ok is false for NULL or empty text.
 func cellAmount(arr arrow.Array, i int, scratch *[]byte) (a money.Amount, ok, rounded bool, err error) {
 	if arr.IsNull(i) {
 		return 0, false, false, nil

@@ -13,7 +13,7 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 )
 
-// Metric is a rule that turns a line item into a cost (spec §2).
+// Metric is a rule that turns a line item into a cost (docs/metrics.md).
 type Metric int
 
 // The metrics, in the order summaries list them.
@@ -47,7 +47,7 @@ func ParseMetric(s string) (Metric, error) {
 	return 0, fmt.Errorf("unknown metric %q (valid: %s)", s, strings.Join(metricNames[:], ", "))
 }
 
-// Kind is how the rules of spec §2 see a line item.
+// Kind is how the rules of docs/metrics.md see a line item.
 type Kind uint8
 
 // Kinds of line items.
@@ -225,11 +225,11 @@ type Costs struct {
 	// Priced[i]: a usage row with a public on-demand cost above 0.
 	Priced []bool
 	// TrueUp[i]: −amortized upfront commitment (SP recurring fee rows) or −amortized upfront fee
-	// (RIFee rows), the reconciliation term of spec §3.
+	// (RIFee rows), the reconciliation term (docs/metrics.md, Reconciliation).
 	TrueUp []money.Amount
 }
 
-// Evaluator applies the rules of spec §2 batch by batch. It is not safe for concurrent use; give
+// Evaluator applies the rules of docs/metrics.md batch by batch. It is not safe for concurrent use; give
 // each worker its own and merge their Labels by text.
 type Evaluator struct {
 	IncludeSplitCost bool
@@ -522,7 +522,7 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment
 // columns, so scale by (net recurring + net amortized upfront) / (gross recurring + gross
-// amortized upfront), keeping the gross figure when that denominator is 0 (spec §2).
+// amortized upfront), keeping the gross figure when that denominator is 0 (docs/metrics.md).
 func scaleNetCommitment(unused money.Amount, am []cur.AmountColumn, i int) money.Amount {
 	if !am[aSPNetRecurring].IsSet(i) && !am[aSPNetAmortizedUpfront].IsSet(i) {
 		return unused
