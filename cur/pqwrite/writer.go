@@ -5,6 +5,7 @@
 package pqwrite
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -81,11 +82,13 @@ type Options struct {
 	RowGroupRows int
 	// Compression is "snappy" (default, as AWS writes), "zstd", "gzip" or "none".
 	Compression string
+	// alloc, for tests, replaces the allocator (a checked one catches leaks).
+	alloc memory.Allocator
 }
 
-// parquetWriteAlloc is the allocator of Parquet writers; tests swap in a checked allocator to
+// defaultAlloc is the allocator of Parquet writers; tests give a checked one (Options.alloc) to
 // catch leaks.
-var parquetWriteAlloc memory.Allocator = memory.DefaultAllocator
+var defaultAlloc memory.Allocator = memory.DefaultAllocator
 
 // Writer streams rows into a Parquet file: set the cells of a row, then EndRow. Rows
 // are buffered column by column and encoded in batches into row groups of at most
@@ -198,7 +201,7 @@ func New(w io.Writer, cols []Column, o Options) (*Writer, error) {
 	if len(cols) == 0 {
 		return nil, errors.New("parquet writer: no columns")
 	}
-	mem := parquetWriteAlloc
+	mem := cmp.Or[memory.Allocator](o.alloc, defaultAlloc)
 	fields := make([]arrow.Field, len(cols))
 	seen := make(map[string]bool, len(cols))
 	for i, c := range cols {

@@ -16,17 +16,13 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 )
 
-// checkedWriter makes every Writer of the test use a checked allocator and fails the
-// test if anything is left allocated.
-func checkedWriter(t *testing.T) {
+// checkedWriter returns a checked allocator for the test's writers (Options.alloc) and fails
+// the test if anything is left allocated.
+func checkedWriter(t *testing.T) memory.Allocator {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	old := parquetWriteAlloc
-	parquetWriteAlloc = mem
-	t.Cleanup(func() {
-		parquetWriteAlloc = old
-		mem.AssertSize(t, 0)
-	})
+	t.Cleanup(func() { mem.AssertSize(t, 0) })
+	return mem
 }
 
 // readBack reads every requested column of a file as text, "-" for an absent amount.
@@ -74,7 +70,7 @@ func mustAmount(t testing.TB, s string) money.Amount {
 }
 
 func TestParquetWriterRoundTrip(t *testing.T) {
-	checkedWriter(t)
+	mem := checkedWriter(t)
 	cols := []Column{
 		{"line_item_line_item_type", String},
 		{"line_item_usage_account_id", String},
@@ -101,7 +97,7 @@ func TestParquetWriterRoundTrip(t *testing.T) {
 		{"NULLS", "", "", "", "", 0, nil, nil, nil, nil},
 	}
 	var buf bytes.Buffer
-	w, err := New(&buf, cols, Options{})
+	w, err := New(&buf, cols, Options{alloc: mem})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +167,7 @@ func TestParquetWriterRoundTrip(t *testing.T) {
 }
 
 func TestParquetWriterErrors(t *testing.T) {
-	checkedWriter(t)
+	mem := checkedWriter(t)
 	cols := []Column{{"line_item_line_item_type", String}, {"c", Double}}
 	cases := []struct {
 		name string
@@ -187,7 +183,7 @@ func TestParquetWriterErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			w, err := New(&buf, cols, Options{Compression: "zstd"})
+			w, err := New(&buf, cols, Options{Compression: "zstd", alloc: mem})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,10 +197,10 @@ func TestParquetWriterErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(&bytes.Buffer{}, cols, Options{Compression: "lzma"}); err == nil {
+	if _, err := New(&bytes.Buffer{}, cols, Options{Compression: "lzma", alloc: mem}); err == nil {
 		t.Error("unknown compression accepted")
 	}
-	if _, err := New(&bytes.Buffer{}, []Column{{"a", String}, {"a", String}}, Options{}); err == nil {
+	if _, err := New(&bytes.Buffer{}, []Column{{"a", String}, {"a", String}}, Options{alloc: mem}); err == nil {
 		t.Error("repeated column accepted")
 	}
 }
@@ -215,7 +211,7 @@ func TestParquetWriterRowGroups(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 600,000 rows")
 	}
-	checkedWriter(t)
+	mem := checkedWriter(t)
 	path := filepath.Join(t.TempDir(), "big.parquet")
 	f, err := os.Create(path)
 	if err != nil {
@@ -223,7 +219,7 @@ func TestParquetWriterRowGroups(t *testing.T) {
 	}
 	cols := []Column{{"line_item_line_item_type", String}, {"line_item_unblended_cost", Double},
 		{"reservation_effective_cost", Decimal}, {"line_item_usage_start_date", Timestamp}}
-	w, err := New(f, cols, Options{})
+	w, err := New(f, cols, Options{alloc: mem})
 	if err != nil {
 		t.Fatal(err)
 	}
