@@ -233,15 +233,13 @@ func FuzzOpen(f *testing.F) {
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		old := parquetAlloc
-		parquetAlloc = mem
-		defer func() { parquetAlloc = old }()
 		path := filepath.Join(dir, "fuzz.bin")
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		var total [2]int64
 		for k, req := range []Request{fuzzRequest(skip), {SkipBadRows: skip}} {
+			req.alloc = mem
 			r, err := Open(Source{Path: path}, req)
 			if err != nil {
 				checkErr(t, err, path)

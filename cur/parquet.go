@@ -2,6 +2,7 @@ package cur
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,9 +37,9 @@ func (a growingAllocator) Reallocate(size int, b []byte) []byte {
 	return a.Allocator.Reallocate(size, b)
 }
 
-// parquetAlloc is the allocator of Parquet readers; tests swap in a checked allocator to catch
-// leaks.
-var parquetAlloc memory.Allocator = memory.DefaultAllocator
+// defaultAlloc is the allocator of Parquet readers; tests give a checked one (Request.alloc)
+// to catch leaks.
+var defaultAlloc memory.Allocator = memory.DefaultAllocator
 
 // parquetReader streams a Parquet CUR row group by row group, reading only the top-level
 // fields the request resolves to, so memory stays flat however large the file grows.
@@ -76,6 +77,7 @@ type parquetReader struct {
 	serial bool
 	// noPagePath reads through pqarrow even where the page path could (Request.noPagePath).
 	noPagePath bool
+	alloc      memory.Allocator
 }
 
 // pqField is one needed top-level field and its reader within the current row group.
@@ -134,7 +136,9 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 			rd = nil
 		}
 	}()
-	props := parquet.NewReaderProperties(growingAllocator{parquetAlloc})
+	alloc := cmp.Or[memory.Allocator](req.alloc, defaultAlloc)
+	r.alloc = alloc
+	props := parquet.NewReaderProperties(growingAllocator{alloc})
 	// Stream pages instead of loading whole column chunks: memory follows the page size, not
 	// the row group size.
 	props.BufferedStreamEnabled = true
@@ -212,7 +216,7 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 	for _, n := range req.Amounts {
 		r.amts = append(r.amts, column(n))
 	}
-	fr, err := pqarrow.NewFileReader(pf, arrProps, parquetAlloc)
+	fr, err := pqarrow.NewFileReader(pf, arrProps, alloc)
 	if err != nil {
 		return nil, FileError(name, ErrUnsupportedFormat, fmt.Errorf("parquet schema: %w", err))
 	}

@@ -26,18 +26,19 @@ import (
 	"github.com/xitongsys/parquet-go/writer"
 )
 
-// checkedParquet makes every Parquet reader of the test use a checked allocator and fails the
-// test if anything is left allocated once the test is done.
+// checkedParquet returns a checked allocator for the Parquet readers of the test
+// (Request.alloc) and fails the test if anything is left allocated once it is done.
 func checkedParquet(t *testing.T) *memory.CheckedAllocator {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	old := parquetAlloc
-	parquetAlloc = mem
-	t.Cleanup(func() {
-		parquetAlloc = old
-		mem.AssertSize(t, 0)
-	})
+	t.Cleanup(func() { mem.AssertSize(t, 0) })
 	return mem
+}
+
+// withAlloc returns req reading with the allocator mem.
+func withAlloc(req Request, mem memory.Allocator) Request {
+	req.alloc = mem
+	return req
 }
 
 // writeXParquet writes rows with xitongsys/parquet-go, a writer unlike AWS's and arrow's.
@@ -148,7 +149,7 @@ type legacyRow struct {
 func ptr[T any](v T) *T { return &v }
 
 func TestParquetLegacy(t *testing.T) {
-	checkedParquet(t)
+	mem := checkedParquet(t)
 	start := time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	path := writeXParquet(t, []legacyRow{
 		{Type: "Usage", Account: ptr("011254002932"), Cost: ptr(0.57), Public: ptr(1.0), Team: ptr("core"), Start: ptr(start), Product: ptr("Amazon EC2"), UsageAmt: ptr(2.5)},
@@ -156,7 +157,7 @@ func TestParquetLegacy(t *testing.T) {
 		{Type: "Credit", Cost: ptr(-0.12345678901), Team: ptr("  web ")},
 		{Type: "Usage", Account: ptr("011254002932"), Cost: ptr(0.0)},
 	})
-	req := Request{
+	req := Request{alloc: mem,
 		Strings: []string{"line_item_line_item_type", "line_item_usage_account_id", TagColumn("Team"), "line_item_usage_start_date", "product_product_name", "no_such_column"},
 		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost", "no_such_amount"},
 	}
@@ -213,7 +214,7 @@ type cur2Row struct {
 }
 
 func TestParquetCUR2(t *testing.T) {
-	checkedParquet(t)
+	mem := checkedParquet(t)
 	day := int32(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 	path := writeXParquet(t, []cur2Row{
 		{Payer: "Acme", Type: "Usage", Account: 11254002932, Cost: 12, Code: "AmazonEC2",
@@ -228,7 +229,7 @@ func TestParquetCUR2(t *testing.T) {
 		{Payer: "Acme", Type: "Tax", Account: 0, Cost: 0, Code: "",
 			Effective: "1.81E-8", Start: day},
 	})
-	req := Request{
+	req := Request{alloc: mem,
 		Strings: []string{"line_item_usage_account_id", "product_product_name", "product_region", "product_servicecode",
 			TagColumn("Team"), TagColumn("CostCenter"), "bill_billing_period_start_date", "bill_payer_account_id", "pricing_public_on_demand_rate"},
 		Amounts: []string{"line_item_unblended_cost", "discount_total_discount", "savings_plan_savings_plan_effective_cost", "reservation_effective_cost"},
@@ -284,9 +285,9 @@ func TestParquetBadValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkedParquet(t)
+			mem := checkedParquet(t)
 			path := writeXParquet(t, []nanRow{{"Usage", 1}, {"Usage", tc.cost}})
-			_, err := readParquet(t, path, Request{Amounts: []string{"line_item_unblended_cost"}})
+			_, err := readParquet(t, path, Request{alloc: mem, Amounts: []string{"line_item_unblended_cost"}})
 			var e *Error
 			if !errors.As(err, &e) || !errors.Is(err, ErrBadValue) {
 				t.Fatalf("err = %v, want *Error wrapping ErrBadValue", err)
@@ -389,7 +390,7 @@ func TestParquetArrowWriter(t *testing.T) {
 			mem := checkedParquet(t)
 			const nrows, rowGroup = 20000, 9000
 			path := writeArrowParquet(t, mem, nrows, rowGroup)
-			req := Request{
+			req := Request{alloc: mem,
 				Strings:    []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id", "bill_payer_account_name", "line_item_resource_id"},
 				Amounts:    []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
 				serial:     !mode.parallel,
@@ -478,16 +479,16 @@ func TestParquetProjection(t *testing.T) {
 		req    Request
 		fields int
 	}{
-		{"nothing requested", Request{}, 0},
-		{"unknown names", Request{Strings: []string{"nope"}, Amounts: []string{"nada"}}, 0},
-		{"one flat column", Request{Amounts: []string{"line_item_unblended_cost"}}, 1},
-		{"tag from two flat columns", Request{Strings: []string{TagColumn("Team")}}, 2},
-		{"tag from the map", Request{Strings: []string{TagColumn("Owner")}}, 1},
-		{"same column twice", Request{Strings: []string{"line_item_line_item_type", "line_item_line_item_type"}}, 1},
+		{"nothing requested", Request{alloc: mem}, 0},
+		{"unknown names", Request{alloc: mem, Strings: []string{"nope"}, Amounts: []string{"nada"}}, 0},
+		{"one flat column", Request{alloc: mem, Amounts: []string{"line_item_unblended_cost"}}, 1},
+		{"tag from two flat columns", Request{alloc: mem, Strings: []string{TagColumn("Team")}}, 2},
+		{"tag from the map", Request{alloc: mem, Strings: []string{TagColumn("Owner")}}, 1},
+		{"same column twice", Request{alloc: mem, Strings: []string{"line_item_line_item_type", "line_item_line_item_type"}}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rd, err := Open(Source{Path: path}, tc.req)
+			rd, err := Open(Source{Path: path}, withAlloc(tc.req, mem))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -512,8 +513,8 @@ func TestParquetSampleCUR2(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Skip("sample not present:", err)
 	}
-	checkedParquet(t)
-	req := Request{
+	mem := checkedParquet(t)
+	req := Request{alloc: mem,
 		Strings: []string{"line_item_line_item_type", "line_item_usage_account_id", "bill_payer_account_id", "line_item_usage_start_date",
 			"bill_billing_period_start_date", "product_servicecode", "product_product_name", "cost_category_team", "resource_tags_environment"},
 		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost", "savings_plan_savings_plan_effective_cost", "discount_total_discount"},
@@ -606,12 +607,12 @@ func TestParquetCorrupt(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkedParquet(t)
+			mem := checkedParquet(t)
 			path := filepath.Join(t.TempDir(), "bad.parquet")
 			if err := os.WriteFile(path, tc.bytes, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := readParquet(t, path, req)
+			_, err := readParquet(t, path, withAlloc(req, mem))
 			var e *Error
 			if !errors.As(err, &e) || !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("err = %v, want *Error wrapping ErrCorrupt", err)
@@ -644,8 +645,8 @@ func TestParquetUnsupported(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkedParquet(t)
-			_, err := readParquet(t, tc.path(t), Request{Strings: []string{"x"}})
+			mem := checkedParquet(t)
+			_, err := readParquet(t, tc.path(t), Request{alloc: mem, Strings: []string{"x"}})
 			if !errors.Is(err, ErrUnsupportedFormat) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v", err)
 			}
@@ -656,7 +657,7 @@ func TestParquetUnsupported(t *testing.T) {
 // TestParquetTempFile reads through openParquet with an unlinked temporary file, the way Open
 // reads Parquet from standard input.
 func TestParquetTempFile(t *testing.T) {
-	checkedParquet(t)
+	mem := checkedParquet(t)
 	path := writeXParquet(t, []nanRow{{"Usage", 2.5}, {"Tax", 0.5}})
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -666,7 +667,7 @@ func TestParquetTempFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd, err := openParquet("<stdin>", tmp, true, Request{Amounts: []string{"line_item_unblended_cost"}})
+	rd, err := openParquet("<stdin>", tmp, true, Request{alloc: mem, Amounts: []string{"line_item_unblended_cost"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/decimal256"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/curnorm/curnorm/cur/internal/pqpage"
@@ -200,7 +201,7 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			return nil
 		}
 		l.col = pqpage.Column{Leaf: li, Type: descr.PhysicalType(), Width: descr.TypeLength(), MaxDef: descr.MaxDefinitionLevel(),
-			File: r.pf, Src: src, Props: pageStreamProps(), OnDict: l.setDictionary}
+			File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: l.setDictionary}
 		leafOf[s.field] = l
 		p.leaves = append(p.leaves, l)
 		return l
@@ -259,8 +260,8 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 // pageStreamProps are the properties of the streams page readers read column chunks
 // through: a small buffer, since whole pages are read past it straight into the page
 // reader's own buffer.
-func pageStreamProps() *parquet.ReaderProperties {
-	props := parquet.NewReaderProperties(growingAllocator{parquetAlloc})
+func pageStreamProps(alloc memory.Allocator) *parquet.ReaderProperties {
+	props := parquet.NewReaderProperties(growingAllocator{alloc})
 	props.BufferedStreamEnabled = true
 	props.BufferSize = 64 << 10
 	return props

@@ -356,9 +356,9 @@ func TestPagePathTypes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkedParquet(t)
+			mem := checkedParquet(t)
 			path := writeTypesParquet(t, nrows, tc.props, tc.schema)
-			req := allColumns(t, path)
+			req := withAlloc(allColumns(t, path), mem)
 			if len(req.Strings) != 29 || len(req.Amounts) != 16 {
 				t.Fatalf("request of %d strings, %d amounts: %v", len(req.Strings), len(req.Amounts), req.Amounts)
 			}
@@ -398,8 +398,7 @@ func TestPagePathBadValues(t *testing.T) {
 	for _, tc := range tests {
 		for _, dict := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/dict=%v", tc.name, dict), func(t *testing.T) {
-				checkedParquet(t)
-				mem := memory.NewGoAllocator()
+				mem := checkedParquet(t)
 				sc := arrow.NewSchema([]arrow.Field{
 					{Name: "line_item_line_item_type", Type: arrow.BinaryTypes.String},
 					{Name: "line_item_unblended_cost", Type: tc.typ, Nullable: true},
@@ -417,7 +416,7 @@ func TestPagePathBadValues(t *testing.T) {
 					tc.set(b, i)
 				}
 				path := writeParquetFile(t, fw, &buf, b, "bad.parquet")
-				req := Request{Strings: []string{"line_item_line_item_type"}, Amounts: []string{"line_item_unblended_cost"}}
+				req := Request{alloc: mem, Strings: []string{"line_item_line_item_type"}, Amounts: []string{"line_item_unblended_cost"}}
 				if d := samePaths(t, path, req); !d.paged || !strings.Contains(d.err, ": row ") {
 					t.Errorf("page path %v, error %q", d.paged, d.err)
 				}
@@ -479,7 +478,7 @@ func TestPagePathCloseEarly(t *testing.T) {
 		t.Run(strconv.Itoa(batches), func(t *testing.T) {
 			mem := checkedParquet(t)
 			path := writeArrowParquet(t, mem, 60000, 30000)
-			rd, err := Open(Source{Path: path}, Request{Strings: []string{"line_item_line_item_type", "line_item_resource_id"},
+			rd, err := Open(Source{Path: path}, Request{alloc: mem, Strings: []string{"line_item_line_item_type", "line_item_resource_id"},
 				Amounts: []string{"line_item_unblended_cost"}})
 			if err != nil {
 				t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -77,10 +78,11 @@ type Request struct {
 	Cores int
 
 	// Knobs for tests, as bufio.Scanner keeps maxTokenSize: the zero values are what users get.
-	csvBufferSize int  // the CSV read buffer's starting size; 0 is 1 MiB
-	noPagePath    bool // read Parquet through pqarrow even where the page path could
-	serial        bool // decode a batch's Parquet columns on one goroutine
-	noReadDict    bool // read flat Parquet text as plain strings, not Arrow dictionaries
+	csvBufferSize int              // the CSV read buffer's starting size; 0 is 1 MiB
+	noPagePath    bool             // read Parquet through pqarrow even where the page path could
+	serial        bool             // decode a batch's Parquet columns on one goroutine
+	noReadDict    bool             // read flat Parquet text as plain strings, not Arrow dictionaries
+	alloc         memory.Allocator // the Parquet reader's allocator (a checked one catches leaks)
 }
 
 // cores resolves Request.Cores.
