@@ -227,11 +227,38 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 
 func (r *parquetReader) Schema() *Schema { return &r.schema }
 func (r *parquetReader) Batch() *Batch   { return &r.batch }
-func (r *parquetReader) Err() error      { return r.err }
-func (r *parquetReader) Rows() int64     { return r.rows }
+
+// Err is the reader's failure, or the page path's.
+func (r *parquetReader) Err() error {
+	if r.err == nil && r.pages != nil {
+		return r.pages.failure()
+	}
+	return r.err
+}
+
+// Rows counts the rows delivered, by pqarrow or by the page path.
+func (r *parquetReader) Rows() int64 {
+	if r.pages != nil {
+		return r.rows + r.pages.taken()
+	}
+	return r.rows
+}
+
+// rowGroup is the row group being read, for errors.
+func (r *parquetReader) rowGroup() int {
+	if r.pages != nil {
+		return r.pages.rowGroup()
+	}
+	return r.rg
+}
 
 // Rounded counts the amount cells that had more than 10 decimals.
-func (r *parquetReader) Rounded() int64 { return r.rounded.Load() }
+func (r *parquetReader) Rounded() int64 {
+	if r.pages != nil {
+		return r.rounded.Load() + r.pages.roundedCells()
+	}
+	return r.rounded.Load()
+}
 
 // Skipped counts the rows skipped under Request.SkipBadRows.
 func (r *parquetReader) Skipped() []SkipCount { return r.skips.list() }
@@ -270,11 +297,7 @@ func (r *parquetReader) release() {
 // Share lets n goroutines take batches at once on the page path, the only one that decodes
 // ahead of its caller.
 func (r *parquetReader) Share(n int) bool {
-	if r.pages == nil || r.pages.started || n < 1 {
-		return false
-	}
-	r.pages.consumers = n
-	return true
+	return r.pages != nil && r.pages.share(n)
 }
 
 // Take returns the next batch to one of the goroutines of Share. A damaged file fails here
@@ -285,19 +308,17 @@ func (r *parquetReader) Take() (b *Batch) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			r.pages.mu.Lock()
-			r.pages.failLocked(r, -1, FileErrorf(r.name, ErrCorrupt, "parquet: %v", p))
-			r.pages.mu.Unlock()
+			r.pages.fail(FileErrorf(r.name, ErrCorrupt, "parquet: %v", p))
 			b = nil
 		}
 	}()
-	b, _ = r.pages.take(r)
+	b, _ = r.pages.take()
 	return b
 }
 
 // Give hands back a batch from Take.
 func (r *parquetReader) Give(b *Batch) {
-	r.pages.give(r.pages.slotOf(b))
+	r.pages.giveBack(b)
 }
 
 func (r *parquetReader) Next() bool {
@@ -316,12 +337,19 @@ func (r *parquetReader) next() (ok bool) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			r.fail(FileErrorf(r.name, ErrCorrupt, "parquet: %v", p).AtRowGroup(r.rg))
+			r.fail(FileErrorf(r.name, ErrCorrupt, "parquet: %v", p).AtRowGroup(r.rowGroup()))
 			ok = false
 		}
 	}()
 	if r.pages != nil {
-		return r.pages.next(r)
+		b := r.pages.next()
+		if b == nil {
+			r.done = r.Err() == nil
+			r.release()
+			return false
+		}
+		r.batch = *b
+		return true
 	}
 	n, err := r.load()
 	if err != nil {

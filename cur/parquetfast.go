@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -17,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal256"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 	"github.com/curnorm/curnorm/cur/internal/pqpage"
 	"github.com/curnorm/curnorm/cur/money"
@@ -41,7 +43,12 @@ const (
 // waiting for a core behind decoders (a goroutine per column left it waiting: 20-30% slower
 // on 5M rows).
 type pagePath struct {
-	r      *parquetReader
+	// what it reads: the file, its name for errors, and the reader's share of the cores
+	name   string
+	pf     *file.Reader
+	serial bool
+	cores  int
+
 	leaves []*pageLeaf
 	strs   []pageName
 	amts   []pageName
@@ -63,8 +70,12 @@ type pagePath struct {
 	held      int        // the slot Next's caller holds; -1 for none
 	failed    bool       // a batch failed: no more are taken
 	failedAt  int        // the first batch that failed
+	err       error      // the failure of batch failedAt
 	stuck     int        // the first batch a leaf failed to decode: later ones never complete
 	stopped   bool
+	rows      int64        // rows of the batches taken
+	rg        atomic.Int64 // row group of the last batch taken; read without p.mu after a panic
+	rounded   atomic.Int64 // amount cells rounded past 10 decimals
 }
 
 // pageBatch is where one batch lies: n rows of row group rg, the first of them being row
@@ -182,7 +193,7 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			return nil
 		}
 	}
-	p := &pagePath{r: r, consumers: 1, held: -1}
+	p := &pagePath{name: r.name, pf: r.pf, serial: r.serial, cores: r.cores, consumers: 1, held: -1}
 	leafOf := map[*pqField]*pageLeaf{}
 	leaf := func(s *pqSource) *pageLeaf {
 		if l := leafOf[s.field]; l != nil {
@@ -1031,7 +1042,7 @@ func (p *pagePath) ringSize() int {
 // start lists the file's batches, makes the ring and starts the workers.
 func (p *pagePath) start() {
 	p.started = true
-	meta := p.r.pf.MetaData()
+	meta := p.pf.MetaData()
 	var first int64
 	for rg := 0; rg < meta.NumRowGroups(); rg++ {
 		rows := meta.RowGroup(rg).NumRows()
@@ -1058,8 +1069,8 @@ func (p *pagePath) start() {
 	// The file's cores are shared with the consumers, each of which also decodes while it
 	// waits.
 	workers := 0
-	if !p.r.serial {
-		workers = p.r.cores - p.consumers
+	if !p.serial {
+		workers = p.cores - p.consumers
 	}
 	for range min(workers, len(p.leaves)) {
 		p.wg.Go(p.work)
@@ -1144,27 +1155,65 @@ func (l *pageLeaf) amtOf(b *Batch, s int) *AmountColumn {
 }
 
 // next is parquetReader.Next on the page path: the caller gives back the batch it held and
-// takes the next.
-func (p *pagePath) next(r *parquetReader) bool {
+// takes the next; nil at the end or after a failure (failure).
+func (p *pagePath) next() *Batch {
 	if p.held >= 0 {
 		p.give(p.held)
 		p.held = -1
 	}
-	b, s := p.take(r)
-	if b == nil {
-		r.done = r.err == nil
-		r.release()
+	b, s := p.take()
+	if b != nil {
+		p.held = s
+	}
+	return b
+}
+
+// share readies the path for n consumers (SharedReader.Share); false once it has started.
+func (p *pagePath) share(n int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.started || n < 1 {
 		return false
 	}
-	p.held = s
-	r.batch = *b
+	p.consumers = n
 	return true
 }
 
+// fail records a failure met outside the path's own work, such as a panic in take.
+func (p *pagePath) fail(err error) {
+	p.mu.Lock()
+	p.failLocked(-1, err)
+	p.mu.Unlock()
+}
+
+// failure is the error the path stopped on, nil while it has not.
+func (p *pagePath) failure() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+// taken returns the rows of the batches taken so far.
+func (p *pagePath) taken() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rows
+}
+
+// rowGroup is the row group of the last batch taken; it takes no lock, so a reader that
+// recovers from a panic can name it.
+func (p *pagePath) rowGroup() int { return int(p.rg.Load()) }
+
+// roundedCells counts the amount cells rounded past 10 decimals.
+func (p *pagePath) roundedCells() int64 { return p.rounded.Load() }
+
+// giveBack hands back a batch from take (SharedReader.Give).
+func (p *pagePath) giveBack(b *Batch) { p.give(p.slotOf(b)) }
+
 // take returns the next batch and its slot once its leaves decoded it, decoding meanwhile;
-// nil at the end or after a failure, which it records in r.
-func (p *pagePath) take(r *parquetReader) (*Batch, int) {
-	if !p.startOnce(r) {
+// nil at the end or after a failure, which it records.
+func (p *pagePath) take() (*Batch, int) {
+	if !p.startOnce() {
 		return nil, -1
 	}
 	p.mu.Lock()
@@ -1200,30 +1249,29 @@ func (p *pagePath) take(r *parquetReader) (*Batch, int) {
 		b.Len, b.FirstRow = bt.n, bt.first+1
 		rounded, err = p.complete(b, s, bt.rg, bt.n)
 	}
-	r.rounded.Add(rounded)
+	p.rounded.Add(rounded)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {
-		p.failLocked(r, k, err)
+		p.failLocked(k, err)
 		return nil, -1
 	}
 	if p.failed {
 		return nil, -1
 	}
-	r.rg = bt.rg
-	r.rows += int64(bt.n)
-	r.seen += int64(bt.n)
+	p.rg.Store(int64(bt.rg))
+	p.rows += int64(bt.n)
 	return b, s
 }
 
 // startOnce starts the path on the first take; false when the file's row groups cannot be
 // read. The deferred unlock leaves p.mu free should the start panic on a damaged footer.
-func (p *pagePath) startOnce(r *parquetReader) bool {
+func (p *pagePath) startOnce() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.started {
 		if err := p.checkRowGroups(); err != nil {
-			p.failLocked(r, -1, err)
+			p.failLocked(-1, err)
 			return false
 		}
 		p.start()
@@ -1235,9 +1283,9 @@ func (p *pagePath) startOnce(r *parquetReader) bool {
 // before the failure stops the takes, the first in file order gives the error, so consumers
 // of a shared path report what Next would. The readers are released by Next's caller, or by
 // Close once every consumer is done.
-func (p *pagePath) failLocked(r *parquetReader, k int, err error) {
+func (p *pagePath) failLocked(k int, err error) {
 	if !p.failed || k < p.failedAt {
-		p.failed, p.failedAt, r.err = true, k, err
+		p.failed, p.failedAt, p.err = true, k, err
 	}
 }
 
@@ -1264,10 +1312,10 @@ func (p *pagePath) slotOf(b *Batch) int {
 
 // checkRowGroups refuses a file whose metadata gives a row group a negative row count.
 func (p *pagePath) checkRowGroups() error {
-	meta := p.r.pf.MetaData()
+	meta := p.pf.MetaData()
 	for rg := 0; rg < meta.NumRowGroups(); rg++ {
 		if n := meta.RowGroup(rg).NumRows(); n < 0 {
-			p.r.rg = rg
+			p.rg.Store(int64(rg))
 			return p.corrupt(rg, "", fmt.Errorf("parquet: negative row count %d", n))
 		}
 	}
@@ -1275,7 +1323,7 @@ func (p *pagePath) checkRowGroups() error {
 }
 
 func (p *pagePath) corrupt(rg int, column string, err error) *Error {
-	return FileError(p.r.name, ErrCorrupt, err).AtRowGroup(rg).InColumn(column)
+	return FileError(p.name, ErrCorrupt, err).AtRowGroup(rg).InColumn(column)
 }
 
 // complete finishes batch b, of slot s, once its leaves decoded it: names not decoded in place
@@ -1372,7 +1420,7 @@ func (p *pagePath) fillAmounts(b *Batch, c *AmountColumn, nm *pageName, s, rg in
 
 // badValue reports row i of batch b, of row group rg, as an error of column.
 func (p *pagePath) badValue(column string, b *Batch, rg, i int, err error) *Error {
-	return FileErrorf(p.r.name, ErrBadValue, "row %d: %w", b.FirstRow+int64(i), err).AtRowGroup(rg).InColumn(column)
+	return FileErrorf(p.name, ErrBadValue, "row %d: %w", b.FirstRow+int64(i), err).AtRowGroup(rg).InColumn(column)
 }
 
 // close stops the leaves' goroutines and releases the page readers.
