@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
@@ -288,7 +290,7 @@ func parseMetrics(dst *[6]money.Sum, src map[string]string) error {
 
 // parseMoney parses each named text into its Sum.
 func parseMoney(dst map[string]*money.Sum, src map[string]string) error {
-	for _, name := range sortedKeys(dst) {
+	for _, name := range slices.Sorted(maps.Keys(dst)) {
 		s, err := money.ParseSum(src[name])
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)

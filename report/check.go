@@ -2,8 +2,10 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -491,7 +493,7 @@ func findings(res *Result) []*Finding {
 		}
 	}
 	types := map[string]bool{}
-	for _, k := range sortedKeys(byType) {
+	for _, k := range slices.Sorted(maps.Keys(byType)) {
 		it := byType[k]
 		types[it.Type] = true
 		it.describe = func(m moneyText) string {
@@ -562,7 +564,7 @@ func sortItems(items []FindingItem) {
 		if items[i].Currency != items[j].Currency {
 			return items[i].Currency < items[j].Currency
 		}
-		return compareKeys(items[i].Key, items[j].Key) < 0
+		return slices.Compare(items[i].Key, items[j].Key) < 0
 	})
 }
 

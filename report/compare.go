@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -328,7 +330,7 @@ func typeGroups(r *Result) []*Group {
 		}
 	}
 	out := make([]*Group, 0, len(by))
-	for _, k := range sortedKeys(by) {
+	for _, k := range slices.Sorted(maps.Keys(by)) {
 		out = append(out, by[k])
 	}
 	return out
@@ -376,6 +378,6 @@ func sortChanges(cs []*Change) {
 		if c := abs[a].Cmp(abs[b]); c != 0 {
 			return c > 0
 		}
-		return compareKeys(a.Key, b.Key) < 0
+		return slices.Compare(a.Key, b.Key) < 0
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -264,7 +265,7 @@ func (p *partial) result(opts *Options) *Result {
 		}
 		t.add(g)
 	}
-	for _, c := range sortedKeys(totals) {
+	for _, c := range slices.Sorted(maps.Keys(totals)) {
 		res.Totals = append(res.Totals, totals[c])
 	}
 	order := opts.sortOrder()
@@ -273,9 +274,9 @@ func (p *partial) result(opts *Options) *Result {
 		res.Groups = foldTop(res.Groups, opts.Top, len(opts.Dims))
 	}
 	sortGroups(res.Groups, order)
-	for _, k := range sortedKeys(p.summaries) {
+	for _, k := range slices.Sorted(maps.Keys(p.summaries)) {
 		s := p.summaries[k]
-		for _, t := range sortedKeys(p.types[k]) {
+		for _, t := range slices.Sorted(maps.Keys(p.types[k])) {
 			s.Types = append(s.Types, p.types[k][t])
 		}
 		res.Summaries = append(res.Summaries, s)
@@ -283,18 +284,9 @@ func (p *partial) result(opts *Options) *Result {
 	for _, w := range accountNameWarnings(opts.AccountNames, p.accounts) {
 		p.warnings[w] = true
 	}
-	res.Warnings = sortedKeys(p.warnings)
+	res.Warnings = slices.Sorted(maps.Keys(p.warnings))
 	res.Skipped = sortSkipped(p.skipped)
 	return res
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // sortOrder resolves Options.Sort.
@@ -332,17 +324,8 @@ func sortGroups(gs []*Group, by string) {
 		if c != 0 {
 			return c < 0
 		}
-		return compareKeys(a.Key, b.Key) < 0
+		return slices.Compare(a.Key, b.Key) < 0
 	})
-}
-
-func compareKeys(a, b []string) int {
-	for i := range a {
-		if c := strings.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
 }
 
 // foldTop keeps the first n groups of each currency and folds the rest into one (other) row per
