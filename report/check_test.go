@@ -138,7 +138,7 @@ func TestFindingsOnWorkedBill(t *testing.T) {
 	if f := findingByName(t, c, FindingProvisional); f.Fired || f.Fails {
 		t.Error("the worked bill is final")
 	}
-	if f := findingByName(t, c, FindingReconciliation); f.Fired || f.NotApplicable != "" {
+	if f := findingByName(t, c, FindingReconciliation); f.Fired || f.NotApplicable {
 		t.Errorf("reconciliation: %+v", f)
 	}
 	if f := findingByName(t, c, FindingUnpricedUsage); !f.Fired || f.Fails || f.Items[0].Amount.String() != "50" {
@@ -159,11 +159,11 @@ func TestFindingSkippedRows(t *testing.T) {
 	if !f.Fired || !f.Fails || c.Passed() || f.Measure != "" {
 		t.Fatalf("%+v", f)
 	}
-	if want := "2 rows skipped in 2 files under --on-error skip, 1 file unreadable and left out whole: the figures miss them"; f.Summary != want {
-		t.Errorf("summary %q, want %q", f.Summary, want)
+	if want := "2 rows skipped in 2 files under --on-error skip, 1 file unreadable and left out whole: the figures miss them"; findingSummary(f, nil) != want {
+		t.Errorf("summary %q, want %q", findingSummary(f, nil), want)
 	}
 	printMoney := money.Sum.String
-	if got := f.Items[1].Detail(printMoney); got != "b.csv.gz: unreadable, left out whole (0 rows read before the failure): b.csv.gz: corrupt or truncated file" {
+	if got := findingDetail(f, &f.Items[1], nil, printMoney); got != "b.csv.gz: unreadable, left out whole (0 rows read before the failure): b.csv.gz: corrupt or truncated file" {
 		t.Errorf("item %q", got)
 	}
 	// Read back from a baseline, the skipped input is still there.

@@ -220,11 +220,7 @@ type metricTotal struct {
 
 func summarize(r *Result, s *Summary, money func(money.Sum) string) summaryText {
 	var st summaryText
-	period := s.Period
-	if period == "" {
-		period = "(no billing period)"
-	}
-	st.title = period + " " + s.Currency
+	st.title = periodText(s) + " " + s.Currency
 	status := []string{countText(s.Rows, "row")}
 	if s.Final() {
 		status = append(status, "final")

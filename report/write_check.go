@@ -226,23 +226,23 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 	var quiet []string
 	for _, f := range c.Findings {
 		switch {
-		case f.NotApplicable != "":
-			line("n/a", f.Name+": "+f.NotApplicable)
+		case f.NotApplicable:
+			line("n/a", f.Name+": "+notApplicableText(f))
 			continue
 		case !f.Fired:
 			quiet = append(quiet, f.Name)
 			continue
 		case f.Fails:
-			line("FAIL", f.Name+" ("+f.Severity+"): "+f.Summary)
+			line("FAIL", f.Name+" ("+f.Severity+"): "+findingSummary(f, c.Dimensions))
 		default:
-			line(f.Severity, f.Name+": "+f.Summary)
+			line(f.Severity, f.Name+": "+findingSummary(f, c.Dimensions))
 		}
 		for i, it := range f.Items {
 			if i == findingItemsShown {
 				fmt.Fprintf(bw, "%s… and %d more (--format json lists all)\n", itemIndent, len(f.Items)-i)
 				break
 			}
-			bw.WriteString(itemIndent + cleanCell(it.Detail(sumMoney)) + "\n")
+			bw.WriteString(itemIndent + cleanCell(findingDetail(f, &it, c.Dimensions, sumMoney)) + "\n")
 		}
 	}
 	if len(quiet) > 0 {
@@ -377,8 +377,8 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 	var quiet []string
 	for _, f := range c.Findings {
 		switch {
-		case f.NotApplicable != "":
-			fmt.Fprintf(bw, "- ➖ **%s**: n/a, %s\n", f.Name, mdEscape(f.NotApplicable))
+		case f.NotApplicable:
+			fmt.Fprintf(bw, "- ➖ **%s**: n/a, %s\n", f.Name, mdEscape(notApplicableText(f)))
 			continue
 		case !f.Fired:
 			quiet = append(quiet, f.Name)
@@ -388,13 +388,13 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 		if f.Fails {
 			mark, fails = "❌", ", fails the run"
 		}
-		fmt.Fprintf(bw, "- %s **%s** (%s%s): %s\n", mark, f.Name, f.Severity, fails, mdEscape(f.Summary))
+		fmt.Fprintf(bw, "- %s **%s** (%s%s): %s\n", mark, f.Name, f.Severity, fails, mdEscape(findingSummary(f, c.Dimensions)))
 		for i, it := range f.Items {
 			if i == items {
 				fmt.Fprintf(bw, "  - … and %d more (`--format json` lists all)\n", len(f.Items)-i)
 				break
 			}
-			bw.WriteString("  - " + mdEscape(it.Detail(sumMoney)) + "\n")
+			bw.WriteString("  - " + mdEscape(findingDetail(f, &it, c.Dimensions, sumMoney)) + "\n")
 		}
 	}
 	if len(quiet) > 0 {
@@ -514,10 +514,10 @@ func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
 	}
 	sumMoney := o.moneyFormat(-1)
 	for _, f := range c.Findings {
-		jf := jsonFinding{Name: f.Name, Severity: f.Severity, Fired: f.Fired, Fails: f.Fails, Summary: f.Summary,
+		jf := jsonFinding{Name: f.Name, Severity: f.Severity, Fired: f.Fired, Fails: f.Fails, Summary: findingSummary(f, c.Dimensions),
 			Items: make([]jsonFindingItem, 0, len(f.Items))}
-		if f.NotApplicable != "" {
-			na := f.NotApplicable
+		if f.NotApplicable {
+			na := notApplicableText(f)
 			jf.NotApplicable = &na
 		}
 		if f.Measure != "" {
@@ -526,7 +526,7 @@ func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
 		}
 		for _, it := range f.Items {
 			ji := jsonFindingItem{File: it.File, Period: it.Period, Type: it.Type, Currency: it.Currency, Rows: it.Rows,
-				Detail: it.Detail(sumMoney)}
+				Detail: findingDetail(f, &it, c.Dimensions, sumMoney)}
 			if f.Measure != "" {
 				a := sumMoney(it.Amount)
 				ji.Amount = &a
@@ -633,17 +633,17 @@ func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
 		tc := junitCase{Name: f.Name, Classname: "curnorm.findings." + f.Severity}
 		var lines []string
 		for _, it := range f.Items {
-			lines = append(lines, it.Detail(sumMoney))
+			lines = append(lines, findingDetail(f, &it, c.Dimensions, sumMoney))
 		}
 		switch {
-		case f.NotApplicable != "":
-			tc.Skipped = &junitSkipped{Message: f.NotApplicable}
+		case f.NotApplicable:
+			tc.Skipped = &junitSkipped{Message: notApplicableText(f)}
 			s.Skipped++
 		case f.Fails:
-			tc.Failure = &junitFailure{Message: f.Summary, Type: f.Name, Text: strings.Join(lines, "\n")}
+			tc.Failure = &junitFailure{Message: findingSummary(f, c.Dimensions), Type: f.Name, Text: strings.Join(lines, "\n")}
 			s.Failures++
 		case f.Fired:
-			tc.SystemOut = f.Summary + "\n" + strings.Join(lines, "\n")
+			tc.SystemOut = findingSummary(f, c.Dimensions) + "\n" + strings.Join(lines, "\n")
 		}
 		s.Cases = append(s.Cases, tc)
 	}
