@@ -381,3 +381,84 @@ func sortChanges(cs []*Change) {
 		return slices.Compare(a.Key, b.Key) < 0
 	})
 }
+
+// ErrBaselineMismatch is wrapped by the errors of Compatible: the two sides of a comparison
+// were not rolled up alike, so their groups cannot be matched.
+var ErrBaselineMismatch = errors.New("baseline does not match")
+
+// Compatible reports how two sides of a comparison differ in metric, dimensions or filters
+// when either is a baseline document: such sides cannot be compared group by group. The
+// error wraps ErrBaselineMismatch and names every difference. Two sides rolled up from CUR
+// files with the same options always match. Currencies need not match: a currency on one
+// side only is new (or gone), like a group.
+func Compatible(oldSide, newSide *Side) error {
+	if !oldSide.Baseline && !newSide.Baseline {
+		return nil
+	}
+	a, b := setupOf(oldSide.Name, oldSide.Result), setupOf(newSide.Name, newSide.Result)
+	return mismatch(a, b, oldSide, newSide)
+}
+
+// MatchOptions reports how a baseline differs from the metric, dimensions and filters of the
+// options a run is about to use; the error wraps ErrBaselineMismatch.
+func MatchOptions(b *Side, opts Options) error {
+	run := setup{name: "this run", metric: opts.Metric}
+	for _, d := range opts.Dims {
+		run.dims = append(run.dims, d.Name)
+	}
+	for _, f := range opts.Filters {
+		run.filters = append(run.filters, f.Text)
+	}
+	return mismatch(setupOf(b.Name, b.Result), run, b)
+}
+
+// setup is what must agree between two sides for their groups to match.
+type setup struct {
+	name          string
+	metric        pricing.Metric
+	dims, filters []string
+}
+
+func setupOf(name string, r *Result) setup {
+	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters}
+}
+
+func mismatch(x, y setup, baselines ...*Side) error {
+	var diffs []string
+	if x.metric != y.metric {
+		diffs = append(diffs, fmt.Sprintf("metric differs (%s: %s; %s: %s)", x.name, x.metric, y.name, y.metric))
+	}
+	list := func(s []string) string {
+		if len(s) == 0 {
+			return "none"
+		}
+		return strings.Join(s, ", ")
+	}
+	type field struct {
+		what string
+		a, b []string
+	}
+	for _, f := range []field{{"dimensions", x.dims, y.dims}, {"filters", x.filters, y.filters}} {
+		if list(f.a) != list(f.b) {
+			diffs = append(diffs, fmt.Sprintf("%s differ (%s: %s; %s: %s)", f.what, x.name, list(f.a), y.name, list(f.b)))
+		}
+	}
+	for _, b := range baselines {
+		if b.Baseline && hasFolded(b.Result) {
+			diffs = append(diffs, fmt.Sprintf("%s was written with --top, and its %s rows match nothing (write it without --top)", b.Name, Other))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrBaselineMismatch, strings.Join(diffs, "; "))
+}
+
+func hasFolded(r *Result) bool {
+	for _, g := range r.Groups {
+		if g.Folded > 0 {
+			return true
+		}
+	}
+	return false
+}

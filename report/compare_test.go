@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -95,7 +97,7 @@ func TestCompareModes(t *testing.T) {
 			}
 			checkMap(t, "groups", changes(d.Groups), tc.groups)
 			checkMap(t, "totals", changes(d.Totals), tc.totals)
-			if got := factorText(d.Old.Factor) + " " + factorText(d.New.Factor); got != tc.oldF+" "+tc.newF {
+			if got := d.Old.Factor.RatString() + " " + d.New.Factor.RatString(); got != tc.oldF+" "+tc.newF {
 				t.Errorf("factors %s, want %s %s", got, tc.oldF, tc.newF)
 			}
 			if d.Old.CutToDays != tc.oldCut || d.New.CutToDays != tc.newCut {
@@ -240,5 +242,41 @@ func TestRunUsageDaysFiltersSummaries(t *testing.T) {
 	opts.UsageDays = 31
 	if res, err = Run(context.Background(), []cur.Source{{Path: p}}, opts); err != nil || !res.Summaries[0].ReconciliationApplies() {
 		t.Errorf("a limit past the data: %v, applies %v", err, res.Summaries[0].ReconciliationApplies())
+	}
+}
+
+// writeBill writes a CSV fixture into dir and returns its path.
+func writeBill(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCompatible(t *testing.T) {
+	base := &Result{Metric: pricing.Amortized, Dimensions: []string{"service"}, Totals: []*Group{{Currency: "USD"}}}
+	run := &Result{Metric: pricing.Unblended, Dimensions: []string{"account"}, Filters: []string{"service=AmazonEC2"},
+		Totals: []*Group{{Currency: "EUR"}, {Currency: "USD"}}}
+	err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "bill.csv", Result: run})
+	if !errors.Is(err, ErrBaselineMismatch) {
+		t.Fatalf("got %v", err)
+	}
+	for _, want := range []string{"metric differs (base.json: amortized; bill.csv: unblended)",
+		"dimensions differ (base.json: service; bill.csv: account)", "filters differ (base.json: none; bill.csv: service=AmazonEC2)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v\nlacks %q", err, want)
+		}
+	}
+	// A currency on one side only is a new or gone currency, not a mismatch.
+	if err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "b", Result: &Result{Metric: pricing.Amortized,
+		Dimensions: []string{"service"}, Totals: []*Group{{Currency: "EUR"}, {Currency: "USD"}}}}); err != nil {
+		t.Errorf("new currency: %v", err)
+	}
+	// Two rollups of CUR files made with the same options always match: currencies may differ.
+	if err := Compatible(&Side{Name: "a", Result: base}, &Side{Name: "b", Result: &Result{Metric: pricing.Amortized,
+		Dimensions: []string{"service"}, Totals: []*Group{{Currency: "EUR"}}}}); err != nil {
+		t.Errorf("CUR sides: %v", err)
 	}
 }

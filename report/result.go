@@ -1,6 +1,7 @@
 // Package report turns streams of CUR batches into rollups: exact sums per group of the chosen
-// dimensions, checked against public on-demand cost, with a bill-level summary and
-// reconciliation (spec §2–§3), and writes them as table, CSV, JSON, NDJSON or Markdown.
+// dimensions, checked against public on-demand cost, with a bill-level summary and the
+// reconciliation of docs/metrics.md. It also explains, inspects and normalizes bills;
+// report/drift compares rollups and report/render prints them.
 package report
 
 import (
@@ -10,9 +11,6 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 )
-
-// SchemaVersion names the layout of the JSON document; it changes when a field changes meaning.
-const SchemaVersion = "curnorm.report/v1"
 
 // None is how an empty dimension value is shown.
 const None = "(none)"
@@ -81,8 +79,8 @@ func (g *Group) SavingsRate() (r *big.Rat, ok bool) {
 // OverOnDemand reports priced usage that cost more than public on-demand.
 func (g *Group) OverOnDemand() bool { return g.PricedCost.Cmp(g.OnDemand) > 0 }
 
-// add folds o's sums into g.
-func (g *Group) add(o *Group) {
+// Add folds o's rows and sums into g, as a rollup merges two partial groups.
+func (g *Group) Add(o *Group) {
 	g.Rows += o.Rows
 	g.Cost.AddSum(o.Cost)
 	g.Unblended.AddSum(o.Unblended)

@@ -181,7 +181,7 @@ func groupKeyText(currency string, key []string) string {
 func (p *partial) merge(o *partial) {
 	for k, g := range o.groups {
 		if mine, ok := p.groups[k]; ok {
-			mine.add(g)
+			mine.Add(g)
 		} else {
 			p.groups[k] = g
 		}
@@ -263,7 +263,7 @@ func (p *partial) result(opts *Options) *Result {
 			t = &Group{Currency: g.Currency}
 			totals[g.Currency] = t
 		}
-		t.add(g)
+		t.Add(g)
 	}
 	for _, c := range slices.Sorted(maps.Keys(totals)) {
 		res.Totals = append(res.Totals, totals[c])
@@ -353,7 +353,7 @@ func foldTop(gs []*Group, n, dims int) []*Group {
 			}
 			other = &Group{Key: key, Currency: g.Currency}
 		}
-		other.add(g)
+		other.Add(g)
 		other.Folded++
 	}
 	if other != nil {
@@ -1095,7 +1095,7 @@ func (fr *fileRollup) partial() *partial {
 		}
 		kt := groupKeyText(g.Currency, g.Key)
 		if mine, ok := p.groups[kt]; ok {
-			mine.add(g) // two ids can print alike, e.g. "" and "(none)"
+			mine.Add(g) // two ids can print alike, e.g. "" and "(none)"
 		} else {
 			p.groups[kt] = g
 		}

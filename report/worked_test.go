@@ -176,12 +176,3 @@ func checkWorkedBill(t *testing.T, path string) {
 }
 
 func itoa(n int64) string { return money.SumOf(money.Amount(n * 10_000_000_000)).String() }
-
-// sharedOptional returns a shared sample's path, or "" when the folder is absent.
-func sharedOptional(rel string) string {
-	p := filepath.Join("..", "..", "shared", "samples", rel)
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
-}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -78,7 +79,7 @@ well; repeatable.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(&opts.Format, report.CheckFormats...); err != nil {
+			if err := checkFormat(&opts.Format, render.CheckFormats...); err != nil {
 				return err
 			}
 			opts.noteGiven(cmd)
@@ -95,7 +96,7 @@ well; repeatable.
 	f.StringVar(&opts.MinCost, "min-cost", "", "ignore groups whose old and new cost are both below this amount")
 	f.StringVar(&opts.MaxNewGroupCost, "max-new-group-cost", "", "largest allowed cost of a group absent from the baseline")
 	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(report.FindingNames(), ", "))
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, markdown and junit, full in json)")
 	f.StringArrayVar(&opts.Outputs, "output", nil, "also write FORMAT=FILE, e.g. junit=check.xml; repeatable")
 	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
@@ -142,7 +143,7 @@ func checkSetup(o *checkOptions) (report.CheckOptions, []checkOutput, error) {
 		if !ok || path == "" {
 			return co, nil, &usageError{fmt.Errorf("--output %q: want FORMAT=FILE, e.g. junit=check.xml", spec)}
 		}
-		if err := checkFormat(&format, report.CheckFormats...); err != nil {
+		if err := checkFormat(&format, render.CheckFormats...); err != nil {
 			return co, nil, err
 		}
 		outputs = append(outputs, checkOutput{format, path})
@@ -183,30 +184,30 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	}
 	res := report.Check(bill.Result, d, co)
 	for _, out := range outputs {
-		if err := writeCheckFile(out.path, res, report.WriteOptions{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
+		if err := writeCheckFile(out.path, res, render.Options{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 			return err
 		}
 	}
-	if err := report.WriteCheck(ios.Out, res, report.WriteOptions{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
+	if err := render.WriteCheck(ios.Out, res, render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 		return err
 	}
 	// A failed check exits 1 even when input was skipped too; the skipped input is reported
 	// either way.
 	skipErr := opts.finish(ios, base, bill)
 	if !res.Passed() {
-		return &failedError{"check " + res.Verdict()}
+		return &failedError{"check " + render.Verdict(res)}
 	}
 	return skipErr
 }
 
 // writeCheckFile writes the check in another format to path, whole or not at all.
-func writeCheckFile(path string, res *report.CheckResult, o report.WriteOptions) error {
+func writeCheckFile(path string, res *report.CheckResult, o render.Options) error {
 	f, err := createAtomic(path)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
-	if err := report.WriteCheck(f, res, o); err != nil {
+	if err := render.WriteCheck(f, res, o); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Commit()

@@ -12,6 +12,7 @@ import (
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -153,9 +154,9 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios),
+	wo := render.Options{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios),
 		NoFormulaEscape: opts.NoFormulaEscape}
-	if err := report.Write(ios.Out, res, wo); err != nil {
+	if err := render.Write(ios.Out, res, wo); err != nil {
 		return err
 	}
 	if printSummary {
@@ -163,7 +164,7 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 		if prec < 0 {
 			prec = 2 // a summary for people; --precision or JSON give every digit
 		}
-		if err := report.WriteSummary(ios.ErrOut, res, report.WriteOptions{Format: "table", Precision: prec}); err != nil {
+		if err := render.WriteSummary(ios.ErrOut, res, render.Options{Format: "table", Precision: prec}); err != nil {
 			return err
 		}
 	} else {

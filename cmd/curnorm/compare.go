@@ -10,6 +10,7 @@ import (
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -73,7 +74,7 @@ type loadedSide struct {
 func readSide(paths []string) (*loadedSide, error) {
 	ls := &loadedSide{paths: paths}
 	for _, p := range paths {
-		ok, err := report.IsBaseline(p)
+		ok, err := render.IsBaseline(p)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +84,7 @@ func readSide(paths []string) (*loadedSide, error) {
 		if len(paths) > 1 {
 			return nil, &usageError{fmt.Errorf("%s is a baseline document: give it alone on its side, not with other paths", p)}
 		}
-		res, err := report.ReadBaselineFile(p)
+		res, err := render.ReadBaselineFile(p)
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -16,8 +17,8 @@ var commandFormats = map[string][]string{
 	"report":  reportFormats,
 	"inspect": tableOrJSON,
 	"explain": tableOrJSON,
-	"diff":    report.Formats,
-	"check":   report.CheckFormats,
+	"diff":    render.Formats,
+	"check":   render.CheckFormats,
 }
 
 // registerCompletions teaches shell completion the values of curnorm's enumerated flags,

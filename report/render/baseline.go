@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bufio"
@@ -10,19 +10,15 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
 // A baseline is the document `report --format json` writes (SchemaVersion), read back so that
 // check and diff can compare a bill with an earlier one without its CUR files.
-
-// ErrBaselineMismatch is wrapped by the errors of Compatible: the two sides of a comparison
-// were not rolled up alike, so their groups cannot be matched.
-var ErrBaselineMismatch = errors.New("baseline does not match")
 
 // IsBaseline reports whether the file at path is a report document rather than CUR data: its
 // first non-blank byte is "{" and its top-level object has a "schema" member. CUR 2.0
@@ -79,7 +75,7 @@ func IsBaseline(path string) (bool, error) {
 }
 
 // ReadBaselineFile reads the report document at path; see ReadBaseline.
-func ReadBaselineFile(path string) (*Result, error) {
+func ReadBaselineFile(path string) (*report.Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, errors.Unwrap(err))}
@@ -94,7 +90,7 @@ func ReadBaselineFile(path string) (*Result, error) {
 // residuals) are computed again rather than read. A document of another schema version is
 // refused with an error wrapping cur.ErrUnsupportedFormat; a malformed one with
 // cur.ErrBadValue. name is the file name errors give.
-func ReadBaseline(r io.Reader, name string) (*Result, error) {
+func ReadBaseline(r io.Reader, name string) (*report.Result, error) {
 	fail := func(class error, format string, args ...any) error {
 		return &cur.Error{File: name, RowGroup: -1, Err: fmt.Errorf("%w: "+format, append([]any{class}, args...)...)}
 	}
@@ -177,12 +173,12 @@ type baselineSummary struct {
 	} `json:"line_item_types"`
 }
 
-func (d *baselineDoc) result() (*Result, error) {
+func (d *baselineDoc) result() (*report.Result, error) {
 	m, err := pricing.ParseMetric(d.Metric)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped}
+	res := &report.Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped}
 	for i := range d.Groups {
 		g, err := d.Groups[i].group(d.Dimensions, true)
 		if err != nil {
@@ -212,8 +208,8 @@ func (d *baselineDoc) result() (*Result, error) {
 	return res, nil
 }
 
-func (g *baselineGroup) group(dims []string, withKey bool) (*Group, error) {
-	out := &Group{Currency: g.Currency, Rows: g.Rows, UnpricedRows: g.UnpricedRows, Folded: g.Folded}
+func (g *baselineGroup) group(dims []string, withKey bool) (*report.Group, error) {
+	out := &report.Group{Currency: g.Currency, Rows: g.Rows, UnpricedRows: g.UnpricedRows, Folded: g.Folded}
 	if withKey {
 		if len(g.Key) != len(dims) {
 			return nil, fmt.Errorf("key has %d values, the document %d dimensions", len(g.Key), len(dims))
@@ -235,8 +231,8 @@ func (g *baselineGroup) group(dims []string, withKey bool) (*Group, error) {
 	})
 }
 
-func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, error) {
-	s := &Summary{Period: b.Period, Currency: b.Currency, Rows: b.Rows, UnpricedRows: b.UnpricedUsage.Rows,
+func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*report.Summary, error) {
+	s := &report.Summary{Period: b.Period, Currency: b.Currency, Rows: b.Rows, UnpricedRows: b.UnpricedUsage.Rows,
 		Filtered: !b.Reconciliation.Applies}
 	p, ok := periods[b.Period+"\x00"+b.Currency]
 	if !ok {
@@ -264,7 +260,7 @@ func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, err
 		return nil, err
 	}
 	for _, t := range b.Types {
-		ts := &TypeSummary{Type: t.Type, Rows: t.Rows}
+		ts := &report.TypeSummary{Type: t.Type, Rows: t.Rows}
 		if err := parseMetrics(&ts.ByMetric, t.Metrics); err != nil {
 			return nil, fmt.Errorf("line item type %q: %w", t.Type, err)
 		}
@@ -298,81 +294,4 @@ func parseMoney(dst map[string]*money.Sum, src map[string]string) error {
 		*dst[name] = s
 	}
 	return nil
-}
-
-// Compatible reports how two sides of a comparison differ in metric, dimensions or filters
-// when either is a baseline document: such sides cannot be compared group by group. The
-// error wraps ErrBaselineMismatch and names every difference. Two sides rolled up from CUR
-// files with the same options always match. Currencies need not match: a currency on one
-// side only is new (or gone), like a group.
-func Compatible(oldSide, newSide *Side) error {
-	if !oldSide.Baseline && !newSide.Baseline {
-		return nil
-	}
-	a, b := setupOf(oldSide.Name, oldSide.Result), setupOf(newSide.Name, newSide.Result)
-	return mismatch(a, b, oldSide, newSide)
-}
-
-// MatchOptions reports how a baseline differs from the metric, dimensions and filters of the
-// options a run is about to use; the error wraps ErrBaselineMismatch.
-func MatchOptions(b *Side, opts Options) error {
-	run := setup{name: "this run", metric: opts.Metric}
-	for _, d := range opts.Dims {
-		run.dims = append(run.dims, d.Name)
-	}
-	for _, f := range opts.Filters {
-		run.filters = append(run.filters, f.Text)
-	}
-	return mismatch(setupOf(b.Name, b.Result), run, b)
-}
-
-// setup is what must agree between two sides for their groups to match.
-type setup struct {
-	name          string
-	metric        pricing.Metric
-	dims, filters []string
-}
-
-func setupOf(name string, r *Result) setup {
-	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters}
-}
-
-func mismatch(x, y setup, baselines ...*Side) error {
-	var diffs []string
-	if x.metric != y.metric {
-		diffs = append(diffs, fmt.Sprintf("metric differs (%s: %s; %s: %s)", x.name, x.metric, y.name, y.metric))
-	}
-	list := func(s []string) string {
-		if len(s) == 0 {
-			return "none"
-		}
-		return strings.Join(s, ", ")
-	}
-	type field struct {
-		what string
-		a, b []string
-	}
-	for _, f := range []field{{"dimensions", x.dims, y.dims}, {"filters", x.filters, y.filters}} {
-		if list(f.a) != list(f.b) {
-			diffs = append(diffs, fmt.Sprintf("%s differ (%s: %s; %s: %s)", f.what, x.name, list(f.a), y.name, list(f.b)))
-		}
-	}
-	for _, b := range baselines {
-		if b.Baseline && hasFolded(b.Result) {
-			diffs = append(diffs, fmt.Sprintf("%s was written with --top, and its %s rows match nothing (write it without --top)", b.Name, Other))
-		}
-	}
-	if len(diffs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w: %s", ErrBaselineMismatch, strings.Join(diffs, "; "))
-}
-
-func hasFolded(r *Result) bool {
-	for _, g := range r.Groups {
-		if g.Folded > 0 {
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -10,7 +10,11 @@ import (
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
+
+// SchemaVersion names the layout of the JSON document; it changes when a field changes meaning.
+const SchemaVersion = "curnorm.report/v1"
 
 // Money is carried as decimal strings throughout, so no consumer (jq, JavaScript) rounds it
 // through a float; struct field order fixes the key order of every object.
@@ -140,7 +144,7 @@ func encodeJSONValue(b *bytes.Buffer, v any) error {
 }
 
 // writeJSON prints r as one indented JSON document.
-func writeJSON(w io.Writer, r *Result, o WriteOptions) error {
+func writeJSON(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(-1)
 	doc := jsonDoc{
 		Schema:     SchemaVersion,
@@ -185,7 +189,7 @@ func writeJSON(w io.Writer, r *Result, o WriteOptions) error {
 }
 
 // writeNDJSON prints one line per group, then one per currency total marked "total": true.
-func writeNDJSON(w io.Writer, r *Result, o WriteOptions) error {
+func writeNDJSON(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(-1)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -213,7 +217,7 @@ func writeNDJSON(w io.Writer, r *Result, o WriteOptions) error {
 }
 
 // groupJSON converts a group; totals (withKey false) get no "key".
-func groupJSON(r *Result, g *Group, withKey bool, money func(money.Sum) string) (jsonGroup, error) {
+func groupJSON(r *report.Result, g *report.Group, withKey bool, money func(money.Sum) string) (jsonGroup, error) {
 	rate, ok := g.SavingsRate()
 	jg := jsonGroup{
 		Currency:     g.Currency,
@@ -244,7 +248,7 @@ func groupJSON(r *Result, g *Group, withKey bool, money func(money.Sum) string) 
 	return jg, nil
 }
 
-func summaryJSON(s *Summary, money func(money.Sum) string) jsonSummary {
+func summaryJSON(s *report.Summary, money func(money.Sum) string) jsonSummary {
 	sv := s.Savings()
 	var rate *big.Rat
 	ok := s.OnDemand.Sign() != 0
@@ -304,7 +308,7 @@ func ratePtr(r *big.Rat, ok bool) *string {
 }
 
 // currencies lists every currency of the result, sorted.
-func currencies(r *Result) []string {
+func currencies(r *report.Result) []string {
 	seen := map[string]bool{}
 	out := []string{}
 	add := func(c string) {

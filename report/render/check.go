@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bufio"
@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/curnorm/curnorm/report"
 )
 
 // CheckSchemaVersion names the layout of check's JSON document.
@@ -32,7 +34,7 @@ const (
 )
 
 // WriteCheck prints c in o.Format: "table" (also ""), "markdown", "json" or "junit".
-func WriteCheck(w io.Writer, c *CheckResult, o WriteOptions) error {
+func WriteCheck(w io.Writer, c *report.CheckResult, o Options) error {
 	switch o.Format {
 	case "", "table":
 		bw := bufio.NewWriter(w)
@@ -49,8 +51,8 @@ func WriteCheck(w io.Writer, c *CheckResult, o WriteOptions) error {
 	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(CheckFormats, ", "))
 }
 
-// Verdict is the outcome in a few words: "passed", or "failed: 1 drift rule broken".
-func (c *CheckResult) Verdict() string {
+// Verdict is the outcome of a check in a few words: "passed", or "failed: 1 drift rule broken".
+func Verdict(c *report.CheckResult) string {
 	if c.Passed() {
 		return "passed"
 	}
@@ -65,11 +67,11 @@ func (c *CheckResult) Verdict() string {
 }
 
 // changeText describes a change in words: "500.00 → 700.00 (+200.00, +40.0%)".
-func changeText(c *Change, money func(*big.Rat) string) string {
+func changeText(c *report.Change, money func(*big.Rat) string) string {
 	switch c.Status() {
-	case StatusNew:
+	case report.StatusNew:
 		return "new, " + money(c.New)
-	case StatusGone:
+	case report.StatusGone:
 		return "gone, was " + money(c.Old)
 	}
 	s := money(c.Old) + " → " + money(c.New) + " (" + signed(money(c.Delta()))
@@ -83,7 +85,7 @@ func changeText(c *Change, money func(*big.Rat) string) string {
 const unjudgedText = "absent from the baseline; only --max-new-group-cost judges a new currency"
 
 // ruleDetail says what a rule saw, without the failing groups.
-func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
+func ruleDetail(r *report.RuleResult, money func(*big.Rat) string) string {
 	if !r.Groups {
 		if len(r.Failures) > 0 {
 			return changeText(r.Failures[0], money)
@@ -100,7 +102,7 @@ func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
 // rulesText states the rules the check applied: "max-increase 10% on service groups and
 // totals (USD); --fail-on provisional". It reads the options, not the results, so a rule
 // given is named even when there was nothing to apply it to.
-func rulesText(c *CheckResult) string {
+func rulesText(c *report.CheckResult) string {
 	o := c.Options
 	var parts []string
 	switch {
@@ -113,10 +115,10 @@ func rulesText(c *CheckResult) string {
 	if c.Diff != nil && (o.MaxIncrease.IsSet() || o.MaxDecrease.IsSet()) {
 		var limits []string
 		if o.MaxIncrease.IsSet() {
-			limits = append(limits, RuleMaxIncrease+" "+o.MaxIncrease.Text)
+			limits = append(limits, report.RuleMaxIncrease+" "+o.MaxIncrease.Text)
 		}
 		if o.MaxDecrease.IsSet() {
-			limits = append(limits, RuleMaxDecrease+" "+o.MaxDecrease.Text)
+			limits = append(limits, report.RuleMaxDecrease+" "+o.MaxDecrease.Text)
 		}
 		scope := "totals"
 		if dims != "" {
@@ -124,7 +126,7 @@ func rulesText(c *CheckResult) string {
 		}
 		var judged []string
 		for _, r := range c.Rules {
-			if r.Rule != RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
+			if r.Rule != report.RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
 				judged = append(judged, r.Currency)
 			}
 		}
@@ -139,7 +141,7 @@ func rulesText(c *CheckResult) string {
 		if dims != "" {
 			scope = "new " + dims + " groups and new currencies"
 		}
-		parts = append(parts, RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
+		parts = append(parts, report.RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
 	}
 	if c.Diff != nil && o.MinCost.IsSet() {
 		parts = append(parts, "--min-cost "+o.MinCost.Text+" leaves out groups below it")
@@ -151,8 +153,8 @@ func rulesText(c *CheckResult) string {
 }
 
 // failedRules names, per group, the group rules it broke: "max-increase 10%".
-func failedRules(c *CheckResult) map[*Change]string {
-	out := map[*Change]string{}
+func failedRules(c *report.CheckResult) map[*report.Change]string {
+	out := map[*report.Change]string{}
 	for _, r := range c.Rules {
 		if !r.Groups {
 			continue
@@ -168,7 +170,7 @@ func failedRules(c *CheckResult) map[*Change]string {
 }
 
 // totalChange finds the total of a currency, for a rule that held.
-func totalChange(d *Diff, currency string) *Change {
+func totalChange(d *report.Diff, currency string) *report.Change {
 	for _, t := range d.Totals {
 		if t.Currency == currency {
 			return t
@@ -177,14 +179,14 @@ func totalChange(d *Diff, currency string) *Change {
 	return nil
 }
 
-func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
+func writeCheckText(bw *bufio.Writer, c *report.CheckResult, o Options) {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	// line prints a status mark in a column of its own, then the text.
 	line := func(mark, text string) { fmt.Fprintf(bw, "  %-7s  %s\n", mark, text) }
 	const itemIndent = "             "
-	bw.WriteString("curnorm check " + c.Verdict() + "\n")
+	bw.WriteString("curnorm check " + Verdict(c) + "\n")
 	if c.Diff != nil {
-		bw.WriteString(c.Diff.Context() + "\n")
+		bw.WriteString(Context(c.Diff) + "\n")
 	}
 	bw.WriteString("rules: " + rulesText(c) + "\n")
 	bw.WriteString("\ndrift rules\n")
@@ -252,7 +254,7 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 
 // checkMarkdown renders the comment, shrinking the table of groups and then the lists of
 // finding items until it fits MarkdownCommentLimit.
-func checkMarkdown(c *CheckResult, o WriteOptions) string {
+func checkMarkdown(c *report.CheckResult, o Options) string {
 	rows := orderedForComment(c)
 	shown := min(len(rows), markdownGroupsShown)
 	items := findingItemsShown
@@ -280,19 +282,19 @@ func checkMarkdown(c *CheckResult, o WriteOptions) string {
 
 // orderedForComment lists the groups that moved: those that broke a rule first, then by
 // absolute delta.
-func orderedForComment(c *CheckResult) []*Change {
+func orderedForComment(c *report.CheckResult) []*report.Change {
 	if c.Diff == nil {
 		return nil
 	}
-	failed := map[*Change]bool{}
+	failed := map[*report.Change]bool{}
 	for _, r := range c.Rules {
 		for _, g := range r.Failures {
 			failed[g] = true
 		}
 	}
-	var out []*Change
+	var out []*report.Change
 	for _, g := range c.Diff.Groups {
-		if g.Status() != StatusSame {
+		if g.Status() != report.StatusSame {
 			out = append(out, g)
 		}
 	}
@@ -300,17 +302,17 @@ func orderedForComment(c *CheckResult) []*Change {
 	return out
 }
 
-func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, items int) string {
+func renderCheckMarkdown(c *report.CheckResult, o Options, rows []*report.Change, shown, items int) string {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	var b bytes.Buffer
 	bw := bufio.NewWriter(&b)
 	if c.Passed() {
 		bw.WriteString("## ✅ curnorm check passed\n\n")
 	} else {
-		bw.WriteString("## ❌ curnorm check " + mdEscape(c.Verdict()) + "\n\n")
+		bw.WriteString("## ❌ curnorm check " + mdEscape(Verdict(c)) + "\n\n")
 	}
 	if c.Diff != nil {
-		bw.WriteString(mdEscape(c.Diff.Context()) + "\n")
+		bw.WriteString(mdEscape(Context(c.Diff)) + "\n")
 	} else {
 		bw.WriteString("No baseline: only the findings were checked (" + mdEscape(filesText(c.Files)) + ", metric " + c.Metric.String() + ").\n")
 	}
@@ -405,7 +407,7 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 }
 
 // severityMarks start the Markdown line of a finding that fired without failing the run.
-var severityMarks = map[string]string{SeverityError: "❗", SeverityWarning: "⚠️", SeverityInfo: "ℹ️"}
+var severityMarks = map[string]string{report.SeverityError: "❗", report.SeverityWarning: "⚠️", report.SeverityInfo: "ℹ️"}
 
 // filesText names the files read, or how many when they are many.
 func filesText(files []string) string {
@@ -442,7 +444,7 @@ type jsonLimits struct {
 }
 
 // limitJSON is a limit as given, or nil when it was not.
-func limitJSON(l Limit) *string {
+func limitJSON(l report.Limit) *string {
 	if !l.IsSet() {
 		return nil
 	}
@@ -482,7 +484,7 @@ type jsonFindingItem struct {
 	Detail   string          `json:"detail"`
 }
 
-func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
+func writeCheckJSON(w io.Writer, c *report.CheckResult, o Options) error {
 	money := o.ratMoney(-1)
 	doc := jsonCheckDoc{
 		Schema: CheckSchemaVersion, Passed: c.Passed(), Metric: c.Metric.String(),
@@ -588,7 +590,7 @@ type junitSkipped struct {
 // and currency total, and per rule and currency for the groups) when there is a baseline, and
 // a suite of findings (one test case each). A finding that fired without being chosen with
 // --fail-on passes, its items in system-out.
-func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
+func writeCheckJUnit(w io.Writer, c *report.CheckResult, o Options) error {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	doc := junitSuites{Name: "curnorm check"}
 	if c.Diff != nil {

@@ -1,4 +1,8 @@
-package report
+// Package render prints what report and report/drift compute: rollups, diffs and checks as
+// a table for terminals, CSV, JSON, NDJSON, Markdown or JUnit XML, and the bill summary for
+// stderr. The JSON documents (curnorm.report/v1, curnorm.diff/v2, curnorm.check/v2) are
+// declared here once, and a report document is read back here as a baseline.
+package render
 
 import (
 	"bufio"
@@ -11,10 +15,11 @@ import (
 
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
-// WriteOptions steer the output writers.
-type WriteOptions struct {
+// Options steer the output writers.
+type Options struct {
 	Format    string // "table" (also ""), "csv", "json", "ndjson" or "markdown"
 	Precision int    // decimals of money; -1 = the format's default (table, markdown: 2; csv, json: exact)
 	Color     bool   // ANSI bold header and red over-on-demand marker (table only)
@@ -25,15 +30,15 @@ type WriteOptions struct {
 }
 
 // text prepares a text cell (a group key, a currency) of csv or markdown.
-func (o WriteOptions) text(s string) string {
+func (o Options) text(s string) string {
 	if o.NoFormulaEscape {
 		return s
 	}
-	return SpreadsheetSafe(s)
+	return report.SpreadsheetSafe(s)
 }
 
 // texts applies text to every cell of a key.
-func (o WriteOptions) texts(key []string) []string {
+func (o Options) texts(key []string) []string {
 	out := make([]string, len(key))
 	for i, k := range key {
 		out[i] = o.text(k)
@@ -80,7 +85,7 @@ const (
 
 // Write prints r in o.Format to w. Groups keep the order of r.Groups; totals follow, one per
 // currency, never summed across currencies.
-func Write(w io.Writer, r *Result, o WriteOptions) error {
+func Write(w io.Writer, r *report.Result, o Options) error {
 	switch o.Format {
 	case "", "table":
 		return writeTable(w, r, o)
@@ -100,7 +105,7 @@ func Write(w io.Writer, r *Result, o WriteOptions) error {
 // period and currency the totals under every metric, the on-demand check, unused commitment
 // and the reconciliation; then r.Warnings, one "warning: " line each. Money is exact unless
 // o.Precision >= 0.
-func WriteSummary(w io.Writer, r *Result, o WriteOptions) error {
+func WriteSummary(w io.Writer, r *report.Result, o Options) error {
 	bw := bufio.NewWriter(w)
 	money := o.moneyFormat(-1)
 	for i, s := range r.Summaries {
@@ -133,7 +138,7 @@ func WriteSummary(w io.Writer, r *Result, o WriteOptions) error {
 
 // moneyFormat returns the money formatter for a format whose default precision is def
 // (-1: exact). Both branches never print "-0".
-func (o WriteOptions) moneyFormat(def int) func(money.Sum) string {
+func (o Options) moneyFormat(def int) func(money.Sum) string {
 	prec := o.Precision
 	if prec < 0 {
 		prec = def
@@ -163,7 +168,7 @@ type groupCells struct {
 	over                                     bool
 }
 
-func cellsOf(g *Group, money func(money.Sum) string, human bool) groupCells {
+func cellsOf(g *report.Group, money func(money.Sum) string, human bool) groupCells {
 	rate, ok := g.SavingsRate()
 	return groupCells{
 		currency:  g.Currency,
@@ -194,10 +199,10 @@ func fitKey(key []string, n int) []string {
 
 // showTotals reports whether total rows add anything: without dimensions every group already
 // is its currency's total.
-func showTotals(r *Result) bool { return len(r.Dimensions) > 0 }
+func showTotals(r *report.Result) bool { return len(r.Dimensions) > 0 }
 
 // totalKey is the key printed on a total row: label in the first dimension column.
-func totalKey(r *Result, label string) []string {
+func totalKey(r *report.Result, label string) []string {
 	k := make([]string, len(r.Dimensions))
 	if len(k) > 0 {
 		k[0] = label
@@ -218,7 +223,7 @@ type metricTotal struct {
 	chosen      bool
 }
 
-func summarize(r *Result, s *Summary, money func(money.Sum) string) summaryText {
+func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string) summaryText {
 	var st summaryText
 	st.title = periodText(s) + " " + s.Currency
 	status := []string{countText(s.Rows, "row")}
@@ -263,7 +268,7 @@ func summarize(r *Result, s *Summary, money func(money.Sum) string) summaryText 
 }
 
 // reconciliationText states the identity of spec §3 with its figures and verdict.
-func reconciliationText(s *Summary, money func(money.Sum) string) string {
+func reconciliationText(s *report.Summary, money func(money.Sum) string) string {
 	if !s.ReconciliationApplies() {
 		return "n/a (filtered)"
 	}

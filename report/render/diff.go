@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/report"
 )
 
 // DiffSchemaVersion names the layout of diff's JSON document.
@@ -31,7 +32,7 @@ const (
 
 // ratMoney returns the formatter of exact amounts for a format whose default precision is def;
 // exact means rounded half-even to 10 decimals, the precision of CUR, with no trailing zeros.
-func (o WriteOptions) ratMoney(def int) func(*big.Rat) string {
+func (o Options) ratMoney(def int) func(*big.Rat) string {
 	prec := o.Precision
 	if prec < 0 {
 		prec = def
@@ -61,7 +62,7 @@ func signed(s string) string {
 
 // rateOfChange prints a change's ratio to its old cost, signed as a percentage for people
 // ("+40.0%") or as a fraction for programs ("0.4000000000"); "" when the old cost is 0.
-func rateOfChange(c *Change, human bool) string {
+func rateOfChange(c *report.Change, human bool) string {
 	r, ok := c.Ratio()
 	switch {
 	case !ok:
@@ -81,7 +82,7 @@ func factorText(f *big.Rat) string {
 }
 
 // sideText describes one side: "baseline base.json (2026-09, final)".
-func sideText(s SideInfo) string {
+func sideText(s report.SideInfo) string {
 	var b strings.Builder
 	if s.Baseline {
 		b.WriteString("baseline ")
@@ -98,8 +99,8 @@ func sideText(s SideInfo) string {
 	return b.String()
 }
 
-// Context says in one line what was compared and how.
-func (d *Diff) Context() string {
+// Context says in one line what a diff compared and how.
+func Context(d *report.Diff) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "old %s; new %s; compare %s, metric %s", sideText(d.Old), sideText(d.New), d.Mode, d.Metric)
 	if len(d.Dimensions) > 0 {
@@ -117,7 +118,7 @@ func (d *Diff) Context() string {
 // WriteDiff prints d in o.Format (the formats of Write). Groups come first, then one total
 // per currency, then the line item types (not in csv, which stays one rectangular table:
 // run diff --by line-item-type for them).
-func WriteDiff(w io.Writer, d *Diff, o WriteOptions) error {
+func WriteDiff(w io.Writer, d *report.Diff, o Options) error {
 	switch o.Format {
 	case "", "table":
 		return writeDiffTable(w, d, o)
@@ -136,7 +137,7 @@ func WriteDiff(w io.Writer, d *Diff, o WriteOptions) error {
 }
 
 // changeCells is one change as text: currency, old, new, delta, delta %, status.
-func changeCells(c *Change, money func(*big.Rat) string, human bool) []string {
+func changeCells(c *report.Change, money func(*big.Rat) string, human bool) []string {
 	delta := money(c.Delta())
 	if human {
 		delta = signed(delta)
@@ -144,7 +145,7 @@ func changeCells(c *Change, money func(*big.Rat) string, human bool) []string {
 	return []string{c.Currency, money(c.Old), money(c.New), delta, rateOfChange(c, human), string(c.Status())}
 }
 
-func writeDiffTable(w io.Writer, d *Diff, o WriteOptions) error {
+func writeDiffTable(w io.Writer, d *report.Diff, o Options) error {
 	money := o.ratMoney(2)
 	bw := bufio.NewWriter(w)
 	nd := len(d.Dimensions)
@@ -169,7 +170,7 @@ func writeDiffTable(w io.Writer, d *Diff, o WriteOptions) error {
 	if nd > 0 {
 		ruleAt = len(rows)
 		for _, t := range d.Totals {
-			rows = append(rows, append(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), changeCells(t, money, true)...))
+			rows = append(rows, append(totalKey(&report.Result{Dimensions: d.Dimensions}, tableTotalLabel), changeCells(t, money, true)...))
 		}
 	}
 	writeAligned(bw, rows, right, ruleAt)
@@ -223,7 +224,7 @@ func writeAligned(bw *bufio.Writer, rows [][]string, right []bool, ruleAt int) {
 	}
 }
 
-func writeDiffCSV(w io.Writer, d *Diff, o WriteOptions) error {
+func writeDiffCSV(w io.Writer, d *report.Diff, o Options) error {
 	cw := csv.NewWriter(w)
 	money := o.ratMoney(-1)
 	nd := len(d.Dimensions)
@@ -231,7 +232,7 @@ func writeDiffCSV(w io.Writer, d *Diff, o WriteOptions) error {
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	row := func(key []string, c *Change) []string {
+	row := func(key []string, c *report.Change) []string {
 		cells := changeCells(c, money, false)
 		cells[0] = o.text(cells[0])
 		return append(o.texts(key), cells...)
@@ -242,7 +243,7 @@ func writeDiffCSV(w io.Writer, d *Diff, o WriteOptions) error {
 		}
 	}
 	if nd > 0 {
-		key := totalKey(&Result{Dimensions: d.Dimensions}, csvTotalLabel)
+		key := totalKey(&report.Result{Dimensions: d.Dimensions}, csvTotalLabel)
 		for _, t := range d.Totals {
 			if err := cw.Write(row(key, t)); err != nil {
 				return err
@@ -295,7 +296,7 @@ type jsonChange struct {
 	Status    string          `json:"status"`
 }
 
-func sideJSON(s SideInfo) jsonSide {
+func sideJSON(s report.SideInfo) jsonSide {
 	js := jsonSide{
 		Name: s.Name, Baseline: s.Baseline, Files: nonNil(s.Files), Periods: nonNil(s.Coverage.Periods),
 		FirstUsageDay: s.Coverage.FirstUsageDay, LastUsageDay: s.Coverage.LastUsageDay, Final: s.Coverage.Final,
@@ -310,7 +311,7 @@ func sideJSON(s SideInfo) jsonSide {
 
 // changeJSON converts a change; dims nil marks a total, and a one-element key with dims
 // {colType} a line item type.
-func changeJSON(c *Change, dims []string, money func(*big.Rat) string) (jsonChange, error) {
+func changeJSON(c *report.Change, dims []string, money func(*big.Rat) string) (jsonChange, error) {
 	cells := changeCells(c, money, false)
 	jc := jsonChange{Currency: c.Currency, Old: cells[1], New: cells[2], Delta: cells[3], Status: cells[5]}
 	if cells[4] != "" {
@@ -335,7 +336,7 @@ func changeJSON(c *Change, dims []string, money func(*big.Rat) string) (jsonChan
 }
 
 // changesJSON converts a list of changes; see changeJSON for dims.
-func changesJSON(cs []*Change, dims []string, money func(*big.Rat) string) ([]jsonChange, error) {
+func changesJSON(cs []*report.Change, dims []string, money func(*big.Rat) string) ([]jsonChange, error) {
 	out := make([]jsonChange, 0, len(cs))
 	for _, c := range cs {
 		jc, err := changeJSON(c, dims, money)
@@ -348,9 +349,9 @@ func changesJSON(cs []*Change, dims []string, money func(*big.Rat) string) ([]js
 }
 
 // groupDims is the dims argument of changeJSON for groups: never nil, so groups keep a key.
-func groupDims(d *Diff) []string { return nonNil(d.Dimensions) }
+func groupDims(d *report.Diff) []string { return nonNil(d.Dimensions) }
 
-func diffJSON(d *Diff, o WriteOptions) (jsonDiffDoc, error) {
+func diffJSON(d *report.Diff, o Options) (jsonDiffDoc, error) {
 	money := o.ratMoney(-1)
 	doc := jsonDiffDoc{
 		Schema: DiffSchemaVersion, Metric: d.Metric.String(), Dimensions: nonNil(d.Dimensions), Filters: nonNil(d.Filters),
@@ -367,7 +368,7 @@ func diffJSON(d *Diff, o WriteOptions) (jsonDiffDoc, error) {
 	return doc, err
 }
 
-func writeDiffJSON(w io.Writer, d *Diff, o WriteOptions) error {
+func writeDiffJSON(w io.Writer, d *report.Diff, o Options) error {
 	doc, err := diffJSON(d, o)
 	if err != nil {
 		return err
@@ -384,13 +385,13 @@ func encodeIndented(w io.Writer, v any) error {
 }
 
 // writeDiffNDJSON prints one line per group, total and line item type, each with its kind.
-func writeDiffNDJSON(w io.Writer, d *Diff, o WriteOptions) error {
+func writeDiffNDJSON(w io.Writer, d *report.Diff, o Options) error {
 	money := o.ratMoney(-1)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, part := range []struct {
 		kind string
-		cs   []*Change
+		cs   []*report.Change
 		dims []string
 	}{{"group", d.Groups, groupDims(d)}, {"total", d.Totals, nil}, {colType, d.Types, []string{colType}}} {
 		for _, c := range part.cs {
@@ -409,9 +410,9 @@ func writeDiffNDJSON(w io.Writer, d *Diff, o WriteOptions) error {
 
 // writeDiffMarkdown prints the context, a pipe table of groups (those given) with the totals
 // when totals is set, and the line item types.
-func writeDiffMarkdown(bw *bufio.Writer, d *Diff, o WriteOptions, groups []*Change, totals bool) {
+func writeDiffMarkdown(bw *bufio.Writer, d *report.Diff, o Options, groups []*report.Change, totals bool) {
 	money := o.ratMoney(2)
-	bw.WriteString(mdEscape(d.Context()) + "\n\n")
+	bw.WriteString(mdEscape(Context(d)) + "\n\n")
 	writeChangeTable(bw, d, groups, o, totals, nil)
 	if len(d.Types) > 0 {
 		bw.WriteString("\n### Line item types\n\n")
@@ -425,7 +426,7 @@ func writeDiffMarkdown(bw *bufio.Writer, d *Diff, o WriteOptions, groups []*Chan
 
 // mdChangeRow is one change as Markdown cells: key and currency spreadsheet-safe unless
 // o.NoFormulaEscape, then the figures.
-func mdChangeRow(key []string, c *Change, money func(*big.Rat) string, o WriteOptions) []string {
+func mdChangeRow(key []string, c *report.Change, money func(*big.Rat) string, o Options) []string {
 	cells := changeCells(c, money, true)
 	cells[0] = o.text(cells[0])
 	return mdCells(append(o.texts(key), cells...))
@@ -433,7 +434,7 @@ func mdChangeRow(key []string, c *Change, money func(*big.Rat) string, o WriteOp
 
 // writeChangeTable prints groups (and the totals when totals is set) as a pipe table. With
 // failed (check's), a last column marks the groups that broke a rule with the rules' names.
-func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, o WriteOptions, totals bool, failed map[*Change]string) {
+func writeChangeTable(bw *bufio.Writer, d *report.Diff, groups []*report.Change, o Options, totals bool, failed map[*report.Change]string) {
 	money := o.ratMoney(2)
 	nd := len(d.Dimensions)
 	header := make([]string, 0, nd+6)
@@ -462,7 +463,7 @@ func writeChangeTable(bw *bufio.Writer, d *Diff, groups []*Change, o WriteOption
 	}
 	if totals && nd > 0 {
 		for _, t := range d.Totals {
-			cells := mdChangeRow(totalKey(&Result{Dimensions: d.Dimensions}, tableTotalLabel), t, money, o)
+			cells := mdChangeRow(totalKey(&report.Result{Dimensions: d.Dimensions}, tableTotalLabel), t, money, o)
 			for i, v := range cells {
 				if v != "" {
 					cells[i] = "**" + v + "**"

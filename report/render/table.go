@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/curnorm/curnorm/report"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -34,7 +35,7 @@ const (
 // under the header and above the totals. When o.Width > 0 and the table is wider, the gap
 // between columns narrows to one space, then dimension values are cut with "…"; numbers never
 // are.
-func writeTable(w io.Writer, r *Result, o WriteOptions) error {
+func writeTable(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(2)
 	nd := len(r.Dimensions)
 	header := make([]string, 0, nd+8)
@@ -44,7 +45,7 @@ func writeTable(w io.Writer, r *Result, o WriteOptions) error {
 	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, tableRateLabel, tableOverLabel)
 	ncol := len(header)
 
-	row := func(key []string, g *Group) []string {
+	row := func(key []string, g *report.Group) []string {
 		c := cellsOf(g, money, true)
 		out := make([]string, 0, ncol)
 		for _, k := range fitKey(key, nd) {

@@ -1,10 +1,12 @@
-package report
+package render
 
 import (
 	"bufio"
 	"io"
 	"strings"
 	"unicode"
+
+	"github.com/curnorm/curnorm/report"
 )
 
 // mdEscape keeps user data (tags, resource ids) literal in a GitHub Markdown table cell: it
@@ -42,7 +44,7 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 
 // writeMarkdown prints a GitHub-flavoured pipe table (numbers right-aligned, totals in bold),
 // then a short summary per billing period and currency, then any warnings.
-func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
+func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 	bw := bufio.NewWriter(w)
 	money := o.moneyFormat(2)
 	nd := len(r.Dimensions)
@@ -70,7 +72,7 @@ func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
 	line(header)
 	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
 
-	row := func(key []string, g *Group, bold bool) {
+	row := func(key []string, g *report.Group, bold bool) {
 		c := cellsOf(g, money, true)
 		cells := make([]string, 0, len(header))
 		for _, k := range fitKey(key, nd) {

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -6,40 +6,41 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/report"
 )
 
 // findingSummary is a finding that fired in one line; "" when it did not fire.
-func findingSummary(f *Finding, dims []string) string {
+func findingSummary(f *report.Finding, dims []string) string {
 	if !f.Fired {
 		return ""
 	}
 	n := int64(len(f.Items))
 	switch f.Name {
-	case FindingReconciliation:
+	case report.FindingReconciliation:
 		return fmt.Sprintf("the reconciliation of unblended with amortized cost does not hold in %s", countText(n, "billing period"))
-	case FindingOverOnDemand:
+	case report.FindingOverOnDemand:
 		word := "group"
 		if len(dims) == 0 {
 			word = "currency total"
 		}
 		return fmt.Sprintf("priced usage costs more than public on-demand in %s", countText(n, word))
-	case FindingUnpricedUsage:
+	case report.FindingUnpricedUsage:
 		var rows int64
 		for _, it := range f.Items {
 			rows += it.Rows
 		}
 		return fmt.Sprintf("%s without a public on-demand price", countText(rows, "usage row"))
-	case FindingUnknownType:
+	case report.FindingUnknownType:
 		types := map[string]bool{}
 		for _, it := range f.Items {
 			types[it.Type] = true
 		}
 		return fmt.Sprintf("%s outside AWS's documented list", countText(int64(len(types)), "line item type"))
-	case FindingCurrencies:
+	case report.FindingCurrencies:
 		return fmt.Sprintf("the bill holds %d currencies; totals and limits apply per currency", n)
-	case FindingProvisional:
+	case report.FindingProvisional:
 		return fmt.Sprintf("%s not invoiced yet: AWS may still change it", countText(n, "billing period"))
-	case FindingSkippedRows:
+	case report.FindingSkippedRows:
 		var rows int64
 		files, unreadable := map[string]bool{}, 0
 		for _, it := range f.Items {
@@ -59,7 +60,7 @@ func findingSummary(f *Finding, dims []string) string {
 }
 
 // notApplicableText says why a finding could not be judged; "" when it was.
-func notApplicableText(f *Finding) string {
+func notApplicableText(f *report.Finding) string {
 	if !f.NotApplicable {
 		return ""
 	}
@@ -67,32 +68,32 @@ func notApplicableText(f *Finding) string {
 }
 
 // findingDetail is one item of a finding in words, its money printed by m.
-func findingDetail(f *Finding, it *FindingItem, dims []string, m func(money.Sum) string) string {
+func findingDetail(f *report.Finding, it *report.FindingItem, dims []string, m func(money.Sum) string) string {
 	switch f.Name {
-	case FindingReconciliation:
+	case report.FindingReconciliation:
 		return periodText(it.Summary) + " " + it.Currency + ": " + reconciliationText(it.Summary, m)
-	case FindingOverOnDemand:
+	case report.FindingOverOnDemand:
 		g := it.Group
 		return fmt.Sprintf("%s: excess %s (priced usage %s, on-demand %s)", subjectText(dims, it.Key, it.Currency),
 			m(it.Amount), m(g.PricedCost), m(g.OnDemand))
-	case FindingUnpricedUsage:
+	case report.FindingUnpricedUsage:
 		subject := subjectText(dims, it.Key, it.Currency)
 		if it.Summary != nil {
 			subject = periodText(it.Summary) + " " + it.Currency
 		}
 		return fmt.Sprintf("%s: %s, cost %s", subject, countText(it.Rows, "usage row"), m(it.Amount))
-	case FindingUnknownType:
+	case report.FindingUnknownType:
 		return fmt.Sprintf("%s (%s): %s, cost %s", it.Type, it.Currency, countText(it.Rows, "row"), m(it.Amount))
-	case FindingCurrencies:
+	case report.FindingCurrencies:
 		return fmt.Sprintf("%s: %s, cost %s", it.Currency, countText(it.Rows, "row"), m(it.Amount))
-	case FindingProvisional:
+	case report.FindingProvisional:
 		s := it.Summary
 		d := fmt.Sprintf("%s %s: %s of %d without invoice id", periodText(s), s.Currency, countText(s.RowsWithoutInvoice, "row"), s.Rows)
 		if s.LastUsageDay != "" {
 			d += ", usage through " + s.LastUsageDay
 		}
 		return d
-	case FindingSkippedRows:
+	case report.FindingSkippedRows:
 		sc := it.Skip
 		if sc.Reason == cur.SkipUnreadableFile {
 			return fmt.Sprintf("%s: unreadable, left out whole (%s read before the failure): %s", sc.File, countText(sc.Rows, "row"), sc.First)
@@ -103,7 +104,7 @@ func findingDetail(f *Finding, it *FindingItem, dims []string, m func(money.Sum)
 }
 
 // periodText names a summary's billing period, or says it has none.
-func periodText(s *Summary) string {
+func periodText(s *report.Summary) string {
 	if s.Period == "" {
 		return "(no billing period)"
 	}
