@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
-	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
@@ -95,7 +95,7 @@ well; repeatable.
 	f.StringSliceVar(&opts.MaxDecrease, "max-decrease", nil, "largest allowed drop, like --max-increase")
 	f.StringVar(&opts.MinCost, "min-cost", "", "ignore groups whose old and new cost are both below this amount")
 	f.StringVar(&opts.MaxNewGroupCost, "max-new-group-cost", "", "largest allowed cost of a group absent from the baseline")
-	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(report.FindingNames(), ", "))
+	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(drift.FindingNames(), ", "))
 	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, markdown and junit, full in json)")
 	f.StringArrayVar(&opts.Outputs, "output", nil, "also write FORMAT=FILE, e.g. junit=check.xml; repeatable")
@@ -105,22 +105,22 @@ well; repeatable.
 }
 
 // checkSetup turns the rule flags into check options; its errors are usage errors.
-func checkSetup(o *checkOptions) (report.CheckOptions, []checkOutput, error) {
-	var co report.CheckOptions
+func checkSetup(o *checkOptions) (drift.CheckOptions, []checkOutput, error) {
+	var co drift.CheckOptions
 	var err error
-	if co.MaxIncrease, err = report.ParseLimit("max-increase", o.MaxIncrease); err != nil {
+	if co.MaxIncrease, err = drift.ParseLimit("max-increase", o.MaxIncrease); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.MaxDecrease, err = report.ParseLimit("max-decrease", o.MaxDecrease); err != nil {
+	if co.MaxDecrease, err = drift.ParseLimit("max-decrease", o.MaxDecrease); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.MinCost, err = report.ParseAmount("min-cost", o.MinCost); err != nil {
+	if co.MinCost, err = drift.ParseAmount("min-cost", o.MinCost); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.MaxNewGroupCost, err = report.ParseAmount("max-new-group-cost", o.MaxNewGroupCost); err != nil {
+	if co.MaxNewGroupCost, err = drift.ParseAmount("max-new-group-cost", o.MaxNewGroupCost); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.FailOn, err = report.ParseFailOn(o.FailOn); err != nil {
+	if co.FailOn, err = drift.ParseFailOn(o.FailOn); err != nil {
 		return co, nil, &usageError{err}
 	}
 	if len(o.Baseline) == 0 {
@@ -159,8 +159,8 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	var d *report.Diff
-	var base, bill *report.Side
+	var d *drift.Diff
+	var base, bill *drift.Side
 	if len(opts.Baseline) > 0 {
 		if d, base, bill, err = opts.compareSides(ctx, ios, opts.Baseline, opts.Paths); err != nil {
 			return err
@@ -182,7 +182,7 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	if bill.Result.Rows() == 0 {
 		return &runError{fmt.Errorf("%w: %s holds no line items, so there is nothing to check", cur.ErrNoInput, bill.Name)}
 	}
-	res := report.Check(bill.Result, d, co)
+	res := drift.Check(bill.Result, d, co)
 	for _, out := range outputs {
 		if err := writeCheckFile(out.path, res, render.Options{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 			return err
@@ -201,7 +201,7 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 }
 
 // writeCheckFile writes the check in another format to path, whole or not at all.
-func writeCheckFile(path string, res *report.CheckResult, o render.Options) error {
+func writeCheckFile(path string, res *drift.CheckResult, o render.Options) error {
 	f, err := createAtomic(path)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
@@ -34,8 +35,8 @@ func registerCompletions(root *cobra.Command) {
 		"columns":  completeList(dimensionCompletions),
 		"metric":   completeOne(pricing.MetricNames()),
 		"sort":     completeOne([]string{"cost", "name", "savings"}),
-		"compare":  completeOne(report.CompareModes),
-		"fail-on":  completeList(func() []string { return append(report.FindingNames(), "all") }),
+		"compare":  completeOne(drift.CompareModes),
+		"fail-on":  completeList(func() []string { return append(drift.FindingNames(), "all") }),
 		"flavour":  completeOne(sampleNames),
 		"assembly": cobra.NoFileCompletions,
 	}

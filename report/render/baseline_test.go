@@ -10,7 +10,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
-	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
 
@@ -57,7 +57,7 @@ func TestBaselineKeepsCoverage(t *testing.T) {
 		t.Errorf("summary read back: final %v, %d rows without invoice, usage %s to %s",
 			s.Final(), s.RowsWithoutInvoice, s.FirstUsageDay, s.LastUsageDay)
 	}
-	if c := report.CoverageOf(back); c.Days != 9 || c.PeriodDays != 30 || c.Final {
+	if c := drift.CoverageOf(back); c.Days != 9 || c.PeriodDays != 30 || c.Final {
 		t.Errorf("coverage read back: %+v", c)
 	}
 }

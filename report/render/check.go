@@ -13,7 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 )
 
 // CheckSchemaVersion names the layout of check's JSON document.
@@ -34,7 +34,7 @@ const (
 )
 
 // WriteCheck prints c in o.Format: "table" (also ""), "markdown", "json" or "junit".
-func WriteCheck(w io.Writer, c *report.CheckResult, o Options) error {
+func WriteCheck(w io.Writer, c *drift.CheckResult, o Options) error {
 	switch o.Format {
 	case "", "table":
 		bw := bufio.NewWriter(w)
@@ -52,7 +52,7 @@ func WriteCheck(w io.Writer, c *report.CheckResult, o Options) error {
 }
 
 // Verdict is the outcome of a check in a few words: "passed", or "failed: 1 drift rule broken".
-func Verdict(c *report.CheckResult) string {
+func Verdict(c *drift.CheckResult) string {
 	if c.Passed() {
 		return "passed"
 	}
@@ -67,11 +67,11 @@ func Verdict(c *report.CheckResult) string {
 }
 
 // changeText describes a change in words: "500.00 → 700.00 (+200.00, +40.0%)".
-func changeText(c *report.Change, money func(*big.Rat) string) string {
+func changeText(c *drift.Change, money func(*big.Rat) string) string {
 	switch c.Status() {
-	case report.StatusNew:
+	case drift.StatusNew:
 		return "new, " + money(c.New)
-	case report.StatusGone:
+	case drift.StatusGone:
 		return "gone, was " + money(c.Old)
 	}
 	s := money(c.Old) + " → " + money(c.New) + " (" + signed(money(c.Delta()))
@@ -85,7 +85,7 @@ func changeText(c *report.Change, money func(*big.Rat) string) string {
 const unjudgedText = "absent from the baseline; only --max-new-group-cost judges a new currency"
 
 // ruleDetail says what a rule saw, without the failing groups.
-func ruleDetail(r *report.RuleResult, money func(*big.Rat) string) string {
+func ruleDetail(r *drift.RuleResult, money func(*big.Rat) string) string {
 	if !r.Groups {
 		if len(r.Failures) > 0 {
 			return changeText(r.Failures[0], money)
@@ -102,7 +102,7 @@ func ruleDetail(r *report.RuleResult, money func(*big.Rat) string) string {
 // rulesText states the rules the check applied: "max-increase 10% on service groups and
 // totals (USD); --fail-on provisional". It reads the options, not the results, so a rule
 // given is named even when there was nothing to apply it to.
-func rulesText(c *report.CheckResult) string {
+func rulesText(c *drift.CheckResult) string {
 	o := c.Options
 	var parts []string
 	switch {
@@ -115,10 +115,10 @@ func rulesText(c *report.CheckResult) string {
 	if c.Diff != nil && (o.MaxIncrease.IsSet() || o.MaxDecrease.IsSet()) {
 		var limits []string
 		if o.MaxIncrease.IsSet() {
-			limits = append(limits, report.RuleMaxIncrease+" "+o.MaxIncrease.Text)
+			limits = append(limits, drift.RuleMaxIncrease+" "+o.MaxIncrease.Text)
 		}
 		if o.MaxDecrease.IsSet() {
-			limits = append(limits, report.RuleMaxDecrease+" "+o.MaxDecrease.Text)
+			limits = append(limits, drift.RuleMaxDecrease+" "+o.MaxDecrease.Text)
 		}
 		scope := "totals"
 		if dims != "" {
@@ -126,7 +126,7 @@ func rulesText(c *report.CheckResult) string {
 		}
 		var judged []string
 		for _, r := range c.Rules {
-			if r.Rule != report.RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
+			if r.Rule != drift.RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
 				judged = append(judged, r.Currency)
 			}
 		}
@@ -141,7 +141,7 @@ func rulesText(c *report.CheckResult) string {
 		if dims != "" {
 			scope = "new " + dims + " groups and new currencies"
 		}
-		parts = append(parts, report.RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
+		parts = append(parts, drift.RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
 	}
 	if c.Diff != nil && o.MinCost.IsSet() {
 		parts = append(parts, "--min-cost "+o.MinCost.Text+" leaves out groups below it")
@@ -153,8 +153,8 @@ func rulesText(c *report.CheckResult) string {
 }
 
 // failedRules names, per group, the group rules it broke: "max-increase 10%".
-func failedRules(c *report.CheckResult) map[*report.Change]string {
-	out := map[*report.Change]string{}
+func failedRules(c *drift.CheckResult) map[*drift.Change]string {
+	out := map[*drift.Change]string{}
 	for _, r := range c.Rules {
 		if !r.Groups {
 			continue
@@ -170,7 +170,7 @@ func failedRules(c *report.CheckResult) map[*report.Change]string {
 }
 
 // totalChange finds the total of a currency, for a rule that held.
-func totalChange(d *report.Diff, currency string) *report.Change {
+func totalChange(d *drift.Diff, currency string) *drift.Change {
 	for _, t := range d.Totals {
 		if t.Currency == currency {
 			return t
@@ -179,7 +179,7 @@ func totalChange(d *report.Diff, currency string) *report.Change {
 	return nil
 }
 
-func writeCheckText(bw *bufio.Writer, c *report.CheckResult, o Options) {
+func writeCheckText(bw *bufio.Writer, c *drift.CheckResult, o Options) {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	// line prints a status mark in a column of its own, then the text.
 	line := func(mark, text string) { fmt.Fprintf(bw, "  %-7s  %s\n", mark, text) }
@@ -209,7 +209,7 @@ func writeCheckText(bw *bufio.Writer, c *report.CheckResult, o Options) {
 				detail = changeText(t, money)
 			}
 		}
-		line(mark, r.Name()+": "+detail)
+		line(mark, ruleName(r)+": "+detail)
 		if !r.Groups {
 			continue
 		}
@@ -254,7 +254,7 @@ func writeCheckText(bw *bufio.Writer, c *report.CheckResult, o Options) {
 
 // checkMarkdown renders the comment, shrinking the table of groups and then the lists of
 // finding items until it fits MarkdownCommentLimit.
-func checkMarkdown(c *report.CheckResult, o Options) string {
+func checkMarkdown(c *drift.CheckResult, o Options) string {
 	rows := orderedForComment(c)
 	shown := min(len(rows), markdownGroupsShown)
 	items := findingItemsShown
@@ -282,19 +282,19 @@ func checkMarkdown(c *report.CheckResult, o Options) string {
 
 // orderedForComment lists the groups that moved: those that broke a rule first, then by
 // absolute delta.
-func orderedForComment(c *report.CheckResult) []*report.Change {
+func orderedForComment(c *drift.CheckResult) []*drift.Change {
 	if c.Diff == nil {
 		return nil
 	}
-	failed := map[*report.Change]bool{}
+	failed := map[*drift.Change]bool{}
 	for _, r := range c.Rules {
 		for _, g := range r.Failures {
 			failed[g] = true
 		}
 	}
-	var out []*report.Change
+	var out []*drift.Change
 	for _, g := range c.Diff.Groups {
-		if g.Status() != report.StatusSame {
+		if g.Status() != drift.StatusSame {
 			out = append(out, g)
 		}
 	}
@@ -302,7 +302,7 @@ func orderedForComment(c *report.CheckResult) []*report.Change {
 	return out
 }
 
-func renderCheckMarkdown(c *report.CheckResult, o Options, rows []*report.Change, shown, items int) string {
+func renderCheckMarkdown(c *drift.CheckResult, o Options, rows []*drift.Change, shown, items int) string {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	var b bytes.Buffer
 	bw := bufio.NewWriter(&b)
@@ -340,7 +340,7 @@ func renderCheckMarkdown(c *report.CheckResult, o Options, rows []*report.Change
 						detail = changeText(t, money)
 					}
 				}
-				mdRow(bw, []string{mdEscape(r.Name()), res, mdEscape(detail)})
+				mdRow(bw, []string{mdEscape(ruleName(r)), res, mdEscape(detail)})
 			}
 			for _, t := range unjudged {
 				mdRow(bw, []string{"total " + mdEscape(t.Currency), "🆕 not judged", mdEscape(changeText(t, money) + ": " + unjudgedText)})
@@ -349,7 +349,7 @@ func renderCheckMarkdown(c *report.CheckResult, o Options, rows []*report.Change
 				if !r.Groups || r.Passed() {
 					continue
 				}
-				bw.WriteString("\n" + mdEscape(r.Name()+": "+ruleDetail(r, money)) + "\n\n")
+				bw.WriteString("\n" + mdEscape(ruleName(r)+": "+ruleDetail(r, money)) + "\n\n")
 				for i, g := range r.Failures {
 					if i == min(items, failuresShown) {
 						fmt.Fprintf(bw, "- … and %d more (`--format json` lists all)\n", len(r.Failures)-i)
@@ -407,7 +407,7 @@ func renderCheckMarkdown(c *report.CheckResult, o Options, rows []*report.Change
 }
 
 // severityMarks start the Markdown line of a finding that fired without failing the run.
-var severityMarks = map[string]string{report.SeverityError: "❗", report.SeverityWarning: "⚠️", report.SeverityInfo: "ℹ️"}
+var severityMarks = map[string]string{drift.SeverityError: "❗", drift.SeverityWarning: "⚠️", drift.SeverityInfo: "ℹ️"}
 
 // filesText names the files read, or how many when they are many.
 func filesText(files []string) string {
@@ -444,7 +444,7 @@ type jsonLimits struct {
 }
 
 // limitJSON is a limit as given, or nil when it was not.
-func limitJSON(l report.Limit) *string {
+func limitJSON(l drift.Limit) *string {
 	if !l.IsSet() {
 		return nil
 	}
@@ -484,7 +484,7 @@ type jsonFindingItem struct {
 	Detail   string          `json:"detail"`
 }
 
-func writeCheckJSON(w io.Writer, c *report.CheckResult, o Options) error {
+func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 	money := o.ratMoney(-1)
 	doc := jsonCheckDoc{
 		Schema: CheckSchemaVersion, Passed: c.Passed(), Metric: c.Metric.String(),
@@ -590,13 +590,13 @@ type junitSkipped struct {
 // and currency total, and per rule and currency for the groups) when there is a baseline, and
 // a suite of findings (one test case each). A finding that fired without being chosen with
 // --fail-on passes, its items in system-out.
-func writeCheckJUnit(w io.Writer, c *report.CheckResult, o Options) error {
+func writeCheckJUnit(w io.Writer, c *drift.CheckResult, o Options) error {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	doc := junitSuites{Name: "curnorm check"}
 	if c.Diff != nil {
 		s := junitSuite{Name: "curnorm.drift"}
 		for _, r := range c.Rules {
-			tc := junitCase{Name: r.Name(), Classname: "curnorm.drift." + r.Rule}
+			tc := junitCase{Name: ruleName(r), Classname: "curnorm.drift." + r.Rule}
 			if r.Passed() {
 				tc.SystemOut = ruleDetail(r, money)
 				if !r.Groups {
@@ -665,4 +665,13 @@ func writeCheckJUnit(w io.Writer, c *report.CheckResult, o Options) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// ruleName is a rule result's test name: "max-increase 10%: total USD" or "... : groups USD".
+func ruleName(r *drift.RuleResult) string {
+	scope := "total"
+	if r.Groups {
+		scope = "groups"
+	}
+	return fmt.Sprintf("%s %s: %s %s", r.Rule, r.Limit, scope, r.Currency)
 }

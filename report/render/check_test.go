@@ -16,6 +16,7 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 	"github.com/curnorm/curnorm/report/internal/reporttest"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -25,26 +26,26 @@ import (
 )
 
 // cutSide rolls a fixture up by service as a side of a comparison.
-func cutSide(t *testing.T, dir, name, text string) (*report.Side, report.Options) {
+func cutSide(t *testing.T, dir, name, text string) (*drift.Side, report.Options) {
 	t.Helper()
 	res, src, opts := reporttest.RunByService(t, dir, name, text)
-	return &report.Side{Name: name, Result: res, Sources: src}, opts
+	return &drift.Side{Name: name, Result: res, Sources: src}, opts
 }
 
 // goldenCheck is October against November to date (run-rate) by service, with a row of
 // November priced over on-demand, --max-increase 10% and --fail-on provisional.
-func goldenCheck(t *testing.T) *report.CheckResult {
+func goldenCheck(t *testing.T) *drift.CheckResult {
 	t.Helper()
 	dir := t.TempDir()
 	oct, opts := cutSide(t, dir, "oct.csv", reporttest.OctBill)
 	nov, _ := cutSide(t, dir, "nov.csv", reporttest.NovBill+
 		",2026-11-01T00:00:00Z,1,Usage,2026-11-02T00:00:00Z,AmazonEC2,i-9,USD,12,10\n")
-	d, err := report.Compare(context.Background(), oct, nov, report.CompareAuto, opts)
+	d, err := drift.Compare(context.Background(), oct, nov, drift.CompareAuto, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := report.ParseLimit("max-increase", []string{"10%"})
-	return report.Check(nov.Result, d, report.CheckOptions{MaxIncrease: inc, FailOn: []string{report.FindingProvisional}})
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	return drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingProvisional}})
 }
 
 func TestWriteCheckGolden(t *testing.T) {
@@ -249,7 +250,7 @@ func TestCheckJUnitParses(t *testing.T) {
 
 // hugeCheck compares two rollups of n groups with keys of keyLen characters where every group
 // grew by 50%, and every group of the new one is over on-demand.
-func hugeCheck(t *testing.T, n, keyLen int) *report.CheckResult {
+func hugeCheck(t *testing.T, n, keyLen int) *drift.CheckResult {
 	t.Helper()
 	mk := func(cost int64, over bool) *report.Result {
 		r := &report.Result{Metric: pricing.Amortized, Dimensions: []string{"resource"}}
@@ -267,12 +268,12 @@ func hugeCheck(t *testing.T, n, keyLen int) *report.CheckResult {
 		return r
 	}
 	oldR, newR := mk(100, false), mk(150, true)
-	d, err := report.Compare(context.Background(), &report.Side{Name: "old", Result: oldR}, &report.Side{Name: "new", Result: newR}, report.CompareTotal, report.Options{})
+	d, err := drift.Compare(context.Background(), &drift.Side{Name: "old", Result: oldR}, &drift.Side{Name: "new", Result: newR}, drift.CompareTotal, report.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := report.ParseLimit("max-increase", []string{"10%"})
-	return report.Check(newR, d, report.CheckOptions{MaxIncrease: inc, FailOn: []string{report.FindingOverOnDemand}})
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	return drift.Check(newR, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingOverOnDemand}})
 }
 
 func TestCheckMarkdownStaysUnderCommentLimit(t *testing.T) {
@@ -321,20 +322,20 @@ func TestCheckRules(t *testing.T) {
 	nov, _ := cutSide(t, dir, "nov.csv", strings.ReplaceAll(reporttest.NovBill, ",2026-11", "INV,2026-11")+
 		"INV,2026-11-01T00:00:00Z,1,Usage,2026-11-02T00:00:00Z,AmazonSageMaker,nb,USD,400,400\n"+
 		"INV,2026-11-01T00:00:00Z,1,Usage,2026-11-02T00:00:00Z,AmazonRoute53,z,USD,3,3\n")
-	d, err := report.Compare(context.Background(), oct, nov, report.CompareAuto, opts)
+	d, err := drift.Compare(context.Background(), oct, nov, drift.CompareAuto, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Both final: compared as is. EC2 320 → 250, S3 90 → 45, SageMaker and Route53 new.
-	inc, _ := report.ParseLimit("max-increase", []string{"10%"})
-	dec, _ := report.ParseLimit("max-decrease", []string{"40%", "30"})
-	newCost, _ := report.ParseAmount("max-new-group-cost", "100")
-	minCost, _ := report.ParseAmount("min-cost", "50")
-	c := report.Check(nov.Result, d, report.CheckOptions{MaxIncrease: inc, MaxDecrease: dec, MaxNewGroupCost: newCost, MinCost: minCost})
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	dec, _ := drift.ParseLimit("max-decrease", []string{"40%", "30"})
+	newCost, _ := drift.ParseAmount("max-new-group-cost", "100")
+	minCost, _ := drift.ParseAmount("min-cost", "50")
+	c := drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, MaxDecrease: dec, MaxNewGroupCost: newCost, MinCost: minCost})
 	printMoney := Options{Precision: -1}.ratMoney(-1)
 	var got []string
 	for _, r := range c.Rules {
-		line := r.Name()
+		line := ruleName(r)
 		for _, f := range r.Failures {
 			if r.Groups {
 				line += " " + strings.Join(f.Key, ",")
@@ -362,7 +363,7 @@ func TestFindingSkippedRows(t *testing.T) {
 		{File: "a.csv", Reason: cur.SkipInvalidNumber, Rows: 2, First: `a.csv:3: column lineItem/UnblendedCost: invalid number "x"`},
 		{File: "b.csv.gz", Reason: cur.SkipUnreadableFile, First: "b.csv.gz: corrupt or truncated file"},
 	}}
-	c := report.Check(res, nil, report.CheckOptions{FailOn: []string{report.FindingSkippedRows}})
+	c := drift.Check(res, nil, drift.CheckOptions{FailOn: []string{drift.FindingSkippedRows}})
 	f := c.Findings[len(c.Findings)-1]
 	if !f.Fired || !f.Fails || c.Passed() || f.Measure != "" {
 		t.Fatalf("%+v", f)
@@ -388,9 +389,9 @@ func TestFindingSkippedRows(t *testing.T) {
 // A check whose sides hold no cost at all still states the rules it was given, never that
 // none were.
 func TestCheckStatesRulesGivenWithNothingToJudge(t *testing.T) {
-	inc, _ := report.ParseLimit("max-increase", []string{"10%"})
-	d := &report.Diff{Dimensions: []string{"service"}, Old: report.SideInfo{Factor: big.NewRat(1, 1)}, New: report.SideInfo{Factor: big.NewRat(1, 1)}}
-	c := report.Check(&report.Result{Dimensions: []string{"service"}}, d, report.CheckOptions{MaxIncrease: inc})
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	d := &drift.Diff{Dimensions: []string{"service"}, Old: drift.SideInfo{Factor: big.NewRat(1, 1)}, New: drift.SideInfo{Factor: big.NewRat(1, 1)}}
+	c := drift.Check(&report.Result{Dimensions: []string{"service"}}, d, drift.CheckOptions{MaxIncrease: inc})
 	var buf bytes.Buffer
 	if err := WriteCheck(&buf, c, Options{Format: "table", Precision: -1}); err != nil {
 		t.Fatal(err)

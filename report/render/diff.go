@@ -12,6 +12,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 )
 
 // DiffSchemaVersion names the layout of diff's JSON document.
@@ -62,7 +63,7 @@ func signed(s string) string {
 
 // rateOfChange prints a change's ratio to its old cost, signed as a percentage for people
 // ("+40.0%") or as a fraction for programs ("0.4000000000"); "" when the old cost is 0.
-func rateOfChange(c *report.Change, human bool) string {
+func rateOfChange(c *drift.Change, human bool) string {
 	r, ok := c.Ratio()
 	switch {
 	case !ok:
@@ -82,7 +83,7 @@ func factorText(f *big.Rat) string {
 }
 
 // sideText describes one side: "baseline base.json (2026-09, final)".
-func sideText(s report.SideInfo) string {
+func sideText(s drift.SideInfo) string {
 	var b strings.Builder
 	if s.Baseline {
 		b.WriteString("baseline ")
@@ -100,7 +101,7 @@ func sideText(s report.SideInfo) string {
 }
 
 // Context says in one line what a diff compared and how.
-func Context(d *report.Diff) string {
+func Context(d *drift.Diff) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "old %s; new %s; compare %s, metric %s", sideText(d.Old), sideText(d.New), d.Mode, d.Metric)
 	if len(d.Dimensions) > 0 {
@@ -118,7 +119,7 @@ func Context(d *report.Diff) string {
 // WriteDiff prints d in o.Format (the formats of Write). Groups come first, then one total
 // per currency, then the line item types (not in csv, which stays one rectangular table:
 // run diff --by line-item-type for them).
-func WriteDiff(w io.Writer, d *report.Diff, o Options) error {
+func WriteDiff(w io.Writer, d *drift.Diff, o Options) error {
 	switch o.Format {
 	case "", "table":
 		return writeDiffTable(w, d, o)
@@ -137,7 +138,7 @@ func WriteDiff(w io.Writer, d *report.Diff, o Options) error {
 }
 
 // changeCells is one change as text: currency, old, new, delta, delta %, status.
-func changeCells(c *report.Change, money func(*big.Rat) string, human bool) []string {
+func changeCells(c *drift.Change, money func(*big.Rat) string, human bool) []string {
 	delta := money(c.Delta())
 	if human {
 		delta = signed(delta)
@@ -145,7 +146,7 @@ func changeCells(c *report.Change, money func(*big.Rat) string, human bool) []st
 	return []string{c.Currency, money(c.Old), money(c.New), delta, rateOfChange(c, human), string(c.Status())}
 }
 
-func writeDiffTable(w io.Writer, d *report.Diff, o Options) error {
+func writeDiffTable(w io.Writer, d *drift.Diff, o Options) error {
 	money := o.ratMoney(2)
 	bw := bufio.NewWriter(w)
 	nd := len(d.Dimensions)
@@ -224,7 +225,7 @@ func writeAligned(bw *bufio.Writer, rows [][]string, right []bool, ruleAt int) {
 	}
 }
 
-func writeDiffCSV(w io.Writer, d *report.Diff, o Options) error {
+func writeDiffCSV(w io.Writer, d *drift.Diff, o Options) error {
 	cw := csv.NewWriter(w)
 	money := o.ratMoney(-1)
 	nd := len(d.Dimensions)
@@ -232,7 +233,7 @@ func writeDiffCSV(w io.Writer, d *report.Diff, o Options) error {
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	row := func(key []string, c *report.Change) []string {
+	row := func(key []string, c *drift.Change) []string {
 		cells := changeCells(c, money, false)
 		cells[0] = o.text(cells[0])
 		return append(o.texts(key), cells...)
@@ -296,7 +297,7 @@ type jsonChange struct {
 	Status    string          `json:"status"`
 }
 
-func sideJSON(s report.SideInfo) jsonSide {
+func sideJSON(s drift.SideInfo) jsonSide {
 	js := jsonSide{
 		Name: s.Name, Baseline: s.Baseline, Files: nonNil(s.Files), Periods: nonNil(s.Coverage.Periods),
 		FirstUsageDay: s.Coverage.FirstUsageDay, LastUsageDay: s.Coverage.LastUsageDay, Final: s.Coverage.Final,
@@ -311,7 +312,7 @@ func sideJSON(s report.SideInfo) jsonSide {
 
 // changeJSON converts a change; dims nil marks a total, and a one-element key with dims
 // {colType} a line item type.
-func changeJSON(c *report.Change, dims []string, money func(*big.Rat) string) (jsonChange, error) {
+func changeJSON(c *drift.Change, dims []string, money func(*big.Rat) string) (jsonChange, error) {
 	cells := changeCells(c, money, false)
 	jc := jsonChange{Currency: c.Currency, Old: cells[1], New: cells[2], Delta: cells[3], Status: cells[5]}
 	if cells[4] != "" {
@@ -336,7 +337,7 @@ func changeJSON(c *report.Change, dims []string, money func(*big.Rat) string) (j
 }
 
 // changesJSON converts a list of changes; see changeJSON for dims.
-func changesJSON(cs []*report.Change, dims []string, money func(*big.Rat) string) ([]jsonChange, error) {
+func changesJSON(cs []*drift.Change, dims []string, money func(*big.Rat) string) ([]jsonChange, error) {
 	out := make([]jsonChange, 0, len(cs))
 	for _, c := range cs {
 		jc, err := changeJSON(c, dims, money)
@@ -349,9 +350,9 @@ func changesJSON(cs []*report.Change, dims []string, money func(*big.Rat) string
 }
 
 // groupDims is the dims argument of changeJSON for groups: never nil, so groups keep a key.
-func groupDims(d *report.Diff) []string { return nonNil(d.Dimensions) }
+func groupDims(d *drift.Diff) []string { return nonNil(d.Dimensions) }
 
-func diffJSON(d *report.Diff, o Options) (jsonDiffDoc, error) {
+func diffJSON(d *drift.Diff, o Options) (jsonDiffDoc, error) {
 	money := o.ratMoney(-1)
 	doc := jsonDiffDoc{
 		Schema: DiffSchemaVersion, Metric: d.Metric.String(), Dimensions: nonNil(d.Dimensions), Filters: nonNil(d.Filters),
@@ -368,7 +369,7 @@ func diffJSON(d *report.Diff, o Options) (jsonDiffDoc, error) {
 	return doc, err
 }
 
-func writeDiffJSON(w io.Writer, d *report.Diff, o Options) error {
+func writeDiffJSON(w io.Writer, d *drift.Diff, o Options) error {
 	doc, err := diffJSON(d, o)
 	if err != nil {
 		return err
@@ -385,13 +386,13 @@ func encodeIndented(w io.Writer, v any) error {
 }
 
 // writeDiffNDJSON prints one line per group, total and line item type, each with its kind.
-func writeDiffNDJSON(w io.Writer, d *report.Diff, o Options) error {
+func writeDiffNDJSON(w io.Writer, d *drift.Diff, o Options) error {
 	money := o.ratMoney(-1)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, part := range []struct {
 		kind string
-		cs   []*report.Change
+		cs   []*drift.Change
 		dims []string
 	}{{"group", d.Groups, groupDims(d)}, {"total", d.Totals, nil}, {colType, d.Types, []string{colType}}} {
 		for _, c := range part.cs {
@@ -410,7 +411,7 @@ func writeDiffNDJSON(w io.Writer, d *report.Diff, o Options) error {
 
 // writeDiffMarkdown prints the context, a pipe table of groups (those given) with the totals
 // when totals is set, and the line item types.
-func writeDiffMarkdown(bw *bufio.Writer, d *report.Diff, o Options, groups []*report.Change, totals bool) {
+func writeDiffMarkdown(bw *bufio.Writer, d *drift.Diff, o Options, groups []*drift.Change, totals bool) {
 	money := o.ratMoney(2)
 	bw.WriteString(mdEscape(Context(d)) + "\n\n")
 	writeChangeTable(bw, d, groups, o, totals, nil)
@@ -426,7 +427,7 @@ func writeDiffMarkdown(bw *bufio.Writer, d *report.Diff, o Options, groups []*re
 
 // mdChangeRow is one change as Markdown cells: key and currency spreadsheet-safe unless
 // o.NoFormulaEscape, then the figures.
-func mdChangeRow(key []string, c *report.Change, money func(*big.Rat) string, o Options) []string {
+func mdChangeRow(key []string, c *drift.Change, money func(*big.Rat) string, o Options) []string {
 	cells := changeCells(c, money, true)
 	cells[0] = o.text(cells[0])
 	return mdCells(append(o.texts(key), cells...))
@@ -434,7 +435,7 @@ func mdChangeRow(key []string, c *report.Change, money func(*big.Rat) string, o 
 
 // writeChangeTable prints groups (and the totals when totals is set) as a pipe table. With
 // failed (check's), a last column marks the groups that broke a rule with the rules' names.
-func writeChangeTable(bw *bufio.Writer, d *report.Diff, groups []*report.Change, o Options, totals bool, failed map[*report.Change]string) {
+func writeChangeTable(bw *bufio.Writer, d *drift.Diff, groups []*drift.Change, o Options, totals bool, failed map[*drift.Change]string) {
 	money := o.ratMoney(2)
 	nd := len(d.Dimensions)
 	header := make([]string, 0, nd+6)

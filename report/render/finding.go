@@ -7,40 +7,41 @@ import (
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 )
 
 // findingSummary is a finding that fired in one line; "" when it did not fire.
-func findingSummary(f *report.Finding, dims []string) string {
+func findingSummary(f *drift.Finding, dims []string) string {
 	if !f.Fired {
 		return ""
 	}
 	n := int64(len(f.Items))
 	switch f.Name {
-	case report.FindingReconciliation:
+	case drift.FindingReconciliation:
 		return fmt.Sprintf("the reconciliation of unblended with amortized cost does not hold in %s", countText(n, "billing period"))
-	case report.FindingOverOnDemand:
+	case drift.FindingOverOnDemand:
 		word := "group"
 		if len(dims) == 0 {
 			word = "currency total"
 		}
 		return fmt.Sprintf("priced usage costs more than public on-demand in %s", countText(n, word))
-	case report.FindingUnpricedUsage:
+	case drift.FindingUnpricedUsage:
 		var rows int64
 		for _, it := range f.Items {
 			rows += it.Rows
 		}
 		return fmt.Sprintf("%s without a public on-demand price", countText(rows, "usage row"))
-	case report.FindingUnknownType:
+	case drift.FindingUnknownType:
 		types := map[string]bool{}
 		for _, it := range f.Items {
 			types[it.Type] = true
 		}
 		return fmt.Sprintf("%s outside AWS's documented list", countText(int64(len(types)), "line item type"))
-	case report.FindingCurrencies:
+	case drift.FindingCurrencies:
 		return fmt.Sprintf("the bill holds %d currencies; totals and limits apply per currency", n)
-	case report.FindingProvisional:
+	case drift.FindingProvisional:
 		return fmt.Sprintf("%s not invoiced yet: AWS may still change it", countText(n, "billing period"))
-	case report.FindingSkippedRows:
+	case drift.FindingSkippedRows:
 		var rows int64
 		files, unreadable := map[string]bool{}, 0
 		for _, it := range f.Items {
@@ -60,7 +61,7 @@ func findingSummary(f *report.Finding, dims []string) string {
 }
 
 // notApplicableText says why a finding could not be judged; "" when it was.
-func notApplicableText(f *report.Finding) string {
+func notApplicableText(f *drift.Finding) string {
 	if !f.NotApplicable {
 		return ""
 	}
@@ -68,32 +69,32 @@ func notApplicableText(f *report.Finding) string {
 }
 
 // findingDetail is one item of a finding in words, its money printed by m.
-func findingDetail(f *report.Finding, it *report.FindingItem, dims []string, m func(money.Sum) string) string {
+func findingDetail(f *drift.Finding, it *drift.FindingItem, dims []string, m func(money.Sum) string) string {
 	switch f.Name {
-	case report.FindingReconciliation:
+	case drift.FindingReconciliation:
 		return periodText(it.Summary) + " " + it.Currency + ": " + reconciliationText(it.Summary, m)
-	case report.FindingOverOnDemand:
+	case drift.FindingOverOnDemand:
 		g := it.Group
 		return fmt.Sprintf("%s: excess %s (priced usage %s, on-demand %s)", subjectText(dims, it.Key, it.Currency),
 			m(it.Amount), m(g.PricedCost), m(g.OnDemand))
-	case report.FindingUnpricedUsage:
+	case drift.FindingUnpricedUsage:
 		subject := subjectText(dims, it.Key, it.Currency)
 		if it.Summary != nil {
 			subject = periodText(it.Summary) + " " + it.Currency
 		}
 		return fmt.Sprintf("%s: %s, cost %s", subject, countText(it.Rows, "usage row"), m(it.Amount))
-	case report.FindingUnknownType:
+	case drift.FindingUnknownType:
 		return fmt.Sprintf("%s (%s): %s, cost %s", it.Type, it.Currency, countText(it.Rows, "row"), m(it.Amount))
-	case report.FindingCurrencies:
+	case drift.FindingCurrencies:
 		return fmt.Sprintf("%s: %s, cost %s", it.Currency, countText(it.Rows, "row"), m(it.Amount))
-	case report.FindingProvisional:
+	case drift.FindingProvisional:
 		s := it.Summary
 		d := fmt.Sprintf("%s %s: %s of %d without invoice id", periodText(s), s.Currency, countText(s.RowsWithoutInvoice, "row"), s.Rows)
 		if s.LastUsageDay != "" {
 			d += ", usage through " + s.LastUsageDay
 		}
 		return d
-	case report.FindingSkippedRows:
+	case drift.FindingSkippedRows:
 		sc := it.Skip
 		if sc.Reason == cur.SkipUnreadableFile {
 			return fmt.Sprintf("%s: unreadable, left out whole (%s read before the failure): %s", sc.File, countText(sc.Rows, "row"), sc.First)

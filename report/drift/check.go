@@ -1,4 +1,4 @@
-package report
+package drift
 
 import (
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
 // Drift rules compare the new side of a Diff with the old; findings look at the new bill alone.
@@ -131,15 +132,6 @@ type RuleResult struct {
 // Passed reports whether nothing broke the rule.
 func (r *RuleResult) Passed() bool { return len(r.Failures) == 0 }
 
-// Name is the rule's test name: "max-increase 10%: total USD" or "... : groups USD".
-func (r *RuleResult) Name() string {
-	scope := "total"
-	if r.Groups {
-		scope = "groups"
-	}
-	return fmt.Sprintf("%s %s: %s %s", r.Rule, r.Limit, scope, r.Currency)
-}
-
 // Severities of findings.
 const (
 	SeverityError   = "error"
@@ -227,9 +219,9 @@ type FindingItem struct {
 	Rows     int64
 	Amount   money.Sum // what the finding's Measure names
 	// The figures the item comes from, for outputs that show more than Amount.
-	Group   *Group         // over-on-demand, unpriced-usage by group
-	Summary *Summary       // reconciliation, unpriced-usage by period, provisional
-	Skip    *cur.SkipCount // skipped-rows
+	Group   *report.Group   // over-on-demand, unpriced-usage by group
+	Summary *report.Summary // reconciliation, unpriced-usage by period, provisional
+	Skip    *cur.SkipCount  // skipped-rows
 }
 
 // CheckResult is the outcome of Check.
@@ -273,7 +265,7 @@ func (c *CheckResult) FailingFindings() int {
 
 // Check applies the drift rules of o to d (when there is a baseline) and judges the findings
 // on res, the new bill as read (before any same-days cut).
-func Check(res *Result, d *Diff, o CheckOptions) *CheckResult {
+func Check(res *report.Result, d *Diff, o CheckOptions) *CheckResult {
 	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d, Options: o}
 	if d != nil {
 		c.Rules = checkRules(d, o)
@@ -399,7 +391,7 @@ func groupRule(groups []*Change, rule, limit, currency string, minCost Limit, ju
 }
 
 // findings judges every finding on the bill as read.
-func findings(res *Result) []*Finding {
+func findings(res *report.Result) []*Finding {
 	recon := &Finding{Name: FindingReconciliation, Severity: SeverityError, Measure: "residual"}
 	applies := 0
 	for _, s := range res.Summaries {
@@ -453,7 +445,7 @@ func findings(res *Result) []*Finding {
 			}
 			name := t.Type
 			if name == "" {
-				name = None
+				name = report.None
 			}
 			k := name + "\x00" + s.Currency
 			it, ok := byType[k]

@@ -1,4 +1,8 @@
-package report
+// Package drift compares two rollups of report and judges a bill: Compare matches their
+// groups (scaled to a common span of days when a month is still open), Check applies the
+// drift rules and the findings. Results are data — kinds, keys, periods, currencies, rows and
+// amounts — that report/render puts into words; a baseline document is read by render too.
+package drift
 
 import (
 	"context"
@@ -13,6 +17,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
 // CompareMode says how two sides that cover different parts of their billing periods are made
@@ -57,8 +62,8 @@ var ErrCannotCompare = errors.New("cannot compare")
 // read from a baseline document.
 type Side struct {
 	Name     string // the paths or the baseline file, for messages
-	Result   *Result
-	Baseline bool         // Result was read from a report document
+	Result   *report.Result
+	Baseline bool         // report.Result was read from a report document
 	Sources  []cur.Source // the CUR files, so the rollup can run again cut to fewer days
 }
 
@@ -75,7 +80,7 @@ type Coverage struct {
 }
 
 // CoverageOf measures a rollup's coverage from its summaries.
-func CoverageOf(r *Result) Coverage {
+func CoverageOf(r *report.Result) Coverage {
 	c := Coverage{Final: true}
 	seen := map[string]bool{}
 	for _, s := range r.Summaries {
@@ -242,7 +247,7 @@ func (c *Change) Status() Status {
 // be cut, so that is an error wrapping ErrCannotCompare, as is run-rate on a side without a
 // single billing period. Sides that were not rolled up alike give an error wrapping
 // ErrBaselineMismatch (see Compatible).
-func Compare(ctx context.Context, oldSide, newSide *Side, mode CompareMode, opts Options) (*Diff, error) {
+func Compare(ctx context.Context, oldSide, newSide *Side, mode CompareMode, opts report.Options) (*Diff, error) {
 	if err := Compatible(oldSide, newSide); err != nil {
 		return nil, err
 	}
@@ -300,19 +305,19 @@ func Compare(ctx context.Context, oldSide, newSide *Side, mode CompareMode, opts
 	return d, nil
 }
 
-func cutToDays(ctx context.Context, s *Side, days int, opts Options) (*Result, error) {
+func cutToDays(ctx context.Context, s *Side, days int, opts report.Options) (*report.Result, error) {
 	if s.Baseline {
 		return nil, fmt.Errorf("%w: --compare same-days cuts %s to its first %d days, which needs its CUR files, not a report document; give the CUR files or use --compare run-rate",
 			ErrCannotCompare, s.Name, days)
 	}
 	opts.UsageDays, opts.Top = days, 0
-	return Run(ctx, s.Sources, opts)
+	return report.Run(ctx, s.Sources, opts)
 }
 
 // typeGroups turns the line item types of every summary into one group per currency and type,
 // costed under the result's metric.
-func typeGroups(r *Result) []*Group {
-	by := map[string]*Group{}
+func typeGroups(r *report.Result) []*report.Group {
+	by := map[string]*report.Group{}
 	for _, s := range r.Summaries {
 		for _, t := range s.Types {
 			k := s.Currency + "\x00" + t.Type
@@ -320,16 +325,16 @@ func typeGroups(r *Result) []*Group {
 			if !ok {
 				name := t.Type
 				if name == "" {
-					name = None
+					name = report.None
 				}
-				g = &Group{Key: []string{name}, Currency: s.Currency}
+				g = &report.Group{Key: []string{name}, Currency: s.Currency}
 				by[k] = g
 			}
 			g.Rows += t.Rows
 			g.Cost.AddSum(t.ByMetric[r.Metric])
 		}
 	}
-	out := make([]*Group, 0, len(by))
+	out := make([]*report.Group, 0, len(by))
 	for _, k := range slices.Sorted(maps.Keys(by)) {
 		out = append(out, by[k])
 	}
@@ -337,11 +342,11 @@ func typeGroups(r *Result) []*Group {
 }
 
 // matchGroups pairs groups of equal currency and key, scaling each side's cost by its factor.
-func matchGroups(olds, news []*Group, fo, fn *big.Rat) []*Change {
+func matchGroups(olds, news []*report.Group, fo, fn *big.Rat) []*Change {
 	by := map[string]*Change{}
 	var out []*Change
-	get := func(g *Group) *Change {
-		k := groupKeyText(g.Currency, g.Key)
+	get := func(g *report.Group) *Change {
+		k := g.Currency + "\x00" + strings.Join(g.Key, "\x00")
 		c, ok := by[k]
 		if !ok {
 			c = &Change{Key: g.Key, Currency: g.Currency, Old: new(big.Rat), New: new(big.Rat)}
@@ -401,7 +406,7 @@ func Compatible(oldSide, newSide *Side) error {
 
 // MatchOptions reports how a baseline differs from the metric, dimensions and filters of the
 // options a run is about to use; the error wraps ErrBaselineMismatch.
-func MatchOptions(b *Side, opts Options) error {
+func MatchOptions(b *Side, opts report.Options) error {
 	run := setup{name: "this run", metric: opts.Metric}
 	for _, d := range opts.Dims {
 		run.dims = append(run.dims, d.Name)
@@ -419,7 +424,7 @@ type setup struct {
 	dims, filters []string
 }
 
-func setupOf(name string, r *Result) setup {
+func setupOf(name string, r *report.Result) setup {
 	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters}
 }
 
@@ -445,7 +450,7 @@ func mismatch(x, y setup, baselines ...*Side) error {
 	}
 	for _, b := range baselines {
 		if b.Baseline && hasFolded(b.Result) {
-			diffs = append(diffs, fmt.Sprintf("%s was written with --top, and its %s rows match nothing (write it without --top)", b.Name, Other))
+			diffs = append(diffs, fmt.Sprintf("%s was written with --top, and its %s rows match nothing (write it without --top)", b.Name, report.Other))
 		}
 	}
 	if len(diffs) == 0 {
@@ -454,7 +459,7 @@ func mismatch(x, y setup, baselines ...*Side) error {
 	return fmt.Errorf("%w: %s", ErrBaselineMismatch, strings.Join(diffs, "; "))
 }
 
-func hasFolded(r *Result) bool {
+func hasFolded(r *report.Result) bool {
 	for _, g := range r.Groups {
 		if g.Folded > 0 {
 			return true

@@ -1,4 +1,4 @@
-package report
+package drift
 
 import (
 	"math/big"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
 
 func TestLimitBreaks(t *testing.T) {
@@ -83,7 +84,7 @@ func findingByName(t *testing.T, c *CheckResult, name string) *Finding {
 }
 
 func TestFindingsOnWorkedBill(t *testing.T) {
-	res := mustRun(t, sharedSample(t, "worked", "bill-legacy.csv"), pricing.Amortized, "resource")
+	res := reporttest.Run(t, reporttest.SharedSample(t, "worked", "bill-legacy.csv"), pricing.Amortized, "resource")
 	c := Check(res, nil, CheckOptions{FailOn: []string{FindingOverOnDemand, FindingProvisional}})
 	over := findingByName(t, c, FindingOverOnDemand)
 	if !over.Fired || !over.Fails || len(over.Items) != 1 || over.Items[0].Key[0] != "i-b3" || over.Items[0].Amount.String() != "30" {
