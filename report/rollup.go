@@ -289,6 +289,9 @@ func (p *partial) result(opts *Options) *Result {
 	return res
 }
 
+// Sorts lists the orders of groups Options.Sort accepts.
+var Sorts = []string{"cost", "name", "savings"}
+
 // sortOrder resolves Options.Sort.
 func (o *Options) sortOrder() string {
 	if o.Sort != "" {

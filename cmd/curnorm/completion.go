@@ -15,7 +15,7 @@ import (
 // commandFormats are the --format values of each command, for completion; the commands'
 // checkFormat calls enforce the same lists.
 var commandFormats = map[string][]string{
-	"report":  reportFormats,
+	"report":  render.Formats,
 	"inspect": tableOrJSON,
 	"explain": tableOrJSON,
 	"diff":    render.Formats,
@@ -34,7 +34,7 @@ func registerCompletions(root *cobra.Command) {
 		"by":       completeList(dimensionCompletions),
 		"columns":  completeList(dimensionCompletions),
 		"metric":   completeOne(pricing.MetricNames()),
-		"sort":     completeOne([]string{"cost", "name", "savings"}),
+		"sort":     completeOne(report.Sorts),
 		"compare":  completeOne(drift.CompareModes),
 		"fail-on":  completeList(func() []string { return append(drift.FindingNames(), "all") }),
 		"flavour":  completeOne(sampleNames),

@@ -19,9 +19,6 @@ import (
 // CheckSchemaVersion names the layout of check's JSON document.
 const CheckSchemaVersion = "curnorm.check/v2"
 
-// CheckFormats lists the formats WriteCheck accepts.
-var CheckFormats = []string{"table", "markdown", "json", "junit"}
-
 // MarkdownCommentLimit is the most characters a GitHub comment may hold; check's Markdown
 // never exceeds it (GitLab allows more).
 const MarkdownCommentLimit = 65536
@@ -35,20 +32,13 @@ const (
 
 // WriteCheck prints c in o.Format: "table" (also ""), "markdown", "json" or "junit".
 func WriteCheck(w io.Writer, c *drift.CheckResult, o Options) error {
-	switch o.Format {
-	case "", "table":
-		bw := bufio.NewWriter(w)
-		writeCheckText(bw, c, o)
-		return bw.Flush()
-	case "markdown":
-		_, err := io.WriteString(w, checkMarkdown(c, o))
-		return err
-	case "json":
-		return writeCheckJSON(w, c, o)
-	case "junit":
-		return writeCheckJUnit(w, c, o)
-	}
-	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(CheckFormats, ", "))
+	return checkFormats.write(w, c, o)
+}
+
+// writeCheckMarkdown prints the comment of checkMarkdown.
+func writeCheckMarkdown(w io.Writer, c *drift.CheckResult, o Options) error {
+	_, err := io.WriteString(w, checkMarkdown(c, o))
+	return err
 }
 
 // Verdict is the outcome of a check in a few words: "passed", or "failed: 1 drift rule broken".
@@ -179,7 +169,8 @@ func totalChange(d *drift.Diff, currency string) *drift.Change {
 	return nil
 }
 
-func writeCheckText(bw *bufio.Writer, c *drift.CheckResult, o Options) {
+func writeCheckText(w io.Writer, c *drift.CheckResult, o Options) error {
+	bw := bufio.NewWriter(w)
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	// line prints a status mark in a column of its own, then the text.
 	line := func(mark, text string) { fmt.Fprintf(bw, "  %-7s  %s\n", mark, text) }
@@ -250,6 +241,7 @@ func writeCheckText(bw *bufio.Writer, c *drift.CheckResult, o Options) {
 	if len(quiet) > 0 {
 		line("ok", "did not fire: "+strings.Join(quiet, ", "))
 	}
+	return bw.Flush()
 }
 
 // checkMarkdown renders the comment, shrinking the table of groups and then the lists of

@@ -38,7 +38,7 @@ func writeCSV(w io.Writer, r *report.Result, o Options) error {
 		}
 	}
 	if showTotals(r) {
-		key := totalKey(r, csvTotalLabel)
+		key := totalKey(r.Dimensions, csvTotalLabel)
 		for _, t := range r.Totals {
 			if err := write(key, t); err != nil {
 				return err

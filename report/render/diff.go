@@ -8,10 +8,8 @@ import (
 	"io"
 	"math/big"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur/money"
-	"github.com/curnorm/curnorm/report"
 	"github.com/curnorm/curnorm/report/drift"
 )
 
@@ -119,23 +117,7 @@ func Context(d *drift.Diff) string {
 // WriteDiff prints d in o.Format (the formats of Write). Groups come first, then one total
 // per currency, then the line item types (not in csv, which stays one rectangular table:
 // run diff --by line-item-type for them).
-func WriteDiff(w io.Writer, d *drift.Diff, o Options) error {
-	switch o.Format {
-	case "", "table":
-		return writeDiffTable(w, d, o)
-	case "csv":
-		return writeDiffCSV(w, d, o)
-	case "json":
-		return writeDiffJSON(w, d, o)
-	case "ndjson":
-		return writeDiffNDJSON(w, d, o)
-	case "markdown":
-		bw := bufio.NewWriter(w)
-		writeDiffMarkdown(bw, d, o, d.Groups, true)
-		return bw.Flush()
-	}
-	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(Formats, ", "))
-}
+func WriteDiff(w io.Writer, d *drift.Diff, o Options) error { return diffFormats.write(w, d, o) }
 
 // changeCells is one change as text: currency, old, new, delta, delta %, status.
 func changeCells(c *drift.Change, money func(*big.Rat) string, human bool) []string {
@@ -148,81 +130,43 @@ func changeCells(c *drift.Change, money func(*big.Rat) string, human bool) []str
 
 func writeDiffTable(w io.Writer, d *drift.Diff, o Options) error {
 	money := o.ratMoney(2)
-	bw := bufio.NewWriter(w)
 	nd := len(d.Dimensions)
-	header := make([]string, 0, nd+6)
+	tt := textTable{header: make([]string, 0, nd+6)}
 	for _, dim := range d.Dimensions {
-		header = append(header, cleanCell(dim))
+		tt.header = append(tt.header, cleanCell(dim))
 	}
-	header = append(header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
-	right := make([]bool, len(header))
+	tt.header = append(tt.header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
+	tt.right = make([]bool, len(tt.header))
 	for i := nd + 1; i < nd+5; i++ {
-		right[i] = true
+		tt.right[i] = true
 	}
-	rows := [][]string{header}
 	for _, c := range d.Groups {
-		cells := make([]string, 0, len(header))
+		cells := make([]string, 0, len(tt.header))
 		for _, k := range fitKey(c.Key, nd) {
 			cells = append(cells, cleanCell(k))
 		}
-		rows = append(rows, append(cells, changeCells(c, money, true)...))
+		tt.rows = append(tt.rows, append(cells, changeCells(c, money, true)...))
 	}
-	ruleAt := 0
 	if nd > 0 {
-		ruleAt = len(rows)
 		for _, t := range d.Totals {
-			rows = append(rows, append(totalKey(&report.Result{Dimensions: d.Dimensions}, tableTotalLabel), changeCells(t, money, true)...))
+			tt.totals = append(tt.totals, append(totalKey(d.Dimensions, tableTotalLabel), changeCells(t, money, true)...))
 		}
 	}
-	writeAligned(bw, rows, right, ruleAt)
-	if len(d.Types) > 0 {
-		bw.WriteString("\n")
-		rows = [][]string{{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus}}
-		for _, c := range d.Types {
-			rows = append(rows, append([]string{cleanCell(c.Key[0])}, changeCells(c, money, true)...))
-		}
-		writeAligned(bw, rows, []bool{false, false, true, true, true, true, false}, 0)
+	if err := tt.print(w); err != nil {
+		return err
 	}
-	return bw.Flush()
-}
-
-// writeAligned prints rows as columns two spaces apart, the columns of right aligned right,
-// with a dashed rule under the header and, when ruleAt > 0, above row ruleAt.
-func writeAligned(bw *bufio.Writer, rows [][]string, right []bool, ruleAt int) {
-	widths := make([]int, len(right))
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
+	if len(d.Types) == 0 {
+		return nil
 	}
-	rule := func() {
-		parts := make([]string, len(widths))
-		for i, wd := range widths {
-			parts[i] = strings.Repeat("-", wd)
-		}
-		bw.WriteString(strings.Join(parts, "  ") + "\n")
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
 	}
-	for n, r := range rows {
-		if n == ruleAt && ruleAt > 0 {
-			rule()
-		}
-		var line strings.Builder
-		for i, c := range r {
-			if i > 0 {
-				line.WriteString("  ")
-			}
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-			if right[i] {
-				line.WriteString(pad + c)
-			} else {
-				line.WriteString(c + pad)
-			}
-		}
-		bw.WriteString(strings.TrimRight(line.String(), " ") + "\n")
-		if n == 0 {
-			rule()
-		}
+	types := textTable{header: []string{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus},
+		right: []bool{false, false, true, true, true, true, false}}
+	for _, c := range d.Types {
+		types.rows = append(types.rows, append([]string{cleanCell(c.Key[0])}, changeCells(c, money, true)...))
 	}
+	return types.print(w)
 }
 
 func writeDiffCSV(w io.Writer, d *drift.Diff, o Options) error {
@@ -244,7 +188,7 @@ func writeDiffCSV(w io.Writer, d *drift.Diff, o Options) error {
 		}
 	}
 	if nd > 0 {
-		key := totalKey(&report.Result{Dimensions: d.Dimensions}, csvTotalLabel)
+		key := totalKey(d.Dimensions, csvTotalLabel)
 		for _, t := range d.Totals {
 			if err := cw.Write(row(key, t)); err != nil {
 				return err
@@ -409,12 +353,13 @@ func writeDiffNDJSON(w io.Writer, d *drift.Diff, o Options) error {
 	return nil
 }
 
-// writeDiffMarkdown prints the context, a pipe table of groups (those given) with the totals
-// when totals is set, and the line item types.
-func writeDiffMarkdown(bw *bufio.Writer, d *drift.Diff, o Options, groups []*drift.Change, totals bool) {
+// writeDiffMarkdown prints the context, a pipe table of the groups and totals, and the line
+// item types.
+func writeDiffMarkdown(w io.Writer, d *drift.Diff, o Options) error {
+	bw := bufio.NewWriter(w)
 	money := o.ratMoney(2)
 	bw.WriteString(mdEscape(Context(d)) + "\n\n")
-	writeChangeTable(bw, d, groups, o, totals, nil)
+	writeChangeTable(bw, d, d.Groups, o, true, nil)
 	if len(d.Types) > 0 {
 		bw.WriteString("\n### Line item types\n\n")
 		mdRow(bw, []string{humanType, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus})
@@ -423,6 +368,7 @@ func writeDiffMarkdown(bw *bufio.Writer, d *drift.Diff, o Options, groups []*dri
 			mdRow(bw, mdChangeRow(c.Key, c, money, o))
 		}
 	}
+	return bw.Flush()
 }
 
 // mdChangeRow is one change as Markdown cells: key and currency spreadsheet-safe unless
@@ -464,34 +410,8 @@ func writeChangeTable(bw *bufio.Writer, d *drift.Diff, groups []*drift.Change, o
 	}
 	if totals && nd > 0 {
 		for _, t := range d.Totals {
-			cells := mdChangeRow(totalKey(&report.Result{Dimensions: d.Dimensions}, tableTotalLabel), t, money, o)
-			for i, v := range cells {
-				if v != "" {
-					cells[i] = "**" + v + "**"
-				}
-			}
-			mdRow(bw, cells)
+			cells := mdChangeRow(totalKey(d.Dimensions, tableTotalLabel), t, money, o)
+			mdRow(bw, mdBold(cells))
 		}
 	}
-}
-
-func mdCells(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = mdEscape(c)
-	}
-	return out
-}
-
-// mdRow prints one pipe-table row; empty cells stay empty.
-func mdRow(bw *bufio.Writer, cells []string) {
-	bw.WriteString("|")
-	for _, c := range cells {
-		if c == "" {
-			bw.WriteString(" |")
-			continue
-		}
-		bw.WriteString(" " + c + " |")
-	}
-	bw.WriteString("\n")
 }

@@ -49,17 +49,6 @@ func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(2)
 	nd := len(r.Dimensions)
 
-	line := func(cells []string) {
-		bw.WriteString("|")
-		for _, c := range cells {
-			if c == "" {
-				bw.WriteString(" |")
-				continue
-			}
-			bw.WriteString(" " + c + " |")
-		}
-		bw.WriteString("\n")
-	}
 	header := make([]string, 0, nd+8)
 	rule := make([]string, 0, nd+8)
 	for _, d := range r.Dimensions {
@@ -69,7 +58,7 @@ func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 	// The fixed names have "_" only inside words, where GitHub starts no emphasis.
 	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)
 	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:")
-	line(header)
+	mdRow(bw, header)
 	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
 
 	row := func(key []string, g *report.Group, bold bool) {
@@ -86,20 +75,16 @@ func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 			cells = append(cells, "")
 		}
 		if bold {
-			for i, v := range cells {
-				if v != "" {
-					cells[i] = "**" + v + "**"
-				}
-			}
+			mdBold(cells)
 		}
-		line(cells)
+		mdRow(bw, cells)
 	}
 	for _, g := range r.Groups {
 		row(g.Key, g, false)
 	}
 	if showTotals(r) {
 		for _, t := range r.Totals {
-			row(totalKey(r, tableTotalLabel), t, true)
+			row(totalKey(r.Dimensions, tableTotalLabel), t, true)
 		}
 	}
 
@@ -130,4 +115,35 @@ func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 		}
 	}
 	return bw.Flush()
+}
+
+func mdCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = mdEscape(c)
+	}
+	return out
+}
+
+// mdRow prints one pipe-table row; empty cells stay empty.
+func mdRow(bw *bufio.Writer, cells []string) {
+	bw.WriteString("|")
+	for _, c := range cells {
+		if c == "" {
+			bw.WriteString(" |")
+			continue
+		}
+		bw.WriteString(" " + c + " |")
+	}
+	bw.WriteString("\n")
+}
+
+// mdBold makes the non-empty cells bold, in place, and returns them.
+func mdBold(cells []string) []string {
+	for i, v := range cells {
+		if v != "" {
+			cells[i] = "**" + v + "**"
+		}
+	}
+	return cells
 }

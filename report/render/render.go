@@ -6,6 +6,7 @@ package render
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 )
 
 // Options steer the output writers.
@@ -46,11 +48,54 @@ func (o Options) texts(key []string) []string {
 	return out
 }
 
-// Formats lists the formats Write accepts.
-var Formats = []string{"table", "csv", "json", "ndjson", "markdown"}
-
-// ErrUnknownFormat is returned by Write for a format it does not know.
+// ErrUnknownFormat is returned by the writers for a format they do not know.
 var ErrUnknownFormat = errors.New("unknown format")
+
+// format is one output format of a kind of value: its name (the --format value) and writer.
+type format[T any] struct {
+	name  string
+	write func(io.Writer, T, Options) error
+}
+
+// formats are the output formats of one kind of value, in the order help lists them.
+type formats[T any] []format[T]
+
+// names lists the formats' names.
+func (fs formats[T]) names() []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.name
+	}
+	return out
+}
+
+// write prints v in o.Format ("" is "table").
+func (fs formats[T]) write(w io.Writer, v T, o Options) error {
+	name := cmp.Or(o.Format, "table")
+	for _, f := range fs {
+		if f.name == name {
+			return f.write(w, v, o)
+		}
+	}
+	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(fs.names(), ", "))
+}
+
+// The formats of rollups, diffs and checks.
+var (
+	resultFormats = formats[*report.Result]{{"table", writeTable}, {"csv", writeCSV}, {"json", writeJSON},
+		{"ndjson", writeNDJSON}, {"markdown", writeMarkdown}}
+	diffFormats = formats[*drift.Diff]{{"table", writeDiffTable}, {"csv", writeDiffCSV}, {"json", writeDiffJSON},
+		{"ndjson", writeDiffNDJSON}, {"markdown", writeDiffMarkdown}}
+	checkFormats = formats[*drift.CheckResult]{{"table", writeCheckText}, {"markdown", writeCheckMarkdown},
+		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}}
+)
+
+// Formats lists the --format values of Write and WriteDiff, which write the same formats;
+// CheckFormats those of WriteCheck.
+var (
+	Formats      = resultFormats.names()
+	CheckFormats = checkFormats.names()
+)
 
 // Rates (savings rate, effective savings rate, a change's growth) are fractions where programs
 // read them (csv, json, ndjson: 0.1248) and percentages where people do (table, markdown, the
@@ -85,21 +130,7 @@ const (
 
 // Write prints r in o.Format to w. Groups keep the order of r.Groups; totals follow, one per
 // currency, never summed across currencies.
-func Write(w io.Writer, r *report.Result, o Options) error {
-	switch o.Format {
-	case "", "table":
-		return writeTable(w, r, o)
-	case "csv":
-		return writeCSV(w, r, o)
-	case "json":
-		return writeJSON(w, r, o)
-	case "ndjson":
-		return writeNDJSON(w, r, o)
-	case "markdown":
-		return writeMarkdown(w, r, o)
-	}
-	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(Formats, ", "))
-}
+func Write(w io.Writer, r *report.Result, o Options) error { return resultFormats.write(w, r, o) }
 
 // WriteSummary prints the bill-level summary for people (it belongs on stderr): per billing
 // period and currency the totals under every metric, the on-demand check, unused commitment
@@ -116,8 +147,8 @@ func WriteSummary(w io.Writer, r *report.Result, o Options) error {
 		fmt.Fprintf(bw, "%s: %s\n", st.title, st.status)
 		nameW, valW := 0, 0
 		for _, m := range st.metrics {
-			nameW = max(nameW, len(m.name))
-			valW = max(valW, len(m.value))
+			nameW = max(nameW, width(m.name))
+			valW = max(valW, width(m.value))
 		}
 		for _, m := range st.metrics {
 			line := fmt.Sprintf("  %-*s  %*s", nameW, m.name, valW, m.value)
@@ -202,8 +233,8 @@ func fitKey(key []string, n int) []string {
 func showTotals(r *report.Result) bool { return len(r.Dimensions) > 0 }
 
 // totalKey is the key printed on a total row: label in the first dimension column.
-func totalKey(r *report.Result, label string) []string {
-	k := make([]string, len(r.Dimensions))
+func totalKey(dims []string, label string) []string {
+	k := make([]string, len(dims))
 	if len(k) > 0 {
 		k[0] = label
 	}

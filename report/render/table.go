@@ -66,7 +66,7 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 	}
 	if showTotals(r) {
 		for _, t := range r.Totals {
-			totals = append(totals, row(totalKey(r, tableTotalLabel), t))
+			totals = append(totals, row(totalKey(r.Dimensions, tableTotalLabel), t))
 		}
 	}
 
@@ -76,7 +76,7 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 		widths := make([]int, ncol)
 		for _, cells := range append(append([][]string{header}, body...), totals...) {
 			for i, c := range cells {
-				widths[i] = max(widths[i], twwidth.Width(c))
+				widths[i] = max(widths[i], width(c))
 			}
 		}
 		total := func() int {
@@ -110,12 +110,39 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 		}
 	}
 
+	right := make([]bool, ncol)
+	for i := nd + 1; i < ncol-1; i++ {
+		right[i] = true
+	}
+	return textTable{header: header, rows: body, totals: totals, right: right, gap: gap}.print(w)
+}
+
+// textTable is the one table printer of render, for every command's table format: columns
+// gap spaces apart, a dashed rule under the header and, when there are totals, above them;
+// no borders and no trailing blanks. Widths are display widths (see width).
+type textTable struct {
+	header       []string
+	rows, totals [][]string
+	right        []bool // the columns aligned right
+	gap          int    // spaces between columns; 0 means 2
+}
+
+// width is how many terminal columns s takes: East Asian wide runes count two, ANSI colour
+// codes none. Every layout of render measures text with it.
+func width(s string) int { return twwidth.Width(s) }
+
+func (tt textTable) print(w io.Writer) error {
+	ncol := len(tt.header)
+	gap := tt.gap
+	if gap == 0 {
+		gap = 2
+	}
 	align := make(tw.Alignment, ncol)
 	for i := range align {
 		align[i] = tw.AlignLeft
-	}
-	for i := nd + 1; i < ncol-1; i++ {
-		align[i] = tw.AlignRight
+		if tt.right[i] {
+			align[i] = tw.AlignRight
+		}
 	}
 	sep := strings.Repeat(" ", gap)
 	symbols := tw.NewSymbolCustom("curnorm").WithColumn(sep).WithCenter(sep).WithRow("-").
@@ -142,19 +169,19 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithTrimLine(tw.Off),
 	)
-	t.Header(header)
-	for _, cells := range body {
+	t.Header(tt.header)
+	for _, cells := range tt.rows {
 		if err := t.Append(cells); err != nil {
 			return err
 		}
 	}
-	if len(totals) > 0 {
-		// The footer is a single row; one line per currency inside each cell keeps the
-		// currencies' totals apart and aligned.
+	if len(tt.totals) > 0 {
+		// The footer is a single row; one line per total inside each cell keeps the totals
+		// apart and aligned.
 		foot := make([]string, ncol)
 		for i := range foot {
-			parts := make([]string, len(totals))
-			for j, cells := range totals {
+			parts := make([]string, len(tt.totals))
+			for j, cells := range tt.totals {
 				parts[j] = cells[i]
 			}
 			foot[i] = strings.Join(parts, "\n")
@@ -199,15 +226,15 @@ func dimLimit(widths []int, budget int) int {
 
 // truncateCell cuts s to at most limit display columns, ending in "…" when cut.
 func truncateCell(s string, limit int) string {
-	if twwidth.Width(s) <= limit {
+	if width(s) <= limit {
 		return s
 	}
 	const ellipsis = "…"
-	room := limit - twwidth.Width(ellipsis)
+	room := limit - width(ellipsis)
 	var b strings.Builder
 	used := 0
 	for _, r := range s {
-		rw := twwidth.Width(string(r))
+		rw := width(string(r))
 		if used+rw > room {
 			break
 		}
