@@ -110,84 +110,35 @@ func ReadBaseline(r io.Reader, name string) (*report.Result, error) {
 	if *head.Schema != SchemaVersion {
 		return nil, fail(cur.ErrUnsupportedFormat, "baseline schema %q; this curnorm reads %q (write the baseline again with this version: curnorm report --format json)", *head.Schema, SchemaVersion)
 	}
-	var doc baselineDoc
+	var doc jsonDoc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fail(cur.ErrBadValue, "%v", err)
 	}
-	res, err := doc.result()
+	res, err := resultOf(&doc)
 	if err != nil {
 		return nil, fail(cur.ErrBadValue, "%v", err)
 	}
 	return res, nil
 }
 
-// baselineDoc mirrors jsonDoc for reading: money stays text until parsed exactly.
-type baselineDoc struct {
-	Metric     string            `json:"metric"`
-	Dimensions []string          `json:"dimensions"`
-	Filters    []string          `json:"filters"`
-	Files      []string          `json:"files"`
-	Periods    []jsonPeriod      `json:"periods"`
-	Groups     []baselineGroup   `json:"groups"`
-	Totals     []baselineGroup   `json:"totals"`
-	Summary    []baselineSummary `json:"summary"`
-	Warnings   []string          `json:"warnings"`
-	Skipped    []cur.SkipCount   `json:"skipped"`
-}
-
-type baselineGroup struct {
-	Key          map[string]string `json:"key"`
-	Currency     string            `json:"currency"`
-	Rows         int64             `json:"rows"`
-	Cost         string            `json:"cost"`
-	Unblended    string            `json:"unblended"`
-	OnDemand     string            `json:"on_demand"`
-	PricedCost   string            `json:"priced_cost"`
-	UnpricedRows int64             `json:"unpriced_rows"`
-	UnpricedCost string            `json:"unpriced_cost"`
-	Folded       int               `json:"folded"`
-}
-
-type baselineSummary struct {
-	Period         string            `json:"period"`
-	Currency       string            `json:"currency"`
-	Rows           int64             `json:"rows"`
-	Metrics        map[string]string `json:"metrics"`
-	OnDemand       string            `json:"on_demand"`
-	PricedCost     string            `json:"priced_cost"`
-	UnpricedUsage  jsonUnpriced      `json:"unpriced_usage"`
-	UnusedSP       string            `json:"unused_sp_commitment"`
-	UnusedRI       string            `json:"unused_ri_fee"`
-	Reconciliation struct {
-		TrueUp          string `json:"true_up"`
-		UpfrontFees     string `json:"upfront_fees"`
-		ExcludedRefunds string `json:"excluded_refunds"`
-		SplitCost       string `json:"split_cost"`
-		Applies         bool   `json:"applies"`
-	} `json:"reconciliation"`
-	Types []struct {
-		Type    string            `json:"type"`
-		Rows    int64             `json:"rows"`
-		Metrics map[string]string `json:"metrics"`
-	} `json:"line_item_types"`
-}
-
-func (d *baselineDoc) result() (*report.Result, error) {
+// resultOf turns a report document read back into a Result: money stays text until parsed
+// exactly here, and figures the document derives (savings, rates) are left to be computed.
+func resultOf(d *jsonDoc) (*report.Result, error) {
 	m, err := pricing.ParseMetric(d.Metric)
 	if err != nil {
 		return nil, err
 	}
 	res := &report.Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped}
 	for i := range d.Groups {
-		g, err := d.Groups[i].group(d.Dimensions, true)
+		g, err := groupOf(&d.Groups[i], d.Dimensions, true)
 		if err != nil {
 			return nil, fmt.Errorf("group %d: %w", i+1, err)
 		}
 		res.Groups = append(res.Groups, g)
 	}
 	for i := range d.Totals {
-		g, err := d.Totals[i].group(d.Dimensions, false)
+		g, err := groupOf(&d.Totals[i], d.Dimensions, false)
 		if err != nil {
 			return nil, fmt.Errorf("total %d: %w", i+1, err)
 		}
@@ -199,7 +150,7 @@ func (d *baselineDoc) result() (*report.Result, error) {
 		periods[p.Period+"\x00"+p.Currency] = p
 	}
 	for i := range d.Summary {
-		s, err := d.Summary[i].summary(periods)
+		s, err := summaryOf(&d.Summary[i], periods)
 		if err != nil {
 			return nil, fmt.Errorf("summary %d (%s %s): %w", i+1, d.Summary[i].Period, d.Summary[i].Currency, err)
 		}
@@ -208,14 +159,18 @@ func (d *baselineDoc) result() (*report.Result, error) {
 	return res, nil
 }
 
-func (g *baselineGroup) group(dims []string, withKey bool) (*report.Group, error) {
+func groupOf(g *jsonGroup, dims []string, withKey bool) (*report.Group, error) {
 	out := &report.Group{Currency: g.Currency, Rows: g.Rows, UnpricedRows: g.UnpricedRows, Folded: g.Folded}
 	if withKey {
-		if len(g.Key) != len(dims) {
-			return nil, fmt.Errorf("key has %d values, the document %d dimensions", len(g.Key), len(dims))
+		var key jsonObject
+		if g.Key != nil {
+			key = *g.Key
+		}
+		if len(key) != len(dims) {
+			return nil, fmt.Errorf("key has %d values, the document %d dimensions", len(key), len(dims))
 		}
 		for _, d := range dims {
-			v, ok := g.Key[d]
+			v, ok := key.get(d)
 			if !ok {
 				return nil, fmt.Errorf("key has no %q", d)
 			}
@@ -231,7 +186,7 @@ func (g *baselineGroup) group(dims []string, withKey bool) (*report.Group, error
 	})
 }
 
-func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*report.Summary, error) {
+func summaryOf(b *jsonSummary, periods map[string]*jsonPeriod) (*report.Summary, error) {
 	s := &report.Summary{Period: b.Period, Currency: b.Currency, Rows: b.Rows, UnpricedRows: b.UnpricedUsage.Rows,
 		Filtered: !b.Reconciliation.Applies}
 	p, ok := periods[b.Period+"\x00"+b.Currency]
@@ -269,9 +224,9 @@ func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*report.Summa
 	return s, nil
 }
 
-func parseMetrics(dst *[6]money.Sum, src map[string]string) error {
+func parseMetrics(dst *[6]money.Sum, src jsonObject) error {
 	for _, m := range pricing.Metrics {
-		v, ok := src[m.String()]
+		v, ok := src.get(m.String())
 		if !ok {
 			return fmt.Errorf("metrics: no %q", m)
 		}

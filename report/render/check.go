@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -466,14 +465,14 @@ type jsonFinding struct {
 }
 
 type jsonFindingItem struct {
-	File     string          `json:"file,omitempty"`
-	Key      json.RawMessage `json:"key,omitempty"`
-	Period   string          `json:"period,omitempty"`
-	Type     string          `json:"line_item_type,omitempty"`
-	Currency string          `json:"currency,omitempty"`
-	Rows     int64           `json:"rows"`
-	Amount   *string         `json:"amount,omitempty"`
-	Detail   string          `json:"detail"`
+	File     string      `json:"file,omitempty"`
+	Key      *jsonObject `json:"key,omitempty"`
+	Period   string      `json:"period,omitempty"`
+	Type     string      `json:"line_item_type,omitempty"`
+	Currency string      `json:"currency,omitempty"`
+	Rows     int64       `json:"rows"`
+	Amount   *string     `json:"amount,omitempty"`
+	Detail   string      `json:"detail"`
 }
 
 func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
@@ -487,10 +486,7 @@ func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 		Rules: []jsonRule{}, Findings: []jsonFinding{},
 	}
 	if c.Diff != nil {
-		d, err := diffJSON(c.Diff, o)
-		if err != nil {
-			return err
-		}
+		d := diffJSON(c.Diff, o)
 		doc.Comparison = &d
 	}
 	for _, r := range c.Rules {
@@ -500,10 +496,7 @@ func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 		if r.Groups {
 			jr.Scope, dims = "groups", nonNil(c.Dimensions)
 		}
-		var err error
-		if jr.Failures, err = changesJSON(r.Failures, dims, money); err != nil {
-			return err
-		}
+		jr.Failures = changesJSON(r.Failures, dims, money)
 		doc.Rules = append(doc.Rules, jr)
 	}
 	sumMoney := o.moneyFormat(-1)
@@ -526,16 +519,7 @@ func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 				ji.Amount = &a
 			}
 			if it.Key != nil {
-				key := fitKey(it.Key, len(c.Dimensions))
-				obj := make(jsonObject, len(key))
-				for i, v := range key {
-					obj[i] = jsonField{c.Dimensions[i], v}
-				}
-				b, err := obj.MarshalJSON()
-				if err != nil {
-					return err
-				}
-				ji.Key = b
+				ji.Key = keyJSON(c.Dimensions, it.Key)
 			}
 			jf.Items = append(jf.Items, ji)
 		}

@@ -229,16 +229,16 @@ type jsonSide struct {
 }
 
 type jsonChange struct {
-	Kind      string          `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
-	Metric    string          `json:"metric,omitempty"` // ndjson lines only
-	Key       json.RawMessage `json:"key,omitempty"`    // groups
-	Type      string          `json:"line_item_type,omitempty"`
-	Currency  string          `json:"currency"`
-	Old       string          `json:"old"`
-	New       string          `json:"new"`
-	Delta     string          `json:"delta"`
-	DeltaRate *string         `json:"delta_rate"` // a fraction of the old cost; null when that is 0
-	Status    string          `json:"status"`
+	Kind      string      `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
+	Metric    string      `json:"metric,omitempty"` // ndjson lines only
+	Key       *jsonObject `json:"key,omitempty"`    // groups
+	Type      string      `json:"line_item_type,omitempty"`
+	Currency  string      `json:"currency"`
+	Old       string      `json:"old"`
+	New       string      `json:"new"`
+	Delta     string      `json:"delta"`
+	DeltaRate *string     `json:"delta_rate"` // a fraction of the old cost; null when that is 0
+	Status    string      `json:"status"`
 }
 
 func sideJSON(s drift.SideInfo) jsonSide {
@@ -256,7 +256,7 @@ func sideJSON(s drift.SideInfo) jsonSide {
 
 // changeJSON converts a change; dims nil marks a total, and a one-element key with dims
 // {colType} a line item type.
-func changeJSON(c *drift.Change, dims []string, money func(*big.Rat) string) (jsonChange, error) {
+func changeJSON(c *drift.Change, dims []string, money func(*big.Rat) string) jsonChange {
 	cells := changeCells(c, money, false)
 	jc := jsonChange{Currency: c.Currency, Old: cells[1], New: cells[2], Delta: cells[3], Status: cells[5]}
 	if cells[4] != "" {
@@ -266,59 +266,35 @@ func changeJSON(c *drift.Change, dims []string, money func(*big.Rat) string) (js
 	case len(dims) == 1 && dims[0] == colType:
 		jc.Type = c.Key[0]
 	case dims != nil:
-		key := fitKey(c.Key, len(dims))
-		obj := make(jsonObject, len(key))
-		for i, v := range key {
-			obj[i] = jsonField{dims[i], v}
-		}
-		b, err := obj.MarshalJSON()
-		if err != nil {
-			return jc, err
-		}
-		jc.Key = b
+		jc.Key = keyJSON(dims, c.Key)
 	}
-	return jc, nil
+	return jc
 }
 
 // changesJSON converts a list of changes; see changeJSON for dims.
-func changesJSON(cs []*drift.Change, dims []string, money func(*big.Rat) string) ([]jsonChange, error) {
+func changesJSON(cs []*drift.Change, dims []string, money func(*big.Rat) string) []jsonChange {
 	out := make([]jsonChange, 0, len(cs))
 	for _, c := range cs {
-		jc, err := changeJSON(c, dims, money)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, jc)
+		out = append(out, changeJSON(c, dims, money))
 	}
-	return out, nil
+	return out
 }
 
 // groupDims is the dims argument of changeJSON for groups: never nil, so groups keep a key.
 func groupDims(d *drift.Diff) []string { return nonNil(d.Dimensions) }
 
-func diffJSON(d *drift.Diff, o Options) (jsonDiffDoc, error) {
+func diffJSON(d *drift.Diff, o Options) jsonDiffDoc {
 	money := o.ratMoney(-1)
-	doc := jsonDiffDoc{
+	return jsonDiffDoc{
 		Schema: DiffSchemaVersion, Metric: d.Metric.String(), Dimensions: nonNil(d.Dimensions), Filters: nonNil(d.Filters),
 		Compare: d.Mode.String(), Restatement: d.Restatement(), Moved: d.Moved(), Old: sideJSON(d.Old), New: sideJSON(d.New),
+		Groups: changesJSON(d.Groups, groupDims(d), money), Totals: changesJSON(d.Totals, nil, money),
+		Types: changesJSON(d.Types, []string{colType}, money),
 	}
-	var err error
-	if doc.Groups, err = changesJSON(d.Groups, groupDims(d), money); err != nil {
-		return doc, err
-	}
-	if doc.Totals, err = changesJSON(d.Totals, nil, money); err != nil {
-		return doc, err
-	}
-	doc.Types, err = changesJSON(d.Types, []string{colType}, money)
-	return doc, err
 }
 
 func writeDiffJSON(w io.Writer, d *drift.Diff, o Options) error {
-	doc, err := diffJSON(d, o)
-	if err != nil {
-		return err
-	}
-	return encodeIndented(w, doc)
+	return encodeIndented(w, diffJSON(d, o))
 }
 
 // encodeIndented prints v as indented JSON without HTML escaping.
@@ -340,10 +316,7 @@ func writeDiffNDJSON(w io.Writer, d *drift.Diff, o Options) error {
 		dims []string
 	}{{"group", d.Groups, groupDims(d)}, {"total", d.Totals, nil}, {colType, d.Types, []string{colType}}} {
 		for _, c := range part.cs {
-			jc, err := changeJSON(c, part.dims, money)
-			if err != nil {
-				return err
-			}
+			jc := changeJSON(c, part.dims, money)
 			jc.Kind, jc.Metric = part.kind, d.Metric.String()
 			if err := enc.Encode(jc); err != nil {
 				return err

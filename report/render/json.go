@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 
 	"github.com/curnorm/curnorm/cur"
@@ -47,21 +49,21 @@ type jsonPeriod struct {
 }
 
 type jsonGroup struct {
-	Metric       string          `json:"metric,omitempty"` // ndjson lines only
-	Total        bool            `json:"total,omitempty"`  // ndjson total lines only
-	Key          json.RawMessage `json:"key,omitempty"`    // absent on totals
-	Currency     string          `json:"currency"`
-	Rows         int64           `json:"rows"`
-	Cost         string          `json:"cost"`
-	Unblended    string          `json:"unblended"`
-	OnDemand     string          `json:"on_demand"`
-	PricedCost   string          `json:"priced_cost"`
-	Savings      string          `json:"savings"`
-	SavingsRate  *string         `json:"savings_rate"`
-	OverOnDemand bool            `json:"over_on_demand"`
-	UnpricedRows int64           `json:"unpriced_rows"`
-	UnpricedCost string          `json:"unpriced_cost"`
-	Folded       int             `json:"folded,omitempty"` // groups an (other) row holds
+	Metric       string      `json:"metric,omitempty"` // ndjson lines only
+	Total        bool        `json:"total,omitempty"`  // ndjson total lines only
+	Key          *jsonObject `json:"key,omitempty"`    // absent on totals
+	Currency     string      `json:"currency"`
+	Rows         int64       `json:"rows"`
+	Cost         string      `json:"cost"`
+	Unblended    string      `json:"unblended"`
+	OnDemand     string      `json:"on_demand"`
+	PricedCost   string      `json:"priced_cost"`
+	Savings      string      `json:"savings"`
+	SavingsRate  *string     `json:"savings_rate"`
+	OverOnDemand bool        `json:"over_on_demand"`
+	UnpricedRows int64       `json:"unpriced_rows"`
+	UnpricedCost string      `json:"unpriced_cost"`
+	Folded       int         `json:"folded,omitempty"` // groups an (other) row holds
 }
 
 type jsonSummary struct {
@@ -104,13 +106,32 @@ type jsonTypeSums struct {
 	Metrics jsonObject `json:"metrics"`
 }
 
-// jsonObject is an object whose keys keep the order given, unlike a Go map: group keys follow
-// --by and metric totals follow pricing.Metrics.
+// jsonObject is an object of text values whose keys keep the order given, unlike a Go map:
+// group keys follow --by and metric totals follow pricing.Metrics.
 type jsonObject []jsonField
 
 type jsonField struct {
-	name  string
-	value any
+	name, value string
+}
+
+// keyJSON is a group key as an object of its dimensions, cut or padded to them.
+func keyJSON(dims, key []string) *jsonObject {
+	key = fitKey(key, len(dims))
+	obj := make(jsonObject, len(key))
+	for i, v := range key {
+		obj[i] = jsonField{dims[i], v}
+	}
+	return &obj
+}
+
+// get returns the value of name, the last one when the document repeats it.
+func (o jsonObject) get(name string) (string, bool) {
+	for i := len(o) - 1; i >= 0; i-- {
+		if o[i].name == name {
+			return o[i].value, true
+		}
+	}
+	return "", false
 }
 
 func (o jsonObject) MarshalJSON() ([]byte, error) {
@@ -130,6 +151,19 @@ func (o jsonObject) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads an object of text values, in the document's order.
+func (o *jsonObject) UnmarshalJSON(b []byte) error {
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*o = make(jsonObject, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		*o = append(*o, jsonField{k, m[k]})
+	}
+	return nil
 }
 
 // encodeJSONValue appends v without HTML escaping, matching the encoders below.
@@ -169,17 +203,11 @@ func writeJSON(w io.Writer, r *report.Result, o Options) error {
 		doc.Summary = append(doc.Summary, summaryJSON(s, money))
 	}
 	for _, g := range r.Groups {
-		jg, err := groupJSON(r, g, true, money)
-		if err != nil {
-			return err
-		}
+		jg := groupJSON(r, g, true, money)
 		doc.Groups = append(doc.Groups, jg)
 	}
 	for _, t := range r.Totals {
-		jt, err := groupJSON(r, t, false, money)
-		if err != nil {
-			return err
-		}
+		jt := groupJSON(r, t, false, money)
 		doc.Totals = append(doc.Totals, jt)
 	}
 	enc := json.NewEncoder(w)
@@ -194,20 +222,14 @@ func writeNDJSON(w io.Writer, r *report.Result, o Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, g := range r.Groups {
-		jg, err := groupJSON(r, g, true, money)
-		if err != nil {
-			return err
-		}
+		jg := groupJSON(r, g, true, money)
 		jg.Metric = r.Metric.String()
 		if err := enc.Encode(jg); err != nil {
 			return err
 		}
 	}
 	for _, t := range r.Totals {
-		jt, err := groupJSON(r, t, false, money)
-		if err != nil {
-			return err
-		}
+		jt := groupJSON(r, t, false, money)
 		jt.Metric, jt.Total = r.Metric.String(), true
 		if err := enc.Encode(jt); err != nil {
 			return err
@@ -217,7 +239,7 @@ func writeNDJSON(w io.Writer, r *report.Result, o Options) error {
 }
 
 // groupJSON converts a group; totals (withKey false) get no "key".
-func groupJSON(r *report.Result, g *report.Group, withKey bool, money func(money.Sum) string) (jsonGroup, error) {
+func groupJSON(r *report.Result, g *report.Group, withKey bool, money func(money.Sum) string) jsonGroup {
 	rate, ok := g.SavingsRate()
 	jg := jsonGroup{
 		Currency:     g.Currency,
@@ -234,18 +256,9 @@ func groupJSON(r *report.Result, g *report.Group, withKey bool, money func(money
 		Folded:       g.Folded,
 	}
 	if withKey {
-		key := fitKey(g.Key, len(r.Dimensions))
-		obj := make(jsonObject, len(key))
-		for i, v := range key {
-			obj[i] = jsonField{r.Dimensions[i], v}
-		}
-		b, err := obj.MarshalJSON()
-		if err != nil {
-			return jg, err
-		}
-		jg.Key = b
+		jg.Key = keyJSON(r.Dimensions, g.Key)
 	}
-	return jg, nil
+	return jg
 }
 
 func summaryJSON(s *report.Summary, money func(money.Sum) string) jsonSummary {
