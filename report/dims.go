@@ -15,11 +15,11 @@ type dimKind int
 const (
 	dimColumn         dimKind = iota // the first non-empty of columns
 	dimSource                        // the metric's actual_cost_source label
-	dimPurchaseOption                // spec §2 rule on SP ARN, RI ARN and usage type
+	dimPurchaseOption                // the rule on SP ARN, RI ARN and usage type of docs/metrics.md
 	dimAccountName                   // a column in CUR 2.0, --account-names in legacy bills
 )
 
-// Dimension is a --by or --filter dimension resolved to its columns (spec §4).
+// Dimension is a --by or --filter dimension resolved to its columns (docs/columns.md, "Dimensions").
 type Dimension struct {
 	Name    string
 	kind    dimKind

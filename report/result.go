@@ -50,8 +50,8 @@ type Group struct {
 	// Cost is the sum under the chosen metric.
 	Cost      money.Sum
 	Unblended money.Sum
-	// OnDemand and PricedCost cover priced usage rows only (spec §3): public on-demand cost and
-	// their cost under the metric.
+	// OnDemand and PricedCost cover priced usage rows only (docs/metrics.md, "Checks against
+	// on-demand"): public on-demand cost and their cost under the metric.
 	OnDemand   money.Sum
 	PricedCost money.Sum
 	// Unpriced usage: rows without a public price and their cost.
@@ -103,7 +103,7 @@ type Summary struct {
 	UnpricedCost money.Sum
 	UnusedSP     money.Sum // unused Savings Plan commitment
 	UnusedRI     money.Sum // unused reservation fees
-	// Reconciliation terms (spec §3), all from gross columns.
+	// Reconciliation terms (docs/metrics.md, "Reconciliation"), all from gross columns.
 	TrueUp          money.Sum
 	UpfrontFees     money.Sum
 	ExcludedRefunds money.Sum
@@ -136,8 +136,8 @@ func (s *Summary) Savings() money.Sum {
 	return v
 }
 
-// EffectiveSavingsRate is 1 − (priced cost + unused SP + unused RI) / on-demand (spec §3); ok
-// is false when on-demand is 0.
+// EffectiveSavingsRate is 1 − (priced cost + unused SP + unused RI) / on-demand
+// (docs/metrics.md); ok is false when on-demand is 0.
 func (s *Summary) EffectiveSavingsRate() (r *big.Rat, ok bool) {
 	if s.OnDemand.Sign() == 0 {
 		return nil, false

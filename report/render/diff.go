@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/big"
@@ -297,19 +296,10 @@ func writeDiffJSON(w io.Writer, d *drift.Diff, o Options) error {
 	return encodeIndented(w, diffJSON(d, o))
 }
 
-// encodeIndented prints v as indented JSON without HTML escaping.
-func encodeIndented(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // writeDiffNDJSON prints one line per group, total and line item type, each with its kind.
 func writeDiffNDJSON(w io.Writer, d *drift.Diff, o Options) error {
 	money := o.ratMoney(-1)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	enc := lineEncoder(w)
 	for _, part := range []struct {
 		kind string
 		cs   []*drift.Change
@@ -357,19 +347,12 @@ func mdChangeRow(key []string, c *drift.Change, money func(*big.Rat) string, o O
 func writeChangeTable(bw *bufio.Writer, d *drift.Diff, groups []*drift.Change, o Options, totals bool, failed map[*drift.Change]string) {
 	money := o.ratMoney(2)
 	nd := len(d.Dimensions)
-	header := make([]string, 0, nd+6)
-	rule := make([]string, 0, nd+6)
-	for _, dim := range d.Dimensions {
-		header = append(header, mdEscape(o.text(dim)))
-		rule = append(rule, "---")
-	}
-	header = append(header, colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus)
-	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---")
+	names := []string{colCurrency, colOld, colNew, colDelta, humanDeltaPct, colStatus}
+	rules := []string{"---", "---:", "---:", "---:", "---:", "---"}
 	if failed != nil {
-		header, rule = append(header, "failed"), append(rule, "---")
+		names, rules = append(names, "failed"), append(rules, "---")
 	}
-	mdRow(bw, header)
-	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
+	mdHead(bw, o, d.Dimensions, names, rules)
 	for _, c := range groups {
 		cells := mdChangeRow(fitKey(c.Key, nd), c, money, o)
 		if failed != nil {

@@ -203,24 +203,32 @@ func writeJSON(w io.Writer, r *report.Result, o Options) error {
 		doc.Summary = append(doc.Summary, summaryJSON(s, money))
 	}
 	for _, g := range r.Groups {
-		jg := groupJSON(r, g, true, money)
-		doc.Groups = append(doc.Groups, jg)
+		doc.Groups = append(doc.Groups, groupJSON(r, g, true, money))
 	}
 	for _, t := range r.Totals {
-		jt := groupJSON(r, t, false, money)
-		doc.Totals = append(doc.Totals, jt)
+		doc.Totals = append(doc.Totals, groupJSON(r, t, false, money))
 	}
+	return encodeIndented(w, doc)
+}
+
+// encodeIndented prints v as indented JSON without HTML escaping.
+func encodeIndented(w io.Writer, v any) error {
+	enc := lineEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// lineEncoder encodes one value per line without HTML escaping, as ndjson wants.
+func lineEncoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return enc
 }
 
 // writeNDJSON prints one line per group, then one per currency total marked "total": true.
 func writeNDJSON(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(-1)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	enc := lineEncoder(w)
 	for _, g := range r.Groups {
 		jg := groupJSON(r, g, true, money)
 		jg.Metric = r.Metric.String()

@@ -49,21 +49,15 @@ func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(2)
 	nd := len(r.Dimensions)
 
-	header := make([]string, 0, nd+8)
-	rule := make([]string, 0, nd+8)
-	for _, d := range r.Dimensions {
-		header = append(header, mdEscape(o.text(d)))
-		rule = append(rule, "---")
-	}
 	// The fixed names have "_" only inside words, where GitHub starts no emphasis.
-	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)
-	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:")
-	mdRow(bw, header)
-	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
+	mdHead(bw, o, r.Dimensions,
+		[]string{colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand},
+		[]string{"---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:"})
+	ncol := len(r.Dimensions) + 8
 
 	row := func(key []string, g *report.Group, bold bool) {
 		c := cellsOf(g, money, true)
-		cells := make([]string, 0, len(header))
+		cells := make([]string, 0, ncol)
 		for _, k := range fitKey(key, nd) {
 			cells = append(cells, mdEscape(o.text(k)))
 		}
@@ -146,4 +140,17 @@ func mdBold(cells []string) []string {
 		}
 	}
 	return cells
+}
+
+// mdHead prints the header row of a pipe table, the dimension columns (text cells, left
+// aligned) before the fixed names, and its alignment row, rules holding the fixed columns'.
+func mdHead(bw *bufio.Writer, o Options, dims, names, rules []string) {
+	header := make([]string, 0, len(dims)+len(names))
+	rule := make([]string, 0, len(dims)+len(rules))
+	for _, d := range dims {
+		header = append(header, mdEscape(o.text(d)))
+		rule = append(rule, "---")
+	}
+	mdRow(bw, append(header, names...))
+	bw.WriteString("|" + strings.Join(append(rule, rules...), "|") + "|\n")
 }

@@ -298,7 +298,8 @@ func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string
 	return st
 }
 
-// reconciliationText states the identity of spec §3 with its figures and verdict.
+// reconciliationText states the identity of docs/metrics.md ("Reconciliation") with its
+// figures and verdict.
 func reconciliationText(s *report.Summary, money func(money.Sum) string) string {
 	if !s.ReconciliationApplies() {
 		return "n/a (filtered)"
