@@ -5,4 +5,5 @@ var (
 	RunOpts      = runOpts
 	OwnBills     = ownBills
 	PropertyDims = propertyDims
+	SharedSample = sharedSample
 )

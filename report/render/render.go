@@ -36,7 +36,7 @@ func (o Options) text(s string) string {
 	if o.NoFormulaEscape {
 		return s
 	}
-	return report.SpreadsheetSafe(s)
+	return SpreadsheetSafe(s)
 }
 
 // texts applies text to every cell of a key.

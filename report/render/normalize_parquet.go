@@ -1,9 +1,10 @@
-package report
+package render
 
 import (
 	"io"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/report"
 )
 
 // ParquetSink writes normalized rows as Parquet with typed columns: amounts as DECIMAL(38,10),
@@ -12,17 +13,17 @@ import (
 type ParquetSink struct {
 	out   io.Writer
 	pw    *cur.ParquetWriter
-	types []CellType
+	types []report.CellType
 }
 
 // NewParquetSink returns a sink writing Parquet to w; call Flush at the end.
 func NewParquetSink(w io.Writer) *ParquetSink { return &ParquetSink{out: w} }
 
 // parquetTypes are the Parquet column types of the cell types.
-var parquetTypes = [...]cur.ColumnType{CellText: cur.ColString, CellAmount: cur.ColDecimal, CellTime: cur.ColTimestamp}
+var parquetTypes = [...]cur.ColumnType{report.CellText: cur.ColString, report.CellAmount: cur.ColDecimal, report.CellTime: cur.ColTimestamp}
 
 // Header fixes the schema.
-func (s *ParquetSink) Header(names []string, types []CellType) error {
+func (s *ParquetSink) Header(names []string, types []report.CellType) error {
 	cols := make([]cur.WriteColumn, len(names))
 	for i, n := range names {
 		cols[i] = cur.WriteColumn{Name: n, Type: parquetTypes[types[i]]}
@@ -36,14 +37,14 @@ func (s *ParquetSink) Header(names []string, types []CellType) error {
 }
 
 // Row writes one row.
-func (s *ParquetSink) Row(cells []Cell) error {
+func (s *ParquetSink) Row(cells []report.Cell) error {
 	for i, c := range cells {
 		switch {
 		case c.Empty:
 			s.pw.SetNull(i)
-		case s.types[i] == CellAmount:
+		case s.types[i] == report.CellAmount:
 			s.pw.SetAmount(i, c.Amount)
-		case s.types[i] == CellTime:
+		case s.types[i] == report.CellTime:
 			s.pw.SetInt64(i, c.Time)
 		default:
 			s.pw.SetString(i, c.Text)
