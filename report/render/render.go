@@ -1,7 +1,8 @@
 // Package render prints what report and report/drift compute: rollups, diffs and checks as
-// a table for terminals, CSV, JSON, NDJSON, Markdown or JUnit XML, and the bill summary for
-// stderr. The JSON documents (curnorm.report/v1, curnorm.diff/v2, curnorm.check/v2) are
-// declared here once, and a report document is read back here as a baseline.
+// a table for terminals, CSV, JSON, NDJSON, Markdown or JUnit XML, the bill summary for
+// stderr, and normalize's rows as CSV or Parquet. The JSON documents (curnorm.report/v1,
+// curnorm.diff/v2, curnorm.check/v2) are declared here once, and a report document is read
+// back here as a baseline.
 package render
 
 import (
