@@ -15,9 +15,6 @@ import (
 	"github.com/curnorm/curnorm/report/drift"
 )
 
-// CheckSchemaVersion names the layout of check's JSON document.
-const CheckSchemaVersion = "curnorm.check/v2"
-
 // MarkdownCommentLimit is the most characters a GitHub comment may hold; check's Markdown
 // never exceeds it (GitLab allows more).
 const MarkdownCommentLimit = 65536
@@ -411,68 +408,12 @@ func filesText(files []string) string {
 	return fmt.Sprintf("%s and %d more files", files[0], len(files)-1)
 }
 
-type jsonCheckDoc struct {
-	Schema     string        `json:"schema"`
-	Passed     bool          `json:"passed"`
-	Metric     string        `json:"metric"`
-	Dimensions []string      `json:"dimensions"`
-	Filters    []string      `json:"filters"`
-	Files      []string      `json:"files"`
-	Limits     jsonLimits    `json:"limits"`
-	Comparison *jsonDiffDoc  `json:"comparison"` // null without a baseline
-	Rules      []jsonRule    `json:"rules"`
-	Findings   []jsonFinding `json:"findings"`
-}
-
-// jsonLimits are the drift rules and --fail-on as given, null where not given, so a reader
-// sees what was asked even where nothing was there to apply it to.
-type jsonLimits struct {
-	MaxIncrease     *string  `json:"max_increase"`
-	MaxDecrease     *string  `json:"max_decrease"`
-	MaxNewGroupCost *string  `json:"max_new_group_cost"`
-	MinCost         *string  `json:"min_cost"`
-	FailOn          []string `json:"fail_on"`
-}
-
 // limitJSON is a limit as given, or nil when it was not.
 func limitJSON(l drift.Limit) *string {
 	if !l.IsSet() {
 		return nil
 	}
 	return &l.Text
-}
-
-type jsonRule struct {
-	Rule     string       `json:"rule"`
-	Limit    string       `json:"limit"`
-	Scope    string       `json:"scope"` // "total" or "groups"
-	Currency string       `json:"currency"`
-	Passed   bool         `json:"passed"`
-	Checked  int          `json:"checked"`
-	Ignored  int          `json:"ignored_under_min_cost"`
-	Failures []jsonChange `json:"failures"`
-}
-
-type jsonFinding struct {
-	Name          string            `json:"name"`
-	Severity      string            `json:"severity"`
-	Fired         bool              `json:"fired"`
-	Fails         bool              `json:"fails"`
-	NotApplicable *string           `json:"not_applicable"` // why it could not be judged
-	Summary       string            `json:"summary"`
-	Measure       *string           `json:"measure"` // what the items' amount is; null: none
-	Items         []jsonFindingItem `json:"items"`
-}
-
-type jsonFindingItem struct {
-	File     string      `json:"file,omitempty"`
-	Key      *jsonObject `json:"key,omitempty"`
-	Period   string      `json:"period,omitempty"`
-	Type     string      `json:"line_item_type,omitempty"`
-	Currency string      `json:"currency,omitempty"`
-	Rows     int64       `json:"rows"`
-	Amount   *string     `json:"amount,omitempty"`
-	Detail   string      `json:"detail"`
 }
 
 func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {

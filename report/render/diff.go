@@ -12,9 +12,6 @@ import (
 	"github.com/curnorm/curnorm/report/drift"
 )
 
-// DiffSchemaVersion names the layout of diff's JSON document.
-const DiffSchemaVersion = "curnorm.diff/v2"
-
 // Column names of the diff writers, after the dimension columns and currency.
 const (
 	colOld       = "old"
@@ -196,48 +193,6 @@ func writeDiffCSV(w io.Writer, d *drift.Diff, o Options) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-type jsonDiffDoc struct {
-	Schema      string       `json:"schema"`
-	Metric      string       `json:"metric"`
-	Dimensions  []string     `json:"dimensions"`
-	Filters     []string     `json:"filters"`
-	Compare     string       `json:"compare"`
-	Restatement bool         `json:"restatement"`
-	Moved       bool         `json:"moved"`
-	Old         jsonSide     `json:"old"`
-	New         jsonSide     `json:"new"`
-	Groups      []jsonChange `json:"groups"`
-	Totals      []jsonChange `json:"totals"`
-	Types       []jsonChange `json:"line_item_types"`
-}
-
-type jsonSide struct {
-	Name          string   `json:"name"`
-	Baseline      bool     `json:"baseline"`
-	Files         []string `json:"files"`
-	Periods       []string `json:"periods"`
-	FirstUsageDay string   `json:"first_usage_day"`
-	LastUsageDay  string   `json:"last_usage_day"`
-	Final         bool     `json:"final"`
-	DaysCovered   int      `json:"days_covered"`
-	DaysInPeriod  int      `json:"days_in_period"`
-	Factor        string   `json:"factor"` // exact: "31/15" or "1"
-	CutToDays     *int     `json:"cut_to_days"`
-}
-
-type jsonChange struct {
-	Kind      string      `json:"kind,omitempty"`   // ndjson lines only: group, total, line_item_type
-	Metric    string      `json:"metric,omitempty"` // ndjson lines only
-	Key       *jsonObject `json:"key,omitempty"`    // groups
-	Type      string      `json:"line_item_type,omitempty"`
-	Currency  string      `json:"currency"`
-	Old       string      `json:"old"`
-	New       string      `json:"new"`
-	Delta     string      `json:"delta"`
-	DeltaRate *string     `json:"delta_rate"` // a fraction of the old cost; null when that is 0
-	Status    string      `json:"status"`
 }
 
 func sideJSON(s drift.SideInfo) jsonSide {

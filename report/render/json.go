@@ -9,102 +9,10 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 )
-
-// SchemaVersion names the layout of the JSON document; it changes when a field changes meaning.
-const SchemaVersion = "curnorm.report/v1"
-
-// Money is carried as decimal strings throughout, so no consumer (jq, JavaScript) rounds it
-// through a float; struct field order fixes the key order of every object.
-
-type jsonDoc struct {
-	Schema     string        `json:"schema"`
-	Metric     string        `json:"metric"`
-	Dimensions []string      `json:"dimensions"`
-	Filters    []string      `json:"filters"`
-	Files      []string      `json:"files"`
-	Currencies []string      `json:"currencies"`
-	Periods    []jsonPeriod  `json:"periods"`
-	Groups     []jsonGroup   `json:"groups"`
-	Totals     []jsonGroup   `json:"totals"`
-	Summary    []jsonSummary `json:"summary"`
-	Warnings   []string      `json:"warnings"`
-	// Skipped lists the rows and files --on-error skip left out, per file and reason.
-	Skipped []cur.SkipCount `json:"skipped"`
-}
-
-type jsonPeriod struct {
-	Period        string `json:"period"`
-	Currency      string `json:"currency"`
-	FirstUsageDay string `json:"first_usage_day"`
-	LastUsageDay  string `json:"last_usage_day"`
-	Final         bool   `json:"final"`
-	Rows          int64  `json:"rows"`
-	// RowsWithoutInvoice lets a baseline read back say how provisional its period was.
-	RowsWithoutInvoice int64 `json:"rows_without_invoice"`
-}
-
-type jsonGroup struct {
-	Metric       string      `json:"metric,omitempty"` // ndjson lines only
-	Total        bool        `json:"total,omitempty"`  // ndjson total lines only
-	Key          *jsonObject `json:"key,omitempty"`    // absent on totals
-	Currency     string      `json:"currency"`
-	Rows         int64       `json:"rows"`
-	Cost         string      `json:"cost"`
-	Unblended    string      `json:"unblended"`
-	OnDemand     string      `json:"on_demand"`
-	PricedCost   string      `json:"priced_cost"`
-	Savings      string      `json:"savings"`
-	SavingsRate  *string     `json:"savings_rate"`
-	OverOnDemand bool        `json:"over_on_demand"`
-	UnpricedRows int64       `json:"unpriced_rows"`
-	UnpricedCost string      `json:"unpriced_cost"`
-	Folded       int         `json:"folded,omitempty"` // groups an (other) row holds
-}
-
-type jsonSummary struct {
-	Period               string         `json:"period"`
-	Currency             string         `json:"currency"`
-	Rows                 int64          `json:"rows"`
-	Metrics              jsonObject     `json:"metrics"`
-	OnDemand             string         `json:"on_demand"`
-	PricedCost           string         `json:"priced_cost"`
-	Savings              string         `json:"savings"`
-	SavingsRate          *string        `json:"savings_rate"`
-	EffectiveSavingsRate *string        `json:"effective_savings_rate"`
-	UnpricedUsage        jsonUnpriced   `json:"unpriced_usage"`
-	UnusedSP             string         `json:"unused_sp_commitment"`
-	UnusedRI             string         `json:"unused_ri_fee"`
-	Reconciliation       jsonReconcile  `json:"reconciliation"`
-	Types                []jsonTypeSums `json:"line_item_types"`
-}
-
-type jsonUnpriced struct {
-	Rows int64  `json:"rows"`
-	Cost string `json:"cost"`
-}
-
-type jsonReconcile struct {
-	Unblended       string `json:"unblended"`
-	Amortized       string `json:"amortized"`
-	TrueUp          string `json:"true_up"`
-	UpfrontFees     string `json:"upfront_fees"`
-	ExcludedRefunds string `json:"excluded_refunds"`
-	SplitCost       string `json:"split_cost"`
-	Residual        string `json:"residual"`
-	Holds           *bool  `json:"holds"` // null when the reconciliation does not apply
-	Applies         bool   `json:"applies"`
-}
-
-type jsonTypeSums struct {
-	Type    string     `json:"type"`
-	Rows    int64      `json:"rows"`
-	Metrics jsonObject `json:"metrics"`
-}
 
 // jsonObject is an object of text values whose keys keep the order given, unlike a Go map:
 // group keys follow --by and metric totals follow pricing.Metrics.
