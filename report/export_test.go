@@ -5,5 +5,4 @@ var (
 	RunOpts      = runOpts
 	OwnBills     = ownBills
 	PropertyDims = propertyDims
-	SharedSample = sharedSample
 )

@@ -25,6 +25,7 @@ import (
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 	"github.com/curnorm/curnorm/report/render"
 )
 
@@ -202,7 +203,7 @@ func discountBills() []cur.Source {
 // samples are present, this package's discount bill and the repository's own bill.
 func labelBills(t *testing.T, f func(t *testing.T, src cur.Source)) {
 	for _, file := range []string{"bill-legacy.csv", "bill-cur2.csv"} {
-		t.Run("worked/"+file, func(t *testing.T) { f(t, cur.Source{Path: report.SharedSample(t, "worked", file)}) })
+		t.Run("worked/"+file, func(t *testing.T) { f(t, cur.Source{Path: reporttest.SharedSample(t, "worked", file)}) })
 	}
 	for _, src := range append(discountBills(), report.OwnBills()...) {
 		t.Run(filepath.Base(src.Path), func(t *testing.T) { f(t, src) })
