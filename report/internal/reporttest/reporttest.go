@@ -1,6 +1,6 @@
-// Package reporttest holds the small bills and helpers that the tests of report/drift and
-// report/render share: CSV fixtures written to a temporary folder and rolled up, and the
-// shared sample folder beside the repository.
+// Package reporttest holds the small bills and helpers that the tests of report (its external
+// ones), report/drift and report/render share: CSV fixtures written to a temporary folder and
+// rolled up, and the shared sample folder beside the repository.
 package reporttest
 
 import (
