@@ -23,7 +23,7 @@ import (
 
 // Options steer the output writers.
 type Options struct {
-	Format    string // "table" (also ""), "csv", "json", "ndjson" or "markdown"
+	Format    string // one of Formats (or CheckFormats for WriteCheck); "" is "table"
 	Precision int    // decimals of money; -1 = the format's default (table, markdown: 2; csv, json: exact)
 	Color     bool   // ANSI bold header and red over-on-demand marker (table only)
 	Width     int    // terminal width the table should fit; 0 = unknown

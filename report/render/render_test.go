@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -655,4 +656,11 @@ func countLines(s string, keep func(string) bool) int {
 		}
 	}
 	return n
+}
+
+// Formats serves report and diff alike, so both must write the same formats in the same order.
+func TestDiffWritesTheFormatsOfReport(t *testing.T) {
+	if got := diffFormats.names(); !slices.Equal(got, Formats) {
+		t.Errorf("diff formats %v, report formats %v", got, Formats)
+	}
 }
