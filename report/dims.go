@@ -15,11 +15,11 @@ type dimKind int
 const (
 	dimColumn         dimKind = iota // the first non-empty of columns
 	dimSource                        // the metric's actual_cost_source label
-	dimPurchaseOption                // spec §2 rule on SP ARN, RI ARN and usage type
+	dimPurchaseOption                // the rule on SP ARN, RI ARN and usage type of docs/metrics.md
 	dimAccountName                   // a column in CUR 2.0, --account-names in legacy bills
 )
 
-// Dimension is a --by or --filter dimension resolved to its columns (spec §4).
+// Dimension is a --by or --filter dimension resolved to its columns (docs/columns.md, "Dimensions").
 type Dimension struct {
 	Name    string
 	kind    dimKind
@@ -92,7 +92,7 @@ func ParseDimension(name string) (Dimension, error) {
 func suggest(name string) string {
 	best, bestD := "", 3
 	for _, d := range DimensionNames() {
-		if dd := editDistance(name, d); dd < bestD {
+		if dd := EditDistance(name, d); dd < bestD {
 			best, bestD = d, dd
 		}
 	}
@@ -102,7 +102,8 @@ func suggest(name string) string {
 	return fmt.Sprintf("; did you mean %q?", best)
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of a and b, for "did you mean" suggestions.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -128,19 +129,10 @@ func dayOf(s string) string {
 	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
 		return s[:10]
 	}
-	if len(s) >= 8 && isDigits(s[:8]) {
+	if len(s) >= 8 && strings.TrimLeft(s[:8], "0123456789") == "" {
 		return s[:4] + "-" + s[4:6] + "-" + s[6:8]
 	}
 	return ""
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // accountNameWarnings tell what --account-names missed: accounts of the bill without a name

@@ -69,7 +69,7 @@ func TestMemoryFlatInRows(t *testing.T) {
 			}
 		})
 		normalize = peakHeap(func() {
-			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: pricing.Amortized}, NewCSVSink(discard{}))
+			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: pricing.Amortized}, nopSink{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +79,7 @@ func TestMemoryFlatInRows(t *testing.T) {
 		})
 		// Under skip each file's rows wait in a temporary file, not in memory.
 		spooled = peakHeap(func() {
-			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: pricing.Amortized, SkipBadRows: true}, NewCSVSink(discard{}))
+			st, err := Normalize(context.Background(), src, NormalizeOptions{Metric: pricing.Amortized, SkipBadRows: true}, nopSink{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -46,7 +46,7 @@ type RowSink interface {
 // NormalizeOptions steer Normalize.
 type NormalizeOptions struct {
 	Metric           pricing.Metric
-	Columns          []string // dimension names (spec §4) or canonical/legacy column names
+	Columns          []string // dimension names (docs/columns.md) or canonical/legacy column names
 	IncludeSplitCost bool
 	AccountNames     map[string]string
 	// SkipBadRows skips unreadable rows and files as Options.SkipBadRows does. A file that
@@ -121,11 +121,11 @@ func NormalizeHeader(columns []string) ([]string, []CellType, error) {
 
 // Normalize streams every row of every source, in order, to sink with its actual cost under
 // the metric, the label of the rule that priced it (as report --by source has it), the
-// on-demand cost report counts (the public on-demand cost of priced usage rows, spec §3;
-// empty elsewhere) and on those rows the savings against it. Under the gross metrics a CUR 2.0
-// row's discount_total_discount comes out as a row of its own after it, as report counts it:
-// line item type Discount, label "Unblended Cost: Discount", actual and unblended cost the
-// discount, the other columns those of the row. So the rows sum to the report's totals, and
+// on-demand cost report counts (the public on-demand cost of priced usage rows, see
+// docs/metrics.md, "Checks against on-demand"; empty elsewhere) and on those rows the savings
+// against it. Under the gross metrics a CUR 2.0 row's discount_total_discount comes out as a
+// row of its own after it, as report counts it: line item type Discount, label "Unblended
+// Cost: Discount", actual and unblended cost the discount, the other columns those of the row. So the rows sum to the report's totals, and
 // both flavours of a bill give the same rows.
 func Normalize(ctx context.Context, sources []cur.Source, o NormalizeOptions, sink RowSink) (NormalizeStats, error) {
 	var st NormalizeStats

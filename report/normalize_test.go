@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,6 +25,9 @@ import (
 	"github.com/curnorm/curnorm/cur/pqwrite"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
+	"github.com/curnorm/curnorm/report/render"
 )
 
 // normalizeBills runs f on bills of every flavour: the worked bill when the shared samples are
@@ -41,7 +45,7 @@ func normalizeBills(t *testing.T, f func(t *testing.T, src cur.Source)) {
 }
 
 // normalizeParquet normalizes sources to a Parquet file and returns its path.
-func normalizeParquet(t *testing.T, sources []cur.Source, o NormalizeOptions) string {
+func normalizeParquet(t *testing.T, sources []cur.Source, o report.NormalizeOptions) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "n.parquet")
 	f, err := os.Create(path)
@@ -49,8 +53,8 @@ func normalizeParquet(t *testing.T, sources []cur.Source, o NormalizeOptions) st
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sink := NewParquetSink(f)
-	if _, err := Normalize(context.Background(), sources, o, sink); err != nil {
+	sink := render.NewParquetSink(f)
+	if _, err := report.Normalize(context.Background(), sources, o, sink); err != nil {
 		t.Fatal(err)
 	}
 	if err := sink.Flush(); err != nil {
@@ -139,9 +143,9 @@ func TestNormalizeFormatsAgree(t *testing.T) {
 		"string", "string", "string", "string", "decimal(38,10)", "decimal(38,10)", "string", "decimal(38,10)", "decimal(38,10)"}
 	normalizeBills(t, func(t *testing.T, src cur.Source) {
 		for _, m := range pricing.Metrics {
-			res := runOpts(t, []cur.Source{src}, Options{Metric: m}, nil)
-			_, recs := normalizeCSV(t, []cur.Source{src}, NormalizeOptions{Metric: m})
-			precs, types := readParquet(t, normalizeParquet(t, []cur.Source{src}, NormalizeOptions{Metric: m}))
+			res := report.RunOpts(t, []cur.Source{src}, report.Options{Metric: m}, nil)
+			_, recs := normalizeCSV(t, []cur.Source{src}, report.NormalizeOptions{Metric: m})
+			precs, types := readParquet(t, normalizeParquet(t, []cur.Source{src}, report.NormalizeOptions{Metric: m}))
 			if !slices.Equal(types, wantTypes) {
 				t.Fatalf("Parquet column types %v, want %v", types, wantTypes)
 			}
@@ -200,19 +204,19 @@ func discountBills() []cur.Source {
 // samples are present, this package's discount bill and the repository's own bill.
 func labelBills(t *testing.T, f func(t *testing.T, src cur.Source)) {
 	for _, file := range []string{"bill-legacy.csv", "bill-cur2.csv"} {
-		t.Run("worked/"+file, func(t *testing.T) { f(t, cur.Source{Path: sharedSample(t, "worked", file)}) })
+		t.Run("worked/"+file, func(t *testing.T) { f(t, cur.Source{Path: reporttest.SharedSample(t, "worked", file)}) })
 	}
-	for _, src := range append(discountBills(), ownBills()...) {
+	for _, src := range append(discountBills(), report.OwnBills()...) {
 		t.Run(filepath.Base(src.Path), func(t *testing.T) { f(t, src) })
 	}
 }
 
 // normalizeCSV normalizes sources to CSV and returns the records, header first.
-func normalizeCSV(t *testing.T, sources []cur.Source, o NormalizeOptions) (NormalizeStats, [][]string) {
+func normalizeCSV(t *testing.T, sources []cur.Source, o report.NormalizeOptions) (report.NormalizeStats, [][]string) {
 	t.Helper()
 	var buf bytes.Buffer
-	sink := NewCSVSink(&buf)
-	st, err := Normalize(context.Background(), sources, o, sink)
+	sink := render.NewCSVSink(&buf)
+	st, err := report.Normalize(context.Background(), sources, o, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,12 +271,12 @@ func TestNormalizeLabelsMatchReport(t *testing.T) {
 	labelBills(t, func(t *testing.T, src cur.Source) {
 		parts := discountParts(t, src)
 		for _, m := range pricing.Metrics {
-			res := runOpts(t, []cur.Source{src}, Options{Metric: m}, []string{"source"})
-			want := map[string]*Group{}
+			res := report.RunOpts(t, []cur.Source{src}, report.Options{Metric: m}, []string{"source"})
+			want := map[string]*report.Group{}
 			for _, g := range res.Groups {
 				want[g.Key[0]] = g
 			}
-			_, recs := normalizeCSV(t, []cur.Source{src}, NormalizeOptions{Metric: m})
+			_, recs := normalizeCSV(t, []cur.Source{src}, report.NormalizeOptions{Metric: m})
 			costCol, labelCol := column(t, recs[0], "actual_cost"), column(t, recs[0], "actual_cost_source")
 			sums, rows := map[string]*money.Sum{}, map[string]int64{}
 			for _, r := range recs[1:] {
@@ -314,8 +318,8 @@ func TestNormalizeFlavoursAlike(t *testing.T) {
 		if m == pricing.Blended {
 			continue
 		}
-		_, legacy := normalizeCSV(t, bills[:1], NormalizeOptions{Metric: m})
-		_, cur2 := normalizeCSV(t, bills[1:], NormalizeOptions{Metric: m})
+		_, legacy := normalizeCSV(t, bills[:1], report.NormalizeOptions{Metric: m})
+		_, cur2 := normalizeCSV(t, bills[1:], report.NormalizeOptions{Metric: m})
 		if m.CountsDiscountColumn() {
 			if !slices.EqualFunc(legacy, cur2, slices.Equal) {
 				t.Errorf("%s: legacy\n%v\nCUR 2.0\n%v", m, legacy, cur2)
@@ -343,8 +347,8 @@ func TestNormalizeBadDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := []cur.Source{{Path: path}}
-	o := NormalizeOptions{Metric: pricing.Unblended, Columns: []string{"line_item_usage_start_date"}}
-	_, err := Normalize(context.Background(), src, o, NewCSVSink(discard{}))
+	o := report.NormalizeOptions{Metric: pricing.Unblended, Columns: []string{"line_item_usage_start_date"}}
+	_, err := report.Normalize(context.Background(), src, o, render.NewCSVSink(io.Discard))
 	if !errors.Is(err, cur.ErrBadValue) || !strings.Contains(err.Error(), "dates.csv: column line_item_usage_start_date: row 2:") {
 		t.Fatalf("err = %v", err)
 	}
@@ -362,7 +366,7 @@ func TestNormalizeBadDate(t *testing.T) {
 // TestNormalizeHeaderRepeated: two --columns entries that meet in one output name are refused.
 func TestNormalizeHeaderRepeated(t *testing.T) {
 	for _, cols := range [][]string{{"lineItem/UnblendedCost", "line_item_unblended_cost"}, {"savings"}} {
-		if _, _, err := NormalizeHeader(cols); err == nil {
+		if _, _, err := report.NormalizeHeader(cols); err == nil {
 			t.Errorf("%q: no error", cols)
 		}
 	}
@@ -389,7 +393,7 @@ func rowsBeforeFailure(t *testing.T, src cur.Source) int64 {
 func checkSkipsWhole(t *testing.T, good, bad cur.Source) {
 	t.Helper()
 	delivered := rowsBeforeFailure(t, bad)
-	o := NormalizeOptions{Metric: pricing.Amortized, SkipBadRows: true}
+	o := report.NormalizeOptions{Metric: pricing.Amortized, SkipBadRows: true}
 	wantSt, want := normalizeCSV(t, []cur.Source{good}, o)
 	st, got := normalizeCSV(t, []cur.Source{bad, good}, o)
 	if !slices.EqualFunc(got, want, slices.Equal) || st.Rows != wantSt.Rows {
@@ -418,7 +422,7 @@ func TestNormalizeSkipsHalfReadGzip(t *testing.T) {
 	if err := os.WriteFile(cut, data[:len(data)*2/3], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	checkSkipsWhole(t, ownBills()[0], cur.Source{Path: cut})
+	checkSkipsWhole(t, report.OwnBills()[0], cur.Source{Path: cut})
 }
 
 // TestNormalizeSkipsHalfReadParquet: under skip, a Parquet file whose last row group is
@@ -462,5 +466,5 @@ func TestNormalizeSkipsHalfReadParquet(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	checkSkipsWhole(t, ownBills()[0], cur.Source{Path: path})
+	checkSkipsWhole(t, report.OwnBills()[0], cur.Source{Path: path})
 }

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"path/filepath"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
 
 // The project's own hand-checked bill (testdata/bills/own-*.csv), one month in EUR for two
@@ -24,7 +26,7 @@ func TestOwnBill(t *testing.T) {
 	for _, file := range []string{"own-legacy.csv", "own-cur2.csv"} {
 		t.Run(file, func(t *testing.T) {
 			path := filepath.Join("..", "testdata", "bills", file)
-			res := mustRun(t, path, pricing.Amortized, "account")
+			res := reporttest.Run(t, path, pricing.Amortized, "account")
 			checkMap(t, "amortized by account", groupCosts(res), map[string]string{
 				"000123456789": "664.3456789012", // 560+90+12.3456789012+7−5
 				"000987654321": "433.21",         // 350+70+10+3.21
@@ -55,26 +57,26 @@ func TestOwnBill(t *testing.T) {
 				t.Errorf("usage days %s..%s", s.FirstUsageDay, s.LastUsageDay)
 			}
 
-			checkMap(t, "by tag:Team", groupCosts(mustRun(t, path, pricing.Amortized, "tag:Team")), map[string]string{
-				"search": "572.3456789012", "ads": "420", None: "105.21"})
-			checkMap(t, "by cost-category:Env", groupCosts(mustRun(t, path, pricing.Amortized, "cost-category:Env")), map[string]string{
-				"prod": "612.3456789012", "dev": "30", None: "455.21"})
-			checkMap(t, "by region", groupCosts(mustRun(t, path, pricing.Amortized, "region")), map[string]string{
-				"eu-west-1": "1099.3456789012", None: "-1.79"})
-			checkMap(t, "by service-name", groupCosts(mustRun(t, path, pricing.Amortized, "service-name")), map[string]string{
+			checkMap(t, "by tag:Team", groupCosts(reporttest.Run(t, path, pricing.Amortized, "tag:Team")), map[string]string{
+				"search": "572.3456789012", "ads": "420", report.None: "105.21"})
+			checkMap(t, "by cost-category:Env", groupCosts(reporttest.Run(t, path, pricing.Amortized, "cost-category:Env")), map[string]string{
+				"prod": "612.3456789012", "dev": "30", report.None: "455.21"})
+			checkMap(t, "by region", groupCosts(reporttest.Run(t, path, pricing.Amortized, "region")), map[string]string{
+				"eu-west-1": "1099.3456789012", report.None: "-1.79"})
+			checkMap(t, "by service-name", groupCosts(reporttest.Run(t, path, pricing.Amortized, "service-name")), map[string]string{
 				"Amazon Elastic Compute Cloud": "910", "Savings Plans for AWS Compute usage": "90",
 				"Amazon Relational Database Service": "83.21", "Amazon Simple Storage Service": "7.3456789012",
 				"Example Firewall": "7"})
-			checkMap(t, "by source", groupCosts(mustRun(t, path, pricing.Amortized, "source")), map[string]string{
+			checkMap(t, "by source", groupCosts(reporttest.Run(t, path, pricing.Amortized, "source")), map[string]string{
 				pricing.LabelSPEffective: "910", pricing.LabelSPNegation: "0", pricing.LabelUnusedSP: "90", pricing.LabelRIEffective: "70",
 				pricing.LabelUnusedRI: "10", pricing.LabelUnblended: "19.3456789012", "Unblended Cost: Credit": "-5",
 				"Unblended Cost: Tax": "3.21", pricing.LabelUpfrontFee: "0", pricing.LabelReturnedRefund: "0"})
-			checkMap(t, "by day", groupCosts(mustRun(t, path, pricing.Amortized, "day")), map[string]string{
+			checkMap(t, "by day", groupCosts(reporttest.Run(t, path, pricing.Amortized, "day")), map[string]string{
 				"2026-09-01": "100", "2026-09-02": "0", "2026-09-03": "560", "2026-09-04": "350", "2026-09-05": "40",
 				"2026-09-06": "30", "2026-09-07": "12.3456789012", "2026-09-08": "7", "2026-09-09": "0", "2026-09-30": "-1.79"})
 
 			over := 0
-			for _, g := range mustRun(t, path, pricing.Amortized, "resource").Groups {
+			for _, g := range reporttest.Run(t, path, pricing.Amortized, "resource").Groups {
 				if g.OverOnDemand() {
 					over++
 					if g.Key[0] != "db-2" {

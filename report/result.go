@@ -1,6 +1,7 @@
 // Package report turns streams of CUR batches into rollups: exact sums per group of the chosen
-// dimensions, checked against public on-demand cost, with a bill-level summary and
-// reconciliation (spec §2–§3), and writes them as table, CSV, JSON, NDJSON or Markdown.
+// dimensions, checked against public on-demand cost, with a bill-level summary and the
+// reconciliation of docs/metrics.md. It also explains, inspects and normalizes bills;
+// report/drift compares rollups and report/render prints them.
 package report
 
 import (
@@ -10,9 +11,6 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 )
-
-// SchemaVersion names the layout of the JSON document; it changes when a field changes meaning.
-const SchemaVersion = "curnorm.report/v1"
 
 // None is how an empty dimension value is shown.
 const None = "(none)"
@@ -52,8 +50,8 @@ type Group struct {
 	// Cost is the sum under the chosen metric.
 	Cost      money.Sum
 	Unblended money.Sum
-	// OnDemand and PricedCost cover priced usage rows only (spec §3): public on-demand cost and
-	// their cost under the metric.
+	// OnDemand and PricedCost cover priced usage rows only (docs/metrics.md, "Checks against
+	// on-demand"): public on-demand cost and their cost under the metric.
 	OnDemand   money.Sum
 	PricedCost money.Sum
 	// Unpriced usage: rows without a public price and their cost.
@@ -81,8 +79,8 @@ func (g *Group) SavingsRate() (r *big.Rat, ok bool) {
 // OverOnDemand reports priced usage that cost more than public on-demand.
 func (g *Group) OverOnDemand() bool { return g.PricedCost.Cmp(g.OnDemand) > 0 }
 
-// add folds o's sums into g.
-func (g *Group) add(o *Group) {
+// Add folds o's rows and sums into g, as a rollup merges two partial groups.
+func (g *Group) Add(o *Group) {
 	g.Rows += o.Rows
 	g.Cost.AddSum(o.Cost)
 	g.Unblended.AddSum(o.Unblended)
@@ -105,7 +103,7 @@ type Summary struct {
 	UnpricedCost money.Sum
 	UnusedSP     money.Sum // unused Savings Plan commitment
 	UnusedRI     money.Sum // unused reservation fees
-	// Reconciliation terms (spec §3), all from gross columns.
+	// Reconciliation terms (docs/metrics.md, "Reconciliation"), all from gross columns.
 	TrueUp          money.Sum
 	UpfrontFees     money.Sum
 	ExcludedRefunds money.Sum
@@ -138,8 +136,8 @@ func (s *Summary) Savings() money.Sum {
 	return v
 }
 
-// EffectiveSavingsRate is 1 − (priced cost + unused SP + unused RI) / on-demand (spec §3); ok
-// is false when on-demand is 0.
+// EffectiveSavingsRate is 1 − (priced cost + unused SP + unused RI) / on-demand
+// (docs/metrics.md); ok is false when on-demand is 0.
 func (s *Summary) EffectiveSavingsRate() (r *big.Rat, ok bool) {
 	if s.OnDemand.Sign() == 0 {
 		return nil, false

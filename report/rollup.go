@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -183,7 +184,7 @@ func groupKeyText(currency string, key []string) string {
 func (p *partial) merge(o *partial) {
 	for k, g := range o.groups {
 		if mine, ok := p.groups[k]; ok {
-			mine.add(g)
+			mine.Add(g)
 		} else {
 			p.groups[k] = g
 		}
@@ -265,9 +266,9 @@ func (p *partial) result(opts *Options) *Result {
 			t = &Group{Currency: g.Currency}
 			totals[g.Currency] = t
 		}
-		t.add(g)
+		t.Add(g)
 	}
-	for _, c := range sortedKeys(totals) {
+	for _, c := range slices.Sorted(maps.Keys(totals)) {
 		res.Totals = append(res.Totals, totals[c])
 	}
 	order := opts.sortOrder()
@@ -276,9 +277,9 @@ func (p *partial) result(opts *Options) *Result {
 		res.Groups = foldTop(res.Groups, opts.Top, len(opts.Dims))
 	}
 	sortGroups(res.Groups, order)
-	for _, k := range sortedKeys(p.summaries) {
+	for _, k := range slices.Sorted(maps.Keys(p.summaries)) {
 		s := p.summaries[k]
-		for _, t := range sortedKeys(p.types[k]) {
+		for _, t := range slices.Sorted(maps.Keys(p.types[k])) {
 			s.Types = append(s.Types, p.types[k][t])
 		}
 		res.Summaries = append(res.Summaries, s)
@@ -286,19 +287,13 @@ func (p *partial) result(opts *Options) *Result {
 	for _, w := range accountNameWarnings(opts.AccountNames, p.accounts) {
 		p.warnings[w] = true
 	}
-	res.Warnings = sortedKeys(p.warnings)
+	res.Warnings = slices.Sorted(maps.Keys(p.warnings))
 	res.Skipped = sortSkipped(p.skipped)
 	return res
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// Sorts lists the orders of groups Options.Sort accepts.
+var Sorts = []string{"cost", "name", "savings"}
 
 // sortOrder resolves Options.Sort.
 func (o *Options) sortOrder() string {
@@ -335,17 +330,8 @@ func sortGroups(gs []*Group, by string) {
 		if c != 0 {
 			return c < 0
 		}
-		return compareKeys(a.Key, b.Key) < 0
+		return slices.Compare(a.Key, b.Key) < 0
 	})
-}
-
-func compareKeys(a, b []string) int {
-	for i := range a {
-		if c := strings.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
 }
 
 // foldTop keeps the first n groups of each currency and folds the rest into one (other) row per
@@ -373,7 +359,7 @@ func foldTop(gs []*Group, n, dims int) []*Group {
 			}
 			other = &Group{Key: key, Currency: g.Currency}
 		}
-		other.add(g)
+		other.Add(g)
 		other.Folded++
 	}
 	if other != nil {
@@ -1115,7 +1101,7 @@ func (fr *fileRollup) partial() *partial {
 		}
 		kt := groupKeyText(g.Currency, g.Key)
 		if mine, ok := p.groups[kt]; ok {
-			mine.add(g) // two ids can print alike, e.g. "" and "(none)"
+			mine.Add(g) // two ids can print alike, e.g. "" and "(none)"
 		} else {
 			p.groups[kt] = g
 		}

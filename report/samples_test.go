@@ -1,16 +1,17 @@
-package report
+package report_test
 
 import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
 
 // TestLegacySample checks the public legacy sample's figures (shared/samples/README.md).
 func TestLegacySample(t *testing.T) {
-	path := sharedSample(t, "legacy-csv", "sample-anonymous-aws-export-dataset.csv")
-	res := mustRun(t, path, pricing.Simple, "line-item-type")
+	path := reporttest.SharedSample(t, "legacy-csv", "sample-anonymous-aws-export-dataset.csv")
+	res := reporttest.Run(t, path, pricing.Simple, "line-item-type")
 	checkMap(t, "simple by line-item-type", groupCosts(res), map[string]string{"Usage": "1.6023086974", "Tax": "0.08"})
 	s := res.Summaries[0]
 	for _, m := range pricing.Metrics {
@@ -37,8 +38,8 @@ func TestLegacySample(t *testing.T) {
 func TestCUR2Samples(t *testing.T) {
 	for _, file := range []string{"sample_cur2.csv", "sample_cur2.parquet"} {
 		t.Run(file, func(t *testing.T) {
-			path := sharedSample(t, "cur2", file)
-			res := mustRun(t, path, pricing.Amortized, "line-item-type")
+			path := reporttest.SharedSample(t, "cur2", file)
+			res := reporttest.Run(t, path, pricing.Amortized, "line-item-type")
 			var rows int64
 			sums := map[pricing.Metric]money.Sum{}
 			var od money.Sum

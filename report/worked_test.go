@@ -1,46 +1,16 @@
-package report
+package report_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
 
-// sharedSample returns a file of the shared sample folder, skipping the test when the folder is
-// absent (a plain clone has no ../shared).
-func sharedSample(t *testing.T, parts ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared", "samples"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared sample %s not present", p)
-	}
-	return p
-}
-
-func mustRun(t *testing.T, path string, metric pricing.Metric, by ...string) *Result {
-	t.Helper()
-	opts := Options{Metric: metric, Jobs: 1}
-	for _, b := range by {
-		d, err := ParseDimension(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.Dims = append(opts.Dims, d)
-	}
-	res, err := Run(context.Background(), []cur.Source{{Path: path}}, opts)
-	if err != nil {
-		t.Fatalf("Run(%s): %v", path, err)
-	}
-	return res
-}
-
 // groupCosts maps the first key value of each group to its cost.
-func groupCosts(res *Result) map[string]string {
+func groupCosts(res *report.Result) map[string]string {
 	out := map[string]string{}
 	for _, g := range res.Groups {
 		out[g.Key[0]] = g.Cost.String()
@@ -65,14 +35,14 @@ func checkMap(t *testing.T, what string, got, want map[string]string) {
 func TestWorkedBill(t *testing.T) {
 	for _, file := range []string{"bill-legacy.csv", "bill-cur2.csv"} {
 		t.Run(file, func(t *testing.T) {
-			path := sharedSample(t, "worked", file)
+			path := reporttest.SharedSample(t, "worked", file)
 			checkWorkedBill(t, path)
 		})
 	}
 }
 
 func checkWorkedBill(t *testing.T, path string) {
-	res := mustRun(t, path, pricing.Amortized, "line-item-type")
+	res := reporttest.Run(t, path, pricing.Amortized, "line-item-type")
 	if len(res.Summaries) != 1 {
 		t.Fatalf("summaries = %d, want 1", len(res.Summaries))
 	}
@@ -147,12 +117,12 @@ func checkWorkedBill(t *testing.T, path string) {
 		"SavingsPlanUpfrontFee": "0", "Fee": "0", "DiscountedUsage": "730", "RIFee": "120", "Usage": "230",
 		"Refund": "0", "Credit": "-30", "Tax": "140"})
 
-	checkMap(t, "amortized by account", groupCosts(mustRun(t, path, pricing.Amortized, "account")),
+	checkMap(t, "amortized by account", groupCosts(reporttest.Run(t, path, pricing.Amortized, "account")),
 		map[string]string{"111111111111": "7480", "222222222222": "910"})
-	checkMap(t, "amortized by purchase option", groupCosts(mustRun(t, path, pricing.Amortized, "purchase-option")),
+	checkMap(t, "amortized by purchase option", groupCosts(reporttest.Run(t, path, pricing.Amortized, "purchase-option")),
 		map[string]string{"SavingsPlan": "7200", "Reserved": "850", "Spot": "20", "OnDemand": "320"})
 
-	byRes := mustRun(t, path, pricing.Amortized, "resource")
+	byRes := reporttest.Run(t, path, pricing.Amortized, "resource")
 	var over []string
 	for _, g := range byRes.Groups {
 		if g.OverOnDemand() {
@@ -168,7 +138,7 @@ func checkWorkedBill(t *testing.T, path string) {
 	if len(over) != 1 || over[0] != "i-b3" {
 		t.Errorf("over on-demand by resource = %v, want [i-b3]", over)
 	}
-	for _, g := range mustRun(t, path, pricing.Amortized, "service").Groups {
+	for _, g := range reporttest.Run(t, path, pricing.Amortized, "service").Groups {
 		if g.OverOnDemand() {
 			t.Errorf("service %s over on-demand", g.Key[0])
 		}
@@ -176,12 +146,3 @@ func checkWorkedBill(t *testing.T, path string) {
 }
 
 func itoa(n int64) string { return money.SumOf(money.Amount(n * 10_000_000_000)).String() }
-
-// sharedOptional returns a shared sample's path, or "" when the folder is absent.
-func sharedOptional(rel string) string {
-	p := filepath.Join("..", "..", "shared", "samples", rel)
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
-}

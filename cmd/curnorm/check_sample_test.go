@@ -13,7 +13,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/sample"
-	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 )
 
 // runCurnorm runs the command line in-process and returns its exit code and output.
@@ -100,7 +100,7 @@ func TestCheckGeneratedBill(t *testing.T) {
 	if err := os.WriteFile(base, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	baseline, err := report.ReadBaselineFile(base)
+	baseline, err := render.ReadBaselineFile(base)
 	if err != nil {
 		t.Fatal(err)
 	}

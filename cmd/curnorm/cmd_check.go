@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
-	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -78,7 +79,7 @@ well; repeatable.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(&opts.Format, report.CheckFormats...); err != nil {
+			if err := checkFormat(&opts.Format, render.CheckFormats...); err != nil {
 				return err
 			}
 			opts.noteGiven(cmd)
@@ -94,8 +95,8 @@ well; repeatable.
 	f.StringSliceVar(&opts.MaxDecrease, "max-decrease", nil, "largest allowed drop, like --max-increase")
 	f.StringVar(&opts.MinCost, "min-cost", "", "ignore groups whose old and new cost are both below this amount")
 	f.StringVar(&opts.MaxNewGroupCost, "max-new-group-cost", "", "largest allowed cost of a group absent from the baseline")
-	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(report.FindingNames(), ", "))
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
+	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(drift.FindingNames(), ", "))
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, markdown and junit, full in json)")
 	f.StringArrayVar(&opts.Outputs, "output", nil, "also write FORMAT=FILE, e.g. junit=check.xml; repeatable")
 	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
@@ -104,22 +105,22 @@ well; repeatable.
 }
 
 // checkSetup turns the rule flags into check options; its errors are usage errors.
-func checkSetup(o *checkOptions) (report.CheckOptions, []checkOutput, error) {
-	var co report.CheckOptions
+func checkSetup(o *checkOptions) (drift.CheckOptions, []checkOutput, error) {
+	var co drift.CheckOptions
 	var err error
-	if co.MaxIncrease, err = report.ParseLimit("max-increase", o.MaxIncrease); err != nil {
+	if co.MaxIncrease, err = drift.ParseLimit("max-increase", o.MaxIncrease); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.MaxDecrease, err = report.ParseLimit("max-decrease", o.MaxDecrease); err != nil {
+	if co.MaxDecrease, err = drift.ParseLimit("max-decrease", o.MaxDecrease); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.MinCost, err = report.ParseAmount("min-cost", o.MinCost); err != nil {
+	if co.MinCost, err = drift.ParseAmount("min-cost", o.MinCost); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.MaxNewGroupCost, err = report.ParseAmount("max-new-group-cost", o.MaxNewGroupCost); err != nil {
+	if co.MaxNewGroupCost, err = drift.ParseAmount("max-new-group-cost", o.MaxNewGroupCost); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.FailOn, err = report.ParseFailOn(o.FailOn); err != nil {
+	if co.FailOn, err = drift.ParseFailOn(o.FailOn); err != nil {
 		return co, nil, &usageError{err}
 	}
 	if len(o.Baseline) == 0 {
@@ -142,7 +143,7 @@ func checkSetup(o *checkOptions) (report.CheckOptions, []checkOutput, error) {
 		if !ok || path == "" {
 			return co, nil, &usageError{fmt.Errorf("--output %q: want FORMAT=FILE, e.g. junit=check.xml", spec)}
 		}
-		if err := checkFormat(&format, report.CheckFormats...); err != nil {
+		if err := checkFormat(&format, render.CheckFormats...); err != nil {
 			return co, nil, err
 		}
 		outputs = append(outputs, checkOutput{format, path})
@@ -158,8 +159,8 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	var d *report.Diff
-	var base, bill *report.Side
+	var d *drift.Diff
+	var base, bill *drift.Side
 	if len(opts.Baseline) > 0 {
 		if d, base, bill, err = opts.compareSides(ctx, ios, opts.Baseline, opts.Paths); err != nil {
 			return err
@@ -181,32 +182,32 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	if bill.Result.Rows() == 0 {
 		return &runError{fmt.Errorf("%w: %s holds no line items, so there is nothing to check", cur.ErrNoInput, bill.Name)}
 	}
-	res := report.Check(bill.Result, d, co)
+	res := drift.Check(bill.Result, d, co)
 	for _, out := range outputs {
-		if err := writeCheckFile(out.path, res, report.WriteOptions{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
+		if err := writeCheckFile(out.path, res, render.Options{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 			return err
 		}
 	}
-	if err := report.WriteCheck(ios.Out, res, report.WriteOptions{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
+	if err := render.WriteCheck(ios.Out, res, render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 		return err
 	}
 	// A failed check exits 1 even when input was skipped too; the skipped input is reported
 	// either way.
 	skipErr := opts.finish(ios, base, bill)
 	if !res.Passed() {
-		return &failedError{"check " + res.Verdict()}
+		return &failedError{"check " + render.Verdict(res)}
 	}
 	return skipErr
 }
 
 // writeCheckFile writes the check in another format to path, whole or not at all.
-func writeCheckFile(path string, res *report.CheckResult, o report.WriteOptions) error {
+func writeCheckFile(path string, res *drift.CheckResult, o render.Options) error {
 	f, err := createAtomic(path)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
-	if err := report.WriteCheck(f, res, o); err != nil {
+	if err := render.WriteCheck(f, res, o); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Commit()

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -52,7 +52,7 @@ types as csv.
 			} else {
 				opts.Old, opts.New = args[:1], args[1:]
 			}
-			if err := checkFormat(&opts.Format, report.Formats...); err != nil {
+			if err := checkFormat(&opts.Format, render.Formats...); err != nil {
 				return err
 			}
 			opts.noteGiven(cmd)
@@ -65,7 +65,7 @@ types as csv.
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.Old, "old", nil, "paths of the old side (instead of OLD)")
 	f.StringSliceVar(&opts.New, "new", nil, "paths of the new side (instead of NEW)")
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Formats, ", ")+formatFlagNote)
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.Formats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.BoolVar(&opts.ExitCode, "exit-code", false, "exit 1 when any group, total or line item type moved")
 	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
@@ -80,9 +80,9 @@ func diffRun(ctx context.Context, ios *ioStreams, opts *diffOptions) error {
 	}
 	if !ios.Quiet && opts.Format != "json" && opts.Format != "markdown" {
 		// The json and markdown documents carry this line themselves.
-		fmt.Fprintln(ios.ErrOut, d.Context())
+		fmt.Fprintln(ios.ErrOut, render.Context(d))
 	}
-	if err := report.WriteDiff(ios.Out, d, report.WriteOptions{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
+	if err := render.WriteDiff(ios.Out, d, render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 		return err
 	}
 	// --exit-code's verdict wins over exit 4; the skipped input is reported either way.

@@ -9,6 +9,7 @@ import (
 	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -115,9 +116,9 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	}
 	var sink normalizeSink
 	if strings.HasSuffix(strings.ToLower(opts.Output), ".parquet") {
-		sink = report.NewParquetSink(out)
+		sink = render.NewParquetSink(out)
 	} else {
-		cs := report.NewCSVSink(out)
+		cs := render.NewCSVSink(out)
 		cs.NoFormulaEscape = opts.NoFormulaEscape
 		sink = cs
 	}

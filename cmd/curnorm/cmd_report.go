@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -32,8 +34,6 @@ type reportOptions struct {
 	OnError          onErrorOptions
 	NoFormulaEscape  bool
 }
-
-var reportFormats = []string{"table", "csv", "json", "ndjson", "markdown"}
 
 func newCmdReport(ios *ioStreams, runF func(context.Context, *reportOptions) error) *cobra.Command {
 	opts := &reportOptions{}
@@ -64,7 +64,7 @@ Filters: ` + report.FilterGrammar + `
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(&opts.Format, reportFormats...); err != nil {
+			if err := checkFormat(&opts.Format, render.Formats...); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -76,7 +76,7 @@ Filters: ` + report.FilterGrammar + `
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.By, "by", []string{"service"}, "dimensions to group by, comma-separated (see above)")
 	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", "))
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(reportFormats, ", ")+formatFlagNote)
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.Formats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&opts.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
@@ -115,10 +115,8 @@ func reportSetup(o *reportOptions) (report.Options, error) {
 	if ro.Filters, err = report.ParseFilters(o.Filters); err != nil {
 		return ro, &usageError{err}
 	}
-	switch o.Sort {
-	case "", "cost", "name", "savings":
-	default:
-		return ro, &usageError{fmt.Errorf("unknown sort %q (valid: cost, name, savings)", o.Sort)}
+	if o.Sort != "" && !slices.Contains(report.Sorts, o.Sort) {
+		return ro, &usageError{fmt.Errorf("unknown sort %q (valid: %s)", o.Sort, strings.Join(report.Sorts, ", "))}
 	}
 	if o.Top < 0 || o.Jobs < 1 {
 		return ro, &usageError{fmt.Errorf("--top must be ≥ 0 and --jobs ≥ 1")}
@@ -154,9 +152,9 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	wo := report.WriteOptions{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios),
+	wo := render.Options{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios),
 		NoFormulaEscape: opts.NoFormulaEscape}
-	if err := report.Write(ios.Out, res, wo); err != nil {
+	if err := render.Write(ios.Out, res, wo); err != nil {
 		return err
 	}
 	if printSummary {
@@ -164,7 +162,7 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 		if prec < 0 {
 			prec = 2 // a summary for people; --precision or JSON give every digit
 		}
-		if err := report.WriteSummary(ios.ErrOut, res, report.WriteOptions{Format: "table", Precision: prec}); err != nil {
+		if err := render.WriteSummary(ios.ErrOut, res, render.Options{Format: "table", Precision: prec}); err != nil {
 			return err
 		}
 	} else {

@@ -11,6 +11,8 @@ import (
 	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
@@ -51,7 +53,7 @@ func addCompareFlags(cmd *cobra.Command, o *compareOptions, defaultBy []string) 
 	f.StringSliceVar(&o.By, "by", defaultBy, "dimensions to group by, comma-separated; a baseline supplies them when not given")
 	f.StringVar(&o.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", ")+"; a baseline supplies it when not given")
 	f.StringArrayVar(&o.Filters, "filter", nil, "keep rows where dim=value[,value...] (or dim!=...); repeatable; filters on different dimensions must all hold")
-	f.StringVar(&o.Compare, "compare", "", "how to compare partial months: "+strings.Join(report.CompareModes, ", ")+" (default: run-rate if a side is provisional, else total)")
+	f.StringVar(&o.Compare, "compare", "", "how to compare partial months: "+strings.Join(drift.CompareModes, ", ")+" (default: run-rate if a side is provisional, else total)")
 	f.IntVar(&o.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&o.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&o.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
@@ -67,14 +69,14 @@ func (o *compareOptions) noteGiven(cmd *cobra.Command) {
 // loadedSide is a side before it is rolled up: a baseline already read, or CUR paths.
 type loadedSide struct {
 	paths []string
-	side  *report.Side
+	side  *drift.Side
 }
 
 // readSide reads a side that is one baseline document; CUR paths are left for rollSides.
 func readSide(paths []string) (*loadedSide, error) {
 	ls := &loadedSide{paths: paths}
 	for _, p := range paths {
-		ok, err := report.IsBaseline(p)
+		ok, err := render.IsBaseline(p)
 		if err != nil {
 			return nil, err
 		}
@@ -84,11 +86,11 @@ func readSide(paths []string) (*loadedSide, error) {
 		if len(paths) > 1 {
 			return nil, &usageError{fmt.Errorf("%s is a baseline document: give it alone on its side, not with other paths", p)}
 		}
-		res, err := report.ReadBaselineFile(p)
+		res, err := render.ReadBaselineFile(p)
 		if err != nil {
 			return nil, err
 		}
-		ls.side = &report.Side{Name: p, Result: res, Baseline: true}
+		ls.side = &drift.Side{Name: p, Result: res, Baseline: true}
 	}
 	return ls, nil
 }
@@ -118,7 +120,7 @@ func (o *compareOptions) rollupOptions(sides ...*loadedSide) (report.Options, er
 	}
 	for _, s := range sides {
 		if s != nil && s.side != nil {
-			if err := report.MatchOptions(s.side, opts); err != nil {
+			if err := drift.MatchOptions(s.side, opts); err != nil {
 				return opts, mismatchError(err)
 			}
 		}
@@ -132,7 +134,7 @@ func mismatchError(err error) error {
 }
 
 // rollSide rolls up a side given as CUR paths; a baseline side is returned as read.
-func (o *compareOptions) rollSide(ctx context.Context, ios *ioStreams, ls *loadedSide, opts report.Options) (*report.Side, error) {
+func (o *compareOptions) rollSide(ctx context.Context, ios *ioStreams, ls *loadedSide, opts report.Options) (*drift.Side, error) {
 	if ls.side != nil {
 		return ls.side, nil
 	}
@@ -146,12 +148,12 @@ func (o *compareOptions) rollSide(ctx context.Context, ios *ioStreams, ls *loade
 		return nil, err
 	}
 	warn(ios, res.Warnings)
-	return &report.Side{Name: strings.Join(ls.paths, " "), Result: res, Sources: d.Sources}, nil
+	return &drift.Side{Name: strings.Join(ls.paths, " "), Result: res, Sources: d.Sources}, nil
 }
 
 // finish reports what --on-error skip left out of the sides read from CUR files (not what a
 // baseline recorded when it was made) and fails with exit 4 unless --allow-skipped.
-func (o *compareOptions) finish(ios *ioStreams, sides ...*report.Side) error {
+func (o *compareOptions) finish(ios *ioStreams, sides ...*drift.Side) error {
 	var skipped []cur.SkipCount
 	for _, s := range sides {
 		if s != nil && !s.Baseline {
@@ -162,8 +164,8 @@ func (o *compareOptions) finish(ios *ioStreams, sides ...*report.Side) error {
 }
 
 // compareSides reads, rolls up and compares two sides and returns them with their diff.
-func (o *compareOptions) compareSides(ctx context.Context, ios *ioStreams, oldPaths, newPaths []string) (*report.Diff, *report.Side, *report.Side, error) {
-	mode, err := report.ParseCompareMode(o.Compare)
+func (o *compareOptions) compareSides(ctx context.Context, ios *ioStreams, oldPaths, newPaths []string) (*drift.Diff, *drift.Side, *drift.Side, error) {
+	mode, err := drift.ParseCompareMode(o.Compare)
 	if err != nil {
 		return nil, nil, nil, &usageError{err}
 	}
@@ -187,11 +189,11 @@ func (o *compareOptions) compareSides(ctx context.Context, ios *ioStreams, oldPa
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d, err := report.Compare(ctx, oldSide, newSide, mode, opts)
+	d, err := drift.Compare(ctx, oldSide, newSide, mode, opts)
 	switch {
-	case errors.Is(err, report.ErrBaselineMismatch):
+	case errors.Is(err, drift.ErrBaselineMismatch):
 		return nil, nil, nil, mismatchError(err)
-	case errors.Is(err, report.ErrCannotCompare):
+	case errors.Is(err, drift.ErrCannotCompare):
 		return nil, nil, nil, &usageError{err}
 	case err != nil:
 		return nil, nil, nil, err

@@ -7,17 +7,19 @@ import (
 
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
+	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
 
 // commandFormats are the --format values of each command, for completion; the commands'
 // checkFormat calls enforce the same lists.
 var commandFormats = map[string][]string{
-	"report":  reportFormats,
+	"report":  render.Formats,
 	"inspect": tableOrJSON,
 	"explain": tableOrJSON,
-	"diff":    report.Formats,
-	"check":   report.CheckFormats,
+	"diff":    render.Formats,
+	"check":   render.CheckFormats,
 }
 
 // registerCompletions teaches shell completion the values of curnorm's enumerated flags,
@@ -32,9 +34,9 @@ func registerCompletions(root *cobra.Command) {
 		"by":       completeList(dimensionCompletions),
 		"columns":  completeList(dimensionCompletions),
 		"metric":   completeOne(pricing.MetricNames()),
-		"sort":     completeOne([]string{"cost", "name", "savings"}),
-		"compare":  completeOne(report.CompareModes),
-		"fail-on":  completeList(func() []string { return append(report.FindingNames(), "all") }),
+		"sort":     completeOne(report.Sorts),
+		"compare":  completeOne(drift.CompareModes),
+		"fail-on":  completeList(func() []string { return append(drift.FindingNames(), "all") }),
 		"flavour":  completeOne(sampleNames),
 		"assembly": cobra.NoFileCompletions,
 	}

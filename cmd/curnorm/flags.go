@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/curnorm/curnorm/cur/discover"
+	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -78,7 +79,7 @@ func suggestFlag(c *cobra.Command, err error) string {
 		if f.Hidden {
 			return
 		}
-		d := editDistance(typed, f.Name)
+		d := report.EditDistance(typed, f.Name)
 		if strings.HasPrefix(f.Name, typed) && len(typed) >= 3 {
 			d = 1
 		}
@@ -90,25 +91,4 @@ func suggestFlag(c *cobra.Command, err error) string {
 		return ""
 	}
 	return "; did you mean --" + best + "?"
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	row := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		row[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			row[j] = min(prev[j]+1, row[j-1]+1, prev[j-1]+cost)
-		}
-		prev, row = row, prev
-	}
-	return prev[len(b)]
 }

@@ -1,15 +1,18 @@
-package report
+package drift
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
 // Drift rules compare the new side of a Diff with the old; findings look at the new bill alone.
@@ -129,15 +132,6 @@ type RuleResult struct {
 // Passed reports whether nothing broke the rule.
 func (r *RuleResult) Passed() bool { return len(r.Failures) == 0 }
 
-// Name is the rule's test name: "max-increase 10%: total USD" or "... : groups USD".
-func (r *RuleResult) Name() string {
-	scope := "total"
-	if r.Groups {
-		scope = "groups"
-	}
-	return fmt.Sprintf("%s %s: %s %s", r.Rule, r.Limit, scope, r.Currency)
-}
-
 // Severities of findings.
 const (
 	SeverityError   = "error"
@@ -201,19 +195,21 @@ var documentedTypes = map[string]bool{
 type Finding struct {
 	Name     string
 	Severity string
-	Fired    bool
+	Fired    bool // it has items
 	// Fails is set when the finding fired and --fail-on chose it.
 	Fails bool
-	// NotApplicable says why the finding could not be judged ("" when it was).
-	NotApplicable string
+	// NotApplicable says the finding could not be judged: the reconciliation on a bill whose
+	// rows were filtered.
+	NotApplicable bool
 	// Measure names what its items' Amount holds ("excess", "residual", ...); "" when the
 	// items carry no amount.
 	Measure string
-	Summary string // one line; "" when it did not fire
 	Items   []FindingItem
 }
 
-// FindingItem is one thing a finding points at.
+// FindingItem is one thing a finding points at. Which fields are set depends on the
+// finding: a group (Key, Group), a billing period (Period, Summary), a line item type
+// (Type), a currency, or an input file (File, Skip).
 type FindingItem struct {
 	File     string   // the input file, for skipped-rows
 	Key      []string // the group, for findings about groups
@@ -222,12 +218,10 @@ type FindingItem struct {
 	Currency string
 	Rows     int64
 	Amount   money.Sum // what the finding's Measure names
-	describe func(printMoney func(money.Sum) string) string
-}
-
-// Detail is the item in words, its money printed by printMoney.
-func (it FindingItem) Detail(printMoney func(money.Sum) string) string {
-	return it.describe(printMoney)
+	// The figures the item comes from, for outputs that show more than Amount.
+	Group   *report.Group   // over-on-demand, unpriced-usage by group
+	Summary *report.Summary // reconciliation, unpriced-usage by period, provisional
+	Skip    *cur.SkipCount  // skipped-rows
 }
 
 // CheckResult is the outcome of Check.
@@ -271,7 +265,7 @@ func (c *CheckResult) FailingFindings() int {
 
 // Check applies the drift rules of o to d (when there is a baseline) and judges the findings
 // on res, the new bill as read (before any same-days cut).
-func Check(res *Result, d *Diff, o CheckOptions) *CheckResult {
+func Check(res *report.Result, d *Diff, o CheckOptions) *CheckResult {
 	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d, Options: o}
 	if d != nil {
 		c.Rules = checkRules(d, o)
@@ -397,15 +391,7 @@ func groupRule(groups []*Change, rule, limit, currency string, minCost Limit, ju
 }
 
 // findings judges every finding on the bill as read.
-func findings(res *Result) []*Finding {
-	periodOf := func(s *Summary) string {
-		if s.Period == "" {
-			return "(no billing period)"
-		}
-		return s.Period
-	}
-	type moneyText = func(money.Sum) string
-
+func findings(res *report.Result) []*Finding {
 	recon := &Finding{Name: FindingReconciliation, Severity: SeverityError, Measure: "residual"}
 	applies := 0
 	for _, s := range res.Summaries {
@@ -414,14 +400,10 @@ func findings(res *Result) []*Finding {
 		}
 		applies++
 		if !s.ReconciliationHolds() {
-			recon.Items = append(recon.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.Rows, Amount: s.Residual(),
-				describe: func(m moneyText) string { return periodOf(s) + " " + s.Currency + ": " + reconciliationText(s, m) }})
+			recon.Items = append(recon.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.Rows, Amount: s.Residual(), Summary: s})
 		}
 	}
-	if applies == 0 && len(res.Summaries) > 0 {
-		recon.NotApplicable = "rows were left out (--filter): the reconciliation needs whole billing periods"
-	}
-	recon.summarize(fmt.Sprintf("the reconciliation of unblended with amortized cost does not hold in %s", countText(int64(len(recon.Items)), "billing period")))
+	recon.NotApplicable = applies == 0 && len(res.Summaries) > 0
 
 	over := &Finding{Name: FindingOverOnDemand, Severity: SeverityWarning, Measure: "excess"}
 	groups := res.Groups
@@ -434,40 +416,25 @@ func findings(res *Result) []*Finding {
 		}
 		excess := g.PricedCost
 		excess.SubSum(g.OnDemand)
-		over.Items = append(over.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.Rows, Amount: excess,
-			describe: func(m moneyText) string {
-				return fmt.Sprintf("%s: excess %s (priced usage %s, on-demand %s)", subjectText(res.Dimensions, g.Key, g.Currency),
-					m(excess), m(g.PricedCost), m(g.OnDemand))
-			}})
+		over.Items = append(over.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.Rows, Amount: excess, Group: g})
 	}
 	sortItems(over.Items)
-	over.summarize(fmt.Sprintf("priced usage costs more than public on-demand in %s", countText(int64(len(over.Items)), groupWord(res))))
 
 	unpriced := &Finding{Name: FindingUnpricedUsage, Severity: SeverityInfo, Measure: "unpriced cost"}
-	var rows int64
 	if len(res.Dimensions) > 0 {
 		for _, g := range res.Groups {
 			if g.UnpricedRows > 0 {
-				rows += g.UnpricedRows
-				unpriced.Items = append(unpriced.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.UnpricedRows, Amount: g.UnpricedCost,
-					describe: func(m moneyText) string {
-						return fmt.Sprintf("%s: %s, cost %s", subjectText(res.Dimensions, g.Key, g.Currency), countText(g.UnpricedRows, "usage row"), m(g.UnpricedCost))
-					}})
+				unpriced.Items = append(unpriced.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.UnpricedRows, Amount: g.UnpricedCost, Group: g})
 			}
 		}
 	} else {
 		for _, s := range res.Summaries {
 			if s.UnpricedRows > 0 {
-				rows += s.UnpricedRows
-				unpriced.Items = append(unpriced.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.UnpricedRows, Amount: s.UnpricedCost,
-					describe: func(m moneyText) string {
-						return fmt.Sprintf("%s %s: %s, cost %s", periodOf(s), s.Currency, countText(s.UnpricedRows, "usage row"), m(s.UnpricedCost))
-					}})
+				unpriced.Items = append(unpriced.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.UnpricedRows, Amount: s.UnpricedCost, Summary: s})
 			}
 		}
 	}
 	sortItems(unpriced.Items)
-	unpriced.summarize(fmt.Sprintf("%s without a public on-demand price", countText(rows, "usage row")))
 
 	unknown := &Finding{Name: FindingUnknownType, Severity: SeverityWarning, Measure: "cost"}
 	byType := map[string]*FindingItem{}
@@ -478,7 +445,7 @@ func findings(res *Result) []*Finding {
 			}
 			name := t.Type
 			if name == "" {
-				name = None
+				name = report.None
 			}
 			k := name + "\x00" + s.Currency
 			it, ok := byType[k]
@@ -490,67 +457,35 @@ func findings(res *Result) []*Finding {
 			it.Amount.AddSum(t.ByMetric[res.Metric])
 		}
 	}
-	types := map[string]bool{}
-	for _, k := range sortedKeys(byType) {
-		it := byType[k]
-		types[it.Type] = true
-		it.describe = func(m moneyText) string {
-			return fmt.Sprintf("%s (%s): %s, cost %s", it.Type, it.Currency, countText(it.Rows, "row"), m(it.Amount))
-		}
-		unknown.Items = append(unknown.Items, *it)
+	for _, k := range slices.Sorted(maps.Keys(byType)) {
+		unknown.Items = append(unknown.Items, *byType[k])
 	}
-	unknown.summarize(fmt.Sprintf("%s outside AWS's documented list", countText(int64(len(types)), "line item type")))
 
 	currencies := &Finding{Name: FindingCurrencies, Severity: SeverityWarning, Measure: "cost"}
 	if len(res.Totals) > 1 {
 		for _, t := range res.Totals {
-			currencies.Items = append(currencies.Items, FindingItem{Currency: t.Currency, Rows: t.Rows, Amount: t.Cost,
-				describe: func(m moneyText) string {
-					return fmt.Sprintf("%s: %s, cost %s", t.Currency, countText(t.Rows, "row"), m(t.Cost))
-				}})
+			currencies.Items = append(currencies.Items, FindingItem{Currency: t.Currency, Rows: t.Rows, Amount: t.Cost, Group: t})
 		}
 	}
-	currencies.summarize(fmt.Sprintf("the bill holds %d currencies; totals and limits apply per currency", len(currencies.Items)))
 
 	prov := &Finding{Name: FindingProvisional, Severity: SeverityInfo}
 	for _, s := range res.Summaries {
-		if s.Final() {
-			continue
+		if !s.Final() {
+			prov.Items = append(prov.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.RowsWithoutInvoice, Summary: s})
 		}
-		d := fmt.Sprintf("%s %s: %s of %d without invoice id", periodOf(s), s.Currency, countText(s.RowsWithoutInvoice, "row"), s.Rows)
-		if s.LastUsageDay != "" {
-			d += ", usage through " + s.LastUsageDay
-		}
-		prov.Items = append(prov.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.RowsWithoutInvoice,
-			describe: func(moneyText) string { return d }})
 	}
-	prov.summarize(fmt.Sprintf("%s not invoiced yet: AWS may still change it", countText(int64(len(prov.Items)), "billing period")))
 
 	skipped := &Finding{Name: FindingSkippedRows, Severity: SeverityError}
-	files, unreadable := map[string]bool{}, 0
-	for _, sc := range res.Skipped {
-		files[sc.File] = true
-		d := fmt.Sprintf("%s: %s, %s; first: %s", sc.File, countText(sc.Rows, "row"), sc.Reason, sc.First)
-		if sc.Reason == cur.SkipUnreadableFile {
-			unreadable++
-			d = fmt.Sprintf("%s: unreadable, left out whole (%s read before the failure): %s", sc.File, countText(sc.Rows, "row"), sc.First)
-		}
-		skipped.Items = append(skipped.Items, FindingItem{File: sc.File, Rows: sc.Rows, describe: func(moneyText) string { return d }})
+	for i := range res.Skipped {
+		sc := &res.Skipped[i]
+		skipped.Items = append(skipped.Items, FindingItem{File: sc.File, Rows: sc.Rows, Skip: sc})
 	}
-	what := fmt.Sprintf("%s skipped in %s under --on-error skip", countText(SkippedRows(res.Skipped), "row"), countText(int64(len(files)), "file"))
-	if unreadable > 0 {
-		what += fmt.Sprintf(", %s unreadable and left out whole", countText(int64(unreadable), "file"))
-	}
-	skipped.summarize(what + ": the figures miss them")
 
-	return []*Finding{recon, over, unpriced, unknown, currencies, prov, skipped}
-}
-
-// summarize marks the finding fired when it has items and sets its one-line summary.
-func (f *Finding) summarize(text string) {
-	if len(f.Items) > 0 {
-		f.Fired, f.Summary = true, text
+	out := []*Finding{recon, over, unpriced, unknown, currencies, prov, skipped}
+	for _, f := range out {
+		f.Fired = len(f.Items) > 0
 	}
+	return out
 }
 
 // sortItems orders findings' items by amount, largest first, then currency and key.
@@ -562,34 +497,6 @@ func sortItems(items []FindingItem) {
 		if items[i].Currency != items[j].Currency {
 			return items[i].Currency < items[j].Currency
 		}
-		return compareKeys(items[i].Key, items[j].Key) < 0
+		return slices.Compare(items[i].Key, items[j].Key) < 0
 	})
-}
-
-func groupWord(r *Result) string {
-	if len(r.Dimensions) == 0 {
-		return "currency total"
-	}
-	return "group"
-}
-
-// keyText prints a group key as "dim=value, dim=value".
-func keyText(dims, key []string) string {
-	parts := make([]string, len(key))
-	for i, v := range key {
-		if i < len(dims) {
-			v = dims[i] + "=" + v
-		}
-		parts[i] = v
-	}
-	return strings.Join(parts, ", ")
-}
-
-// subjectText names a group with its currency: "service=AmazonEC2 (USD)", or "USD" for a
-// currency total.
-func subjectText(dims, key []string, currency string) string {
-	if len(key) == 0 {
-		return currency
-	}
-	return keyText(dims, key) + " (" + currency + ")"
 }

@@ -1,8 +1,9 @@
-package report
+package drift
 
 import (
 	"context"
 	"errors"
+	"maps"
 	"math/big"
 	"strings"
 	"testing"
@@ -10,47 +11,14 @@ import (
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
-)
-
-// fixtureHeader is the legacy CSV header of the small bills of these tests.
-const fixtureHeader = "bill/InvoiceId,bill/BillingPeriodStartDate,lineItem/UsageAccountId,lineItem/LineItemType," +
-	"lineItem/UsageStartDate,lineItem/ProductCode,lineItem/ResourceId,lineItem/CurrencyCode,lineItem/UnblendedCost," +
-	"pricing/publicOnDemandCost\n"
-
-// October (final): EC2 100 on the 5th, 15th and 25th plus tax 20 on the 1st; S3 30 on the
-// same days. November to date (provisional, through the 15th of 30): EC2 120 on the 5th and
-// 15th plus tax 10; S3 22.5 twice.
-const (
-	octBill = fixtureHeader +
-		"INV,2026-10-01T00:00:00Z,1,Usage,2026-10-05T00:00:00Z,AmazonEC2,i-1,USD,100,100\n" +
-		"INV,2026-10-01T00:00:00Z,1,Usage,2026-10-15T00:00:00Z,AmazonEC2,i-1,USD,100,100\n" +
-		"INV,2026-10-01T00:00:00Z,1,Usage,2026-10-25T00:00:00Z,AmazonEC2,i-1,USD,100,100\n" +
-		"INV,2026-10-01T00:00:00Z,1,Tax,2026-10-01T00:00:00Z,AmazonEC2,,USD,20,\n" +
-		"INV,2026-10-01T00:00:00Z,1,Usage,2026-10-05T00:00:00Z,AmazonS3,b,USD,30,30\n" +
-		"INV,2026-10-01T00:00:00Z,1,Usage,2026-10-15T00:00:00Z,AmazonS3,b,USD,30,30\n" +
-		"INV,2026-10-01T00:00:00Z,1,Usage,2026-10-25T00:00:00Z,AmazonS3,b,USD,30,30\n"
-	novBill = fixtureHeader +
-		",2026-11-01T00:00:00Z,1,Usage,2026-11-05T00:00:00Z,AmazonEC2,i-1,USD,120,120\n" +
-		",2026-11-01T00:00:00Z,1,Usage,2026-11-15T00:00:00Z,AmazonEC2,i-1,USD,120,120\n" +
-		",2026-11-01T00:00:00Z,1,Tax,2026-11-01T00:00:00Z,AmazonEC2,,USD,10,\n" +
-		",2026-11-01T00:00:00Z,1,Usage,2026-11-05T00:00:00Z,AmazonS3,b,USD,22.5,22.5\n" +
-		",2026-11-01T00:00:00Z,1,Usage,2026-11-15T00:00:00Z,AmazonS3,b,USD,22.5,22.5\n"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
 
 // cutSide rolls a fixture up by service as a side of a comparison.
-func cutSide(t *testing.T, dir, name, text string) (*Side, Options) {
+func cutSide(t *testing.T, dir, name, text string) (*Side, report.Options) {
 	t.Helper()
-	p := writeBill(t, dir, name, text)
-	d, err := ParseDimension("service")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := Options{Metric: pricing.Amortized, Dims: []Dimension{d}, Jobs: 1}
-	src := []cur.Source{{Path: p}}
-	res, err := Run(context.Background(), src, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, src, opts := reporttest.RunByService(t, dir, name, text)
 	return &Side{Name: name, Result: res, Sources: src}, opts
 }
 
@@ -65,8 +33,8 @@ func changes(cs []*Change) map[string]string {
 
 func TestCompareModes(t *testing.T) {
 	dir := t.TempDir()
-	oct, opts := cutSide(t, dir, "oct.csv", octBill)
-	nov, _ := cutSide(t, dir, "nov.csv", novBill)
+	oct, opts := cutSide(t, dir, "oct.csv", reporttest.OctBill)
+	nov, _ := cutSide(t, dir, "nov.csv", reporttest.NovBill)
 	for _, tc := range []struct {
 		mode             CompareMode
 		applied          CompareMode
@@ -93,9 +61,13 @@ func TestCompareModes(t *testing.T) {
 			if d.Mode != tc.applied {
 				t.Errorf("mode %s, want %s", d.Mode, tc.applied)
 			}
-			checkMap(t, "groups", changes(d.Groups), tc.groups)
-			checkMap(t, "totals", changes(d.Totals), tc.totals)
-			if got := factorText(d.Old.Factor) + " " + factorText(d.New.Factor); got != tc.oldF+" "+tc.newF {
+			if got := changes(d.Groups); !maps.Equal(got, tc.groups) {
+				t.Errorf("groups %v, want %v", got, tc.groups)
+			}
+			if got := changes(d.Totals); !maps.Equal(got, tc.totals) {
+				t.Errorf("totals %v, want %v", got, tc.totals)
+			}
+			if got := d.Old.Factor.RatString() + " " + d.New.Factor.RatString(); got != tc.oldF+" "+tc.newF {
 				t.Errorf("factors %s, want %s %s", got, tc.oldF, tc.newF)
 			}
 			if d.Old.CutToDays != tc.oldCut || d.New.CutToDays != tc.newCut {
@@ -115,8 +87,8 @@ func TestCompareModes(t *testing.T) {
 // TestSameDaysCutsEitherSide: the side that covers more days is the one cut, old or new.
 func TestSameDaysCutsEitherSide(t *testing.T) {
 	dir := t.TempDir()
-	oct, opts := cutSide(t, dir, "oct.csv", octBill)
-	nov, _ := cutSide(t, dir, "nov.csv", novBill)
+	oct, opts := cutSide(t, dir, "oct.csv", reporttest.OctBill)
+	nov, _ := cutSide(t, dir, "nov.csv", reporttest.NovBill)
 	d, err := Compare(context.Background(), nov, oct, CompareSameDays, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -138,8 +110,8 @@ func TestSameDaysCutsEitherSide(t *testing.T) {
 
 func TestRunRateNeedsOnePeriod(t *testing.T) {
 	dir := t.TempDir()
-	oct, opts := cutSide(t, dir, "oct.csv", octBill)
-	both, _ := cutSide(t, dir, "both.csv", octBill+strings.TrimPrefix(novBill, fixtureHeader))
+	oct, opts := cutSide(t, dir, "oct.csv", reporttest.OctBill)
+	both, _ := cutSide(t, dir, "both.csv", reporttest.OctBill+strings.TrimPrefix(reporttest.NovBill, reporttest.Header))
 	_, err := Compare(context.Background(), oct, both, CompareRunRate, opts)
 	if !errors.Is(err, ErrCannotCompare) || !strings.Contains(err.Error(), "both.csv holds 2 (2026-10, 2026-11)") {
 		t.Errorf("got %v", err)
@@ -161,7 +133,7 @@ func TestCoverage(t *testing.T) {
 		{"2026-12", "2027-01-01", 31, 31}, // a row past the period counts as the whole period
 		{"2026-10", "2026-09-30", 1, 31},  // and one before it as its first day
 	} {
-		r := &Result{Summaries: []*Summary{{Period: tc.period, Rows: 1, RowsWithoutInvoice: 1, LastUsageDay: tc.last}}}
+		r := &report.Result{Summaries: []*report.Summary{{Period: tc.period, Rows: 1, RowsWithoutInvoice: 1, LastUsageDay: tc.last}}}
 		c := CoverageOf(r)
 		if c.Days != tc.days || c.PeriodDays != tc.of {
 			t.Errorf("%s through %s: %d of %d days, want %d of %d", tc.period, tc.last, c.Days, c.PeriodDays, tc.days, tc.of)
@@ -223,9 +195,9 @@ func TestChangesSortByAbsoluteDelta(t *testing.T) {
 
 func TestRunUsageDaysFiltersSummaries(t *testing.T) {
 	dir := t.TempDir()
-	p := writeBill(t, dir, "oct.csv", octBill)
-	opts := Options{Metric: pricing.Amortized, Jobs: 1, UsageDays: 5}
-	res, err := Run(context.Background(), []cur.Source{{Path: p}}, opts)
+	p := reporttest.WriteBill(t, dir, "oct.csv", reporttest.OctBill)
+	opts := report.Options{Metric: pricing.Amortized, Jobs: 1, UsageDays: 5}
+	res, err := report.Run(context.Background(), []cur.Source{{Path: p}}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +210,33 @@ func TestRunUsageDaysFiltersSummaries(t *testing.T) {
 	}
 	// A limit that cuts nothing leaves the reconciliation in force.
 	opts.UsageDays = 31
-	if res, err = Run(context.Background(), []cur.Source{{Path: p}}, opts); err != nil || !res.Summaries[0].ReconciliationApplies() {
+	if res, err = report.Run(context.Background(), []cur.Source{{Path: p}}, opts); err != nil || !res.Summaries[0].ReconciliationApplies() {
 		t.Errorf("a limit past the data: %v, applies %v", err, res.Summaries[0].ReconciliationApplies())
+	}
+}
+
+func TestCompatible(t *testing.T) {
+	base := &report.Result{Metric: pricing.Amortized, Dimensions: []string{"service"}, Totals: []*report.Group{{Currency: "USD"}}}
+	run := &report.Result{Metric: pricing.Unblended, Dimensions: []string{"account"}, Filters: []string{"service=AmazonEC2"},
+		Totals: []*report.Group{{Currency: "EUR"}, {Currency: "USD"}}}
+	err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "bill.csv", Result: run})
+	if !errors.Is(err, ErrBaselineMismatch) {
+		t.Fatalf("got %v", err)
+	}
+	for _, want := range []string{"metric differs (base.json: amortized; bill.csv: unblended)",
+		"dimensions differ (base.json: service; bill.csv: account)", "filters differ (base.json: none; bill.csv: service=AmazonEC2)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v\nlacks %q", err, want)
+		}
+	}
+	// A currency on one side only is a new or gone currency, not a mismatch.
+	if err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "b", Result: &report.Result{Metric: pricing.Amortized,
+		Dimensions: []string{"service"}, Totals: []*report.Group{{Currency: "EUR"}, {Currency: "USD"}}}}); err != nil {
+		t.Errorf("new currency: %v", err)
+	}
+	// Two rollups of CUR files made with the same options always match: currencies may differ.
+	if err := Compatible(&Side{Name: "a", Result: base}, &Side{Name: "b", Result: &report.Result{Metric: pricing.Amortized,
+		Dimensions: []string{"service"}, Totals: []*report.Group{{Currency: "EUR"}}}}); err != nil {
+		t.Errorf("CUR sides: %v", err)
 	}
 }

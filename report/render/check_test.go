@@ -1,18 +1,23 @@
-package report
+package render
 
 import (
 	"bytes"
 	"context"
 	"encoding/xml"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -20,20 +25,27 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
+// cutSide rolls a fixture up by service as a side of a comparison.
+func cutSide(t *testing.T, dir, name, text string) (*drift.Side, report.Options) {
+	t.Helper()
+	res, src, opts := reporttest.RunByService(t, dir, name, text)
+	return &drift.Side{Name: name, Result: res, Sources: src}, opts
+}
+
 // goldenCheck is October against November to date (run-rate) by service, with a row of
 // November priced over on-demand, --max-increase 10% and --fail-on provisional.
-func goldenCheck(t *testing.T) *CheckResult {
+func goldenCheck(t *testing.T) *drift.CheckResult {
 	t.Helper()
 	dir := t.TempDir()
-	oct, opts := cutSide(t, dir, "oct.csv", octBill)
-	nov, _ := cutSide(t, dir, "nov.csv", novBill+
+	oct, opts := cutSide(t, dir, "oct.csv", reporttest.OctBill)
+	nov, _ := cutSide(t, dir, "nov.csv", reporttest.NovBill+
 		",2026-11-01T00:00:00Z,1,Usage,2026-11-02T00:00:00Z,AmazonEC2,i-9,USD,12,10\n")
-	d, err := Compare(context.Background(), oct, nov, CompareAuto, opts)
+	d, err := drift.Compare(context.Background(), oct, nov, drift.CompareAuto, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := ParseLimit("max-increase", []string{"10%"})
-	return Check(nov.Result, d, CheckOptions{MaxIncrease: inc, FailOn: []string{FindingProvisional}})
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	return drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingProvisional}})
 }
 
 func TestWriteCheckGolden(t *testing.T) {
@@ -41,7 +53,7 @@ func TestWriteCheckGolden(t *testing.T) {
 	for _, format := range []string{"table", "markdown", "junit"} {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteCheck(&buf, c, WriteOptions{Format: format, Precision: -1}); err != nil {
+			if err := WriteCheck(&buf, c, Options{Format: format, Precision: -1}); err != nil {
 				t.Fatal(err)
 			}
 			compareGolden(t, filepath.Join("testdata", "golden", "check."+format+".golden"), buf.Bytes())
@@ -129,7 +141,7 @@ func parseMarkdown(t *testing.T, src []byte) mdStructure {
 
 func TestCheckMarkdownParses(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteCheck(&buf, goldenCheck(t), WriteOptions{Format: "markdown", Precision: -1}); err != nil {
+	if err := WriteCheck(&buf, goldenCheck(t), Options{Format: "markdown", Precision: -1}); err != nil {
 		t.Fatal(err)
 	}
 	s := parseMarkdown(t, buf.Bytes())
@@ -188,7 +200,7 @@ type junitReport struct {
 
 func TestCheckJUnitParses(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteCheck(&buf, goldenCheck(t), WriteOptions{Format: "junit", Precision: -1}); err != nil {
+	if err := WriteCheck(&buf, goldenCheck(t), Options{Format: "junit", Precision: -1}); err != nil {
 		t.Fatal(err)
 	}
 	var r junitReport
@@ -238,30 +250,30 @@ func TestCheckJUnitParses(t *testing.T) {
 
 // hugeCheck compares two rollups of n groups with keys of keyLen characters where every group
 // grew by 50%, and every group of the new one is over on-demand.
-func hugeCheck(t *testing.T, n, keyLen int) *CheckResult {
+func hugeCheck(t *testing.T, n, keyLen int) *drift.CheckResult {
 	t.Helper()
-	mk := func(cost int64, over bool) *Result {
-		r := &Result{Metric: pricing.Amortized, Dimensions: []string{"resource"}}
-		total := &Group{Currency: "USD"}
+	mk := func(cost int64, over bool) *report.Result {
+		r := &report.Result{Metric: pricing.Amortized, Dimensions: []string{"resource"}}
+		total := &report.Group{Currency: "USD"}
 		for i := 0; i < n; i++ {
-			g := &Group{Key: []string{fmt.Sprintf("i-%0*d", keyLen-2, i)}, Currency: "USD", Rows: 1}
+			g := &report.Group{Key: []string{fmt.Sprintf("i-%0*d", keyLen-2, i)}, Currency: "USD", Rows: 1}
 			g.Cost.Add(money.Amount((cost + int64(i)) * 1e10))
 			if over {
 				g.PricedCost, g.OnDemand = g.Cost, money.SumOf(money.Amount(1e10))
 			}
-			total.add(g)
+			total.Add(g)
 			r.Groups = append(r.Groups, g)
 		}
-		r.Totals = []*Group{total}
+		r.Totals = []*report.Group{total}
 		return r
 	}
 	oldR, newR := mk(100, false), mk(150, true)
-	d, err := Compare(context.Background(), &Side{Name: "old", Result: oldR}, &Side{Name: "new", Result: newR}, CompareTotal, Options{})
+	d, err := drift.Compare(context.Background(), &drift.Side{Name: "old", Result: oldR}, &drift.Side{Name: "new", Result: newR}, drift.CompareTotal, report.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := ParseLimit("max-increase", []string{"10%"})
-	return Check(newR, d, CheckOptions{MaxIncrease: inc, FailOn: []string{FindingOverOnDemand}})
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	return drift.Check(newR, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingOverOnDemand}})
 }
 
 func TestCheckMarkdownStaysUnderCommentLimit(t *testing.T) {
@@ -272,7 +284,7 @@ func TestCheckMarkdownStaysUnderCommentLimit(t *testing.T) {
 		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
 			n := tc.n
 			var buf bytes.Buffer
-			if err := WriteCheck(&buf, hugeCheck(t, n, tc.keyLen), WriteOptions{Format: "markdown", Precision: -1}); err != nil {
+			if err := WriteCheck(&buf, hugeCheck(t, n, tc.keyLen), Options{Format: "markdown", Precision: -1}); err != nil {
 				t.Fatal(err)
 			}
 			if buf.Len() > MarkdownCommentLimit || utf8.RuneCount(buf.Bytes()) > MarkdownCommentLimit {
@@ -301,5 +313,97 @@ func TestCheckMarkdownStaysUnderCommentLimit(t *testing.T) {
 				t.Error("the finding's items were not cut to a few")
 			}
 		})
+	}
+}
+
+func TestCheckRules(t *testing.T) {
+	dir := t.TempDir()
+	oct, opts := cutSide(t, dir, "oct.csv", reporttest.OctBill)
+	nov, _ := cutSide(t, dir, "nov.csv", strings.ReplaceAll(reporttest.NovBill, ",2026-11", "INV,2026-11")+
+		"INV,2026-11-01T00:00:00Z,1,Usage,2026-11-02T00:00:00Z,AmazonSageMaker,nb,USD,400,400\n"+
+		"INV,2026-11-01T00:00:00Z,1,Usage,2026-11-02T00:00:00Z,AmazonRoute53,z,USD,3,3\n")
+	d, err := drift.Compare(context.Background(), oct, nov, drift.CompareAuto, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both final: compared as is. EC2 320 → 250, S3 90 → 45, SageMaker and Route53 new.
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	dec, _ := drift.ParseLimit("max-decrease", []string{"40%", "30"})
+	newCost, _ := drift.ParseAmount("max-new-group-cost", "100")
+	minCost, _ := drift.ParseAmount("min-cost", "50")
+	c := drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, MaxDecrease: dec, MaxNewGroupCost: newCost, MinCost: minCost})
+	printMoney := Options{Precision: -1}.ratMoney(-1)
+	var got []string
+	for _, r := range c.Rules {
+		line := ruleName(r)
+		for _, f := range r.Failures {
+			if r.Groups {
+				line += " " + strings.Join(f.Key, ",")
+			}
+		}
+		got = append(got, line+" | "+ruleDetail(r, printMoney))
+	}
+	want := []string{
+		"max-increase 10%: total USD | 410 → 698 (+288, +70.2%)",
+		"max-decrease 40% and 30: total USD | held",
+		"max-increase 10%: groups USD | 0 of 2 groups failed",
+		"max-decrease 40% and 30: groups USD AmazonS3 | 1 of 2 groups failed",
+		"max-new-group-cost 100: groups USD AmazonSageMaker | 1 of 1 group failed, 1 under --min-cost",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rules:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if c.Passed() || c.FailedRules() != 3 {
+		t.Errorf("passed %v with %d failed rules", c.Passed(), c.FailedRules())
+	}
+}
+
+func TestFindingSkippedRows(t *testing.T) {
+	res := &report.Result{Metric: pricing.Amortized, Skipped: []cur.SkipCount{
+		{File: "a.csv", Reason: cur.SkipInvalidNumber, Rows: 2, First: `a.csv:3: column lineItem/UnblendedCost: invalid number "x"`},
+		{File: "b.csv.gz", Reason: cur.SkipUnreadableFile, First: "b.csv.gz: corrupt or truncated file"},
+	}}
+	c := drift.Check(res, nil, drift.CheckOptions{FailOn: []string{drift.FindingSkippedRows}})
+	f := c.Findings[len(c.Findings)-1]
+	if !f.Fired || !f.Fails || c.Passed() || f.Measure != "" {
+		t.Fatalf("%+v", f)
+	}
+	if want := "2 rows skipped in 2 files under --on-error skip, 1 file unreadable and left out whole: the figures miss them"; findingSummary(f, nil) != want {
+		t.Errorf("summary %q, want %q", findingSummary(f, nil), want)
+	}
+	printMoney := money.Sum.String
+	if got := findingDetail(f, &f.Items[1], nil, printMoney); got != "b.csv.gz: unreadable, left out whole (0 rows read before the failure): b.csv.gz: corrupt or truncated file" {
+		t.Errorf("item %q", got)
+	}
+	// Read back from a baseline, the skipped input is still there.
+	var doc bytes.Buffer
+	if err := Write(&doc, res, Options{Format: "json", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadBaseline(&doc, "b.json")
+	if err != nil || len(back.Skipped) != 2 || back.Skipped[0] != res.Skipped[0] {
+		t.Errorf("read back: %v, %+v", err, back)
+	}
+}
+
+// A check whose sides hold no cost at all still states the rules it was given, never that
+// none were.
+func TestCheckStatesRulesGivenWithNothingToJudge(t *testing.T) {
+	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
+	d := &drift.Diff{Dimensions: []string{"service"}, Old: drift.SideInfo{Factor: big.NewRat(1, 1)}, New: drift.SideInfo{Factor: big.NewRat(1, 1)}}
+	c := drift.Check(&report.Result{Dimensions: []string{"service"}}, d, drift.CheckOptions{MaxIncrease: inc})
+	var buf bytes.Buffer
+	if err := WriteCheck(&buf, c, Options{Format: "table", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"rules: max-increase 10% on service groups and totals (no currency on both sides)\n",
+		"  none applied: neither side holds any cost\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "none given") || strings.Contains(out, "no drift rule") {
+		t.Errorf("output says no rule was given:\n%s", out)
 	}
 }

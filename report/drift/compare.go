@@ -1,16 +1,23 @@
-package report
+// Package drift compares two rollups of report and judges a bill: Compare matches their
+// groups (scaled to a common span of days when a month is still open), Check applies the
+// drift rules and the findings. Results are data — kinds, keys, periods, currencies, rows and
+// amounts — that report/render puts into words; a baseline document is read by render too.
+package drift
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
 // CompareMode says how two sides that cover different parts of their billing periods are made
@@ -55,8 +62,8 @@ var ErrCannotCompare = errors.New("cannot compare")
 // read from a baseline document.
 type Side struct {
 	Name     string // the paths or the baseline file, for messages
-	Result   *Result
-	Baseline bool         // Result was read from a report document
+	Result   *report.Result
+	Baseline bool         // report.Result was read from a report document
 	Sources  []cur.Source // the CUR files, so the rollup can run again cut to fewer days
 }
 
@@ -73,7 +80,7 @@ type Coverage struct {
 }
 
 // CoverageOf measures a rollup's coverage from its summaries.
-func CoverageOf(r *Result) Coverage {
+func CoverageOf(r *report.Result) Coverage {
 	c := Coverage{Final: true}
 	seen := map[string]bool{}
 	for _, s := range r.Summaries {
@@ -240,7 +247,7 @@ func (c *Change) Status() Status {
 // be cut, so that is an error wrapping ErrCannotCompare, as is run-rate on a side without a
 // single billing period. Sides that were not rolled up alike give an error wrapping
 // ErrBaselineMismatch (see Compatible).
-func Compare(ctx context.Context, oldSide, newSide *Side, mode CompareMode, opts Options) (*Diff, error) {
+func Compare(ctx context.Context, oldSide, newSide *Side, mode CompareMode, opts report.Options) (*Diff, error) {
 	if err := Compatible(oldSide, newSide); err != nil {
 		return nil, err
 	}
@@ -298,19 +305,19 @@ func Compare(ctx context.Context, oldSide, newSide *Side, mode CompareMode, opts
 	return d, nil
 }
 
-func cutToDays(ctx context.Context, s *Side, days int, opts Options) (*Result, error) {
+func cutToDays(ctx context.Context, s *Side, days int, opts report.Options) (*report.Result, error) {
 	if s.Baseline {
 		return nil, fmt.Errorf("%w: --compare same-days cuts %s to its first %d days, which needs its CUR files, not a report document; give the CUR files or use --compare run-rate",
 			ErrCannotCompare, s.Name, days)
 	}
 	opts.UsageDays, opts.Top = days, 0
-	return Run(ctx, s.Sources, opts)
+	return report.Run(ctx, s.Sources, opts)
 }
 
 // typeGroups turns the line item types of every summary into one group per currency and type,
 // costed under the result's metric.
-func typeGroups(r *Result) []*Group {
-	by := map[string]*Group{}
+func typeGroups(r *report.Result) []*report.Group {
+	by := map[string]*report.Group{}
 	for _, s := range r.Summaries {
 		for _, t := range s.Types {
 			k := s.Currency + "\x00" + t.Type
@@ -318,28 +325,28 @@ func typeGroups(r *Result) []*Group {
 			if !ok {
 				name := t.Type
 				if name == "" {
-					name = None
+					name = report.None
 				}
-				g = &Group{Key: []string{name}, Currency: s.Currency}
+				g = &report.Group{Key: []string{name}, Currency: s.Currency}
 				by[k] = g
 			}
 			g.Rows += t.Rows
 			g.Cost.AddSum(t.ByMetric[r.Metric])
 		}
 	}
-	out := make([]*Group, 0, len(by))
-	for _, k := range sortedKeys(by) {
+	out := make([]*report.Group, 0, len(by))
+	for _, k := range slices.Sorted(maps.Keys(by)) {
 		out = append(out, by[k])
 	}
 	return out
 }
 
 // matchGroups pairs groups of equal currency and key, scaling each side's cost by its factor.
-func matchGroups(olds, news []*Group, fo, fn *big.Rat) []*Change {
+func matchGroups(olds, news []*report.Group, fo, fn *big.Rat) []*Change {
 	by := map[string]*Change{}
 	var out []*Change
-	get := func(g *Group) *Change {
-		k := groupKeyText(g.Currency, g.Key)
+	get := func(g *report.Group) *Change {
+		k := g.Currency + "\x00" + strings.Join(g.Key, "\x00")
 		c, ok := by[k]
 		if !ok {
 			c = &Change{Key: g.Key, Currency: g.Currency, Old: new(big.Rat), New: new(big.Rat)}
@@ -376,6 +383,87 @@ func sortChanges(cs []*Change) {
 		if c := abs[a].Cmp(abs[b]); c != 0 {
 			return c > 0
 		}
-		return compareKeys(a.Key, b.Key) < 0
+		return slices.Compare(a.Key, b.Key) < 0
 	})
+}
+
+// ErrBaselineMismatch is wrapped by the errors of Compatible: the two sides of a comparison
+// were not rolled up alike, so their groups cannot be matched.
+var ErrBaselineMismatch = errors.New("baseline does not match")
+
+// Compatible reports how two sides of a comparison differ in metric, dimensions or filters
+// when either is a baseline document: such sides cannot be compared group by group. The
+// error wraps ErrBaselineMismatch and names every difference. Two sides rolled up from CUR
+// files with the same options always match. Currencies need not match: a currency on one
+// side only is new (or gone), like a group.
+func Compatible(oldSide, newSide *Side) error {
+	if !oldSide.Baseline && !newSide.Baseline {
+		return nil
+	}
+	a, b := setupOf(oldSide.Name, oldSide.Result), setupOf(newSide.Name, newSide.Result)
+	return mismatch(a, b, oldSide, newSide)
+}
+
+// MatchOptions reports how a baseline differs from the metric, dimensions and filters of the
+// options a run is about to use; the error wraps ErrBaselineMismatch.
+func MatchOptions(b *Side, opts report.Options) error {
+	run := setup{name: "this run", metric: opts.Metric}
+	for _, d := range opts.Dims {
+		run.dims = append(run.dims, d.Name)
+	}
+	for _, f := range opts.Filters {
+		run.filters = append(run.filters, f.Text)
+	}
+	return mismatch(setupOf(b.Name, b.Result), run, b)
+}
+
+// setup is what must agree between two sides for their groups to match.
+type setup struct {
+	name          string
+	metric        pricing.Metric
+	dims, filters []string
+}
+
+func setupOf(name string, r *report.Result) setup {
+	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters}
+}
+
+func mismatch(x, y setup, baselines ...*Side) error {
+	var diffs []string
+	if x.metric != y.metric {
+		diffs = append(diffs, fmt.Sprintf("metric differs (%s: %s; %s: %s)", x.name, x.metric, y.name, y.metric))
+	}
+	list := func(s []string) string {
+		if len(s) == 0 {
+			return "none"
+		}
+		return strings.Join(s, ", ")
+	}
+	type field struct {
+		what string
+		a, b []string
+	}
+	for _, f := range []field{{"dimensions", x.dims, y.dims}, {"filters", x.filters, y.filters}} {
+		if list(f.a) != list(f.b) {
+			diffs = append(diffs, fmt.Sprintf("%s differ (%s: %s; %s: %s)", f.what, x.name, list(f.a), y.name, list(f.b)))
+		}
+	}
+	for _, b := range baselines {
+		if b.Baseline && hasFolded(b.Result) {
+			diffs = append(diffs, fmt.Sprintf("%s was written with --top, and its %s rows match nothing (write it without --top)", b.Name, report.Other))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrBaselineMismatch, strings.Join(diffs, "; "))
+}
+
+func hasFolded(r *report.Result) bool {
+	for _, g := range r.Groups {
+		if g.Folded > 0 {
+			return true
+		}
+	}
+	return false
 }

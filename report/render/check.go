@@ -1,9 +1,8 @@
-package report
+package render
 
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -12,13 +11,9 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/curnorm/curnorm/report/drift"
 )
-
-// CheckSchemaVersion names the layout of check's JSON document.
-const CheckSchemaVersion = "curnorm.check/v2"
-
-// CheckFormats lists the formats WriteCheck accepts.
-var CheckFormats = []string{"table", "markdown", "json", "junit"}
 
 // MarkdownCommentLimit is the most characters a GitHub comment may hold; check's Markdown
 // never exceeds it (GitLab allows more).
@@ -32,25 +27,18 @@ const (
 )
 
 // WriteCheck prints c in o.Format: "table" (also ""), "markdown", "json" or "junit".
-func WriteCheck(w io.Writer, c *CheckResult, o WriteOptions) error {
-	switch o.Format {
-	case "", "table":
-		bw := bufio.NewWriter(w)
-		writeCheckText(bw, c, o)
-		return bw.Flush()
-	case "markdown":
-		_, err := io.WriteString(w, checkMarkdown(c, o))
-		return err
-	case "json":
-		return writeCheckJSON(w, c, o)
-	case "junit":
-		return writeCheckJUnit(w, c, o)
-	}
-	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(CheckFormats, ", "))
+func WriteCheck(w io.Writer, c *drift.CheckResult, o Options) error {
+	return checkFormats.write(w, c, o)
 }
 
-// Verdict is the outcome in a few words: "passed", or "failed: 1 drift rule broken".
-func (c *CheckResult) Verdict() string {
+// writeCheckMarkdown prints the comment of checkMarkdown.
+func writeCheckMarkdown(w io.Writer, c *drift.CheckResult, o Options) error {
+	_, err := io.WriteString(w, checkMarkdown(c, o))
+	return err
+}
+
+// Verdict is the outcome of a check in a few words: "passed", or "failed: 1 drift rule broken".
+func Verdict(c *drift.CheckResult) string {
 	if c.Passed() {
 		return "passed"
 	}
@@ -65,11 +53,11 @@ func (c *CheckResult) Verdict() string {
 }
 
 // changeText describes a change in words: "500.00 → 700.00 (+200.00, +40.0%)".
-func changeText(c *Change, money func(*big.Rat) string) string {
+func changeText(c *drift.Change, money func(*big.Rat) string) string {
 	switch c.Status() {
-	case StatusNew:
+	case drift.StatusNew:
 		return "new, " + money(c.New)
-	case StatusGone:
+	case drift.StatusGone:
 		return "gone, was " + money(c.Old)
 	}
 	s := money(c.Old) + " → " + money(c.New) + " (" + signed(money(c.Delta()))
@@ -83,7 +71,7 @@ func changeText(c *Change, money func(*big.Rat) string) string {
 const unjudgedText = "absent from the baseline; only --max-new-group-cost judges a new currency"
 
 // ruleDetail says what a rule saw, without the failing groups.
-func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
+func ruleDetail(r *drift.RuleResult, money func(*big.Rat) string) string {
 	if !r.Groups {
 		if len(r.Failures) > 0 {
 			return changeText(r.Failures[0], money)
@@ -100,7 +88,7 @@ func ruleDetail(r *RuleResult, money func(*big.Rat) string) string {
 // rulesText states the rules the check applied: "max-increase 10% on service groups and
 // totals (USD); --fail-on provisional". It reads the options, not the results, so a rule
 // given is named even when there was nothing to apply it to.
-func rulesText(c *CheckResult) string {
+func rulesText(c *drift.CheckResult) string {
 	o := c.Options
 	var parts []string
 	switch {
@@ -113,10 +101,10 @@ func rulesText(c *CheckResult) string {
 	if c.Diff != nil && (o.MaxIncrease.IsSet() || o.MaxDecrease.IsSet()) {
 		var limits []string
 		if o.MaxIncrease.IsSet() {
-			limits = append(limits, RuleMaxIncrease+" "+o.MaxIncrease.Text)
+			limits = append(limits, drift.RuleMaxIncrease+" "+o.MaxIncrease.Text)
 		}
 		if o.MaxDecrease.IsSet() {
-			limits = append(limits, RuleMaxDecrease+" "+o.MaxDecrease.Text)
+			limits = append(limits, drift.RuleMaxDecrease+" "+o.MaxDecrease.Text)
 		}
 		scope := "totals"
 		if dims != "" {
@@ -124,7 +112,7 @@ func rulesText(c *CheckResult) string {
 		}
 		var judged []string
 		for _, r := range c.Rules {
-			if r.Rule != RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
+			if r.Rule != drift.RuleMaxNewGroupCost && !slices.Contains(judged, r.Currency) {
 				judged = append(judged, r.Currency)
 			}
 		}
@@ -139,7 +127,7 @@ func rulesText(c *CheckResult) string {
 		if dims != "" {
 			scope = "new " + dims + " groups and new currencies"
 		}
-		parts = append(parts, RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
+		parts = append(parts, drift.RuleMaxNewGroupCost+" "+o.MaxNewGroupCost.Text+" on "+scope)
 	}
 	if c.Diff != nil && o.MinCost.IsSet() {
 		parts = append(parts, "--min-cost "+o.MinCost.Text+" leaves out groups below it")
@@ -151,8 +139,8 @@ func rulesText(c *CheckResult) string {
 }
 
 // failedRules names, per group, the group rules it broke: "max-increase 10%".
-func failedRules(c *CheckResult) map[*Change]string {
-	out := map[*Change]string{}
+func failedRules(c *drift.CheckResult) map[*drift.Change]string {
+	out := map[*drift.Change]string{}
 	for _, r := range c.Rules {
 		if !r.Groups {
 			continue
@@ -168,7 +156,7 @@ func failedRules(c *CheckResult) map[*Change]string {
 }
 
 // totalChange finds the total of a currency, for a rule that held.
-func totalChange(d *Diff, currency string) *Change {
+func totalChange(d *drift.Diff, currency string) *drift.Change {
 	for _, t := range d.Totals {
 		if t.Currency == currency {
 			return t
@@ -177,14 +165,15 @@ func totalChange(d *Diff, currency string) *Change {
 	return nil
 }
 
-func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
+func writeCheckText(w io.Writer, c *drift.CheckResult, o Options) error {
+	bw := bufio.NewWriter(w)
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	// line prints a status mark in a column of its own, then the text.
 	line := func(mark, text string) { fmt.Fprintf(bw, "  %-7s  %s\n", mark, text) }
 	const itemIndent = "             "
-	bw.WriteString("curnorm check " + c.Verdict() + "\n")
+	bw.WriteString("curnorm check " + Verdict(c) + "\n")
 	if c.Diff != nil {
-		bw.WriteString(c.Diff.Context() + "\n")
+		bw.WriteString(Context(c.Diff) + "\n")
 	}
 	bw.WriteString("rules: " + rulesText(c) + "\n")
 	bw.WriteString("\ndrift rules\n")
@@ -207,7 +196,7 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 				detail = changeText(t, money)
 			}
 		}
-		line(mark, r.Name()+": "+detail)
+		line(mark, ruleName(r)+": "+detail)
 		if !r.Groups {
 			continue
 		}
@@ -226,33 +215,34 @@ func writeCheckText(bw *bufio.Writer, c *CheckResult, o WriteOptions) {
 	var quiet []string
 	for _, f := range c.Findings {
 		switch {
-		case f.NotApplicable != "":
-			line("n/a", f.Name+": "+f.NotApplicable)
+		case f.NotApplicable:
+			line("n/a", f.Name+": "+notApplicableText(f))
 			continue
 		case !f.Fired:
 			quiet = append(quiet, f.Name)
 			continue
 		case f.Fails:
-			line("FAIL", f.Name+" ("+f.Severity+"): "+f.Summary)
+			line("FAIL", f.Name+" ("+f.Severity+"): "+findingSummary(f, c.Dimensions))
 		default:
-			line(f.Severity, f.Name+": "+f.Summary)
+			line(f.Severity, f.Name+": "+findingSummary(f, c.Dimensions))
 		}
 		for i, it := range f.Items {
 			if i == findingItemsShown {
 				fmt.Fprintf(bw, "%s… and %d more (--format json lists all)\n", itemIndent, len(f.Items)-i)
 				break
 			}
-			bw.WriteString(itemIndent + cleanCell(it.Detail(sumMoney)) + "\n")
+			bw.WriteString(itemIndent + cleanCell(findingDetail(f, &it, c.Dimensions, sumMoney)) + "\n")
 		}
 	}
 	if len(quiet) > 0 {
 		line("ok", "did not fire: "+strings.Join(quiet, ", "))
 	}
+	return bw.Flush()
 }
 
 // checkMarkdown renders the comment, shrinking the table of groups and then the lists of
 // finding items until it fits MarkdownCommentLimit.
-func checkMarkdown(c *CheckResult, o WriteOptions) string {
+func checkMarkdown(c *drift.CheckResult, o Options) string {
 	rows := orderedForComment(c)
 	shown := min(len(rows), markdownGroupsShown)
 	items := findingItemsShown
@@ -280,19 +270,19 @@ func checkMarkdown(c *CheckResult, o WriteOptions) string {
 
 // orderedForComment lists the groups that moved: those that broke a rule first, then by
 // absolute delta.
-func orderedForComment(c *CheckResult) []*Change {
+func orderedForComment(c *drift.CheckResult) []*drift.Change {
 	if c.Diff == nil {
 		return nil
 	}
-	failed := map[*Change]bool{}
+	failed := map[*drift.Change]bool{}
 	for _, r := range c.Rules {
 		for _, g := range r.Failures {
 			failed[g] = true
 		}
 	}
-	var out []*Change
+	var out []*drift.Change
 	for _, g := range c.Diff.Groups {
-		if g.Status() != StatusSame {
+		if g.Status() != drift.StatusSame {
 			out = append(out, g)
 		}
 	}
@@ -300,17 +290,17 @@ func orderedForComment(c *CheckResult) []*Change {
 	return out
 }
 
-func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, items int) string {
+func renderCheckMarkdown(c *drift.CheckResult, o Options, rows []*drift.Change, shown, items int) string {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	var b bytes.Buffer
 	bw := bufio.NewWriter(&b)
 	if c.Passed() {
 		bw.WriteString("## ✅ curnorm check passed\n\n")
 	} else {
-		bw.WriteString("## ❌ curnorm check " + mdEscape(c.Verdict()) + "\n\n")
+		bw.WriteString("## ❌ curnorm check " + mdEscape(Verdict(c)) + "\n\n")
 	}
 	if c.Diff != nil {
-		bw.WriteString(mdEscape(c.Diff.Context()) + "\n")
+		bw.WriteString(mdEscape(Context(c.Diff)) + "\n")
 	} else {
 		bw.WriteString("No baseline: only the findings were checked (" + mdEscape(filesText(c.Files)) + ", metric " + c.Metric.String() + ").\n")
 	}
@@ -338,7 +328,7 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 						detail = changeText(t, money)
 					}
 				}
-				mdRow(bw, []string{mdEscape(r.Name()), res, mdEscape(detail)})
+				mdRow(bw, []string{mdEscape(ruleName(r)), res, mdEscape(detail)})
 			}
 			for _, t := range unjudged {
 				mdRow(bw, []string{"total " + mdEscape(t.Currency), "🆕 not judged", mdEscape(changeText(t, money) + ": " + unjudgedText)})
@@ -347,7 +337,7 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 				if !r.Groups || r.Passed() {
 					continue
 				}
-				bw.WriteString("\n" + mdEscape(r.Name()+": "+ruleDetail(r, money)) + "\n\n")
+				bw.WriteString("\n" + mdEscape(ruleName(r)+": "+ruleDetail(r, money)) + "\n\n")
 				for i, g := range r.Failures {
 					if i == min(items, failuresShown) {
 						fmt.Fprintf(bw, "- … and %d more (`--format json` lists all)\n", len(r.Failures)-i)
@@ -377,8 +367,8 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 	var quiet []string
 	for _, f := range c.Findings {
 		switch {
-		case f.NotApplicable != "":
-			fmt.Fprintf(bw, "- ➖ **%s**: n/a, %s\n", f.Name, mdEscape(f.NotApplicable))
+		case f.NotApplicable:
+			fmt.Fprintf(bw, "- ➖ **%s**: n/a, %s\n", f.Name, mdEscape(notApplicableText(f)))
 			continue
 		case !f.Fired:
 			quiet = append(quiet, f.Name)
@@ -388,13 +378,13 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 		if f.Fails {
 			mark, fails = "❌", ", fails the run"
 		}
-		fmt.Fprintf(bw, "- %s **%s** (%s%s): %s\n", mark, f.Name, f.Severity, fails, mdEscape(f.Summary))
+		fmt.Fprintf(bw, "- %s **%s** (%s%s): %s\n", mark, f.Name, f.Severity, fails, mdEscape(findingSummary(f, c.Dimensions)))
 		for i, it := range f.Items {
 			if i == items {
 				fmt.Fprintf(bw, "  - … and %d more (`--format json` lists all)\n", len(f.Items)-i)
 				break
 			}
-			bw.WriteString("  - " + mdEscape(it.Detail(sumMoney)) + "\n")
+			bw.WriteString("  - " + mdEscape(findingDetail(f, &it, c.Dimensions, sumMoney)) + "\n")
 		}
 	}
 	if len(quiet) > 0 {
@@ -405,7 +395,7 @@ func renderCheckMarkdown(c *CheckResult, o WriteOptions, rows []*Change, shown, 
 }
 
 // severityMarks start the Markdown line of a finding that fired without failing the run.
-var severityMarks = map[string]string{SeverityError: "❗", SeverityWarning: "⚠️", SeverityInfo: "ℹ️"}
+var severityMarks = map[string]string{drift.SeverityError: "❗", drift.SeverityWarning: "⚠️", drift.SeverityInfo: "ℹ️"}
 
 // filesText names the files read, or how many when they are many.
 func filesText(files []string) string {
@@ -418,71 +408,15 @@ func filesText(files []string) string {
 	return fmt.Sprintf("%s and %d more files", files[0], len(files)-1)
 }
 
-type jsonCheckDoc struct {
-	Schema     string        `json:"schema"`
-	Passed     bool          `json:"passed"`
-	Metric     string        `json:"metric"`
-	Dimensions []string      `json:"dimensions"`
-	Filters    []string      `json:"filters"`
-	Files      []string      `json:"files"`
-	Limits     jsonLimits    `json:"limits"`
-	Comparison *jsonDiffDoc  `json:"comparison"` // null without a baseline
-	Rules      []jsonRule    `json:"rules"`
-	Findings   []jsonFinding `json:"findings"`
-}
-
-// jsonLimits are the drift rules and --fail-on as given, null where not given, so a reader
-// sees what was asked even where nothing was there to apply it to.
-type jsonLimits struct {
-	MaxIncrease     *string  `json:"max_increase"`
-	MaxDecrease     *string  `json:"max_decrease"`
-	MaxNewGroupCost *string  `json:"max_new_group_cost"`
-	MinCost         *string  `json:"min_cost"`
-	FailOn          []string `json:"fail_on"`
-}
-
 // limitJSON is a limit as given, or nil when it was not.
-func limitJSON(l Limit) *string {
+func limitJSON(l drift.Limit) *string {
 	if !l.IsSet() {
 		return nil
 	}
 	return &l.Text
 }
 
-type jsonRule struct {
-	Rule     string       `json:"rule"`
-	Limit    string       `json:"limit"`
-	Scope    string       `json:"scope"` // "total" or "groups"
-	Currency string       `json:"currency"`
-	Passed   bool         `json:"passed"`
-	Checked  int          `json:"checked"`
-	Ignored  int          `json:"ignored_under_min_cost"`
-	Failures []jsonChange `json:"failures"`
-}
-
-type jsonFinding struct {
-	Name          string            `json:"name"`
-	Severity      string            `json:"severity"`
-	Fired         bool              `json:"fired"`
-	Fails         bool              `json:"fails"`
-	NotApplicable *string           `json:"not_applicable"` // why it could not be judged
-	Summary       string            `json:"summary"`
-	Measure       *string           `json:"measure"` // what the items' amount is; null: none
-	Items         []jsonFindingItem `json:"items"`
-}
-
-type jsonFindingItem struct {
-	File     string          `json:"file,omitempty"`
-	Key      json.RawMessage `json:"key,omitempty"`
-	Period   string          `json:"period,omitempty"`
-	Type     string          `json:"line_item_type,omitempty"`
-	Currency string          `json:"currency,omitempty"`
-	Rows     int64           `json:"rows"`
-	Amount   *string         `json:"amount,omitempty"`
-	Detail   string          `json:"detail"`
-}
-
-func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
+func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 	money := o.ratMoney(-1)
 	doc := jsonCheckDoc{
 		Schema: CheckSchemaVersion, Passed: c.Passed(), Metric: c.Metric.String(),
@@ -493,10 +427,7 @@ func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
 		Rules: []jsonRule{}, Findings: []jsonFinding{},
 	}
 	if c.Diff != nil {
-		d, err := diffJSON(c.Diff, o)
-		if err != nil {
-			return err
-		}
+		d := diffJSON(c.Diff, o)
 		doc.Comparison = &d
 	}
 	for _, r := range c.Rules {
@@ -506,18 +437,15 @@ func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
 		if r.Groups {
 			jr.Scope, dims = "groups", nonNil(c.Dimensions)
 		}
-		var err error
-		if jr.Failures, err = changesJSON(r.Failures, dims, money); err != nil {
-			return err
-		}
+		jr.Failures = changesJSON(r.Failures, dims, money)
 		doc.Rules = append(doc.Rules, jr)
 	}
 	sumMoney := o.moneyFormat(-1)
 	for _, f := range c.Findings {
-		jf := jsonFinding{Name: f.Name, Severity: f.Severity, Fired: f.Fired, Fails: f.Fails, Summary: f.Summary,
+		jf := jsonFinding{Name: f.Name, Severity: f.Severity, Fired: f.Fired, Fails: f.Fails, Summary: findingSummary(f, c.Dimensions),
 			Items: make([]jsonFindingItem, 0, len(f.Items))}
-		if f.NotApplicable != "" {
-			na := f.NotApplicable
+		if f.NotApplicable {
+			na := notApplicableText(f)
 			jf.NotApplicable = &na
 		}
 		if f.Measure != "" {
@@ -526,22 +454,13 @@ func writeCheckJSON(w io.Writer, c *CheckResult, o WriteOptions) error {
 		}
 		for _, it := range f.Items {
 			ji := jsonFindingItem{File: it.File, Period: it.Period, Type: it.Type, Currency: it.Currency, Rows: it.Rows,
-				Detail: it.Detail(sumMoney)}
+				Detail: findingDetail(f, &it, c.Dimensions, sumMoney)}
 			if f.Measure != "" {
 				a := sumMoney(it.Amount)
 				ji.Amount = &a
 			}
 			if it.Key != nil {
-				key := fitKey(it.Key, len(c.Dimensions))
-				obj := make(jsonObject, len(key))
-				for i, v := range key {
-					obj[i] = jsonField{c.Dimensions[i], v}
-				}
-				b, err := obj.MarshalJSON()
-				if err != nil {
-					return err
-				}
-				ji.Key = b
+				ji.Key = keyJSON(c.Dimensions, it.Key)
 			}
 			jf.Items = append(jf.Items, ji)
 		}
@@ -588,13 +507,13 @@ type junitSkipped struct {
 // and currency total, and per rule and currency for the groups) when there is a baseline, and
 // a suite of findings (one test case each). A finding that fired without being chosen with
 // --fail-on passes, its items in system-out.
-func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
+func writeCheckJUnit(w io.Writer, c *drift.CheckResult, o Options) error {
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	doc := junitSuites{Name: "curnorm check"}
 	if c.Diff != nil {
 		s := junitSuite{Name: "curnorm.drift"}
 		for _, r := range c.Rules {
-			tc := junitCase{Name: r.Name(), Classname: "curnorm.drift." + r.Rule}
+			tc := junitCase{Name: ruleName(r), Classname: "curnorm.drift." + r.Rule}
 			if r.Passed() {
 				tc.SystemOut = ruleDetail(r, money)
 				if !r.Groups {
@@ -633,17 +552,17 @@ func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
 		tc := junitCase{Name: f.Name, Classname: "curnorm.findings." + f.Severity}
 		var lines []string
 		for _, it := range f.Items {
-			lines = append(lines, it.Detail(sumMoney))
+			lines = append(lines, findingDetail(f, &it, c.Dimensions, sumMoney))
 		}
 		switch {
-		case f.NotApplicable != "":
-			tc.Skipped = &junitSkipped{Message: f.NotApplicable}
+		case f.NotApplicable:
+			tc.Skipped = &junitSkipped{Message: notApplicableText(f)}
 			s.Skipped++
 		case f.Fails:
-			tc.Failure = &junitFailure{Message: f.Summary, Type: f.Name, Text: strings.Join(lines, "\n")}
+			tc.Failure = &junitFailure{Message: findingSummary(f, c.Dimensions), Type: f.Name, Text: strings.Join(lines, "\n")}
 			s.Failures++
 		case f.Fired:
-			tc.SystemOut = f.Summary + "\n" + strings.Join(lines, "\n")
+			tc.SystemOut = findingSummary(f, c.Dimensions) + "\n" + strings.Join(lines, "\n")
 		}
 		s.Cases = append(s.Cases, tc)
 	}
@@ -663,4 +582,13 @@ func writeCheckJUnit(w io.Writer, c *CheckResult, o WriteOptions) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// ruleName is a rule result's test name: "max-increase 10%: total USD" or "... : groups USD".
+func ruleName(r *drift.RuleResult) string {
+	scope := "total"
+	if r.Groups {
+		scope = "groups"
+	}
+	return fmt.Sprintf("%s %s: %s %s", r.Rule, r.Limit, scope, r.Currency)
 }

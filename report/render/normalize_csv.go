@@ -1,9 +1,11 @@
-package report
+package render
 
 import (
 	"bufio"
 	"io"
 	"strings"
+
+	"github.com/curnorm/curnorm/report"
 )
 
 // CSVSink writes normalized rows as RFC 4180 CSV with one header row: amounts in full
@@ -14,7 +16,7 @@ type CSVSink struct {
 	NoFormulaEscape bool
 
 	bw    *bufio.Writer
-	types []CellType
+	types []report.CellType
 	buf   []byte
 }
 
@@ -24,7 +26,7 @@ func NewCSVSink(w io.Writer) *CSVSink {
 }
 
 // Header writes the header row.
-func (s *CSVSink) Header(names []string, types []CellType) error {
+func (s *CSVSink) Header(names []string, types []report.CellType) error {
 	s.types = types
 	s.buf = s.buf[:0]
 	for i, n := range names {
@@ -39,7 +41,7 @@ func (s *CSVSink) Header(names []string, types []CellType) error {
 }
 
 // Row writes one row. Text cells become SpreadsheetSafe unless NoFormulaEscape.
-func (s *CSVSink) Row(cells []Cell) error {
+func (s *CSVSink) Row(cells []report.Cell) error {
 	s.buf = s.buf[:0]
 	for i, c := range cells {
 		if i > 0 {
@@ -47,9 +49,9 @@ func (s *CSVSink) Row(cells []Cell) error {
 		}
 		switch {
 		case c.Empty:
-		case s.types[i] == CellAmount:
+		case s.types[i] == report.CellAmount:
 			s.buf = c.Amount.Append(s.buf)
-		case s.types[i] == CellTime:
+		case s.types[i] == report.CellTime:
 			s.buf = append(s.buf, c.Text...)
 		default:
 			text := c.Text

@@ -1,112 +1,45 @@
-package report
+package render
 
 import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 
-	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
-// Money is carried as decimal strings throughout, so no consumer (jq, JavaScript) rounds it
-// through a float; struct field order fixes the key order of every object.
-
-type jsonDoc struct {
-	Schema     string        `json:"schema"`
-	Metric     string        `json:"metric"`
-	Dimensions []string      `json:"dimensions"`
-	Filters    []string      `json:"filters"`
-	Files      []string      `json:"files"`
-	Currencies []string      `json:"currencies"`
-	Periods    []jsonPeriod  `json:"periods"`
-	Groups     []jsonGroup   `json:"groups"`
-	Totals     []jsonGroup   `json:"totals"`
-	Summary    []jsonSummary `json:"summary"`
-	Warnings   []string      `json:"warnings"`
-	// Skipped lists the rows and files --on-error skip left out, per file and reason.
-	Skipped []cur.SkipCount `json:"skipped"`
-}
-
-type jsonPeriod struct {
-	Period        string `json:"period"`
-	Currency      string `json:"currency"`
-	FirstUsageDay string `json:"first_usage_day"`
-	LastUsageDay  string `json:"last_usage_day"`
-	Final         bool   `json:"final"`
-	Rows          int64  `json:"rows"`
-	// RowsWithoutInvoice lets a baseline read back say how provisional its period was.
-	RowsWithoutInvoice int64 `json:"rows_without_invoice"`
-}
-
-type jsonGroup struct {
-	Metric       string          `json:"metric,omitempty"` // ndjson lines only
-	Total        bool            `json:"total,omitempty"`  // ndjson total lines only
-	Key          json.RawMessage `json:"key,omitempty"`    // absent on totals
-	Currency     string          `json:"currency"`
-	Rows         int64           `json:"rows"`
-	Cost         string          `json:"cost"`
-	Unblended    string          `json:"unblended"`
-	OnDemand     string          `json:"on_demand"`
-	PricedCost   string          `json:"priced_cost"`
-	Savings      string          `json:"savings"`
-	SavingsRate  *string         `json:"savings_rate"`
-	OverOnDemand bool            `json:"over_on_demand"`
-	UnpricedRows int64           `json:"unpriced_rows"`
-	UnpricedCost string          `json:"unpriced_cost"`
-	Folded       int             `json:"folded,omitempty"` // groups an (other) row holds
-}
-
-type jsonSummary struct {
-	Period               string         `json:"period"`
-	Currency             string         `json:"currency"`
-	Rows                 int64          `json:"rows"`
-	Metrics              jsonObject     `json:"metrics"`
-	OnDemand             string         `json:"on_demand"`
-	PricedCost           string         `json:"priced_cost"`
-	Savings              string         `json:"savings"`
-	SavingsRate          *string        `json:"savings_rate"`
-	EffectiveSavingsRate *string        `json:"effective_savings_rate"`
-	UnpricedUsage        jsonUnpriced   `json:"unpriced_usage"`
-	UnusedSP             string         `json:"unused_sp_commitment"`
-	UnusedRI             string         `json:"unused_ri_fee"`
-	Reconciliation       jsonReconcile  `json:"reconciliation"`
-	Types                []jsonTypeSums `json:"line_item_types"`
-}
-
-type jsonUnpriced struct {
-	Rows int64  `json:"rows"`
-	Cost string `json:"cost"`
-}
-
-type jsonReconcile struct {
-	Unblended       string `json:"unblended"`
-	Amortized       string `json:"amortized"`
-	TrueUp          string `json:"true_up"`
-	UpfrontFees     string `json:"upfront_fees"`
-	ExcludedRefunds string `json:"excluded_refunds"`
-	SplitCost       string `json:"split_cost"`
-	Residual        string `json:"residual"`
-	Holds           *bool  `json:"holds"` // null when the reconciliation does not apply
-	Applies         bool   `json:"applies"`
-}
-
-type jsonTypeSums struct {
-	Type    string     `json:"type"`
-	Rows    int64      `json:"rows"`
-	Metrics jsonObject `json:"metrics"`
-}
-
-// jsonObject is an object whose keys keep the order given, unlike a Go map: group keys follow
-// --by and metric totals follow pricing.Metrics.
+// jsonObject is an object of text values whose keys keep the order given, unlike a Go map:
+// group keys follow --by and metric totals follow pricing.Metrics.
 type jsonObject []jsonField
 
 type jsonField struct {
-	name  string
-	value any
+	name, value string
+}
+
+// keyJSON is a group key as an object of its dimensions, cut or padded to them.
+func keyJSON(dims, key []string) *jsonObject {
+	key = fitKey(key, len(dims))
+	obj := make(jsonObject, len(key))
+	for i, v := range key {
+		obj[i] = jsonField{dims[i], v}
+	}
+	return &obj
+}
+
+// get returns the value of name, the last one when the document repeats it.
+func (o jsonObject) get(name string) (string, bool) {
+	for i := len(o) - 1; i >= 0; i-- {
+		if o[i].name == name {
+			return o[i].value, true
+		}
+	}
+	return "", false
 }
 
 func (o jsonObject) MarshalJSON() ([]byte, error) {
@@ -128,6 +61,19 @@ func (o jsonObject) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// UnmarshalJSON reads an object of text values, in the document's order.
+func (o *jsonObject) UnmarshalJSON(b []byte) error {
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*o = make(jsonObject, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		*o = append(*o, jsonField{k, m[k]})
+	}
+	return nil
+}
+
 // encodeJSONValue appends v without HTML escaping, matching the encoders below.
 func encodeJSONValue(b *bytes.Buffer, v any) error {
 	enc := json.NewEncoder(b)
@@ -140,7 +86,7 @@ func encodeJSONValue(b *bytes.Buffer, v any) error {
 }
 
 // writeJSON prints r as one indented JSON document.
-func writeJSON(w io.Writer, r *Result, o WriteOptions) error {
+func writeJSON(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(-1)
 	doc := jsonDoc{
 		Schema:     SchemaVersion,
@@ -165,45 +111,41 @@ func writeJSON(w io.Writer, r *Result, o WriteOptions) error {
 		doc.Summary = append(doc.Summary, summaryJSON(s, money))
 	}
 	for _, g := range r.Groups {
-		jg, err := groupJSON(r, g, true, money)
-		if err != nil {
-			return err
-		}
-		doc.Groups = append(doc.Groups, jg)
+		doc.Groups = append(doc.Groups, groupJSON(r, g, true, money))
 	}
 	for _, t := range r.Totals {
-		jt, err := groupJSON(r, t, false, money)
-		if err != nil {
-			return err
-		}
-		doc.Totals = append(doc.Totals, jt)
+		doc.Totals = append(doc.Totals, groupJSON(r, t, false, money))
 	}
+	return encodeIndented(w, doc)
+}
+
+// encodeIndented prints v as indented JSON without HTML escaping.
+func encodeIndented(w io.Writer, v any) error {
+	enc := lineEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// lineEncoder encodes one value per line without HTML escaping, as ndjson wants.
+func lineEncoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return enc
 }
 
 // writeNDJSON prints one line per group, then one per currency total marked "total": true.
-func writeNDJSON(w io.Writer, r *Result, o WriteOptions) error {
+func writeNDJSON(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(-1)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	enc := lineEncoder(w)
 	for _, g := range r.Groups {
-		jg, err := groupJSON(r, g, true, money)
-		if err != nil {
-			return err
-		}
+		jg := groupJSON(r, g, true, money)
 		jg.Metric = r.Metric.String()
 		if err := enc.Encode(jg); err != nil {
 			return err
 		}
 	}
 	for _, t := range r.Totals {
-		jt, err := groupJSON(r, t, false, money)
-		if err != nil {
-			return err
-		}
+		jt := groupJSON(r, t, false, money)
 		jt.Metric, jt.Total = r.Metric.String(), true
 		if err := enc.Encode(jt); err != nil {
 			return err
@@ -213,7 +155,7 @@ func writeNDJSON(w io.Writer, r *Result, o WriteOptions) error {
 }
 
 // groupJSON converts a group; totals (withKey false) get no "key".
-func groupJSON(r *Result, g *Group, withKey bool, money func(money.Sum) string) (jsonGroup, error) {
+func groupJSON(r *report.Result, g *report.Group, withKey bool, money func(money.Sum) string) jsonGroup {
 	rate, ok := g.SavingsRate()
 	jg := jsonGroup{
 		Currency:     g.Currency,
@@ -230,21 +172,12 @@ func groupJSON(r *Result, g *Group, withKey bool, money func(money.Sum) string) 
 		Folded:       g.Folded,
 	}
 	if withKey {
-		key := fitKey(g.Key, len(r.Dimensions))
-		obj := make(jsonObject, len(key))
-		for i, v := range key {
-			obj[i] = jsonField{r.Dimensions[i], v}
-		}
-		b, err := obj.MarshalJSON()
-		if err != nil {
-			return jg, err
-		}
-		jg.Key = b
+		jg.Key = keyJSON(r.Dimensions, g.Key)
 	}
-	return jg, nil
+	return jg
 }
 
-func summaryJSON(s *Summary, money func(money.Sum) string) jsonSummary {
+func summaryJSON(s *report.Summary, money func(money.Sum) string) jsonSummary {
 	sv := s.Savings()
 	var rate *big.Rat
 	ok := s.OnDemand.Sign() != 0
@@ -304,7 +237,7 @@ func ratePtr(r *big.Rat, ok bool) *string {
 }
 
 // currencies lists every currency of the result, sorted.
-func currencies(r *Result) []string {
+func currencies(r *report.Result) []string {
 	seen := map[string]bool{}
 	out := []string{}
 	add := func(c string) {

@@ -1,9 +1,11 @@
-package report
+package render
 
 import (
 	"encoding/csv"
 	"io"
 	"strconv"
+
+	"github.com/curnorm/curnorm/report"
 )
 
 // csvTotalLabel marks total rows in the first dimension column: parenthesised like (none) and
@@ -13,7 +15,7 @@ const csvTotalLabel = "(total)"
 // writeCSV prints one header row, the groups, then one total row per currency (RFC 4180).
 // Money is exact by default; nothing but the table goes into the file. Text cells are made
 // spreadsheet-safe unless o.NoFormulaEscape; numeric cells never are.
-func writeCSV(w io.Writer, r *Result, o WriteOptions) error {
+func writeCSV(w io.Writer, r *report.Result, o Options) error {
 	cw := csv.NewWriter(w)
 	money := o.moneyFormat(-1)
 	header := append(o.texts(r.Dimensions),
@@ -22,7 +24,7 @@ func writeCSV(w io.Writer, r *Result, o WriteOptions) error {
 		return err
 	}
 	row := make([]string, 0, len(header))
-	write := func(key []string, g *Group) error {
+	write := func(key []string, g *report.Group) error {
 		c := cellsOf(g, money, false)
 		row = append(row[:0], o.texts(fitKey(key, len(r.Dimensions)))...)
 		row = append(row, o.text(c.currency))
@@ -36,7 +38,7 @@ func writeCSV(w io.Writer, r *Result, o WriteOptions) error {
 		}
 	}
 	if showTotals(r) {
-		key := totalKey(r, csvTotalLabel)
+		key := totalKey(r.Dimensions, csvTotalLabel)
 		for _, t := range r.Totals {
 			if err := write(key, t); err != nil {
 				return err

@@ -1,4 +1,4 @@
-package report
+package render
 
 // SpreadsheetSafe neutralises a text cell that a spreadsheet would run as a formula when it
 // opens a CSV file or a pasted table: a value starting with "=", "+", "-", "@", tab or

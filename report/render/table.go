@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/curnorm/curnorm/report"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -34,7 +35,7 @@ const (
 // under the header and above the totals. When o.Width > 0 and the table is wider, the gap
 // between columns narrows to one space, then dimension values are cut with "…"; numbers never
 // are.
-func writeTable(w io.Writer, r *Result, o WriteOptions) error {
+func writeTable(w io.Writer, r *report.Result, o Options) error {
 	money := o.moneyFormat(2)
 	nd := len(r.Dimensions)
 	header := make([]string, 0, nd+8)
@@ -44,7 +45,7 @@ func writeTable(w io.Writer, r *Result, o WriteOptions) error {
 	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, tableRateLabel, tableOverLabel)
 	ncol := len(header)
 
-	row := func(key []string, g *Group) []string {
+	row := func(key []string, g *report.Group) []string {
 		c := cellsOf(g, money, true)
 		out := make([]string, 0, ncol)
 		for _, k := range fitKey(key, nd) {
@@ -65,7 +66,7 @@ func writeTable(w io.Writer, r *Result, o WriteOptions) error {
 	}
 	if showTotals(r) {
 		for _, t := range r.Totals {
-			totals = append(totals, row(totalKey(r, tableTotalLabel), t))
+			totals = append(totals, row(totalKey(r.Dimensions, tableTotalLabel), t))
 		}
 	}
 
@@ -75,7 +76,7 @@ func writeTable(w io.Writer, r *Result, o WriteOptions) error {
 		widths := make([]int, ncol)
 		for _, cells := range append(append([][]string{header}, body...), totals...) {
 			for i, c := range cells {
-				widths[i] = max(widths[i], twwidth.Width(c))
+				widths[i] = max(widths[i], width(c))
 			}
 		}
 		total := func() int {
@@ -109,12 +110,39 @@ func writeTable(w io.Writer, r *Result, o WriteOptions) error {
 		}
 	}
 
+	right := make([]bool, ncol)
+	for i := nd + 1; i < ncol-1; i++ {
+		right[i] = true
+	}
+	return textTable{header: header, rows: body, totals: totals, right: right, gap: gap}.print(w)
+}
+
+// textTable is the one table printer of render, for every command's table format: columns
+// gap spaces apart, a dashed rule under the header and, when there are totals, above them;
+// no borders and no trailing blanks. Widths are display widths (see width).
+type textTable struct {
+	header       []string
+	rows, totals [][]string
+	right        []bool // the columns aligned right
+	gap          int    // spaces between columns; 0 means 2
+}
+
+// width is how many terminal columns s takes: East Asian wide runes count two, ANSI colour
+// codes none. Every layout of render measures text with it.
+func width(s string) int { return twwidth.Width(s) }
+
+func (tt textTable) print(w io.Writer) error {
+	ncol := len(tt.header)
+	gap := tt.gap
+	if gap == 0 {
+		gap = 2
+	}
 	align := make(tw.Alignment, ncol)
 	for i := range align {
 		align[i] = tw.AlignLeft
-	}
-	for i := nd + 1; i < ncol-1; i++ {
-		align[i] = tw.AlignRight
+		if tt.right[i] {
+			align[i] = tw.AlignRight
+		}
 	}
 	sep := strings.Repeat(" ", gap)
 	symbols := tw.NewSymbolCustom("curnorm").WithColumn(sep).WithCenter(sep).WithRow("-").
@@ -141,19 +169,19 @@ func writeTable(w io.Writer, r *Result, o WriteOptions) error {
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithTrimLine(tw.Off),
 	)
-	t.Header(header)
-	for _, cells := range body {
+	t.Header(tt.header)
+	for _, cells := range tt.rows {
 		if err := t.Append(cells); err != nil {
 			return err
 		}
 	}
-	if len(totals) > 0 {
-		// The footer is a single row; one line per currency inside each cell keeps the
-		// currencies' totals apart and aligned.
+	if len(tt.totals) > 0 {
+		// The footer is a single row; one line per total inside each cell keeps the totals
+		// apart and aligned.
 		foot := make([]string, ncol)
 		for i := range foot {
-			parts := make([]string, len(totals))
-			for j, cells := range totals {
+			parts := make([]string, len(tt.totals))
+			for j, cells := range tt.totals {
 				parts[j] = cells[i]
 			}
 			foot[i] = strings.Join(parts, "\n")
@@ -198,15 +226,15 @@ func dimLimit(widths []int, budget int) int {
 
 // truncateCell cuts s to at most limit display columns, ending in "…" when cut.
 func truncateCell(s string, limit int) string {
-	if twwidth.Width(s) <= limit {
+	if width(s) <= limit {
 		return s
 	}
 	const ellipsis = "…"
-	room := limit - twwidth.Width(ellipsis)
+	room := limit - width(ellipsis)
 	var b strings.Builder
 	used := 0
 	for _, r := range s {
-		rw := twwidth.Width(string(r))
+		rw := width(string(r))
 		if used+rw > room {
 			break
 		}

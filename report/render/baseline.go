@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bufio"
@@ -7,20 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"strings"
+	"slices"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
 // A baseline is the document `report --format json` writes (SchemaVersion), read back so that
 // check and diff can compare a bill with an earlier one without its CUR files.
-
-// ErrBaselineMismatch is wrapped by the errors of Compatible: the two sides of a comparison
-// were not rolled up alike, so their groups cannot be matched.
-var ErrBaselineMismatch = errors.New("baseline does not match")
 
 // IsBaseline reports whether the file at path is a report document rather than CUR data: its
 // first non-blank byte is "{" and its top-level object has a "schema" member. CUR 2.0
@@ -77,7 +75,7 @@ func IsBaseline(path string) (bool, error) {
 }
 
 // ReadBaselineFile reads the report document at path; see ReadBaseline.
-func ReadBaselineFile(path string) (*Result, error) {
+func ReadBaselineFile(path string) (*report.Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, errors.Unwrap(err))}
@@ -92,7 +90,7 @@ func ReadBaselineFile(path string) (*Result, error) {
 // residuals) are computed again rather than read. A document of another schema version is
 // refused with an error wrapping cur.ErrUnsupportedFormat; a malformed one with
 // cur.ErrBadValue. name is the file name errors give.
-func ReadBaseline(r io.Reader, name string) (*Result, error) {
+func ReadBaseline(r io.Reader, name string) (*report.Result, error) {
 	fail := func(class error, format string, args ...any) error {
 		return &cur.Error{File: name, RowGroup: -1, Err: fmt.Errorf("%w: "+format, append([]any{class}, args...)...)}
 	}
@@ -112,84 +110,35 @@ func ReadBaseline(r io.Reader, name string) (*Result, error) {
 	if *head.Schema != SchemaVersion {
 		return nil, fail(cur.ErrUnsupportedFormat, "baseline schema %q; this curnorm reads %q (write the baseline again with this version: curnorm report --format json)", *head.Schema, SchemaVersion)
 	}
-	var doc baselineDoc
+	var doc jsonDoc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fail(cur.ErrBadValue, "%v", err)
 	}
-	res, err := doc.result()
+	res, err := resultOf(&doc)
 	if err != nil {
 		return nil, fail(cur.ErrBadValue, "%v", err)
 	}
 	return res, nil
 }
 
-// baselineDoc mirrors jsonDoc for reading: money stays text until parsed exactly.
-type baselineDoc struct {
-	Metric     string            `json:"metric"`
-	Dimensions []string          `json:"dimensions"`
-	Filters    []string          `json:"filters"`
-	Files      []string          `json:"files"`
-	Periods    []jsonPeriod      `json:"periods"`
-	Groups     []baselineGroup   `json:"groups"`
-	Totals     []baselineGroup   `json:"totals"`
-	Summary    []baselineSummary `json:"summary"`
-	Warnings   []string          `json:"warnings"`
-	Skipped    []cur.SkipCount   `json:"skipped"`
-}
-
-type baselineGroup struct {
-	Key          map[string]string `json:"key"`
-	Currency     string            `json:"currency"`
-	Rows         int64             `json:"rows"`
-	Cost         string            `json:"cost"`
-	Unblended    string            `json:"unblended"`
-	OnDemand     string            `json:"on_demand"`
-	PricedCost   string            `json:"priced_cost"`
-	UnpricedRows int64             `json:"unpriced_rows"`
-	UnpricedCost string            `json:"unpriced_cost"`
-	Folded       int               `json:"folded"`
-}
-
-type baselineSummary struct {
-	Period         string            `json:"period"`
-	Currency       string            `json:"currency"`
-	Rows           int64             `json:"rows"`
-	Metrics        map[string]string `json:"metrics"`
-	OnDemand       string            `json:"on_demand"`
-	PricedCost     string            `json:"priced_cost"`
-	UnpricedUsage  jsonUnpriced      `json:"unpriced_usage"`
-	UnusedSP       string            `json:"unused_sp_commitment"`
-	UnusedRI       string            `json:"unused_ri_fee"`
-	Reconciliation struct {
-		TrueUp          string `json:"true_up"`
-		UpfrontFees     string `json:"upfront_fees"`
-		ExcludedRefunds string `json:"excluded_refunds"`
-		SplitCost       string `json:"split_cost"`
-		Applies         bool   `json:"applies"`
-	} `json:"reconciliation"`
-	Types []struct {
-		Type    string            `json:"type"`
-		Rows    int64             `json:"rows"`
-		Metrics map[string]string `json:"metrics"`
-	} `json:"line_item_types"`
-}
-
-func (d *baselineDoc) result() (*Result, error) {
+// resultOf turns a report document read back into a Result: money stays text until parsed
+// exactly here, and figures the document derives (savings, rates) are left to be computed.
+func resultOf(d *jsonDoc) (*report.Result, error) {
 	m, err := pricing.ParseMetric(d.Metric)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped}
+	res := &report.Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped}
 	for i := range d.Groups {
-		g, err := d.Groups[i].group(d.Dimensions, true)
+		g, err := groupOf(&d.Groups[i], d.Dimensions, true)
 		if err != nil {
 			return nil, fmt.Errorf("group %d: %w", i+1, err)
 		}
 		res.Groups = append(res.Groups, g)
 	}
 	for i := range d.Totals {
-		g, err := d.Totals[i].group(d.Dimensions, false)
+		g, err := groupOf(&d.Totals[i], d.Dimensions, false)
 		if err != nil {
 			return nil, fmt.Errorf("total %d: %w", i+1, err)
 		}
@@ -201,7 +150,7 @@ func (d *baselineDoc) result() (*Result, error) {
 		periods[p.Period+"\x00"+p.Currency] = p
 	}
 	for i := range d.Summary {
-		s, err := d.Summary[i].summary(periods)
+		s, err := summaryOf(&d.Summary[i], periods)
 		if err != nil {
 			return nil, fmt.Errorf("summary %d (%s %s): %w", i+1, d.Summary[i].Period, d.Summary[i].Currency, err)
 		}
@@ -210,14 +159,18 @@ func (d *baselineDoc) result() (*Result, error) {
 	return res, nil
 }
 
-func (g *baselineGroup) group(dims []string, withKey bool) (*Group, error) {
-	out := &Group{Currency: g.Currency, Rows: g.Rows, UnpricedRows: g.UnpricedRows, Folded: g.Folded}
+func groupOf(g *jsonGroup, dims []string, withKey bool) (*report.Group, error) {
+	out := &report.Group{Currency: g.Currency, Rows: g.Rows, UnpricedRows: g.UnpricedRows, Folded: g.Folded}
 	if withKey {
-		if len(g.Key) != len(dims) {
-			return nil, fmt.Errorf("key has %d values, the document %d dimensions", len(g.Key), len(dims))
+		var key jsonObject
+		if g.Key != nil {
+			key = *g.Key
+		}
+		if len(key) != len(dims) {
+			return nil, fmt.Errorf("key has %d values, the document %d dimensions", len(key), len(dims))
 		}
 		for _, d := range dims {
-			v, ok := g.Key[d]
+			v, ok := key.get(d)
 			if !ok {
 				return nil, fmt.Errorf("key has no %q", d)
 			}
@@ -233,8 +186,8 @@ func (g *baselineGroup) group(dims []string, withKey bool) (*Group, error) {
 	})
 }
 
-func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, error) {
-	s := &Summary{Period: b.Period, Currency: b.Currency, Rows: b.Rows, UnpricedRows: b.UnpricedUsage.Rows,
+func summaryOf(b *jsonSummary, periods map[string]*jsonPeriod) (*report.Summary, error) {
+	s := &report.Summary{Period: b.Period, Currency: b.Currency, Rows: b.Rows, UnpricedRows: b.UnpricedUsage.Rows,
 		Filtered: !b.Reconciliation.Applies}
 	p, ok := periods[b.Period+"\x00"+b.Currency]
 	if !ok {
@@ -262,7 +215,7 @@ func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, err
 		return nil, err
 	}
 	for _, t := range b.Types {
-		ts := &TypeSummary{Type: t.Type, Rows: t.Rows}
+		ts := &report.TypeSummary{Type: t.Type, Rows: t.Rows}
 		if err := parseMetrics(&ts.ByMetric, t.Metrics); err != nil {
 			return nil, fmt.Errorf("line item type %q: %w", t.Type, err)
 		}
@@ -271,9 +224,9 @@ func (b *baselineSummary) summary(periods map[string]*jsonPeriod) (*Summary, err
 	return s, nil
 }
 
-func parseMetrics(dst *[6]money.Sum, src map[string]string) error {
+func parseMetrics(dst *[6]money.Sum, src jsonObject) error {
 	for _, m := range pricing.Metrics {
-		v, ok := src[m.String()]
+		v, ok := src.get(m.String())
 		if !ok {
 			return fmt.Errorf("metrics: no %q", m)
 		}
@@ -288,7 +241,7 @@ func parseMetrics(dst *[6]money.Sum, src map[string]string) error {
 
 // parseMoney parses each named text into its Sum.
 func parseMoney(dst map[string]*money.Sum, src map[string]string) error {
-	for _, name := range sortedKeys(dst) {
+	for _, name := range slices.Sorted(maps.Keys(dst)) {
 		s, err := money.ParseSum(src[name])
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -296,81 +249,4 @@ func parseMoney(dst map[string]*money.Sum, src map[string]string) error {
 		*dst[name] = s
 	}
 	return nil
-}
-
-// Compatible reports how two sides of a comparison differ in metric, dimensions or filters
-// when either is a baseline document: such sides cannot be compared group by group. The
-// error wraps ErrBaselineMismatch and names every difference. Two sides rolled up from CUR
-// files with the same options always match. Currencies need not match: a currency on one
-// side only is new (or gone), like a group.
-func Compatible(oldSide, newSide *Side) error {
-	if !oldSide.Baseline && !newSide.Baseline {
-		return nil
-	}
-	a, b := setupOf(oldSide.Name, oldSide.Result), setupOf(newSide.Name, newSide.Result)
-	return mismatch(a, b, oldSide, newSide)
-}
-
-// MatchOptions reports how a baseline differs from the metric, dimensions and filters of the
-// options a run is about to use; the error wraps ErrBaselineMismatch.
-func MatchOptions(b *Side, opts Options) error {
-	run := setup{name: "this run", metric: opts.Metric}
-	for _, d := range opts.Dims {
-		run.dims = append(run.dims, d.Name)
-	}
-	for _, f := range opts.Filters {
-		run.filters = append(run.filters, f.Text)
-	}
-	return mismatch(setupOf(b.Name, b.Result), run, b)
-}
-
-// setup is what must agree between two sides for their groups to match.
-type setup struct {
-	name          string
-	metric        pricing.Metric
-	dims, filters []string
-}
-
-func setupOf(name string, r *Result) setup {
-	return setup{name: name, metric: r.Metric, dims: r.Dimensions, filters: r.Filters}
-}
-
-func mismatch(x, y setup, baselines ...*Side) error {
-	var diffs []string
-	if x.metric != y.metric {
-		diffs = append(diffs, fmt.Sprintf("metric differs (%s: %s; %s: %s)", x.name, x.metric, y.name, y.metric))
-	}
-	list := func(s []string) string {
-		if len(s) == 0 {
-			return "none"
-		}
-		return strings.Join(s, ", ")
-	}
-	type field struct {
-		what string
-		a, b []string
-	}
-	for _, f := range []field{{"dimensions", x.dims, y.dims}, {"filters", x.filters, y.filters}} {
-		if list(f.a) != list(f.b) {
-			diffs = append(diffs, fmt.Sprintf("%s differ (%s: %s; %s: %s)", f.what, x.name, list(f.a), y.name, list(f.b)))
-		}
-	}
-	for _, b := range baselines {
-		if b.Baseline && hasFolded(b.Result) {
-			diffs = append(diffs, fmt.Sprintf("%s was written with --top, and its %s rows match nothing (write it without --top)", b.Name, Other))
-		}
-	}
-	if len(diffs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w: %s", ErrBaselineMismatch, strings.Join(diffs, "; "))
-}
-
-func hasFolded(r *Result) bool {
-	for _, g := range r.Groups {
-		if g.Folded > 0 {
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -10,17 +10,9 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report/drift"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
-
-// writeBill writes a CSV fixture into dir and returns its path.
-func writeBill(t *testing.T, dir, name, text string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // TestBaselineRoundTrip writes the golden rollups as JSON, reads them back and writes them
 // again: the document must not change.
@@ -36,7 +28,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			if err := Write(&got, res, WriteOptions{Format: "json", Precision: -1}); err != nil {
+			if err := Write(&got, res, Options{Format: "json", Precision: -1}); err != nil {
 				t.Fatal(err)
 			}
 			if got.String() != string(want) {
@@ -48,12 +40,12 @@ func TestBaselineRoundTrip(t *testing.T) {
 
 func TestBaselineKeepsCoverage(t *testing.T) {
 	dir := t.TempDir()
-	p := writeBill(t, dir, "mtd.csv", fixtureHeader+
+	p := reporttest.WriteBill(t, dir, "mtd.csv", reporttest.Header+
 		",2026-11-01T00:00:00Z,111111111111,Usage,2026-11-03T00:00:00Z,AmazonEC2,i-1,USD,10,10\n"+
 		"INV,2026-11-01T00:00:00Z,111111111111,Usage,2026-11-09T00:00:00Z,AmazonEC2,i-1,USD,10,10\n")
-	res := mustRun(t, p, pricing.Amortized, "service")
+	res := reporttest.Run(t, p, pricing.Amortized, "service")
 	var doc bytes.Buffer
-	if err := Write(&doc, res, WriteOptions{Format: "json", Precision: -1}); err != nil {
+	if err := Write(&doc, res, Options{Format: "json", Precision: -1}); err != nil {
 		t.Fatal(err)
 	}
 	back, err := ReadBaseline(&doc, "mtd.json")
@@ -65,7 +57,7 @@ func TestBaselineKeepsCoverage(t *testing.T) {
 		t.Errorf("summary read back: final %v, %d rows without invoice, usage %s to %s",
 			s.Final(), s.RowsWithoutInvoice, s.FirstUsageDay, s.LastUsageDay)
 	}
-	if c := CoverageOf(back); c.Days != 9 || c.PeriodDays != 30 || c.Final {
+	if c := drift.CoverageOf(back); c.Days != 9 || c.PeriodDays != 30 || c.Final {
 		t.Errorf("coverage read back: %+v", c)
 	}
 }
@@ -100,12 +92,12 @@ func TestIsBaseline(t *testing.T) {
 		"base.json":     "\n  {\"schema\": \"curnorm.report/v1\"}",
 		"late.json":     `{"metric": "amortized", "groups": [{"x": [1, {"y": 2}]}], "schema": "curnorm.report/v1"}`,
 		"manifest.json": `{"assemblyId": "a", "reportKeys": ["x.csv.gz"]}`,
-		"bill.csv":      fixtureHeader,
+		"bill.csv":      reporttest.Header,
 		"nested.json":   `{"groups": {"schema": "x"}}`,
 		"empty.json":    "",
 	}
 	for name, text := range files {
-		writeBill(t, dir, name, text)
+		reporttest.WriteBill(t, dir, name, text)
 	}
 	for name, want := range map[string]bool{"base.json": true, "late.json": true, "manifest.json": false,
 		"bill.csv": false, "nested.json": false, "empty.json": false, "missing.json": false, ".": false} {
@@ -116,31 +108,5 @@ func TestIsBaseline(t *testing.T) {
 	}
 	if got, _ := IsBaseline("-"); got {
 		t.Error("standard input taken for a baseline")
-	}
-}
-
-func TestCompatible(t *testing.T) {
-	base := &Result{Metric: pricing.Amortized, Dimensions: []string{"service"}, Totals: []*Group{{Currency: "USD"}}}
-	run := &Result{Metric: pricing.Unblended, Dimensions: []string{"account"}, Filters: []string{"service=AmazonEC2"},
-		Totals: []*Group{{Currency: "EUR"}, {Currency: "USD"}}}
-	err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "bill.csv", Result: run})
-	if !errors.Is(err, ErrBaselineMismatch) {
-		t.Fatalf("got %v", err)
-	}
-	for _, want := range []string{"metric differs (base.json: amortized; bill.csv: unblended)",
-		"dimensions differ (base.json: service; bill.csv: account)", "filters differ (base.json: none; bill.csv: service=AmazonEC2)"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("%v\nlacks %q", err, want)
-		}
-	}
-	// A currency on one side only is a new or gone currency, not a mismatch.
-	if err := Compatible(&Side{Name: "base.json", Result: base, Baseline: true}, &Side{Name: "b", Result: &Result{Metric: pricing.Amortized,
-		Dimensions: []string{"service"}, Totals: []*Group{{Currency: "EUR"}, {Currency: "USD"}}}}); err != nil {
-		t.Errorf("new currency: %v", err)
-	}
-	// Two rollups of CUR files made with the same options always match: currencies may differ.
-	if err := Compatible(&Side{Name: "a", Result: base}, &Side{Name: "b", Result: &Result{Metric: pricing.Amortized,
-		Dimensions: []string{"service"}, Totals: []*Group{{Currency: "EUR"}}}}); err != nil {
-		t.Errorf("CUR sides: %v", err)
 	}
 }

@@ -1,7 +1,13 @@
-package report
+// Package render prints what report and report/drift compute: rollups, diffs and checks as
+// a table for terminals, CSV, JSON, NDJSON, Markdown or JUnit XML, the bill summary for
+// stderr, and normalize's rows as CSV or Parquet. The JSON documents (curnorm.report/v1,
+// curnorm.diff/v2, curnorm.check/v2) are declared here once, and a report document is read
+// back here as a baseline.
+package render
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -11,11 +17,13 @@ import (
 
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 )
 
-// WriteOptions steer the output writers.
-type WriteOptions struct {
-	Format    string // "table" (also ""), "csv", "json", "ndjson" or "markdown"
+// Options steer the output writers.
+type Options struct {
+	Format    string // one of Formats (or CheckFormats for WriteCheck); "" is "table"
 	Precision int    // decimals of money; -1 = the format's default (table, markdown: 2; csv, json: exact)
 	Color     bool   // ANSI bold header and red over-on-demand marker (table only)
 	Width     int    // terminal width the table should fit; 0 = unknown
@@ -25,7 +33,7 @@ type WriteOptions struct {
 }
 
 // text prepares a text cell (a group key, a currency) of csv or markdown.
-func (o WriteOptions) text(s string) string {
+func (o Options) text(s string) string {
 	if o.NoFormulaEscape {
 		return s
 	}
@@ -33,7 +41,7 @@ func (o WriteOptions) text(s string) string {
 }
 
 // texts applies text to every cell of a key.
-func (o WriteOptions) texts(key []string) []string {
+func (o Options) texts(key []string) []string {
 	out := make([]string, len(key))
 	for i, k := range key {
 		out[i] = o.text(k)
@@ -41,11 +49,54 @@ func (o WriteOptions) texts(key []string) []string {
 	return out
 }
 
-// Formats lists the formats Write accepts.
-var Formats = []string{"table", "csv", "json", "ndjson", "markdown"}
-
-// ErrUnknownFormat is returned by Write for a format it does not know.
+// ErrUnknownFormat is returned by the writers for a format they do not know.
 var ErrUnknownFormat = errors.New("unknown format")
+
+// format is one output format of a kind of value: its name (the --format value) and writer.
+type format[T any] struct {
+	name  string
+	write func(io.Writer, T, Options) error
+}
+
+// formats are the output formats of one kind of value, in the order help lists them.
+type formats[T any] []format[T]
+
+// names lists the formats' names.
+func (fs formats[T]) names() []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.name
+	}
+	return out
+}
+
+// write prints v in o.Format ("" is "table").
+func (fs formats[T]) write(w io.Writer, v T, o Options) error {
+	name := cmp.Or(o.Format, "table")
+	for _, f := range fs {
+		if f.name == name {
+			return f.write(w, v, o)
+		}
+	}
+	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(fs.names(), ", "))
+}
+
+// The formats of rollups, diffs and checks.
+var (
+	resultFormats = formats[*report.Result]{{"table", writeTable}, {"csv", writeCSV}, {"json", writeJSON},
+		{"ndjson", writeNDJSON}, {"markdown", writeMarkdown}}
+	diffFormats = formats[*drift.Diff]{{"table", writeDiffTable}, {"csv", writeDiffCSV}, {"json", writeDiffJSON},
+		{"ndjson", writeDiffNDJSON}, {"markdown", writeDiffMarkdown}}
+	checkFormats = formats[*drift.CheckResult]{{"table", writeCheckText}, {"markdown", writeCheckMarkdown},
+		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}}
+)
+
+// Formats lists the --format values of Write and WriteDiff, which write the same formats;
+// CheckFormats those of WriteCheck.
+var (
+	Formats      = resultFormats.names()
+	CheckFormats = checkFormats.names()
+)
 
 // Rates (savings rate, effective savings rate, a change's growth) are fractions where programs
 // read them (csv, json, ndjson: 0.1248) and percentages where people do (table, markdown, the
@@ -80,27 +131,13 @@ const (
 
 // Write prints r in o.Format to w. Groups keep the order of r.Groups; totals follow, one per
 // currency, never summed across currencies.
-func Write(w io.Writer, r *Result, o WriteOptions) error {
-	switch o.Format {
-	case "", "table":
-		return writeTable(w, r, o)
-	case "csv":
-		return writeCSV(w, r, o)
-	case "json":
-		return writeJSON(w, r, o)
-	case "ndjson":
-		return writeNDJSON(w, r, o)
-	case "markdown":
-		return writeMarkdown(w, r, o)
-	}
-	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, o.Format, strings.Join(Formats, ", "))
-}
+func Write(w io.Writer, r *report.Result, o Options) error { return resultFormats.write(w, r, o) }
 
 // WriteSummary prints the bill-level summary for people (it belongs on stderr): per billing
 // period and currency the totals under every metric, the on-demand check, unused commitment
 // and the reconciliation; then r.Warnings, one "warning: " line each. Money is exact unless
 // o.Precision >= 0.
-func WriteSummary(w io.Writer, r *Result, o WriteOptions) error {
+func WriteSummary(w io.Writer, r *report.Result, o Options) error {
 	bw := bufio.NewWriter(w)
 	money := o.moneyFormat(-1)
 	for i, s := range r.Summaries {
@@ -111,8 +148,8 @@ func WriteSummary(w io.Writer, r *Result, o WriteOptions) error {
 		fmt.Fprintf(bw, "%s: %s\n", st.title, st.status)
 		nameW, valW := 0, 0
 		for _, m := range st.metrics {
-			nameW = max(nameW, len(m.name))
-			valW = max(valW, len(m.value))
+			nameW = max(nameW, width(m.name))
+			valW = max(valW, width(m.value))
 		}
 		for _, m := range st.metrics {
 			line := fmt.Sprintf("  %-*s  %*s", nameW, m.name, valW, m.value)
@@ -133,7 +170,7 @@ func WriteSummary(w io.Writer, r *Result, o WriteOptions) error {
 
 // moneyFormat returns the money formatter for a format whose default precision is def
 // (-1: exact). Both branches never print "-0".
-func (o WriteOptions) moneyFormat(def int) func(money.Sum) string {
+func (o Options) moneyFormat(def int) func(money.Sum) string {
 	prec := o.Precision
 	if prec < 0 {
 		prec = def
@@ -163,7 +200,7 @@ type groupCells struct {
 	over                                     bool
 }
 
-func cellsOf(g *Group, money func(money.Sum) string, human bool) groupCells {
+func cellsOf(g *report.Group, money func(money.Sum) string, human bool) groupCells {
 	rate, ok := g.SavingsRate()
 	return groupCells{
 		currency:  g.Currency,
@@ -194,11 +231,11 @@ func fitKey(key []string, n int) []string {
 
 // showTotals reports whether total rows add anything: without dimensions every group already
 // is its currency's total.
-func showTotals(r *Result) bool { return len(r.Dimensions) > 0 }
+func showTotals(r *report.Result) bool { return len(r.Dimensions) > 0 }
 
 // totalKey is the key printed on a total row: label in the first dimension column.
-func totalKey(r *Result, label string) []string {
-	k := make([]string, len(r.Dimensions))
+func totalKey(dims []string, label string) []string {
+	k := make([]string, len(dims))
 	if len(k) > 0 {
 		k[0] = label
 	}
@@ -218,13 +255,9 @@ type metricTotal struct {
 	chosen      bool
 }
 
-func summarize(r *Result, s *Summary, money func(money.Sum) string) summaryText {
+func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string) summaryText {
 	var st summaryText
-	period := s.Period
-	if period == "" {
-		period = "(no billing period)"
-	}
-	st.title = period + " " + s.Currency
+	st.title = periodText(s) + " " + s.Currency
 	status := []string{countText(s.Rows, "row")}
 	if s.Final() {
 		status = append(status, "final")
@@ -266,8 +299,9 @@ func summarize(r *Result, s *Summary, money func(money.Sum) string) summaryText 
 	return st
 }
 
-// reconciliationText states the identity of spec §3 with its figures and verdict.
-func reconciliationText(s *Summary, money func(money.Sum) string) string {
+// reconciliationText states the identity of docs/metrics.md ("Reconciliation") with its
+// figures and verdict.
+func reconciliationText(s *report.Summary, money func(money.Sum) string) string {
 	if !s.ReconciliationApplies() {
 		return "n/a (filtered)"
 	}

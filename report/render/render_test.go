@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -51,8 +53,8 @@ type groupSpec struct {
 	folded                                      int
 }
 
-func buildGroup(t testing.TB, s groupSpec) *Group {
-	return &Group{
+func buildGroup(t testing.TB, s groupSpec) *report.Group {
+	return &report.Group{
 		Key: s.key, Currency: s.currency, Rows: s.rows,
 		Cost: amt(t, s.cost), Unblended: amt(t, s.unblended),
 		OnDemand: amt(t, s.onDemand), PricedCost: amt(t, s.priced),
@@ -62,17 +64,17 @@ func buildGroup(t testing.TB, s groupSpec) *Group {
 }
 
 // totalsOf sums groups per currency, in currency order, the way a rollup does.
-func totalsOf(gs []*Group) []*Group {
-	var out []*Group
-	by := map[string]*Group{}
+func totalsOf(gs []*report.Group) []*report.Group {
+	var out []*report.Group
+	by := map[string]*report.Group{}
 	for _, g := range gs {
 		tot, ok := by[g.Currency]
 		if !ok {
-			tot = &Group{Currency: g.Currency}
+			tot = &report.Group{Currency: g.Currency}
 			by[g.Currency] = tot
 			out = append(out, tot)
 		}
-		tot.add(g)
+		tot.Add(g)
 	}
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].Currency < out[j-1].Currency; j-- {
@@ -84,8 +86,8 @@ func totalsOf(gs []*Group) []*Group {
 
 // workedResult is the worked bill of samples/worked/EXPECTED.md rolled up by account under
 // the amortized metric.
-func workedResult(t testing.TB) *Result {
-	groups := []*Group{
+func workedResult(t testing.TB) *report.Result {
+	groups := []*report.Group{
 		buildGroup(t, groupSpec{key: []string{"111111111111"}, currency: "USD", rows: 12,
 			cost: "7480", unblended: "7480", onDemand: "9160", priced: "6160", unpricedRows: 1, unpriced: "50"}),
 		buildGroup(t, groupSpec{key: []string{"222222222222"}, currency: "USD", rows: 7,
@@ -108,7 +110,7 @@ func workedResult(t testing.TB) *Result {
 		{"Tax", 2, "140", "140", "140"},
 		{"Usage", 4, "230", "230", "230"},
 	}
-	s := &Summary{
+	s := &report.Summary{
 		Period: "2026-10", Currency: "USD", Rows: 19,
 		ByMetric:     byMetric(t, "8390", "15470", "17740"),
 		OnDemand:     amt(t, "10820"),
@@ -119,14 +121,14 @@ func workedResult(t testing.TB) *Result {
 		FirstUsageDay: "2026-10-01", LastUsageDay: "2026-10-01",
 	}
 	for _, ty := range types {
-		s.Types = append(s.Types, &TypeSummary{Type: ty.name, Rows: ty.rows, ByMetric: byMetric(t, ty.amortized, ty.simple, ty.unblended)})
+		s.Types = append(s.Types, &report.TypeSummary{Type: ty.name, Rows: ty.rows, ByMetric: byMetric(t, ty.amortized, ty.simple, ty.unblended)})
 	}
-	return &Result{
+	return &report.Result{
 		Metric:     pricing.Amortized,
 		Dimensions: []string{"account"},
 		Groups:     groups,
 		Totals:     totalsOf(groups),
-		Summaries:  []*Summary{s},
+		Summaries:  []*report.Summary{s},
 		Files:      []string{"bill-legacy.csv"},
 	}
 }
@@ -136,20 +138,20 @@ const longTeam = "platform|infrastructure-and-reliability-engineering-with-a-ver
 
 // mixedResult has two currencies, an over-on-demand group, an (other) row, a value with a
 // pipe, amounts that round to zero from below, and filtered, provisional summaries.
-func mixedResult(t testing.TB) *Result {
-	groups := []*Group{
+func mixedResult(t testing.TB) *report.Result {
+	groups := []*report.Group{
 		buildGroup(t, groupSpec{key: []string{"i-a1", "web"}, currency: "USD", rows: 2,
 			cost: "3400", unblended: "0", onDemand: "5000", priced: "3400", unpriced: "0"}),
 		buildGroup(t, groupSpec{key: []string{"i-b3", longTeam}, currency: "USD", rows: 1,
 			cost: "130", unblended: "0", onDemand: "100", priced: "130", unpriced: "0"}),
-		buildGroup(t, groupSpec{key: []string{"i-tiny", None}, currency: "USD", rows: 3,
+		buildGroup(t, groupSpec{key: []string{"i-tiny", report.None}, currency: "USD", rows: 3,
 			cost: "0.0014", unblended: "-0.0001", onDemand: "0.001", priced: "0.0014", unpriced: "0"}),
-		buildGroup(t, groupSpec{key: []string{Other, Other}, currency: "USD", rows: 9,
+		buildGroup(t, groupSpec{key: []string{report.Other, report.Other}, currency: "USD", rows: 9,
 			cost: "20.125", unblended: "20.125", onDemand: "0", priced: "0", unpricedRows: 9, unpriced: "20.125", folded: 4}),
 		buildGroup(t, groupSpec{key: []string{"i-eu1", "web"}, currency: "EUR", rows: 1,
 			cost: "42.5", unblended: "42.5", onDemand: "0", priced: "0", unpricedRows: 1, unpriced: "42.5"}),
 	}
-	usd := &Summary{
+	usd := &report.Summary{
 		Period: "2026-10", Currency: "USD", Rows: 15, RowsWithoutInvoice: 15,
 		ByMetric:     byMetric(t, "3550.1264", "3550.1264", "20.1249"),
 		OnDemand:     amt(t, "5100.001"),
@@ -158,25 +160,25 @@ func mixedResult(t testing.TB) *Result {
 		SplitCost: amt(t, "12.5"),
 		Filtered:  true, FirstUsageDay: "2026-10-01", LastUsageDay: "2026-10-17",
 	}
-	eur := &Summary{
+	eur := &report.Summary{
 		Period: "2026-10", Currency: "EUR", Rows: 1, RowsWithoutInvoice: 1,
 		ByMetric:     byMetric(t, "42.5", "42.5", "42.5"),
 		UnpricedRows: 1, UnpricedCost: amt(t, "42.5"),
 		Filtered: true, FirstUsageDay: "2026-10-03", LastUsageDay: "2026-10-03",
 	}
-	return &Result{
+	return &report.Result{
 		Metric:     pricing.Amortized,
 		Dimensions: []string{"resource", "tag:Team"},
 		Filters:    []string{"service=AmazonEC2"},
 		Groups:     groups,
 		Totals:     totalsOf(groups),
-		Summaries:  []*Summary{eur, usd},
+		Summaries:  []*report.Summary{eur, usd},
 		Files:      []string{"eu.csv", "us.csv"},
 		Warnings:   []string{"eu.csv: no pricing_public_on_demand_cost column: on-demand taken as 0"},
 	}
 }
 
-func render(t *testing.T, r *Result, o WriteOptions, summary bool) string {
+func render(t *testing.T, r *report.Result, o Options, summary bool) string {
 	t.Helper()
 	var b bytes.Buffer
 	var err error
@@ -192,27 +194,27 @@ func render(t *testing.T, r *Result, o WriteOptions, summary bool) string {
 }
 
 func TestWriteGolden(t *testing.T) {
-	fixtures := map[string]func(testing.TB) *Result{"worked": workedResult, "mixed": mixedResult}
+	fixtures := map[string]func(testing.TB) *report.Result{"worked": workedResult, "mixed": mixedResult}
 	cases := []struct {
 		name    string
 		fixture string
-		opts    WriteOptions
+		opts    Options
 		summary bool
 	}{
-		{"worked.table", "worked", WriteOptions{Format: "table", Precision: -1}, false},
-		{"worked.csv", "worked", WriteOptions{Format: "csv", Precision: -1}, false},
-		{"worked.json", "worked", WriteOptions{Format: "json", Precision: -1}, false},
-		{"worked.ndjson", "worked", WriteOptions{Format: "ndjson", Precision: -1}, false},
-		{"worked.md", "worked", WriteOptions{Format: "markdown", Precision: -1}, false},
-		{"worked.summary", "worked", WriteOptions{Format: "table", Precision: -1}, true},
-		{"mixed.table", "mixed", WriteOptions{Format: "table", Precision: -1}, false},
-		{"mixed.table-80", "mixed", WriteOptions{Format: "table", Precision: -1, Width: 80}, false},
-		{"mixed.table-color", "mixed", WriteOptions{Format: "table", Precision: -1, Color: true}, false},
-		{"mixed.csv", "mixed", WriteOptions{Format: "csv", Precision: -1}, false},
-		{"mixed.json", "mixed", WriteOptions{Format: "json", Precision: -1}, false},
-		{"mixed.ndjson", "mixed", WriteOptions{Format: "ndjson", Precision: -1}, false},
-		{"mixed.md", "mixed", WriteOptions{Format: "markdown", Precision: -1}, false},
-		{"mixed.summary", "mixed", WriteOptions{Format: "table", Precision: -1}, true},
+		{"worked.table", "worked", Options{Format: "table", Precision: -1}, false},
+		{"worked.csv", "worked", Options{Format: "csv", Precision: -1}, false},
+		{"worked.json", "worked", Options{Format: "json", Precision: -1}, false},
+		{"worked.ndjson", "worked", Options{Format: "ndjson", Precision: -1}, false},
+		{"worked.md", "worked", Options{Format: "markdown", Precision: -1}, false},
+		{"worked.summary", "worked", Options{Format: "table", Precision: -1}, true},
+		{"mixed.table", "mixed", Options{Format: "table", Precision: -1}, false},
+		{"mixed.table-80", "mixed", Options{Format: "table", Precision: -1, Width: 80}, false},
+		{"mixed.table-color", "mixed", Options{Format: "table", Precision: -1, Color: true}, false},
+		{"mixed.csv", "mixed", Options{Format: "csv", Precision: -1}, false},
+		{"mixed.json", "mixed", Options{Format: "json", Precision: -1}, false},
+		{"mixed.ndjson", "mixed", Options{Format: "ndjson", Precision: -1}, false},
+		{"mixed.md", "mixed", Options{Format: "markdown", Precision: -1}, false},
+		{"mixed.summary", "mixed", Options{Format: "table", Precision: -1}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -239,7 +241,7 @@ func TestWriteGolden(t *testing.T) {
 }
 
 func TestWriteSummaryWorkedBill(t *testing.T) {
-	got := render(t, workedResult(t), WriteOptions{Precision: -1}, true)
+	got := render(t, workedResult(t), Options{Precision: -1}, true)
 	for _, want := range []string{
 		"2026-10 USD: 19 rows, final",
 		"reconciliation: unblended 17740 = amortized 8390 + true-up -850 + upfront fees 10700 + excluded refunds -500 (residual 0): holds",
@@ -255,7 +257,7 @@ func TestWriteSummaryWorkedBill(t *testing.T) {
 	if strings.Contains(got, "split cost") {
 		t.Errorf("split cost term printed though it is zero:\n%s", got)
 	}
-	mixed := render(t, mixedResult(t), WriteOptions{Precision: -1}, true)
+	mixed := render(t, mixedResult(t), Options{Precision: -1}, true)
 	for _, want := range []string{"reconciliation: n/a (filtered)", "provisional (15 rows without invoice id)",
 		"warning: eu.csv: no pricing_public_on_demand_cost column"} {
 		if !strings.Contains(mixed, want) {
@@ -265,9 +267,9 @@ func TestWriteSummaryWorkedBill(t *testing.T) {
 }
 
 func TestWriteJSONTypes(t *testing.T) {
-	for _, fix := range []func(testing.TB) *Result{workedResult, mixedResult} {
+	for _, fix := range []func(testing.TB) *report.Result{workedResult, mixedResult} {
 		r := fix(t)
-		out := render(t, r, WriteOptions{Format: "json", Precision: -1}, false)
+		out := render(t, r, Options{Format: "json", Precision: -1}, false)
 
 		// Top-level keys in the documented order.
 		wantTop := []string{"schema", "metric", "dimensions", "filters", "files", "currencies",
@@ -334,7 +336,7 @@ func TestWriteJSONTypes(t *testing.T) {
 }
 
 func TestWriteJSONWorkedFigures(t *testing.T) {
-	out := render(t, workedResult(t), WriteOptions{Format: "json", Precision: -1}, false)
+	out := render(t, workedResult(t), Options{Format: "json", Precision: -1}, false)
 	var doc struct {
 		Summary []struct {
 			Metrics              map[string]string `json:"metrics"`
@@ -367,7 +369,7 @@ func TestWriteJSONWorkedFigures(t *testing.T) {
 		t.Errorf("total %+v", doc.Totals[0])
 	}
 
-	mixed := render(t, mixedResult(t), WriteOptions{Format: "json", Precision: -1}, false)
+	mixed := render(t, mixedResult(t), Options{Format: "json", Precision: -1}, false)
 	var m struct {
 		Summary []struct {
 			Reconciliation map[string]json.RawMessage `json:"reconciliation"`
@@ -383,7 +385,7 @@ func TestWriteJSONWorkedFigures(t *testing.T) {
 
 func TestWriteNDJSON(t *testing.T) {
 	r := mixedResult(t)
-	out := render(t, r, WriteOptions{Format: "ndjson", Precision: -1}, false)
+	out := render(t, r, Options{Format: "ndjson", Precision: -1}, false)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != len(r.Groups)+len(r.Totals) {
 		t.Fatalf("%d lines, want %d", len(lines), len(r.Groups)+len(r.Totals))
@@ -405,9 +407,9 @@ func TestWriteNDJSON(t *testing.T) {
 }
 
 func TestWriteCSV(t *testing.T) {
-	for _, fix := range []func(testing.TB) *Result{workedResult, mixedResult} {
+	for _, fix := range []func(testing.TB) *report.Result{workedResult, mixedResult} {
 		r := fix(t)
-		out := render(t, r, WriteOptions{Format: "csv", Precision: -1}, false)
+		out := render(t, r, Options{Format: "csv", Precision: -1}, false)
 		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 		if err != nil {
 			t.Fatal(err)
@@ -439,7 +441,7 @@ func TestWriteCSV(t *testing.T) {
 	// A value with a comma and a quote survives the round trip.
 	r := workedResult(t)
 	r.Groups[0].Key = []string{`a,"b"`}
-	recs, err := csv.NewReader(strings.NewReader(render(t, r, WriteOptions{Format: "csv", Precision: 2}, false))).ReadAll()
+	recs, err := csv.NewReader(strings.NewReader(render(t, r, Options{Format: "csv", Precision: 2}, false))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +452,7 @@ func TestWriteCSV(t *testing.T) {
 
 func TestWriteTwoCurrencies(t *testing.T) {
 	r := mixedResult(t)
-	var usd, eur *Group
+	var usd, eur *report.Group
 	for _, tot := range r.Totals {
 		switch tot.Currency {
 		case "USD":
@@ -482,7 +484,7 @@ func TestWriteTwoCurrencies(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.format, func(t *testing.T) {
-			out := render(t, r, WriteOptions{Format: c.format, Precision: -1}, false)
+			out := render(t, r, Options{Format: c.format, Precision: -1}, false)
 			if n := c.count(out); n != 2 {
 				t.Errorf("%d total rows, want 2:\n%s", n, out)
 			}
@@ -501,7 +503,7 @@ func TestWriteTwoCurrencies(t *testing.T) {
 func TestWriteTableWidth(t *testing.T) {
 	r := mixedResult(t)
 	for _, width := range []int{80, 60} {
-		out := render(t, r, WriteOptions{Format: "table", Precision: -1, Width: width}, false)
+		out := render(t, r, Options{Format: "table", Precision: -1, Width: width}, false)
 		fits := width == 80 // at 60 the numbers alone are wider; they must stay whole anyway
 		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 			if n := utf8.RuneCountInString(l); fits && n > width {
@@ -517,14 +519,14 @@ func TestWriteTableWidth(t *testing.T) {
 			}
 		}
 	}
-	wide := render(t, r, WriteOptions{Format: "table", Precision: -1}, false)
+	wide := render(t, r, Options{Format: "table", Precision: -1}, false)
 	if !strings.Contains(wide, longTeam) {
 		t.Errorf("without a width the value must stay whole:\n%s", wide)
 	}
 	if strings.Contains(wide, "\x1b[") {
 		t.Error("ANSI codes without Color")
 	}
-	colored := render(t, r, WriteOptions{Format: "table", Precision: -1, Color: true}, false)
+	colored := render(t, r, Options{Format: "table", Precision: -1, Color: true}, false)
 	if !strings.Contains(colored, ansiRed+tableOverMarker+ansiReset) || !strings.Contains(colored, ansiBold+"currency"+ansiReset) {
 		t.Errorf("colour codes missing:\n%q", colored)
 	}
@@ -532,18 +534,18 @@ func TestWriteTableWidth(t *testing.T) {
 
 func TestWriteNoNegativeZero(t *testing.T) {
 	negZero := regexp.MustCompile(`(^|[^0-9.])-0(\.0+)?([^0-9.]|$)`)
-	for _, fix := range []func(testing.TB) *Result{workedResult, mixedResult} {
+	for _, fix := range []func(testing.TB) *report.Result{workedResult, mixedResult} {
 		r := fix(t)
 		for _, f := range Formats {
 			for _, prec := range []int{-1, 0, 2} {
-				out := render(t, r, WriteOptions{Format: f, Precision: prec}, false)
+				out := render(t, r, Options{Format: f, Precision: prec}, false)
 				if m := negZero.FindString(out); m != "" {
 					t.Errorf("%s precision %d prints %q:\n%s", f, prec, m, out)
 				}
 			}
 		}
 		for _, prec := range []int{-1, 0, 2} {
-			out := render(t, r, WriteOptions{Precision: prec}, true)
+			out := render(t, r, Options{Precision: prec}, true)
 			if m := negZero.FindString(out); m != "" {
 				t.Errorf("summary precision %d prints %q:\n%s", prec, m, out)
 			}
@@ -552,7 +554,7 @@ func TestWriteNoNegativeZero(t *testing.T) {
 }
 
 func TestWriteMarkdownEscapes(t *testing.T) {
-	out := render(t, mixedResult(t), WriteOptions{Format: "markdown", Precision: -1}, false)
+	out := render(t, mixedResult(t), Options{Format: "markdown", Precision: -1}, false)
 	if !strings.Contains(out, `platform\|infrastructure`) {
 		t.Errorf("pipe not escaped:\n%s", out)
 	}
@@ -584,20 +586,20 @@ func TestMarkdownEscape(t *testing.T) {
 }
 
 func TestWriteUnknownFormat(t *testing.T) {
-	err := Write(&bytes.Buffer{}, workedResult(t), WriteOptions{Format: "xml"})
+	err := Write(&bytes.Buffer{}, workedResult(t), Options{Format: "xml"})
 	if !errors.Is(err, ErrUnknownFormat) {
 		t.Fatalf("err = %v, want ErrUnknownFormat", err)
 	}
 }
 
 func TestWriteEmptyResult(t *testing.T) {
-	r := &Result{Metric: pricing.Amortized, Dimensions: []string{"service"}}
+	r := &report.Result{Metric: pricing.Amortized, Dimensions: []string{"service"}}
 	for _, f := range Formats {
-		if err := Write(&bytes.Buffer{}, r, WriteOptions{Format: f, Precision: -1}); err != nil {
+		if err := Write(&bytes.Buffer{}, r, Options{Format: f, Precision: -1}); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	out := render(t, r, WriteOptions{Format: "json", Precision: -1}, false)
+	out := render(t, r, Options{Format: "json", Precision: -1}, false)
 	if !strings.Contains(out, `"groups": []`) || strings.Contains(out, "null") {
 		t.Errorf("empty lists must print as []:\n%s", out)
 	}
@@ -654,4 +656,11 @@ func countLines(s string, keep func(string) bool) int {
 		}
 	}
 	return n
+}
+
+// Formats serves report and diff alike, so both must write the same formats in the same order.
+func TestDiffWritesTheFormatsOfReport(t *testing.T) {
+	if got := diffFormats.names(); !slices.Equal(got, Formats) {
+		t.Errorf("diff formats %v, report formats %v", got, Formats)
+	}
 }

@@ -1,10 +1,12 @@
-package report
+package render
 
 import (
 	"bufio"
 	"io"
 	"strings"
 	"unicode"
+
+	"github.com/curnorm/curnorm/report"
 )
 
 // mdEscape keeps user data (tags, resource ids) literal in a GitHub Markdown table cell: it
@@ -42,37 +44,20 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 
 // writeMarkdown prints a GitHub-flavoured pipe table (numbers right-aligned, totals in bold),
 // then a short summary per billing period and currency, then any warnings.
-func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
+func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 	bw := bufio.NewWriter(w)
 	money := o.moneyFormat(2)
 	nd := len(r.Dimensions)
 
-	line := func(cells []string) {
-		bw.WriteString("|")
-		for _, c := range cells {
-			if c == "" {
-				bw.WriteString(" |")
-				continue
-			}
-			bw.WriteString(" " + c + " |")
-		}
-		bw.WriteString("\n")
-	}
-	header := make([]string, 0, nd+8)
-	rule := make([]string, 0, nd+8)
-	for _, d := range r.Dimensions {
-		header = append(header, mdEscape(o.text(d)))
-		rule = append(rule, "---")
-	}
 	// The fixed names have "_" only inside words, where GitHub starts no emphasis.
-	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)
-	rule = append(rule, "---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:")
-	line(header)
-	bw.WriteString("|" + strings.Join(rule, "|") + "|\n")
+	mdHead(bw, o, r.Dimensions,
+		[]string{colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand},
+		[]string{"---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:"})
+	ncol := len(r.Dimensions) + 8
 
-	row := func(key []string, g *Group, bold bool) {
+	row := func(key []string, g *report.Group, bold bool) {
 		c := cellsOf(g, money, true)
-		cells := make([]string, 0, len(header))
+		cells := make([]string, 0, ncol)
 		for _, k := range fitKey(key, nd) {
 			cells = append(cells, mdEscape(o.text(k)))
 		}
@@ -84,20 +69,16 @@ func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
 			cells = append(cells, "")
 		}
 		if bold {
-			for i, v := range cells {
-				if v != "" {
-					cells[i] = "**" + v + "**"
-				}
-			}
+			mdBold(cells)
 		}
-		line(cells)
+		mdRow(bw, cells)
 	}
 	for _, g := range r.Groups {
 		row(g.Key, g, false)
 	}
 	if showTotals(r) {
 		for _, t := range r.Totals {
-			row(totalKey(r, tableTotalLabel), t, true)
+			row(totalKey(r.Dimensions, tableTotalLabel), t, true)
 		}
 	}
 
@@ -128,4 +109,48 @@ func writeMarkdown(w io.Writer, r *Result, o WriteOptions) error {
 		}
 	}
 	return bw.Flush()
+}
+
+func mdCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = mdEscape(c)
+	}
+	return out
+}
+
+// mdRow prints one pipe-table row; empty cells stay empty.
+func mdRow(bw *bufio.Writer, cells []string) {
+	bw.WriteString("|")
+	for _, c := range cells {
+		if c == "" {
+			bw.WriteString(" |")
+			continue
+		}
+		bw.WriteString(" " + c + " |")
+	}
+	bw.WriteString("\n")
+}
+
+// mdBold makes the non-empty cells bold, in place, and returns them.
+func mdBold(cells []string) []string {
+	for i, v := range cells {
+		if v != "" {
+			cells[i] = "**" + v + "**"
+		}
+	}
+	return cells
+}
+
+// mdHead prints the header row of a pipe table, the dimension columns (text cells, left
+// aligned) before the fixed names, and its alignment row, rules holding the fixed columns'.
+func mdHead(bw *bufio.Writer, o Options, dims, names, rules []string) {
+	header := make([]string, 0, len(dims)+len(names))
+	rule := make([]string, 0, len(dims)+len(rules))
+	for _, d := range dims {
+		header = append(header, mdEscape(o.text(d)))
+		rule = append(rule, "---")
+	}
+	mdRow(bw, append(header, names...))
+	bw.WriteString("|" + strings.Join(append(rule, rules...), "|") + "|\n")
 }

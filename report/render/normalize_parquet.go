@@ -1,9 +1,10 @@
-package report
+package render
 
 import (
 	"io"
 
 	"github.com/curnorm/curnorm/cur/pqwrite"
+	"github.com/curnorm/curnorm/report"
 )
 
 // ParquetSink writes normalized rows as Parquet with typed columns: amounts as DECIMAL(38,10),
@@ -12,17 +13,17 @@ import (
 type ParquetSink struct {
 	out   io.Writer
 	pw    *pqwrite.Writer
-	types []CellType
+	types []report.CellType
 }
 
 // NewParquetSink returns a sink writing Parquet to w; call Flush at the end.
 func NewParquetSink(w io.Writer) *ParquetSink { return &ParquetSink{out: w} }
 
 // parquetTypes are the Parquet column types of the cell types.
-var parquetTypes = [...]pqwrite.Type{CellText: pqwrite.String, CellAmount: pqwrite.Decimal, CellTime: pqwrite.Timestamp}
+var parquetTypes = [...]pqwrite.Type{report.CellText: pqwrite.String, report.CellAmount: pqwrite.Decimal, report.CellTime: pqwrite.Timestamp}
 
 // Header fixes the schema.
-func (s *ParquetSink) Header(names []string, types []CellType) error {
+func (s *ParquetSink) Header(names []string, types []report.CellType) error {
 	cols := make([]pqwrite.Column, len(names))
 	for i, n := range names {
 		cols[i] = pqwrite.Column{Name: n, Type: parquetTypes[types[i]]}
@@ -36,14 +37,14 @@ func (s *ParquetSink) Header(names []string, types []CellType) error {
 }
 
 // Row writes one row.
-func (s *ParquetSink) Row(cells []Cell) error {
+func (s *ParquetSink) Row(cells []report.Cell) error {
 	for i, c := range cells {
 		switch {
 		case c.Empty:
 			s.pw.SetNull(i)
-		case s.types[i] == CellAmount:
+		case s.types[i] == report.CellAmount:
 			s.pw.SetAmount(i, c.Amount)
-		case s.types[i] == CellTime:
+		case s.types[i] == report.CellTime:
 			s.pw.SetInt64(i, c.Time)
 		default:
 			s.pw.SetString(i, c.Text)
