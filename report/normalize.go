@@ -410,8 +410,7 @@ func (nz *normalizer) copied(b *cur.Batch, c *pricing.Costs, i int, discountPart
 			}
 			in := nz.instants[j][id]
 			if !in.ok && id != 0 {
-				return &cur.Error{File: nz.src.Name(), RowGroup: -1, Column: oc.name,
-					Err: fmt.Errorf("row %d: %w: not a date: %q", b.FirstRow+int64(i), cur.ErrBadValue, d.values.text[id])}
+				return cur.FileError(nz.src.Name(), nil, fmt.Errorf("row %d: %w: not a date: %q", b.FirstRow+int64(i), cur.ErrBadValue, d.values.text[id])).InColumn(oc.name)
 			}
 			*cell = Cell{Time: in.ms, Text: in.text, Empty: id == 0}
 		case discountPart && oc.amount == cur.ColUnblended:

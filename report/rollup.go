@@ -636,15 +636,14 @@ func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string,
 	opts := fr.opts
 	for _, d := range append(append([]Dimension(nil), opts.Dims...), filterDims(opts.Filters)...) {
 		if d.kind == dimAccountName && !schema.Has("line_item_usage_account_name") && opts.AccountNames == nil {
-			return nil, &cur.Error{File: src.Name(), RowGroup: -1, Err: errors.Join(cur.ErrMissingColumn, ErrMissingAccountNames)}
+			return nil, cur.FileError(src.Name(), nil, errors.Join(cur.ErrMissingColumn, ErrMissingAccountNames))
 		}
 		if d.kind == dimColumn && len(d.columns) > 0 && !anyColumn(schema, d.columns) {
 			warnings = append(warnings, fmt.Sprintf("%s: no column for %s (%s): every row is %s", src.Name(), d.Name, strings.Join(d.columns, " or "), None))
 		}
 	}
 	if !schema.Has(cur.ColUnblended) {
-		return nil, &cur.Error{File: src.Name(), RowGroup: -1, Column: cur.ColUnblended,
-			Err: fmt.Errorf("%w: no unblended cost column (lineItem/UnblendedCost or line_item_unblended_cost)", cur.ErrMissingColumn)}
+		return nil, cur.FileError(src.Name(), nil, fmt.Errorf("%w: no unblended cost column (lineItem/UnblendedCost or line_item_unblended_cost)", cur.ErrMissingColumn)).InColumn(cur.ColUnblended)
 	}
 	return warnings, nil
 }

@@ -175,7 +175,7 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 func readAccountNames(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, err)}
+		return nil, cur.FileError(path, nil, fmt.Errorf("%w: %v", cur.ErrNoInput, err))
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
@@ -187,10 +187,10 @@ func readAccountNames(path string) (map[string]string, error) {
 			break
 		}
 		if err != nil {
-			return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrBadValue, err)}
+			return nil, cur.FileError(path, nil, fmt.Errorf("%w: %v", cur.ErrBadValue, err))
 		}
 		if len(rec) < 2 {
-			return nil, &cur.Error{File: path, Line: int64(line), RowGroup: -1, Err: fmt.Errorf("%w: want account id,name", cur.ErrBadValue)}
+			return nil, cur.FileError(path, nil, fmt.Errorf("%w: want account id,name", cur.ErrBadValue)).AtLine(int64(line))
 		}
 		id := strings.TrimSpace(rec[0])
 		if line == 1 && !isAllDigits(id) {

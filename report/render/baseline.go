@@ -43,7 +43,7 @@ func IsBaseline(path string) (bool, error) {
 			return false, nil
 		}
 		if err != nil {
-			return false, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, err)}
+			return false, cur.FileError(path, nil, fmt.Errorf("%w: %v", cur.ErrNoInput, err))
 		}
 		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
 			continue
@@ -78,7 +78,7 @@ func IsBaseline(path string) (bool, error) {
 func ReadBaselineFile(path string) (*report.Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &cur.Error{File: path, RowGroup: -1, Err: fmt.Errorf("%w: %v", cur.ErrNoInput, errors.Unwrap(err))}
+		return nil, cur.FileError(path, nil, fmt.Errorf("%w: %v", cur.ErrNoInput, errors.Unwrap(err)))
 	}
 	defer f.Close()
 	return ReadBaseline(f, path)
@@ -92,7 +92,7 @@ func ReadBaselineFile(path string) (*report.Result, error) {
 // cur.ErrBadValue. name is the file name errors give.
 func ReadBaseline(r io.Reader, name string) (*report.Result, error) {
 	fail := func(class error, format string, args ...any) error {
-		return &cur.Error{File: name, RowGroup: -1, Err: fmt.Errorf("%w: "+format, append([]any{class}, args...)...)}
+		return cur.FileError(name, nil, fmt.Errorf("%w: "+format, append([]any{class}, args...)...))
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {
