@@ -27,6 +27,12 @@ type StringColumn struct {
 	Dict []string
 }
 
+// Str is the text column a Request handed out as c.
+func (b *Batch) Str(c StringCol) *StringColumn { return &b.Strings[c] }
+
+// Amt is the amount column a Request handed out as c.
+func (b *Batch) Amt(c AmountCol) *AmountColumn { return &b.Amounts[c] }
+
 // Value returns row i's text.
 func (c *StringColumn) Value(i int) string { return c.Dict[c.Codes[i]] }
 

@@ -67,11 +67,25 @@ func benchBill(b *testing.B, o sample.Options) string {
 // rollupRequest is what `report --by account,service` asks a reader for, with the bill
 // summary (every metric) or without it (the simple metric only).
 func rollupRequest(summary bool) cur.Request {
+	ev := rollupEvaluator(summary)
+	req := ev.Request()
 	extra := []string{cur.ColCurrency, cur.ColInvoiceID, cur.ColPeriodStart, cur.ColUsageStart, cur.ColAccount, cur.ColProductCode}
-	if summary {
-		return pricing.EvalRequest(extra)
+	if !summary {
+		extra = []string{cur.ColCurrency, "", "", "", cur.ColAccount, cur.ColProductCode}
 	}
-	return pricing.EvalRequestFor(pricing.Simple, []string{cur.ColCurrency, "", "", "", cur.ColAccount, cur.ColProductCode})
+	for _, c := range extra {
+		req.AskString(c)
+	}
+	return req
+}
+
+// rollupEvaluator is the evaluator of rollupRequest: it asks for the same columns.
+func rollupEvaluator(summary bool) *pricing.Evaluator {
+	ev := pricing.NewEvaluator(false)
+	if !summary {
+		ev.Metric, ev.MetricOnly = pricing.Simple, true
+	}
+	return ev
 }
 
 func fileSize(b *testing.B, path string) int64 {
@@ -202,7 +216,8 @@ func BenchmarkEval(b *testing.B) {
 	b.SetBytes(fileSize(b, path))
 	var rows int64
 	for b.Loop() {
-		ev := pricing.NewEvaluator(false)
+		ev := rollupEvaluator(true)
+		ev.Request() // the same handles as the batches' request
 		for _, bt := range batches {
 			ev.Eval(bt)
 			rows += int64(bt.Len)

@@ -59,11 +59,13 @@ func flatColumns(t *testing.T, path string) cur.Request {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	req := pricing.EvalRequest(nil)
-	req.Strings = nil
+	var req cur.Request
+	for _, c := range pricing.AmountColumns() {
+		req.AskAmount(c)
+	}
 	for _, c := range rd.Schema().Columns {
 		if !cur.IsMapColumn(c) {
-			req.Strings = append(req.Strings, c)
+			req.AskString(c)
 		}
 	}
 	return req

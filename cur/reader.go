@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -91,6 +92,32 @@ func (req *Request) cores() int {
 		return req.Cores
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// StringCol and AmountCol are columns asked of a Request, found in the batches it gives by
+// Batch.Str and Batch.Amt: callers hold handles, never positions.
+type (
+	StringCol int
+	AmountCol int
+)
+
+// AskString asks for the text column of a canonical name and returns its handle; asking twice
+// for one name gives one column. "" asks for a column that is never read: every row is empty.
+func (r *Request) AskString(name string) StringCol {
+	if i := slices.Index(r.Strings, name); i >= 0 {
+		return StringCol(i)
+	}
+	r.Strings = append(r.Strings, name)
+	return StringCol(len(r.Strings) - 1)
+}
+
+// AskAmount is AskString for an amount column.
+func (r *Request) AskAmount(name string) AmountCol {
+	if i := slices.Index(r.Amounts, name); i >= 0 {
+		return AmountCol(i)
+	}
+	r.Amounts = append(r.Amounts, name)
+	return AmountCol(len(r.Amounts) - 1)
 }
 
 // Schema describes an opened file.

@@ -56,13 +56,15 @@ func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, i
 	}
 	for i, src := range sources {
 		ev := pricing.NewEvaluator(includeSplitCost)
-		req := pricing.EvalRequest([]string{cur.ColCurrency})
+		req := ev.Request()
+		currencyCol := req.AskString(cur.ColCurrency)
 		req.Fingerprint = fingerprint[i]
 		r, err := cur.Open(src, req)
 		if err != nil {
 			return nil, err
 		}
-		currencyCol := pricing.EvalStringCount
+		// The amount columns the rules read, by the index KindColumns gives.
+		amounts := make([]*cur.AmountColumn, len(pricing.AmountColumns()))
 		for r.Next() {
 			if err := ctx.Err(); err != nil {
 				r.Close()
@@ -70,22 +72,26 @@ func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, i
 			}
 			b := r.Batch()
 			c := ev.Eval(b)
+			for j := range amounts {
+				amounts[j] = b.Amt(ev.AmountColumn(j))
+			}
+			types, currencies := b.Str(ev.TypeColumn()), b.Str(currencyCol)
 			for i := 0; i < b.Len; i++ {
-				k := key{b.Strings[0].Value(i), b.Strings[currencyCol].Value(i), c.Kind[i]}
+				k := key{types.Value(i), currencies.Value(i), c.Kind[i]}
 				a := rows[k]
 				if a == nil {
 					a = &acc{row: &ExplainRow{Type: k.typ, Kind: k.kind, Currency: k.currency, Rule: rules[k.kind]},
-						sums: make([]money.Sum, len(b.Amounts)), present: make([]bool, len(b.Amounts))}
+						sums: make([]money.Sum, len(amounts)), present: make([]bool, len(amounts))}
 					rows[k] = a
 				}
 				a.row.Rows++
 				for m := range a.row.ByMetric {
 					a.row.ByMetric[m].Add(c.Cost[m][i])
 				}
-				for j := range b.Amounts {
-					if b.Amounts[j].Present {
+				for j, col := range amounts {
+					if col.Present {
 						a.present[j] = true
-						a.sums[j].Add(b.Amounts[j].Values[i])
+						a.sums[j].Add(col.Values[i])
 					}
 				}
 			}

@@ -51,12 +51,13 @@ type MetricStatus struct {
 // (cur.Request.SkipBadRows), and a file that fails after it opened is described up to the failure,
 // which Skipped records. With fingerprint, Content identifies the file's content.
 func Inspect(src cur.Source, skipBadRows, fingerprint bool) (*Inspection, error) {
-	r, err := cur.Open(src, cur.Request{
-		Strings:     []string{cur.ColLineItemType, cur.ColCurrency, cur.ColInvoiceID, cur.ColPeriodStart},
-		Amounts:     pricing.EvalRequest(nil).Amounts,
-		SkipBadRows: skipBadRows,
-		Fingerprint: fingerprint,
-	})
+	req := cur.Request{SkipBadRows: skipBadRows, Fingerprint: fingerprint}
+	typeCol, currencyCol := req.AskString(cur.ColLineItemType), req.AskString(cur.ColCurrency)
+	invoiceCol, periodCol := req.AskString(cur.ColInvoiceID), req.AskString(cur.ColPeriodStart)
+	for _, c := range pricing.AmountColumns() {
+		req.AskAmount(c) // parsed, so that a bad number fails here as in a report
+	}
+	r, err := cur.Open(src, req)
 	if err != nil {
 		return nil, err
 	}
@@ -67,15 +68,16 @@ func Inspect(src cur.Source, skipBadRows, fingerprint bool) (*Inspection, error)
 	withoutInvoice := int64(0)
 	for r.Next() {
 		b := r.Batch()
+		typ, currency, invoice, period := b.Str(typeCol), b.Str(currencyCol), b.Str(invoiceCol), b.Str(periodCol)
 		for i := 0; i < b.Len; i++ {
-			types[b.Strings[0].Value(i)]++
-			if c := b.Strings[1].Value(i); c != "" {
+			types[typ.Value(i)]++
+			if c := currency.Value(i); c != "" {
 				currencies[c] = true
 			}
-			if b.Strings[2].Codes[i] == 0 {
+			if invoice.Codes[i] == 0 {
 				withoutInvoice++
 			}
-			if p := cur.PeriodOf(b.Strings[3].Value(i)); p != "" {
+			if p := cur.PeriodOf(period.Value(i)); p != "" {
 				periods[p] = true
 			}
 		}

@@ -80,7 +80,7 @@ func normalizeColumn(name string) Dimension {
 // stays text as written.
 func copiedType(col string) CellType {
 	switch {
-	case slices.Contains(pricing.EvalRequest(nil).Amounts, col) || strings.HasSuffix(col, "_cost") ||
+	case slices.Contains(pricing.AmountColumns(), col) || strings.HasSuffix(col, "_cost") ||
 		strings.HasSuffix(col, "_fee") || strings.HasPrefix(col, "discount_"):
 		return CellAmount
 	case strings.HasSuffix(col, "_date"):
@@ -249,7 +249,7 @@ type normalizer struct {
 	src      cur.Source
 	m        pricing.Metric
 	out      []outColumn
-	amountAt []int       // per output column: its amount's index in the batch
+	amountAt []cur.AmountCol // per output column: its amount column
 	instants [][]instant // per output column of dates: per value id of its dimension
 	cells    []Cell
 	sink     rowWriter
@@ -264,17 +264,14 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 	fr.ev.SkipLabels = false
 	req.SkipBadRows, req.Fingerprint = o.SkipBadRows, fingerprint
 	nz := &normalizer{fr: fr, src: src, m: o.Metric, out: out, cells: cells, sink: sink,
-		amountAt: make([]int, len(out)), instants: make([][]instant, len(out)),
+		amountAt: make([]cur.AmountCol, len(out)), instants: make([][]instant, len(out)),
 		badDates: cur.SkipCount{File: src.Name(), Reason: cur.SkipBadValue}}
 	// Copied amounts are read as amounts, after the evaluator's own columns.
 	for k, oc := range out {
 		if oc.dim >= 0 {
 			continue
 		}
-		if nz.amountAt[k] = slices.Index(req.Amounts, oc.amount); nz.amountAt[k] < 0 {
-			nz.amountAt[k] = len(req.Amounts)
-			req.Amounts = append(req.Amounts, oc.amount)
-		}
+		nz.amountAt[k] = req.AskAmount(oc.amount)
 	}
 	r, err := cur.Open(src, req)
 	if err != nil {
@@ -418,7 +415,7 @@ func (nz *normalizer) copied(b *cur.Batch, c *pricing.Costs, i int, discountPart
 		case discountPart:
 			*cell = Cell{Empty: true}
 		default:
-			col := &b.Amounts[nz.amountAt[j]]
+			col := b.Amt(nz.amountAt[j])
 			*cell = Cell{Amount: col.Values[i], Empty: !col.IsSet(i)}
 		}
 	}

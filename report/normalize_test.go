@@ -375,7 +375,7 @@ func TestNormalizeHeaderRepeated(t *testing.T) {
 // rowsBeforeFailure reads src to its failure and returns the rows its reader delivered.
 func rowsBeforeFailure(t *testing.T, src cur.Source) int64 {
 	t.Helper()
-	r, err := cur.Open(src, pricing.EvalRequest(nil))
+	r, err := cur.Open(src, pricing.NewEvaluator(false).Request())
 	if err != nil {
 		t.Fatal(err)
 	}

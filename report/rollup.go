@@ -399,7 +399,7 @@ func (v *valueSet) id(s string) uint32 {
 // so a batch can find its rows' groups in a grid rather than by hashing their keys.
 type dimEval struct {
 	dim    Dimension
-	cols   []int // batch string columns, first non-empty wins
+	cols   []cur.StringCol // batch string columns, first non-empty wins
 	values *valueSet
 	// Per batch: the value id of each local index. For columns, local index offs[k] + code
 	// stands for dictionary code code of column k, and 0 for a row whose columns are all empty.
@@ -413,7 +413,7 @@ type dimEval struct {
 	po   [4]uint32
 	// account-name
 	names      map[string]string
-	accountCol int
+	accountCol cur.StringCol
 	accounts   map[string]bool // account ids that took their name from names: whether it had one
 }
 
@@ -426,7 +426,7 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 		d.ids = d.labelIDs
 		return
 	case dimPurchaseOption:
-		ut := &b.Strings[d.cols[2]]
+		ut := b.Str(d.cols[2])
 		d.spot = d.spot[:0]
 		for _, s := range ut.Dict {
 			d.spot = append(d.spot, strings.Contains(s, "Spot"))
@@ -437,7 +437,7 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 	d.ids, d.offs = append(d.ids[:0], 0), d.offs[:0]
 	for _, c := range d.cols {
 		d.offs = append(d.offs, uint32(len(d.ids)-1))
-		for _, s := range b.Strings[c].Dict[1:] {
+		for _, s := range b.Str(c).Dict[1:] {
 			if d.dim.transform != nil {
 				s = d.dim.transform(s)
 			}
@@ -448,8 +448,8 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 		// Rows without the CUR 2.0 column take their name from --account-names; an account
 		// the file does not name shows its id, never one (none) for all of them.
 		d.offs = append(d.offs, uint32(len(d.ids)))
-		track := !b.Strings[d.cols[0]].Present
-		for _, id := range b.Strings[d.accountCol].Dict {
+		track := !b.Str(d.cols[0]).Present
+		for _, id := range b.Str(d.accountCol).Dict {
 			name, ok := d.names[id]
 			if !ok {
 				name = id
@@ -469,22 +469,22 @@ func (d *dimEval) local(b *cur.Batch, c *pricing.Costs, metric pricing.Metric, i
 		return uint32(c.Label[metric][i])
 	case dimPurchaseOption:
 		switch {
-		case b.Strings[d.cols[0]].Codes[i] != 0:
+		case b.Str(d.cols[0]).Codes[i] != 0:
 			return 0
-		case b.Strings[d.cols[1]].Codes[i] != 0:
+		case b.Str(d.cols[1]).Codes[i] != 0:
 			return 1
-		case d.spot[b.Strings[d.cols[2]].Codes[i]]:
+		case d.spot[b.Str(d.cols[2]).Codes[i]]:
 			return 2
 		}
 		return 3
 	}
 	for k, c := range d.cols {
-		if code := b.Strings[c].Codes[i]; code != 0 {
+		if code := b.Str(c).Codes[i]; code != 0 {
 			return d.offs[k] + code
 		}
 	}
 	if d.dim.kind == dimAccountName {
-		return d.offs[len(d.cols)] + b.Strings[d.accountCol].Codes[i]
+		return d.offs[len(d.cols)] + b.Str(d.accountCol).Codes[i]
 	}
 	return 0
 }
@@ -505,7 +505,7 @@ type fileRollup struct {
 	dims    []*dimEval
 	filters []*filterEval
 	// batch string columns of the fields every rollup reads
-	currencyCol, invoiceCol, periodCol, usageStartCol, typeCol int
+	currencyCol, invoiceCol, periodCol, usageStartCol, typeCol cur.StringCol
 
 	currencies, periods, types *valueSet
 	groups                     map[[MaxDimensions + 1]uint32]*Group
@@ -568,17 +568,10 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 	fr := &fileRollup{opts: opts, ev: pricing.NewEvaluator(opts.IncludeSplitCost),
 		currencies: newValueSet(), periods: newValueSet(), types: newValueSet(),
 		groups: map[[MaxDimensions + 1]uint32]*Group{}, sums: map[[2]uint32]*sumState{}}
-	var extra []string
-	col := func(name string) int {
-		for i, n := range extra {
-			if n == name {
-				return pricing.EvalStringCount + i
-			}
-		}
-		extra = append(extra, name)
-		return pricing.EvalStringCount + len(extra) - 1
-	}
+	var req cur.Request
 	fr.ev.Metric, fr.ev.MetricOnly = opts.Metric, opts.NoSummary
+	fr.ev.Ask(&req)
+	col := req.AskString
 	fr.currencyCol = col(cur.ColCurrency)
 	if opts.NoSummary && opts.UsageDays == 0 {
 		// The summary's columns are left out: one unparsed, empty column stands for them.
@@ -587,7 +580,7 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		fr.invoiceCol, fr.periodCol = col(cur.ColInvoiceID), col(cur.ColPeriodStart)
 		fr.usageStartCol = col(cur.ColUsageStart)
 	}
-	fr.typeCol = 0 // the evaluator's first column is the line item type
+	fr.typeCol = fr.ev.TypeColumn()
 	newDim := func(d Dimension) *dimEval {
 		de := &dimEval{dim: d, values: newValueSet(), names: opts.AccountNames}
 		for _, c := range d.columns {
@@ -624,10 +617,7 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 	for _, d := range append(append([]Dimension(nil), opts.Dims...), filterDims(opts.Filters)...) {
 		fr.ev.SkipLabels = fr.ev.SkipLabels && d.kind != dimSource
 	}
-	if opts.NoSummary {
-		return fr, pricing.EvalRequestFor(opts.Metric, extra)
-	}
-	return fr, pricing.EvalRequest(extra)
+	return fr, req
 }
 
 // checkSchema refuses a file the rollup cannot read and warns about dimensions it lacks.
@@ -785,13 +775,13 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		f.notePresent()
 	}
 	fr.startGrid(b)
-	currencyCodes := b.Strings[fr.currencyCol].Codes[:b.Len]
-	fr.currencyIDs = idsOf(fr.currencyIDs, &b.Strings[fr.currencyCol], fr.currencies, nil)
-	fr.periodIDs = idsOf(fr.periodIDs, &b.Strings[fr.periodCol], fr.periods, cur.PeriodOf)
-	fr.typeIDs = idsOf(fr.typeIDs, &b.Strings[fr.typeCol], fr.types, nil)
+	currencyCodes := b.Str(fr.currencyCol).Codes[:b.Len]
+	fr.currencyIDs = idsOf(fr.currencyIDs, b.Str(fr.currencyCol), fr.currencies, nil)
+	fr.periodIDs = idsOf(fr.periodIDs, b.Str(fr.periodCol), fr.periods, cur.PeriodOf)
+	fr.typeIDs = idsOf(fr.typeIDs, b.Str(fr.typeCol), fr.types, nil)
 	fr.discountType = fr.types.id("Discount")
 	fr.days = fr.days[:0]
-	for _, s := range b.Strings[fr.usageStartCol].Dict {
+	for _, s := range b.Str(fr.usageStartCol).Dict {
 		fr.days = append(fr.days, dayNumber(s))
 	}
 	limit := int32(fr.opts.UsageDays)
@@ -832,7 +822,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			continue
 		}
 		if summary {
-			sk := [2]uint32{fr.periodIDs[b.Strings[fr.periodCol].Codes[i]], currencyIDs[currencyCodes[i]]}
+			sk := [2]uint32{fr.periodIDs[b.Str(fr.periodCol).Codes[i]], currencyIDs[currencyCodes[i]]}
 			if st == nil || sk != lastKey {
 				st = fr.sums[sk]
 				if st == nil {
@@ -879,12 +869,12 @@ func (fr *fileRollup) add(b *cur.Batch) {
 // prepareUsageDays turns the batch's date dictionaries into day numbers for withinUsageDays.
 func (fr *fileRollup) prepareUsageDays(b *cur.Batch) {
 	fr.usageEpoch, fr.usageMonthEpoch = fr.usageEpoch[:0], fr.usageMonthEpoch[:0]
-	for _, s := range b.Strings[fr.usageStartCol].Dict {
+	for _, s := range b.Str(fr.usageStartCol).Dict {
 		d, m := epochDays(s)
 		fr.usageEpoch, fr.usageMonthEpoch = append(fr.usageEpoch, d), append(fr.usageMonthEpoch, m)
 	}
 	fr.periodEpoch = fr.periodEpoch[:0]
-	for _, s := range b.Strings[fr.periodCol].Dict {
+	for _, s := range b.Str(fr.periodCol).Dict {
 		d, _ := epochDays(s)
 		fr.periodEpoch = append(fr.periodEpoch, d)
 	}
@@ -893,12 +883,12 @@ func (fr *fileRollup) prepareUsageDays(b *cur.Batch) {
 // withinUsageDays reports whether row i's usage started within the first limit days of its
 // billing period; a bill without period dates counts from the first of the usage month.
 func (fr *fileRollup) withinUsageDays(b *cur.Batch, i int, limit int32) bool {
-	u := b.Strings[fr.usageStartCol].Codes[i]
+	u := b.Str(fr.usageStartCol).Codes[i]
 	day := fr.usageEpoch[u]
 	if day < 0 {
 		return true
 	}
-	start := fr.periodEpoch[b.Strings[fr.periodCol].Codes[i]]
+	start := fr.periodEpoch[b.Str(fr.periodCol).Codes[i]]
 	if start < 0 {
 		start = fr.usageMonthEpoch[u]
 	}
@@ -946,14 +936,14 @@ func (fr *fileRollup) startGrid(b *cur.Batch) {
 		fr.grid[cell] = nil
 	}
 	fr.gridUsed, fr.gridSize, fr.gridCodes = fr.gridUsed[:0], fr.gridSize[:0], fr.gridCodes[:0]
-	cells := uint64(len(b.Strings[fr.currencyCol].Dict))
+	cells := uint64(len(b.Str(fr.currencyCol).Dict))
 	for _, d := range fr.dims {
 		fr.gridSize = append(fr.gridSize, uint32(len(d.ids)))
 		cells *= uint64(len(d.ids))
 		// A dimension of one column: its local index is the row's code in that column.
 		var codes []uint32
 		if d.dim.kind == dimColumn && len(d.cols) == 1 {
-			codes = b.Strings[d.cols[0]].Codes
+			codes = b.Str(d.cols[0]).Codes
 		}
 		fr.gridCodes = append(fr.gridCodes, codes)
 	}
@@ -971,7 +961,7 @@ func (fr *fileRollup) gridCells(b *cur.Batch, c *pricing.Costs, m pricing.Metric
 		fr.cells = make([]uint32, n, max(n, cur.BatchRows))
 	}
 	cells := fr.cells[:n]
-	copy(cells, b.Strings[fr.currencyCol].Codes[:n])
+	copy(cells, b.Str(fr.currencyCol).Codes[:n])
 	for k, d := range fr.dims {
 		size := fr.gridSize[k]
 		if codes := fr.gridCodes[k]; codes != nil {
@@ -1036,10 +1026,10 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i
 		s.SplitCost.Add(unbl)
 	}
 	s.TrueUp.Add(c.TrueUp[i])
-	if b.Strings[fr.invoiceCol].Codes[i] == 0 {
+	if b.Str(fr.invoiceCol).Codes[i] == 0 {
 		s.RowsWithoutInvoice++
 	}
-	if day := fr.days[b.Strings[fr.usageStartCol].Codes[i]]; day != 0 {
+	if day := fr.days[b.Str(fr.usageStartCol).Codes[i]]; day != 0 {
 		if st.first == 0 || day < st.first {
 			st.first = day
 		}
@@ -1047,7 +1037,7 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i
 			st.last = day
 		}
 	}
-	t := fr.typeIDs[b.Strings[fr.typeCol].Codes[i]]
+	t := fr.typeIDs[b.Str(fr.typeCol).Codes[i]]
 	ts := st.typeSummary(t)
 	ts.Rows++
 	for m := range ts.ByMetric {

@@ -72,7 +72,7 @@ func (k Kind) IsUsage() bool {
 	return k == KindUsage || k == KindDiscountedUsage || k == KindSPCoveredUsage
 }
 
-// Amount columns, by position in evalAmounts.
+// Amount columns the rules read, by role; evalAmounts names them.
 const (
 	aUnblended = iota
 	aBlended
@@ -120,7 +120,7 @@ var evalAmounts = [numEvalAmounts]string{
 	aTotalDiscount:         cur.ColTotalDiscount,
 }
 
-// String columns, by position in evalStrings.
+// String columns the rules read, by role; evalStrings names them.
 const (
 	sType = iota
 	sRIARN
@@ -134,23 +134,38 @@ const (
 var evalStrings = [numEvalStrings]string{sType: cur.ColLineItemType, sRIARN: cur.ColRIARN, sSPARN: cur.ColSPARN,
 	sProductCode: cur.ColProductCode, sDescription: cur.ColDescription, sOperation: cur.ColOperation}
 
-// EvalRequest returns the request an Evaluator needs, with extra string columns appended after
-// its own; the extra ones start at index EvalStringCount in the batch, amounts are
-// the evaluator's only.
-func EvalRequest(extraStrings []string) cur.Request {
-	return cur.Request{
-		Strings: append(append([]string(nil), evalStrings[:]...), extraStrings...),
-		Amounts: append([]string(nil), evalAmounts[:]...),
+// AmountColumns lists every amount column the rules read, for callers that parse them all.
+func AmountColumns() []string { return evalAmounts[:] }
+
+// Ask asks req for the columns the evaluator reads and keeps their handles: Eval reads batches
+// of req only. With MetricOnly, the columns no rule of Metric reads are asked as "", never
+// parsed; costs under the other metrics are then not meaningful.
+func (e *Evaluator) Ask(req *cur.Request) {
+	strs, amts := evalStrings, evalAmounts
+	if e.MetricOnly {
+		strs, amts = e.metricColumns()
+	}
+	for k, name := range strs {
+		e.str[k] = req.AskString(name)
+	}
+	for k, name := range amts {
+		e.amt[k] = req.AskAmount(name)
 	}
 }
 
-// EvalRequestFor is EvalRequest trimmed to what metric m reads, for runs that need no bill
-// summary: the columns no rule of m reads are left out and never parsed (their names are
-// empty). Costs under the other metrics are then not meaningful.
-func EvalRequestFor(m Metric, extraStrings []string) cur.Request {
-	req := EvalRequest(extraStrings)
+// Request is a new request of the evaluator's columns alone (Ask).
+func (e *Evaluator) Request() cur.Request {
+	var req cur.Request
+	e.Ask(&req)
+	return req
+}
+
+// metricColumns are the evaluator's columns trimmed to what Metric reads, the rest "".
+func (e *Evaluator) metricColumns() (strs [numEvalStrings]string, amts [numEvalAmounts]string) {
+	strs, amts = evalStrings, evalAmounts
+	m := e.Metric
 	if m == NetAmortized {
-		return req // its net columns fall back to every gross one
+		return strs, amts // its net columns fall back to every gross one
 	}
 	need := map[string]bool{cur.ColUnblended: true, cur.ColPublicOD: true}
 	for _, c := range MetricColumns(m) {
@@ -159,29 +174,28 @@ func EvalRequestFor(m Metric, extraStrings []string) cur.Request {
 	if m.CountsDiscountColumn() {
 		need[cur.ColTotalDiscount] = true
 	}
-	for i, c := range req.Amounts {
+	for i, c := range amts {
 		if !need[c] {
-			req.Amounts[i] = ""
+			amts[i] = ""
 		}
 	}
 	if m != Amortized {
 		// Only amortized tells fees and refunds apart; the operation stays, since split cost
 		// rows are never priced usage under any metric.
 		for _, i := range []int{sRIARN, sSPARN, sProductCode, sDescription} {
-			req.Strings[i] = ""
+			strs[i] = ""
 		}
 	} else {
-		req.Strings[sSPARN] = ""
+		strs[sSPARN] = ""
 	}
-	return req
+	return strs, amts
 }
 
-// EvalPublicOnDemand is the index of pricing_public_on_demand_cost in a batch read with
-// EvalRequest.
-const EvalPublicOnDemand = aPublicOD
+// TypeColumn is the line item type column the evaluator asked for.
+func (e *Evaluator) TypeColumn() cur.StringCol { return e.str[sType] }
 
-// EvalStringCount is the number of string columns EvalRequest puts before the extra ones.
-const EvalStringCount = numEvalStrings
+// AmountColumn is the handle of the amount column at index i of KindColumns.
+func (e *Evaluator) AmountColumn(i int) cur.AmountCol { return e.amt[i] }
 
 // MetricColumns lists the amount columns a metric reads, for inspect and warnings.
 func MetricColumns(m Metric) []string {
@@ -236,11 +250,15 @@ type Evaluator struct {
 	// Metric is the metric whose absent columns are worth a warning.
 	Metric Metric
 	// MetricOnly has Eval fill Cost and Label of Metric and of Unblended alone, for runs
-	// without a bill summary (read with EvalRequestFor); the other metrics' figures and TrueUp
+	// without a bill summary (Ask then asks for fewer columns); the other metrics' figures and TrueUp
 	// are then left as they were.
 	MetricOnly bool
 	// SkipLabels leaves Costs.Label unset, for callers that never look at a row's source.
 	SkipLabels bool
+
+	// the columns Ask asked for, by role (sType..., aUnblended...)
+	str [numEvalStrings]cur.StringCol
+	amt [numEvalAmounts]cur.AmountCol
 
 	labels   []string
 	labelIdx map[string]uint16
@@ -367,12 +385,12 @@ func (c *Costs) grow(n int) {
 	c.Discount, c.OnDemand, c.Priced, c.TrueUp = c.Discount[:n], c.OnDemand[:n], c.Priced[:n], c.TrueUp[:n]
 }
 
-// Eval evaluates every metric on a batch read with EvalRequest. The result is valid until the
-// next call.
+// Eval evaluates every metric on a batch of a request the evaluator asked (Ask). The result is
+// valid until the next call.
 func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 	c := &e.out
 	c.grow(b.Len)
-	types := &b.Strings[sType]
+	types := b.Str(e.str[sType])
 	e.kinds = e.kinds[:0]
 	for j, base := range []string{LabelUnblended, LabelBlended, LabelNetUnblended} {
 		e.typeLbl[j] = e.typeLbl[j][:0]
@@ -387,13 +405,16 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 	for _, t := range types.Dict {
 		e.kinds = append(e.kinds, kindOfType(t))
 	}
-	ops := &b.Strings[sOperation]
+	ops := b.Str(e.str[sOperation])
 	e.split = e.split[:0]
 	for _, op := range ops.Dict {
 		e.split = append(e.split, isSplitOperation(op) && !e.IncludeSplitCost)
 	}
 	e.noteMissing(b)
-	am := b.Amounts
+	var am [numEvalAmounts]*cur.AmountColumn
+	for k := range am {
+		am[k] = b.Amt(e.amt[k])
+	}
 	val := func(col, i int) money.Amount { return am[col].Values[i] } // 0 where absent or empty
 	// net returns the net column's value, or the gross one where the net cell is absent.
 	net := func(netCol, grossCol, i int) money.Amount {
@@ -402,7 +423,7 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 		}
 		return am[grossCol].Values[i]
 	}
-	riARN := &b.Strings[sRIARN]
+	riARN := b.Str(e.str[sRIARN])
 	// The columns every row reads, as slices of the batch's length: the loop then indexes
 	// them without reloading and rechecking them.
 	n := b.Len
@@ -496,7 +517,7 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 			amort, netAmort, lbl = 0, 0, lblSPNegation
 		case KindSPRecurringFee:
 			unused := val(aSPTotalCommitment, i) - val(aSPUsedCommitment, i)
-			amort, netAmort, lbl = unused, scaleNetCommitment(unused, am, i), lblUnusedSP
+			amort, netAmort, lbl = unused, scaleNetCommitment(unused, &am, i), lblUnusedSP
 			trueUp = -val(aSPAmortizedUpfront, i)
 		case KindSPUpfrontFee, KindRIUpfrontFee:
 			amort, netAmort, lbl = 0, 0, lblUpfrontFee
@@ -523,7 +544,7 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment
 // columns, so scale by (net recurring + net amortized upfront) / (gross recurring + gross
 // amortized upfront), keeping the gross figure when that denominator is 0 (docs/metrics.md).
-func scaleNetCommitment(unused money.Amount, am []cur.AmountColumn, i int) money.Amount {
+func scaleNetCommitment(unused money.Amount, am *[numEvalAmounts]*cur.AmountColumn, i int) money.Amount {
 	if !am[aSPNetRecurring].IsSet(i) && !am[aSPNetAmortizedUpfront].IsSet(i) {
 		return unused
 	}
@@ -543,8 +564,8 @@ func (m Metric) CountsDiscountColumn() bool { return m != NetUnblended && m != N
 func isSplitOperation(op string) bool { return op == "EKSPod-EC2" || op == "ECSTask-EC2" }
 
 func (e *Evaluator) isReturnedSPRefund(b *cur.Batch, i int) bool {
-	return strings.HasSuffix(b.Strings[sProductCode].Value(i), "SavingsPlans") &&
-		strings.HasPrefix(b.Strings[sDescription].Value(i), "Refund for one-time fee for Savings Plan ID")
+	return strings.HasSuffix(b.Str(e.str[sProductCode]).Value(i), "SavingsPlans") &&
+		strings.HasPrefix(b.Str(e.str[sDescription]).Value(i), "Refund for one-time fee for Savings Plan ID")
 }
 
 // noteMissing records, once, absent columns that rows of this batch would have read.
@@ -558,7 +579,7 @@ func (e *Evaluator) noteMissing(b *cur.Batch) {
 		reads[c] = true
 	}
 	need := func(col int, what string) {
-		if reads[evalAmounts[col]] && !b.Amounts[col].Present {
+		if reads[evalAmounts[col]] && !b.Amt(e.amt[col]).Present {
 			if _, seen := e.missing[evalAmounts[col]]; !seen {
 				e.missing[evalAmounts[col]] = what
 			}

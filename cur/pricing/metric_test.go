@@ -93,7 +93,8 @@ func TestMetricsPerLineItemType(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := cur.Open(cur.Source{Path: path}, EvalRequest(nil))
+	ev := NewEvaluator(false)
+	r, err := cur.Open(cur.Source{Path: path}, ev.Request())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,6 @@ func TestMetricsPerLineItemType(t *testing.T) {
 	if !r.Next() {
 		t.Fatal(r.Err())
 	}
-	ev := NewEvaluator(false)
 	c := ev.Eval(r.Batch())
 	if c.Len != len(metricCases) {
 		t.Fatalf("rows = %d, want %d", c.Len, len(metricCases))
@@ -132,13 +132,13 @@ func TestMetricsPerLineItemType(t *testing.T) {
 func TestMetricIncludeSplitCost(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "split.csv")
 	os.WriteFile(path, []byte(metricHeader+"\nUsage,4,4,,,,,,,,,,,,,,,AmazonEKS,,EKSPod-EC2,5\n"), 0o644)
-	r, err := cur.Open(cur.Source{Path: path}, EvalRequest(nil))
+	ev := NewEvaluator(true)
+	r, err := cur.Open(cur.Source{Path: path}, ev.Request())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
 	r.Next()
-	ev := NewEvaluator(true)
 	c := ev.Eval(r.Batch())
 	if c.Kind[0] != KindUsage || c.Cost[Amortized][0].String() != "4" || !c.Priced[0] {
 		t.Errorf("with --include-split-cost: kind %d amortized %s priced %v", c.Kind[0], c.Cost[Amortized][0], c.Priced[0])
@@ -148,12 +148,12 @@ func TestMetricIncludeSplitCost(t *testing.T) {
 func TestMetricAssumptions(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "noeff.csv")
 	os.WriteFile(path, []byte("lineItem/LineItemType,lineItem/UnblendedCost\nDiscountedUsage,0\n"), 0o644)
-	r, err := cur.Open(cur.Source{Path: path}, EvalRequest(nil))
+	ev := NewEvaluator(false)
+	r, err := cur.Open(cur.Source{Path: path}, ev.Request())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	ev := NewEvaluator(false)
 	for r.Next() {
 		ev.Eval(r.Batch())
 	}

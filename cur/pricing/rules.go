@@ -128,7 +128,7 @@ var kindColumns = map[Kind][]int{
 	KindOther:            {aUnblended, aNetUnblended},
 }
 
-// KindColumns returns the indexes (into EvalRequest's Amounts) and names of the columns that
+// KindColumns returns the roles (for Evaluator.AmountColumn) and names of the columns that
 // matter for a kind.
 func KindColumns(k Kind) (idx []int, names []string) {
 	for _, i := range kindColumns[k] {

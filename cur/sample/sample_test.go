@@ -37,19 +37,20 @@ type totals struct {
 func readTotals(t *testing.T, paths []string) *totals {
 	t.Helper()
 	tot := &totals{types: map[string]int{}, kinds: map[pricing.Kind]int{}}
-	req := pricing.EvalRequest([]string{cur.ColLineItemType, cur.ColUsageType})
 	for _, p := range paths {
+		ev := pricing.NewEvaluator(false)
+		req := ev.Request()
+		typeCol, usageCol, unblCol := req.AskString(cur.ColLineItemType), req.AskString(cur.ColUsageType), req.AskAmount(cur.ColUnblended)
 		rd, err := cur.Open(cur.Source{Path: p}, req)
 		if err != nil {
 			t.Fatalf("open %s: %v", p, err)
 		}
 		tot.flavour = rd.Schema().Flavour
-		ev := pricing.NewEvaluator(false)
 		for rd.Next() {
 			b := rd.Batch()
 			c := ev.Eval(b)
-			types, usage := &b.Strings[pricing.EvalStringCount], &b.Strings[pricing.EvalStringCount+1]
-			unbl := &b.Amounts[0]
+			types, usage := b.Str(typeCol), b.Str(usageCol)
+			unbl := b.Amt(unblCol)
 			for i := 0; i < b.Len; i++ {
 				for m, metric := range pricing.Metrics {
 					tot.metric[m].Add(c.Cost[metric][i])
