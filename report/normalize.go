@@ -250,7 +250,7 @@ type normalizer struct {
 	m        pricing.Metric
 	out      []outColumn
 	amountAt []cur.AmountCol // per output column: its amount column
-	instants [][]instant // per output column of dates: per value id of its dimension
+	instants [][]instant     // per output column of dates: per value id of its dimension
 	cells    []Cell
 	sink     rowWriter
 	badDates cur.SkipCount
