@@ -6,6 +6,7 @@ package pricing
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -260,18 +261,17 @@ type Evaluator struct {
 	str [numEvalStrings]cur.StringCol
 	amt [numEvalAmounts]cur.AmountCol
 
-	labels   []string
-	labelIdx map[string]uint16
-	kinds    []Kind      // per type-dictionary entry of the current batch
-	split    []bool      // per operation-dictionary entry: a split cost row not counted
-	typeLbl  [3][]uint16 // per type-dictionary entry: "Unblended Cost[: T]", "Blended Cost[: T]", "Net Unblended Cost[: T]"
-	out      Costs
-	missing  map[string]string // column → what was assumed
+	labels  []string
+	kinds   []Kind      // per type-dictionary entry of the current batch
+	split   []bool      // per operation-dictionary entry: a split cost row not counted
+	typeLbl [3][]uint16 // per type-dictionary entry: "Unblended Cost[: T]", "Blended Cost[: T]", "Net Unblended Cost[: T]"
+	out     Costs
+	missing map[string]string // column → what was assumed
 }
 
 // NewEvaluator returns an evaluator; includeSplitCost counts split cost rows at their cost.
 func NewEvaluator(includeSplitCost bool) *Evaluator {
-	e := &Evaluator{IncludeSplitCost: includeSplitCost, labelIdx: map[string]uint16{}, missing: map[string]string{}}
+	e := &Evaluator{IncludeSplitCost: includeSplitCost, missing: map[string]string{}}
 	for _, l := range fixedLabels {
 		e.label(l)
 	}
@@ -313,14 +313,14 @@ var fixedLabels = [...]string{lblUnblended: LabelUnblended, lblRIEffective: Labe
 	lblSPNegation: LabelSPNegation, lblUnusedSP: LabelUnusedSP, lblUpfrontFee: LabelUpfrontFee, lblUnusedRI: LabelUnusedRI,
 	lblReturnedRefund: LabelReturnedRefund, lblSplitCost: LabelSplitCost, lblCUR2Discount: LabelCUR2Discount}
 
+// label returns the index of a label text, adding it if new. A bill has a few dozen labels at
+// most, and a batch looks up three per line item type: a scan is enough.
 func (e *Evaluator) label(s string) uint16 {
-	if i, ok := e.labelIdx[s]; ok {
-		return i
+	if i := slices.Index(e.labels, s); i >= 0 {
+		return uint16(i)
 	}
-	i := uint16(len(e.labels))
 	e.labels = append(e.labels, s)
-	e.labelIdx[s] = i
-	return i
+	return uint16(len(e.labels) - 1)
 }
 
 // Labels returns the label texts that Costs.Label indexes.
