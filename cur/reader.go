@@ -1,3 +1,7 @@
+// Package cur reads AWS Cost and Usage Report files of every flavour (legacy and CUR 2.0, CSV
+// plain, gzip or zip, and Parquet) as batches of the columns a Request asks for: dictionary-coded
+// text and exact amounts, found by the handles the Request hands out. It knows files and
+// nothing of rollups, terminals or the command line; errors name the file and the place.
 package cur
 
 import (
