@@ -131,7 +131,7 @@ func Duplicates(names []string, contents []*Fingerprint) error {
 	if len(pairs) == 0 {
 		return nil
 	}
-	return FileErrorf(pairs[0], ErrDuplicateInput, "%w: the same content under two names would be counted twice%s (--allow-duplicates counts each copy)",
+	return FileErrorf(pairs[0], ErrDuplicateInput, "%w: the same content under two names would be counted twice%s",
 		ErrDuplicateInput, moreText(pairs[1:]))
 }
 

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/curnorm/curnorm/cur"
 	"github.com/spf13/cobra"
 )
 
@@ -72,9 +74,18 @@ func run(ctx context.Context, args []string, ios *ioStreams) int {
 		if !strings.HasPrefix(msg, "curnorm") {
 			msg = "curnorm: " + msg
 		}
-		fmt.Fprintln(ios.ErrOut, msg)
+		fmt.Fprintln(ios.ErrOut, msg+flagHint(err))
 	}
 	return exitCode(err)
+}
+
+// flagHint names the flag that accepts what an error of the libraries refused: they know
+// nothing of the command line.
+func flagHint(err error) string {
+	if errors.Is(err, cur.ErrDuplicateInput) {
+		return " (--allow-duplicates counts each copy)"
+	}
+	return ""
 }
 
 // wrapRun marks errors of a command's own work so that they are not mistaken for usage errors.
