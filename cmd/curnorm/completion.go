@@ -20,6 +20,8 @@ var commandFormats = map[string][]string{
 	"explain": tableOrJSON,
 	"diff":    render.Formats,
 	"check":   render.CheckFormats,
+
+	"commitments": render.CommitmentFormats,
 }
 
 // registerCompletions teaches shell completion the values of curnorm's enumerated flags,

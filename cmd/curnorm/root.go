@@ -54,6 +54,7 @@ Shell completion of commands, flags, dimensions, metrics and formats:
 		newCmdSample(ios, nil),
 		newCmdDiff(ios, nil),
 		newCmdCheck(ios, nil),
+		newCmdCommitments(ios, nil),
 		newCmdDocs(),
 	)
 	registerCompletions(root)

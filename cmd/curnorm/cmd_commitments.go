@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/curnorm/curnorm/cur/discover"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
+	"github.com/spf13/cobra"
+)
+
+type commitmentsOptions struct {
+	Paths           []string
+	Format          string
+	Precision       int
+	Expiring        string
+	NoFormulaEscape bool
+	Discover        discover.Options
+	OnError         onErrorOptions
+}
+
+func newCmdCommitments(ios *ioStreams, runF func(context.Context, *commitmentsOptions) error) *cobra.Command {
+	opts := &commitmentsOptions{}
+	cmd := &cobra.Command{
+		Use:   "commitments PATH...",
+		Short: "Savings Plans and reservations: commitment, use, utilisation, savings and expiry",
+		Long: `Commitments lists every Savings Plan and reservation of the bills, one row per ARN,
+billing period and currency:
+  commitment         a Savings Plan's total commitment to date; a reservation's recurring
+                     fee plus its upfront fee amortized over the period
+  used, unused       unused is what the amortized metric counts on the fee rows; used the rest
+  utilisation        used / commitment
+  covered_on_demand  public on-demand cost of the usage the commitment covered
+  covered_cost       that usage's effective cost; savings = covered_on_demand - covered_cost
+  end, days_left     the commitment's end where the bill has it, and the days until then
+A commitment whose fee rows are in another bill (a plan bought in another account of a
+consolidated bill) shows its covered usage with no commitment and no utilisation.
+
+The unused commitments sum to the report summary's unused Savings Plans and reservations,
+and a plan's used commitment to its covered rows' effective cost.
+
+--expiring 30d keeps the commitments that end within 30 days from now.`,
+		Example: `  curnorm commitments testdata/demo
+  curnorm commitments --expiring 30d bill/
+  curnorm commitments --format csv bill/ > commitments.csv`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := checkFormat(&opts.Format, render.CommitmentFormats...); err != nil {
+				return err
+			}
+			if _, err := parseDays(opts.Expiring); err != nil {
+				return &usageError{err}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return wrapRun(func() error { return commitmentsRun(cmd.Context(), ios, opts) })
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.CommitmentFormats, ", "))
+	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, full in csv and json)")
+	f.StringVar(&opts.Expiring, "expiring", "", "keep only commitments that end within this many days, e.g. 30d")
+	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
+	addDiscoverFlags(cmd, &opts.Discover)
+	addOnErrorFlags(cmd, &opts.OnError)
+	return cmd
+}
+
+// parseDays reads --expiring: a number of days written "30d" or "30"; "" is no limit (-1).
+func parseDays(s string) (int, error) {
+	if s == "" {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("--expiring %q: want a number of days such as 30d", s)
+	}
+	return n, nil
+}
+
+func commitmentsRun(ctx context.Context, ios *ioStreams, opts *commitmentsOptions) error {
+	skip, err := opts.OnError.skip()
+	if err != nil {
+		return err
+	}
+	d, err := discover.Sources(opts.Paths, opts.Discover)
+	if err != nil {
+		return err
+	}
+	warn(ios, d.Warnings)
+	res, err := report.Commitments(ctx, d.Sources, report.CommitmentOptions{SkipBadRows: skip, AllowDuplicates: opts.Discover.AllowDuplicates})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if days, _ := parseDays(opts.Expiring); days >= 0 {
+		kept := res.Commitments[:0]
+		for _, c := range res.Commitments {
+			if left, ok := c.DaysLeft(now); ok && left >= 0 && left <= days {
+				kept = append(kept, c)
+			}
+		}
+		res.Commitments = kept
+	}
+	o := render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}
+	if err := render.WriteCommitments(ios.Out, res, o, now); err != nil {
+		return err
+	}
+	return opts.OnError.finish(ios, res.Skipped)
+}

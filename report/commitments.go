@@ -1,0 +1,263 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"math/big"
+	"slices"
+	"time"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
+)
+
+// Commitment is one Savings Plan or reservation in one billing period and currency: what was
+// committed, how much of it the covered usage used, and what that usage would have cost at
+// public on-demand prices (docs/metrics.md, Commitments).
+type Commitment struct {
+	Period, Currency string
+	ARN              string
+	Kind             CommitmentKind
+	// Type is a Savings Plan's offering type, or else the product of its fee rows
+	// (ComputeSavingsPlans, ...), or the service of a reservation (AmazonEC2, AmazonRDS, ...).
+	Type string
+	// Region, Term, Start and End are as the bill writes them, "" where it has no column.
+	Region, Term, Start, End string
+	// Commitment is a Savings Plan's total commitment to date, or a reservation's recurring
+	// fee plus its upfront fee amortized over the period; Unused is the part no usage used
+	// (the amortized metric's cost of the fee rows) and Used the rest.
+	Commitment, Used, Unused money.Sum
+	// FeeRows counts the fee rows of the commitment; 0 means its fee is not in this bill (a
+	// commitment bought in another account of a consolidated bill), so only the covered
+	// usage is known.
+	FeeRows int64
+	// CoveredRows, CoveredOnDemand and CoveredCost describe the usage the commitment covered:
+	// its public on-demand cost (a covered Savings Plan row without one counts its unblended
+	// cost, which AWS sets at the on-demand rate) and its effective cost.
+	CoveredRows     int64
+	CoveredOnDemand money.Sum
+	CoveredCost     money.Sum
+}
+
+// CommitmentKind tells Savings Plans from reservations.
+type CommitmentKind string
+
+// The kinds of commitment.
+const (
+	SavingsPlan CommitmentKind = "SavingsPlan"
+	Reservation CommitmentKind = "Reservation"
+)
+
+// Utilisation is Used / Commitment; nil when the commitment is 0 or not in the bill.
+func (c *Commitment) Utilisation() *big.Rat {
+	if c.Commitment.IsZero() {
+		return nil
+	}
+	return new(big.Rat).Quo(c.Used.Rat(), c.Commitment.Rat())
+}
+
+// Savings is the covered usage's on-demand cost less its effective cost.
+func (c *Commitment) Savings() money.Sum {
+	s := c.CoveredOnDemand
+	s.SubSum(c.CoveredCost)
+	return s
+}
+
+// DaysLeft is the number of whole days from now to the commitment's end; false when the bill
+// gives no end date.
+func (c *Commitment) DaysLeft(now time.Time) (int, bool) {
+	end, ok := parseInstant(c.End)
+	if !ok {
+		return 0, false
+	}
+	return int(end.Sub(now).Hours() / 24), true
+}
+
+// CommitmentOptions steer Commitments.
+type CommitmentOptions struct {
+	SkipBadRows     bool
+	AllowDuplicates bool
+}
+
+// CommitmentResult is what Commitments found: one entry per commitment, period and currency,
+// sorted by period, currency, kind, type and ARN, and the rows skipped.
+type CommitmentResult struct {
+	Commitments []*Commitment
+	Skipped     []cur.SkipCount
+}
+
+// commitmentColumns are the descriptive columns of a commitment, by Savings Plan and by
+// reservation: offering type, region, term, start, end.
+var (
+	spColumns = [5]string{"savings_plan_offering_type", "savings_plan_region", "savings_plan_purchase_term",
+		"savings_plan_start_time", "savings_plan_end_time"}
+	riColumns = [5]string{cur.ColProductCode, "product_region_code", "pricing_lease_contract_length",
+		"reservation_start_time", "reservation_end_time"}
+)
+
+// Commitments reads every source and sums, per billing period, currency and commitment ARN,
+// the commitment, its use and the usage it covered, under the rules of the amortized metric.
+// Sources are read one after the other; files of identical content are refused unless
+// AllowDuplicates, and a file that fails half way counts nothing under SkipBadRows.
+func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions) (*CommitmentResult, error) {
+	found := map[commitmentKey]*Commitment{}
+	res := &CommitmentResult{}
+	contents := make([]*cur.Fingerprint, len(sources))
+	fingerprint := make([]bool, len(sources))
+	if !o.AllowDuplicates {
+		fingerprint = cur.SameSizes(sources)
+	}
+	readable := 0
+	var first error
+	for i, src := range sources {
+		part := map[commitmentKey]*Commitment{}
+		fp, skipped, err := commitmentsOf(ctx, src, o.SkipBadRows, fingerprint[i], func(k commitmentKey) *Commitment {
+			c := part[k]
+			if c == nil {
+				c = &Commitment{Period: k.period, Currency: k.currency, ARN: k.arn}
+				part[k] = c
+			}
+			return c
+		})
+		res.Skipped = append(res.Skipped, skipped...)
+		if err != nil && o.SkipBadRows && skippable(err) {
+			res.Skipped = append(res.Skipped, unreadableFile(src, 0, err))
+			first = cmp.Or(first, err)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		readable++
+		contents[i] = fp
+		for k, c := range part {
+			if mine := found[k]; mine != nil {
+				mine.add(c)
+			} else {
+				found[k] = c
+			}
+		}
+	}
+	if readable == 0 && first != nil {
+		return nil, first // nothing was read: skipping would hide the failure
+	}
+	if !o.AllowDuplicates {
+		if err := duplicates(sources, contents); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range found {
+		c.Used = c.Commitment
+		c.Used.SubSum(c.Unused)
+		res.Commitments = append(res.Commitments, c)
+	}
+	slices.SortFunc(res.Commitments, func(a, b *Commitment) int {
+		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.Currency, b.Currency), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Type, b.Type), cmp.Compare(a.ARN, b.ARN))
+	})
+	res.Skipped = sortSkipped(res.Skipped)
+	return res, nil
+}
+
+// commitmentKey is a commitment in one billing period and currency.
+type commitmentKey struct{ period, currency, arn string }
+
+// commitmentsOf reads one source into the commitments at returns; a file that fails half way
+// returns its error, and the caller drops its sums.
+func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, at func(commitmentKey) *Commitment) (*cur.Fingerprint, []cur.SkipCount, error) {
+	ev := pricing.NewEvaluator(false)
+	req := ev.Request()
+	req.SkipBadRows, req.Fingerprint = skip, fingerprint
+	spARN, riARN := req.AskString(cur.ColSPARN), req.AskString(cur.ColRIARN)
+	currencyCol, periodCol := req.AskString(cur.ColCurrency), req.AskString(cur.ColPeriodStart)
+	var spInfo, riInfo [5]cur.StringCol
+	for k := range spColumns {
+		spInfo[k], riInfo[k] = req.AskString(spColumns[k]), req.AskString(riColumns[k])
+	}
+	regionAlt := req.AskString("product_region") // where a bill has no product_region_code
+	totalCol := req.AskAmount("savings_plan_total_commitment_to_date")
+	unblendedCol, odCol := req.AskAmount(cur.ColUnblended), req.AskAmount(cur.ColPublicOD)
+	r, err := cur.Open(src, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	for r.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		b := r.Batch()
+		c := ev.Eval(b)
+		sp, ri, currency, period := b.Str(spARN), b.Str(riARN), b.Str(currencyCol), b.Str(periodCol)
+		total, unblended, od := b.Amt(totalCol), b.Amt(unblendedCol), b.Amt(odCol)
+		for i := range b.Len {
+			kind := c.Kind[i]
+			arn, info, ck := sp, spInfo, SavingsPlan
+			switch kind {
+			case pricing.KindSPRecurringFee, pricing.KindSPCoveredUsage:
+			case pricing.KindRIFee, pricing.KindDiscountedUsage:
+				arn, info, ck = ri, riInfo, Reservation
+			default:
+				continue
+			}
+			name := arn.Value(i)
+			if name == "" {
+				continue
+			}
+			cm := at(commitmentKey{cur.PeriodOf(period.Value(i)), currency.Value(i), name})
+			cm.Kind = ck
+			for j, f := range []*string{&cm.Type, &cm.Region, &cm.Term, &cm.Start, &cm.End} {
+				if v := b.Str(info[j]).Value(i); v != "" {
+					*f = v
+				}
+			}
+			if cm.Region == "" && ck == Reservation {
+				cm.Region = b.Str(regionAlt).Value(i)
+			}
+			if cm.Type == "" && kind == pricing.KindSPRecurringFee {
+				cm.Type = b.Str(riInfo[0]).Value(i) // a plan's fee rows carry its product, ComputeSavingsPlans, ...
+			}
+			amortized := c.Cost[pricing.Amortized][i]
+			switch kind {
+			case pricing.KindSPRecurringFee:
+				cm.FeeRows++
+				cm.Commitment.Add(total.Values[i])
+				cm.Unused.Add(amortized)
+			case pricing.KindRIFee:
+				// The recurring fee is the row's cash; the upfront fee amortized over the
+				// period is the negative of its true-up term.
+				cm.FeeRows++
+				cm.Commitment.Add(unblended.Values[i])
+				cm.Commitment.Add(-c.TrueUp[i])
+				cm.Unused.Add(amortized)
+			default:
+				cm.CoveredRows++
+				cm.CoveredCost.Add(amortized)
+				switch {
+				case od.IsSet(i) && od.Values[i] > 0:
+					cm.CoveredOnDemand.Add(od.Values[i])
+				case kind == pricing.KindSPCoveredUsage:
+					cm.CoveredOnDemand.Add(unblended.Values[i])
+				}
+			}
+		}
+	}
+	var fp *cur.Fingerprint
+	if f, ok := r.Fingerprint(); ok {
+		fp = &f
+	}
+	return fp, skippedOf(src, r), r.Err()
+}
+
+func (c *Commitment) add(o *Commitment) {
+	c.Commitment.AddSum(o.Commitment)
+	c.Unused.AddSum(o.Unused)
+	c.FeeRows += o.FeeRows
+	c.CoveredRows += o.CoveredRows
+	c.CoveredOnDemand.AddSum(o.CoveredOnDemand)
+	c.CoveredCost.AddSum(o.CoveredCost)
+	for _, p := range [][2]*string{{&c.Type, &o.Type}, {&c.Region, &o.Region}, {&c.Term, &o.Term}, {&c.Start, &o.Start}, {&c.End, &o.End}} {
+		*p[0] = cmp.Or(*p[0], *p[1])
+	}
+}

@@ -1,0 +1,165 @@
+package render
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/report"
+)
+
+// CommitmentFormats are the formats of the commitments command.
+var CommitmentFormats = []string{"table", "csv", "json"}
+
+// commitmentHeader names the columns of the commitments table and csv, in order.
+var commitmentHeader = []string{"period", "currency", "kind", "type", "arn", "region", "commitment", "used", "unused",
+	"utilisation", "covered_on_demand", "covered_cost", "savings", "end", "days_left"}
+
+// CommitmentSchemaVersion names the JSON document of the commitments command.
+const CommitmentSchemaVersion = "curnorm.commitments/v1"
+
+// WriteCommitments prints commitments in o.Format: one row per commitment, period and
+// currency, then (table) a total per period, currency and kind. Days left count from now.
+// Utilisation is a fraction in csv and json, a percentage in the table.
+func WriteCommitments(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
+	switch o.Format {
+	case "csv":
+		return writeCommitmentsCSV(w, res, o, now)
+	case "json":
+		return writeCommitmentsJSON(w, res, now)
+	}
+	return writeCommitmentsTable(w, res, o, now)
+}
+
+// commitmentCells are a commitment's cells, money printed by m and rates for people or not.
+func commitmentCells(c *report.Commitment, m func(money.Sum) string, human bool, now time.Time) []string {
+	days := ""
+	if d, ok := c.DaysLeft(now); ok {
+		days = strconv.Itoa(d)
+	}
+	u := c.Utilisation()
+	return []string{c.Period, c.Currency, string(c.Kind), c.Type, c.ARN, c.Region, m(c.Commitment), m(c.Used), m(c.Unused),
+		rateText(u, u != nil, human), m(c.CoveredOnDemand), m(c.CoveredCost), m(c.Savings()), c.End, days}
+}
+
+// commitmentTotals sums the commitments per period, currency and kind, in their order.
+func commitmentTotals(cs []*report.Commitment) []*report.Commitment {
+	var out []*report.Commitment
+	for _, c := range cs {
+		if n := len(out); n == 0 || out[n-1].Period != c.Period || out[n-1].Currency != c.Currency || out[n-1].Kind != c.Kind {
+			out = append(out, &report.Commitment{Period: c.Period, Currency: c.Currency, Kind: c.Kind, ARN: tableTotalLabel})
+		}
+		t := out[len(out)-1]
+		for _, p := range [][2]*money.Sum{{&t.Commitment, &c.Commitment}, {&t.Used, &c.Used}, {&t.Unused, &c.Unused},
+			{&t.CoveredOnDemand, &c.CoveredOnDemand}, {&t.CoveredCost, &c.CoveredCost}} {
+			p[0].AddSum(*p[1])
+		}
+	}
+	return out
+}
+
+func writeCommitmentsTable(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
+	m := o.moneyFormat(2)
+	tt := textTable{header: commitmentHeader, right: make([]bool, len(commitmentHeader))}
+	for i := 6; i < len(tt.right); i++ {
+		tt.right[i] = i != 13 // amounts, rates and days; the end date reads left
+	}
+	for _, c := range res.Commitments {
+		cells := commitmentCells(c, m, true, now)
+		for i, s := range cells[:6] {
+			cells[i] = cleanCell(s)
+		}
+		tt.rows = append(tt.rows, cells)
+	}
+	for _, t := range commitmentTotals(res.Commitments) {
+		tt.totals = append(tt.totals, commitmentCells(t, m, true, now))
+	}
+	if len(tt.rows) == 0 {
+		_, err := fmt.Fprintln(w, "no Savings Plan or reservation in these bills")
+		return err
+	}
+	return tt.print(w)
+}
+
+func writeCommitmentsCSV(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(commitmentHeader); err != nil {
+		return err
+	}
+	m := o.moneyFormat(-1)
+	for _, c := range res.Commitments {
+		cells := commitmentCells(c, m, false, now)
+		for i := range cells[:6] {
+			cells[i] = o.text(cells[i])
+		}
+		if err := cw.Write(cells); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// commitmentDoc is the JSON document: money as exact decimal text, rates as fractions.
+type commitmentDoc struct {
+	Schema      string           `json:"schema"`
+	Commitments []commitmentJSON `json:"commitments"`
+	Totals      []commitmentJSON `json:"totals"`
+	Skipped     []cur.SkipCount  `json:"skipped"`
+}
+
+type commitmentJSON struct {
+	Period          string    `json:"billing_period"`
+	Currency        string    `json:"currency"`
+	Kind            string    `json:"kind"`
+	Type            string    `json:"type,omitempty"`
+	ARN             string    `json:"arn,omitempty"`
+	Region          string    `json:"region,omitempty"`
+	Term            string    `json:"term,omitempty"`
+	Start           string    `json:"start,omitempty"`
+	End             string    `json:"end,omitempty"`
+	DaysLeft        *int      `json:"days_left,omitempty"`
+	InBill          bool      `json:"commitment_in_bill"`
+	Commitment      money.Sum `json:"commitment"`
+	Used            money.Sum `json:"used"`
+	Unused          money.Sum `json:"unused"`
+	Utilisation     *string   `json:"utilisation"`
+	CoveredRows     int64     `json:"covered_rows"`
+	CoveredOnDemand money.Sum `json:"covered_on_demand"`
+	CoveredCost     money.Sum `json:"covered_cost"`
+	Savings         money.Sum `json:"savings"`
+}
+
+func commitmentJSONOf(c *report.Commitment, now time.Time) commitmentJSON {
+	j := commitmentJSON{Period: c.Period, Currency: c.Currency, Kind: string(c.Kind), Type: c.Type, ARN: c.ARN, Region: c.Region,
+		Term: c.Term, Start: c.Start, End: c.End, InBill: c.FeeRows > 0, Commitment: c.Commitment, Used: c.Used, Unused: c.Unused,
+		CoveredRows: c.CoveredRows, CoveredOnDemand: c.CoveredOnDemand, CoveredCost: c.CoveredCost, Savings: c.Savings()}
+	if d, ok := c.DaysLeft(now); ok {
+		j.DaysLeft = &d
+	}
+	if u := c.Utilisation(); u != nil {
+		j.Utilisation = ratePtr(u, true)
+	}
+	return j
+}
+
+func writeCommitmentsJSON(w io.Writer, res *report.CommitmentResult, now time.Time) error {
+	doc := commitmentDoc{Schema: CommitmentSchemaVersion, Commitments: []commitmentJSON{}, Totals: []commitmentJSON{}, Skipped: []cur.SkipCount{}}
+	for _, c := range res.Commitments {
+		doc.Commitments = append(doc.Commitments, commitmentJSONOf(c, now))
+	}
+	for _, t := range commitmentTotals(res.Commitments) {
+		j := commitmentJSONOf(t, now)
+		j.ARN, j.InBill = "", true
+		doc.Totals = append(doc.Totals, j)
+	}
+	doc.Skipped = append(doc.Skipped, res.Skipped...)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
