@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math/big"
 	"slices"
 	"time"
@@ -85,6 +86,9 @@ type CommitmentOptions struct {
 type CommitmentResult struct {
 	Commitments []*Commitment
 	Skipped     []cur.SkipCount
+	// Warnings name what could not be tied to a commitment: fee or covered rows without
+	// their ARN, per file.
+	Warnings []string
 }
 
 // commitmentColumns are the descriptive columns of a commitment, by Savings Plan and by
@@ -112,7 +116,7 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 	var first error
 	for i, src := range sources {
 		part := map[commitmentKey]*Commitment{}
-		fp, skipped, err := commitmentsOf(ctx, src, o.SkipBadRows, fingerprint[i], func(k commitmentKey) *Commitment {
+		fp, skipped, noARN, err := commitmentsOf(ctx, src, o.SkipBadRows, fingerprint[i], func(k commitmentKey) *Commitment {
 			c := part[k]
 			if c == nil {
 				c = &Commitment{Period: k.period, Currency: k.currency, ARN: k.arn}
@@ -131,6 +135,9 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 		}
 		readable++
 		contents[i] = fp
+		if noARN > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d commitment fee or covered usage rows have no Savings Plan or reservation ARN: left out of the commitments, though the report counts their cost", src.Name(), noARN))
+		}
 		for k, c := range part {
 			if mine := found[k]; mine != nil {
 				mine.add(c)
@@ -163,9 +170,10 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 // commitmentKey is a commitment in one billing period and currency.
 type commitmentKey struct{ period, currency, arn string }
 
-// commitmentsOf reads one source into the commitments at returns; a file that fails half way
-// returns its error, and the caller drops its sums.
-func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, at func(commitmentKey) *Commitment) (*cur.Fingerprint, []cur.SkipCount, error) {
+// commitmentsOf reads one source into the commitments at returns, and counts the rows that
+// name no commitment; a file that fails half way returns its error, and the caller drops its
+// sums.
+func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, at func(commitmentKey) *Commitment) (fp *cur.Fingerprint, skipped []cur.SkipCount, noARN int64, err error) {
 	ev := pricing.NewEvaluator(false)
 	req := ev.Request()
 	req.SkipBadRows, req.Fingerprint = skip, fingerprint
@@ -180,12 +188,12 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 	unblendedCol, odCol := req.AskAmount(cur.ColUnblended), req.AskAmount(cur.ColPublicOD)
 	r, err := cur.Open(src, req)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	defer r.Close()
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		b := r.Batch()
 		c := ev.Eval(b)
@@ -203,6 +211,7 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 			}
 			name := arn.Value(i)
 			if name == "" {
+				noARN++
 				continue
 			}
 			cm := at(commitmentKey{cur.PeriodOf(period.Value(i)), currency.Value(i), name})
@@ -243,11 +252,10 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 			}
 		}
 	}
-	var fp *cur.Fingerprint
 	if f, ok := r.Fingerprint(); ok {
 		fp = &f
 	}
-	return fp, skippedOf(src, r), r.Err()
+	return fp, skippedOf(src, r), noARN, r.Err()
 }
 
 func (c *Commitment) add(o *Commitment) {

@@ -112,5 +112,6 @@ func commitmentsRun(ctx context.Context, ios *ioStreams, opts *commitmentsOption
 	if err := render.WriteCommitments(ios.Out, res, o, now); err != nil {
 		return err
 	}
+	warn(ios, res.Warnings)
 	return opts.OnError.finish(ios, res.Skipped)
 }
