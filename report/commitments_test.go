@@ -124,3 +124,38 @@ func TestCommitmentDaysLeft(t *testing.T) {
 	}
 }
 
+
+// TestCoverageWorkedBill: reservations and Savings Plans cover (9000 + 1600) of the worked
+// bill's 10820 of priced usage at on-demand prices, in both flavours and for any grouping.
+func TestCoverageWorkedBill(t *testing.T) {
+	for _, file := range []string{"bill-legacy.csv", "bill-cur2.csv"} {
+		bill := reporttest.SharedSample(t, "worked", file)
+		for _, by := range [][]string{nil, {"service"}, {"account", "region"}} {
+			o := report.Options{Metric: pricing.Amortized, Coverage: true, Jobs: 1}
+			for _, b := range by {
+				d, err := report.ParseDimension(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o.Dims = append(o.Dims, d)
+			}
+			res, err := report.Run(context.Background(), []cur.Source{{Path: bill}}, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tot := res.Totals[0]
+			if tot.CoveredRI.String() != "1600" || tot.CoveredSP.String() != "9000" || tot.OnDemand.String() != "10820" ||
+				tot.Coverage().RatString() != "530/541" {
+				t.Errorf("%s by %v: RI %s SP %s of %s, coverage %v", file, by, tot.CoveredRI, tot.CoveredSP, tot.OnDemand, tot.Coverage())
+			}
+			var ri, sp money.Sum
+			for _, g := range res.Groups {
+				ri.AddSum(g.CoveredRI)
+				sp.AddSum(g.CoveredSP)
+			}
+			if ri.Cmp(tot.CoveredRI) != 0 || sp.Cmp(tot.CoveredSP) != 0 {
+				t.Errorf("%s by %v: groups cover RI %s SP %s, the total %s %s", file, by, ri, sp, tot.CoveredRI, tot.CoveredSP)
+			}
+		}
+	}
+}

@@ -57,6 +57,10 @@ type Group struct {
 	// Unpriced usage: rows without a public price and their cost.
 	UnpricedRows int64
 	UnpricedCost money.Sum
+	// CoveredRI and CoveredSP are the public on-demand cost of the priced usage rows a
+	// reservation or a Savings Plan covered, filled when Options.Coverage asks; OnDemand less
+	// both is the usage left on demand.
+	CoveredRI, CoveredSP money.Sum
 	// Folded counts the groups an (other) row holds; 0 for ordinary groups.
 	Folded int
 }
@@ -88,6 +92,20 @@ func (g *Group) Add(o *Group) {
 	g.PricedCost.AddSum(o.PricedCost)
 	g.UnpricedRows += o.UnpricedRows
 	g.UnpricedCost.AddSum(o.UnpricedCost)
+	g.CoveredRI.AddSum(o.CoveredRI)
+	g.CoveredSP.AddSum(o.CoveredSP)
+}
+
+// Coverage is the share of priced usage, at public on-demand prices, that reservations and
+// Savings Plans covered (spend-based, as Cost Explorer's Savings Plans coverage); nil when
+// there was no priced usage.
+func (g *Group) Coverage() *big.Rat {
+	if g.OnDemand.IsZero() {
+		return nil
+	}
+	covered := g.CoveredRI
+	covered.AddSum(g.CoveredSP)
+	return new(big.Rat).Quo(covered.Rat(), g.OnDemand.Rat())
 }
 
 // Summary holds bill-level figures for one billing period and currency.

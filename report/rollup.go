@@ -49,6 +49,8 @@ type Options struct {
 	// reading goroutines, possibly at the same time.
 	Progress   func(rows int)
 	SourceDone func(src cur.Source, rows int64)
+	// Coverage fills the groups' CoveredRI and CoveredSP.
+	Coverage bool
 	// SkipBadRows (--on-error skip) skips rows whose cells cannot be read, and files that
 	// cannot be read to their end, counting both in Result.Skipped. A file that fails half
 	// way contributes nothing: the rows it delivered before the failure count as skipped.
@@ -803,7 +805,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	priced, onDemand, kinds, discount := c.Priced[:n], c.OnDemand[:n], c.Kind[:n], c.Discount[:n]
 	// Locals, not fields: the compiler cannot keep a field in a register across the stores
 	// to groups.
-	filters, summary := fr.filters, !fr.opts.NoSummary
+	filters, summary, coverage := fr.filters, !fr.opts.NoSummary, fr.opts.Coverage
 	kept := 0
 	for i := 0; i < n; i++ {
 		keep := true
@@ -853,6 +855,14 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		if priced[i] {
 			g.OnDemand.Add(onDemand[i])
 			g.PricedCost.Add(cost)
+			if coverage {
+				switch kinds[i] {
+				case pricing.KindDiscountedUsage:
+					g.CoveredRI.Add(onDemand[i])
+				case pricing.KindSPCoveredUsage:
+					g.CoveredSP.Add(onDemand[i])
+				}
+			}
 		} else if kinds[i].IsUsage() {
 			g.UnpricedRows++
 			g.UnpricedCost.Add(cost)

@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/discover"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
@@ -18,6 +21,9 @@ type commitmentsOptions struct {
 	Format          string
 	Precision       int
 	Expiring        string
+	Coverage        bool
+	By              []string
+	Jobs            int
 	NoFormulaEscape bool
 	Discover        discover.Options
 	OnError         onErrorOptions
@@ -43,10 +49,17 @@ consolidated bill) shows its covered usage with no commitment and no utilisation
 The unused commitments sum to the report summary's unused Savings Plans and reservations,
 and a plan's used commitment to its covered rows' effective cost.
 
---expiring 30d keeps the commitments that end within 30 days from now.`,
+--expiring 30d keeps the commitments that end within 30 days from now.
+
+--coverage shows instead, per group of --by (service by default; any dimension of report),
+how much of the priced usage, at public on-demand prices, reservations and Savings Plans
+covered: on_demand (all priced usage), covered_ri, covered_sp, left_on_demand and
+coverage = (covered_ri + covered_sp) / on_demand. This is spend-based, as Cost Explorer's
+Savings Plans coverage; Cost Explorer's reservation coverage counts hours instead.`,
 		Example: `  curnorm commitments testdata/demo
   curnorm commitments --expiring 30d bill/
-  curnorm commitments --format csv bill/ > commitments.csv`,
+  curnorm commitments --format csv bill/ > commitments.csv
+  curnorm commitments --coverage --by account,service bill/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -66,6 +79,9 @@ and a plan's used commitment to its covered rows' effective cost.
 	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.CommitmentFormats, ", "))
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, full in csv and json)")
 	f.StringVar(&opts.Expiring, "expiring", "", "keep only commitments that end within this many days, e.g. 30d")
+	f.BoolVar(&opts.Coverage, "coverage", false, "show coverage of priced usage by reservations and Savings Plans per group of --by")
+	f.StringSliceVar(&opts.By, "by", []string{"service"}, "with --coverage: dimensions to group by, comma-separated (as report)")
+	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "with --coverage: files read at once")
 	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
 	addDiscoverFlags(cmd, &opts.Discover)
 	addOnErrorFlags(cmd, &opts.OnError)
@@ -94,6 +110,9 @@ func commitmentsRun(ctx context.Context, ios *ioStreams, opts *commitmentsOption
 		return err
 	}
 	warn(ios, d.Warnings)
+	if opts.Coverage {
+		return coverageRun(ctx, ios, opts, d.Sources, skip)
+	}
 	res, err := report.Commitments(ctx, d.Sources, report.CommitmentOptions{SkipBadRows: skip, AllowDuplicates: opts.Discover.AllowDuplicates})
 	if err != nil {
 		return err
@@ -110,6 +129,25 @@ func commitmentsRun(ctx context.Context, ios *ioStreams, opts *commitmentsOption
 	}
 	o := render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}
 	if err := render.WriteCommitments(ios.Out, res, o, now); err != nil {
+		return err
+	}
+	warn(ios, res.Warnings)
+	return opts.OnError.finish(ios, res.Skipped)
+}
+
+// coverageRun rolls the bill up by --by with coverage and prints it.
+func coverageRun(ctx context.Context, ios *ioStreams, opts *commitmentsOptions, sources []cur.Source, skip bool) error {
+	ro, err := reportSetup(&reportOptions{By: opts.By, Metric: pricing.Amortized.String(), Jobs: opts.Jobs, Discover: opts.Discover})
+	if err != nil {
+		return err
+	}
+	ro.Coverage, ro.NoSummary, ro.SkipBadRows = true, true, skip
+	res, err := rollup(ctx, ios, sources, ro)
+	if err != nil {
+		return err
+	}
+	o := render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}
+	if err := render.WriteCoverage(ios.Out, res, o); err != nil {
 		return err
 	}
 	warn(ios, res.Warnings)

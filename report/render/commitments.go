@@ -163,3 +163,107 @@ func writeCommitmentsJSON(w io.Writer, res *report.CommitmentResult, now time.Ti
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
+
+// coverageHeader names the coverage columns after the group keys.
+var coverageHeader = []string{"currency", "on_demand", "covered_ri", "covered_sp", "left_on_demand", "coverage"}
+
+// coverageCells are a group's coverage cells.
+func coverageCells(g *report.Group, m func(money.Sum) string, human bool) []string {
+	left := g.OnDemand
+	left.SubSum(g.CoveredRI)
+	left.SubSum(g.CoveredSP)
+	c := g.Coverage()
+	return []string{g.Currency, m(g.OnDemand), m(g.CoveredRI), m(g.CoveredSP), m(left), rateText(c, c != nil, human)}
+}
+
+// WriteCoverage prints how much of the priced usage of each group (at public on-demand
+// prices) reservations and Savings Plans covered, from a rollup run with Options.Coverage:
+// table (with a total per currency), csv or json.
+func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
+	human := o.Format == "table"
+	m := o.moneyFormat(-1)
+	if human {
+		m = o.moneyFormat(2)
+	}
+	header := append(o.texts(r.Dimensions), coverageHeader...)
+	row := func(key []string, g *report.Group) []string {
+		cells := o.texts(fitKey(key, len(r.Dimensions)))
+		if human {
+			for i, k := range cells {
+				cells[i] = cleanCell(k)
+			}
+		}
+		return append(cells, coverageCells(g, m, human)...)
+	}
+	switch o.Format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		for _, g := range r.Groups {
+			if err := cw.Write(row(g.Key, g)); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	case "json":
+		type groupJSON struct {
+			Key          map[string]string `json:"key"`
+			Currency     string            `json:"currency"`
+			OnDemand     money.Sum         `json:"on_demand"`
+			CoveredRI    money.Sum         `json:"covered_ri"`
+			CoveredSP    money.Sum         `json:"covered_sp"`
+			LeftOnDemand money.Sum         `json:"left_on_demand"`
+			Coverage     *string           `json:"coverage"`
+		}
+		of := func(g *report.Group) groupJSON {
+			left := g.OnDemand
+			left.SubSum(g.CoveredRI)
+			left.SubSum(g.CoveredSP)
+			j := groupJSON{Key: map[string]string{}, Currency: g.Currency, OnDemand: g.OnDemand, CoveredRI: g.CoveredRI,
+				CoveredSP: g.CoveredSP, LeftOnDemand: left}
+			for i, d := range r.Dimensions {
+				if i < len(g.Key) {
+					j.Key[d] = g.Key[i]
+				}
+			}
+			if c := g.Coverage(); c != nil {
+				j.Coverage = ratePtr(c, true)
+			}
+			return j
+		}
+		doc := struct {
+			Schema     string      `json:"schema"`
+			Dimensions []string    `json:"dimensions"`
+			Groups     []groupJSON `json:"groups"`
+			Totals     []groupJSON `json:"totals"`
+		}{Schema: CoverageSchemaVersion, Dimensions: append([]string{}, r.Dimensions...), Groups: []groupJSON{}, Totals: []groupJSON{}}
+		for _, g := range r.Groups {
+			doc.Groups = append(doc.Groups, of(g))
+		}
+		for _, t := range r.Totals {
+			doc.Totals = append(doc.Totals, of(t))
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	tt := textTable{header: header, right: make([]bool, len(header))}
+	for i := len(r.Dimensions) + 1; i < len(header); i++ {
+		tt.right[i] = true
+	}
+	for _, g := range r.Groups {
+		tt.rows = append(tt.rows, row(g.Key, g))
+	}
+	if showTotals(r) {
+		for _, t := range r.Totals {
+			tt.totals = append(tt.totals, row(totalKey(r.Dimensions, tableTotalLabel), t))
+		}
+	}
+	return tt.print(w)
+}
+
+// CoverageSchemaVersion names the JSON document of commitment coverage.
+const CoverageSchemaVersion = "curnorm.coverage/v1"
