@@ -124,7 +124,6 @@ func TestCommitmentDaysLeft(t *testing.T) {
 	}
 }
 
-
 // TestCoverageWorkedBill: reservations and Savings Plans cover (9000 + 1600) of the worked
 // bill's 10820 of priced usage at on-demand prices, in both flavours and for any grouping.
 func TestCoverageWorkedBill(t *testing.T) {
