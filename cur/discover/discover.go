@@ -4,6 +4,7 @@
 package discover
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/s3src"
 )
 
 // Options are the choices a user can make about which deliveries to read.
@@ -75,6 +77,15 @@ func Sources(paths []string, opts Options) (*Result, error) {
 		}
 	}
 	d.cwd, _ = os.Getwd()
+	for _, p := range paths {
+		if isURL(p) && d.s3 == nil {
+			t, err := s3src.New(context.Background())
+			if err != nil {
+				return nil, cur.FileError(p, cur.ErrNoInput, err)
+			}
+			d.s3 = t
+		}
+	}
 	for _, p := range paths {
 		if err := d.add(p); err != nil {
 			return nil, err
@@ -282,6 +293,7 @@ type discoverer struct {
 	want   []string        // assembly or execution ids from opts.Assembly
 	wanted map[string]bool // which of want matched something
 	cwd    string
+	s3     Tree // for s3:// names; nil when no path is one
 
 	walked   map[string]*discFile // by absolute path
 	groups   map[discGroupKey]*discGroup
@@ -294,6 +306,9 @@ type discoverer struct {
 
 // tree is the tree that holds name.
 func (d *discoverer) tree(name string) Tree {
+	if isURL(name) {
+		return d.s3
+	}
 	return diskTree{}
 }
 

@@ -6,6 +6,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/curnorm/curnorm/cur/s3src"
 )
 
 // Tree is what discovery reads folders and manifests through: the local disk, or an object
@@ -46,7 +48,7 @@ func (diskTree) WalkDir(root string, fn fs.WalkDirFunc) error {
 }
 
 // urlScheme is the prefix of names that live in an object store rather than on disk.
-const urlScheme = "s3://"
+const urlScheme = s3src.Scheme
 
 func isURL(name string) bool { return strings.HasPrefix(name, urlScheme) }
 

@@ -1,0 +1,103 @@
+// Package s3test serves an S3 protocol server on loopback for tests: gofakes3 with its
+// in-memory backend behind httptest, and the environment that points the AWS SDK at it.
+package s3test
+
+import (
+	"bytes"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+// Server is a fake S3 endpoint that counts the body bytes it serves.
+type Server struct {
+	URL     string
+	backend gofakes3.Backend
+	served  atomic.Int64
+}
+
+// Start serves an empty store until the test ends, and sets the environment so that the AWS
+// SDK's default configuration reaches it with static credentials and reads no user files.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{backend: s3mem.New()}
+	h := gofakes3.New(s.backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(countingWriter{w, &s.served}, r)
+	}))
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_S3":         srv.URL,
+		"AWS_ACCESS_KEY_ID":           "test",
+		"AWS_SECRET_ACCESS_KEY":       "test",
+		"AWS_REGION":                  "us-east-1",
+		"AWS_CONFIG_FILE":             filepath.Join(t.TempDir(), "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "credentials"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_PROFILE":                 "",
+		"AWS_SESSION_TOKEN":           "",
+	} {
+		t.Setenv(k, v)
+	}
+	return s
+}
+
+// Served is the number of response body bytes sent so far.
+func (s *Server) Served() int64 { return s.served.Load() }
+
+// Put stores data under bucket/key, creating the bucket if needed.
+func (s *Server) Put(t testing.TB, bucket, key string, data []byte) {
+	t.Helper()
+	if ok, err := s.backend.BucketExists(bucket); err != nil {
+		t.Fatal(err)
+	} else if !ok {
+		if err := s.backend.CreateBucket(bucket); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.backend.PutObject(bucket, key, map[string]string{}, bytes.NewReader(data), int64(len(data)), nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// PutTree copies the files below dir to bucket, under prefix (which ends in "/" or is "").
+func (s *Server) PutTree(t testing.TB, dir, bucket, prefix string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		s.Put(t, bucket, prefix+filepath.ToSlash(rel), data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (w countingWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	w.n.Add(int64(n))
+	return n, err
+}
