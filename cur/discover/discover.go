@@ -846,6 +846,7 @@ func (d *discoverer) finish(paths []string) (*Result, error) {
 		out.Sources = append(out.Sources, cur.Source{Path: "-"})
 	}
 	for _, c := range d.chosen {
+		c.src.Object = d.tree(c.src.Path).Object(c.src.Path)
 		out.Sources = append(out.Sources, c.src)
 	}
 	sort.Slice(out.Sources, func(i, j int) bool {

@@ -51,6 +51,12 @@ func TestSourcesS3(t *testing.T) {
 				s.Path = url + filepath.ToSlash(strings.TrimPrefix(s.Path, abs))
 				want[i] = s
 			}
+			for i := range remote.Sources {
+				if remote.Sources[i].Object == nil {
+					t.Errorf("%s: no Object to read it by", remote.Sources[i].Path)
+				}
+				remote.Sources[i].Object = nil
+			}
 			if !reflect.DeepEqual(remote.Sources, want) {
 				t.Errorf("s3 sources\n%v\nwant\n%v", remote.Sources, want)
 			}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/s3src"
 )
 
@@ -22,6 +23,8 @@ type Tree interface {
 	WalkDir(root string, fn fs.WalkDirFunc) error
 	// ReadFile returns the whole content of name.
 	ReadFile(name string) ([]byte, error)
+	// Object is what cur.Open reads for the file name; nil when it opens the path itself.
+	Object(name string) cur.Object
 }
 
 // diskTree is the local file system.
@@ -30,6 +33,7 @@ type diskTree struct{}
 func (diskTree) Abs(name string) (string, error)       { return filepath.Abs(name) }
 func (diskTree) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 func (diskTree) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
+func (diskTree) Object(string) cur.Object              { return nil }
 
 func (diskTree) WalkDir(root string, fn fs.WalkDirFunc) error {
 	st, err := os.Lstat(root)
