@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +32,7 @@ func TestReportS3(t *testing.T) {
 		sample.Options{Flavour: cur.CUR2CSV, Rows: 1000, Accounts: 2, Seed: 7, Gzip: true})
 	gen("cur2/exports/myexport/data/BILLING_PERIOD=2026-10/2026-10-16T152415.653Z-04e9e487-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
 		sample.Options{Flavour: cur.CUR2Parquet, Rows: 1500, Accounts: 2, Seed: 8})
+	zipBill(t, filepath.Join(dir, "loose", "bill.csv.zip"), sample.Options{Rows: 500, Accounts: 2, Seed: 9, Final: true})
 
 	srv := s3test.Start(t)
 	srv.PutTree(t, dir, "bills", "")
@@ -37,6 +40,7 @@ func TestReportS3(t *testing.T) {
 		{"legacy csv.gz", "legacy/cur/myreport/"},
 		{"legacy parquet", "parquet/cur/myreport/"},
 		{"cur2 executions", "cur2/exports/myexport/"},
+		{"legacy csv.zip", "loose/bill.csv.zip"},
 	} {
 		for _, format := range []string{"json", "csv"} {
 			t.Run(tc.name+"/"+format, func(t *testing.T) {
@@ -56,6 +60,36 @@ func TestReportS3(t *testing.T) {
 				}
 			})
 		}
+	}
+
+	// Every command that reads CUR, on a local path L and on the same tree in the bucket.
+	for _, args := range [][]string{
+		{"inspect", "L/parquet/cur/myreport/"},
+		{"explain", "L/legacy/cur/myreport/"},
+		{"normalize", "L/cur2/exports/myexport/"},
+		{"check", "--format", "json", "L/legacy/cur/myreport/"},
+		{"diff", "--format", "json", "L/legacy/cur/myreport/", "L/cur2/exports/myexport/"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			with := func(root string) []string {
+				out := []string{args[0], "--quiet"}
+				for _, a := range args[1:] {
+					out = append(out, strings.Replace(a, "L/", root, 1))
+				}
+				return out
+			}
+			lcode, lout, lerr := runCurnorm(t, with(dir+"/")...)
+			if lout == "" {
+				t.Fatalf("local: exit %d and no output: %s", lcode, lerr)
+			}
+			code, out, stderr := runCurnorm(t, with("s3://bills/")...)
+			if code != lcode {
+				t.Fatalf("s3: exit %d, local %d: %s%s", code, lcode, stderr, lerr)
+			}
+			if out = strings.ReplaceAll(out, "s3://bills/", dir+"/"); out != lout {
+				t.Errorf("s3 output differs from local:\n%s\nlocal:\n%s", out, lout)
+			}
+		})
 	}
 
 	t.Run("parquet bytes fetched", func(t *testing.T) {
@@ -91,4 +125,35 @@ func TestReportS3(t *testing.T) {
 			t.Errorf("exit %d, want %d naming the URL: %s", code, exitInput, stderr)
 		}
 	})
+}
+
+// zipBill writes a legacy CSV bill as the one entry of a zip archive.
+func zipBill(t *testing.T, dst string, o sample.Options) {
+	t.Helper()
+	paths, err := sample.Generate(t.TempDir(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("bill.csv")
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(dst), 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(dst, buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
