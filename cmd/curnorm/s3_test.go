@@ -119,6 +119,15 @@ func TestReportS3(t *testing.T) {
 		}
 	})
 
+	t.Run("access denied", func(t *testing.T) {
+		srv.Deny("/bills/legacy/")
+		defer srv.Deny("")
+		code, _, stderr := runCurnorm(t, "report", "s3://bills/legacy/cur/myreport/")
+		if code != exitInput || !strings.Contains(stderr, "access denied: s3:GetObject on arn:aws:s3:::bills/legacy/cur/myreport/") {
+			t.Errorf("exit %d, want %d naming s3:GetObject on the key: %s", code, exitInput, stderr)
+		}
+	})
+
 	t.Run("missing key", func(t *testing.T) {
 		code, _, stderr := runCurnorm(t, "report", "s3://bills/legacy/cur/nosuch.csv.gz")
 		if code != exitInput || !strings.Contains(stderr, "s3://bills/legacy/cur/nosuch.csv.gz") {

@@ -83,3 +83,13 @@ func TestSourcesS3Missing(t *testing.T) {
 		}
 	}
 }
+
+func TestSourcesS3Denied(t *testing.T) {
+	srv := s3test.Start(t)
+	srv.PutTree(t, filepath.Join(discRoot, "legacy-single"), "bills", "")
+	srv.Deny("/bills?")
+	_, err := Sources([]string{"s3://bills/report/"}, Options{})
+	if !errors.Is(err, cur.ErrNoInput) || !strings.Contains(err.Error(), "access denied: s3:ListBucket on arn:aws:s3:::bills") {
+		t.Errorf("error %v, want ErrNoInput naming s3:ListBucket on the bucket", err)
+	}
+}

@@ -4,11 +4,13 @@ package s3test
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -21,6 +23,7 @@ type Server struct {
 	URL     string
 	backend gofakes3.Backend
 	served  atomic.Int64
+	denied  atomic.Value // of string: a path prefix answered with 403 AccessDenied
 }
 
 // Start serves an empty store until the test ends, and sets the environment so that the AWS
@@ -30,6 +33,12 @@ func Start(t testing.TB) *Server {
 	s := &Server{backend: s3mem.New()}
 	h := gofakes3.New(s.backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d, _ := s.denied.Load().(string); d != "" && strings.HasPrefix(r.URL.Path+"?"+r.URL.RawQuery, d) {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+			return
+		}
 		h.ServeHTTP(countingWriter{w, &s.served}, r)
 	}))
 	t.Cleanup(srv.Close)
@@ -49,6 +58,10 @@ func Start(t testing.TB) *Server {
 	}
 	return s
 }
+
+// Deny answers 403 AccessDenied to every request whose path and query start with prefix
+// (path-style: /bucket/key?query); "" denies nothing.
+func (s *Server) Deny(prefix string) { s.denied.Store(prefix) }
 
 // Served is the number of response body bytes sent so far.
 func (s *Server) Served() int64 { return s.served.Load() }
