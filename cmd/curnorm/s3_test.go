@@ -119,6 +119,16 @@ func TestReportS3(t *testing.T) {
 		}
 	})
 
+	t.Run("throttled", func(t *testing.T) {
+		args := []string{"report", "--quiet", "--format", "csv", "--by", "account"}
+		_, want, _ := runCurnorm(t, append(args, "s3://bills/parquet/cur/myreport/")...)
+		srv.Throttle(2)
+		code, out, stderr := runCurnorm(t, append(args, "s3://bills/parquet/cur/myreport/")...)
+		if code != 0 || out != want {
+			t.Errorf("after two 503 SlowDown answers: exit %d, output\n%s\nwant\n%s%s", code, out, want, stderr)
+		}
+	})
+
 	t.Run("access denied", func(t *testing.T) {
 		srv.Deny("/bills/legacy/")
 		defer srv.Deny("")

@@ -61,6 +61,12 @@ type Result struct {
 // cur.ErrCorrupt (a manifest that does not parse) or cur.ErrMixedAssemblies (a legacy period with
 // several assemblies and no manifest, or named files of two deliveries of one period).
 func Sources(paths []string, opts Options) (*Result, error) {
+	return SourcesContext(context.Background(), paths, opts)
+}
+
+// SourcesContext is Sources with the requests to S3, for discovery and for reading the
+// sources it returns, bound to ctx: cancelling it stops them.
+func SourcesContext(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	if len(paths) == 0 {
 		return nil, cur.FileErrorf("<no input>", cur.ErrNoInput, "no files or folders given: %w", cur.ErrNoInput)
 	}
@@ -79,7 +85,7 @@ func Sources(paths []string, opts Options) (*Result, error) {
 	d.cwd, _ = os.Getwd()
 	for _, p := range paths {
 		if isURL(p) && d.s3 == nil {
-			t, err := s3src.New(context.Background())
+			t, err := s3src.New(ctx)
 			if err != nil {
 				return nil, cur.FileError(p, cur.ErrNoInput, err)
 			}

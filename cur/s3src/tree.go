@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"net/url"
 	"path"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
@@ -37,7 +39,12 @@ type Tree struct {
 // localhost or an IP address is addressed path-style, as such servers have no DNS names per
 // bucket. Requests are bound to ctx.
 func New(ctx context.Context) (*Tree, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
+	// A stalled endpoint must fail the run rather than hang a CI job; throttling and 5xx
+	// answers are retried with backoff by the SDK's standard retryer.
+	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.ResponseHeaderTimeout = time.Minute
+	})
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(httpClient))
 	if err != nil {
 		return nil, fmt.Errorf("s3: loading AWS configuration: %w", err)
 	}

@@ -24,6 +24,7 @@ type Server struct {
 	backend gofakes3.Backend
 	served  atomic.Int64
 	denied  atomic.Value // of string: a path prefix answered with 403 AccessDenied
+	failing atomic.Int64 // requests still to be answered 503 SlowDown
 }
 
 // Start serves an empty store until the test ends, and sets the environment so that the AWS
@@ -39,6 +40,13 @@ func Start(t testing.TB) *Server {
 			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
 			return
 		}
+		if s.failing.Add(-1) >= 0 {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`)
+			return
+		}
+		s.failing.Store(0)
 		h.ServeHTTP(countingWriter{w, &s.served}, r)
 	}))
 	t.Cleanup(srv.Close)
@@ -62,6 +70,9 @@ func Start(t testing.TB) *Server {
 // Deny answers 403 AccessDenied to every request whose path and query start with prefix
 // (path-style: /bucket/key?query); "" denies nothing.
 func (s *Server) Deny(prefix string) { s.denied.Store(prefix) }
+
+// Throttle answers the next n requests with 503 SlowDown.
+func (s *Server) Throttle(n int) { s.failing.Store(int64(n)) }
 
 // Served is the number of response body bytes sent so far.
 func (s *Server) Served() int64 { return s.served.Load() }
