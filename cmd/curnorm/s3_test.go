@@ -129,6 +129,16 @@ func TestReportS3(t *testing.T) {
 		}
 	})
 
+	t.Run("object cut short", func(t *testing.T) {
+		const key = "legacy/cur/myreport/20261001-20261101/0a7e1c52-3b6d-4f0e-9c1a-5d2b8e4f6a90/curnorm-sample-1.csv.gz"
+		srv.CutShort("/bills/" + key)
+		defer srv.CutShort("")
+		code, _, stderr := runCurnorm(t, "report", "s3://bills/"+key)
+		if code != exitInput || !strings.Contains(stderr, "s3://bills/"+key+": unexpected EOF") {
+			t.Errorf("exit %d, want %d naming the URL: %s", code, exitInput, stderr)
+		}
+	})
+
 	t.Run("access denied", func(t *testing.T) {
 		srv.Deny("/bills/legacy/")
 		defer srv.Deny("")

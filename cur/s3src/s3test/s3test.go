@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,6 +26,7 @@ type Server struct {
 	served  atomic.Int64
 	denied  atomic.Value // of string: a path prefix answered with 403 AccessDenied
 	failing atomic.Int64 // requests still to be answered 503 SlowDown
+	cut     atomic.Value // of string: a path whose GET bodies stop halfway
 }
 
 // Start serves an empty store until the test ends, and sets the environment so that the AWS
@@ -47,7 +49,11 @@ func Start(t testing.TB) *Server {
 			return
 		}
 		s.failing.Store(0)
-		h.ServeHTTP(countingWriter{w, &s.served}, r)
+		cw := &countingWriter{ResponseWriter: w, n: &s.served, limit: -1}
+		if c, _ := s.cut.Load().(string); c != "" && r.URL.Path == c && r.Method == http.MethodGet && r.Header.Get("Range") == "" {
+			cw.limit = 0 // set from Content-Length when the header is written
+		}
+		h.ServeHTTP(cw, r)
 	}))
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
@@ -70,6 +76,10 @@ func Start(t testing.TB) *Server {
 // Deny answers 403 AccessDenied to every request whose path and query start with prefix
 // (path-style: /bucket/key?query); "" denies nothing.
 func (s *Server) Deny(prefix string) { s.denied.Store(prefix) }
+
+// CutShort makes every whole-object GET of path (/bucket/key) send half its body and then close the
+// connection, as a dropped transfer does; "" cuts nothing.
+func (s *Server) CutShort(path string) { s.cut.Store(path) }
 
 // Throttle answers the next n requests with 503 SlowDown.
 func (s *Server) Throttle(n int) { s.failing.Store(int64(n)) }
@@ -117,10 +127,30 @@ func (s *Server) PutTree(t testing.TB, dir, bucket, prefix string) {
 
 type countingWriter struct {
 	http.ResponseWriter
-	n *atomic.Int64
+	n     *atomic.Int64
+	limit int64 // body bytes still allowed; -1 for no limit
 }
 
-func (w countingWriter) Write(p []byte) (int, error) {
+func (w *countingWriter) WriteHeader(code int) {
+	if w.limit == 0 {
+		size, _ := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64)
+		w.limit = size / 2
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	if w.limit >= 0 {
+		if int64(len(p)) > w.limit {
+			n, _ := w.ResponseWriter.Write(p[:w.limit])
+			w.n.Add(int64(n))
+			w.limit = 0
+			// Send what was written, then close the connection mid-body.
+			http.NewResponseController(w.ResponseWriter).Flush()
+			panic(http.ErrAbortHandler)
+		}
+		w.limit -= int64(len(p))
+	}
 	n, err := w.ResponseWriter.Write(p)
 	w.n.Add(int64(n))
 	return n, err
