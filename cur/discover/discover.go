@@ -54,6 +54,10 @@ type Result struct {
 // one assembly or execution folder reads that one; the files a manifest lists are found below
 // its report or export folder, even outside the folders given.
 //
+// A path may be an s3://bucket/prefix URL: the bucket is listed and its manifests read by the
+// same rules (cur/s3src), and the sources found there keep their URL as Path and carry the
+// cur.Object that reads them.
+//
 // Named files whose folders place them in two assemblies or executions of one period are
 // refused unless opts.AllowMixed; files whose folder names no delivery are not counted.
 //
