@@ -27,7 +27,7 @@ type object struct {
 }
 
 func (o *object) Stream() (io.ReadCloser, error) {
-	out, err := o.t.client.GetObject(o.t.ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: &o.key})
+	out, err := o.t.client.GetObject(o.t.ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: &o.key, RequestPayer: o.t.payer})
 	if err != nil {
 		return nil, pathError("open", o.name, err, "s3:GetObject", o.bucket+"/"+o.key)
 	}
@@ -35,7 +35,7 @@ func (o *object) Stream() (io.ReadCloser, error) {
 }
 
 func (o *object) Random() (io.ReaderAt, int64, error) {
-	out, err := o.t.client.HeadObject(o.t.ctx, &s3.HeadObjectInput{Bucket: &o.bucket, Key: &o.key})
+	out, err := o.t.client.HeadObject(o.t.ctx, &s3.HeadObjectInput{Bucket: &o.bucket, Key: &o.key, RequestPayer: o.t.payer})
 	if err != nil {
 		return nil, 0, pathError("open", o.name, err, "s3:GetObject", o.bucket+"/"+o.key)
 	}
@@ -60,7 +60,7 @@ func (r *ranged) ReadAt(p []byte, off int64) (int, error) {
 		return 0, nil
 	}
 	rng := fmt.Sprintf("bytes=%d-%d", off, off+want-1)
-	out, err := r.o.t.client.GetObject(r.o.t.ctx, &s3.GetObjectInput{Bucket: &r.o.bucket, Key: &r.o.key, Range: &rng})
+	out, err := r.o.t.client.GetObject(r.o.t.ctx, &s3.GetObjectInput{Bucket: &r.o.bucket, Key: &r.o.key, Range: &rng, RequestPayer: r.o.t.payer})
 	if err != nil {
 		return 0, pathError("read", r.o.name, err, "s3:GetObject", r.o.bucket+"/"+r.o.key)
 	}

@@ -44,3 +44,41 @@ func TestRanged(t *testing.T) {
 		t.Errorf("read after a change: %v, want an error", err)
 	}
 }
+
+func TestRequesterPays(t *testing.T) {
+	srv := s3test.Start(t)
+	srv.Put(t, "b", "k/obj", []byte("0123456789"))
+	read := func() {
+		t.Helper()
+		tree, err := New(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tree.Stat("s3://b/k/"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tree.ReadFile("s3://b/k/obj"); err != nil {
+			t.Fatal(err)
+		}
+		ra, _, err := tree.Object("s3://b/k/obj").Random()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ra.ReadAt(make([]byte, 2), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	if n := srv.Paying(); n != 0 {
+		t.Errorf("%d requests accepted requester-pays charges unasked", n)
+	}
+	t.Setenv("CURNORM_S3_REQUESTER_PAYS", "true")
+	read()
+	if n := srv.Paying(); n != 4 {
+		t.Errorf("%d requests accepted requester-pays charges, want all 4", n)
+	}
+	t.Setenv("CURNORM_S3_REQUESTER_PAYS", "yes please")
+	if _, err := New(context.Background()); err == nil || !strings.Contains(err.Error(), "CURNORM_S3_REQUESTER_PAYS") {
+		t.Errorf("error %v, want one naming the variable", err)
+	}
+}

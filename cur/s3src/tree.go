@@ -12,8 +12,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +23,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -32,12 +35,17 @@ const Scheme = "s3://"
 type Tree struct {
 	ctx    context.Context
 	client *s3.Client
+	payer  types.RequestPayer // "requester" for requester-pays buckets
 }
 
 // New loads the AWS SDK's default configuration: the standard credential chain, AWS_REGION,
 // and AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL for S3-compatible stores. An endpoint on
 // localhost or an IP address is addressed path-style, as such servers have no DNS names per
 // bucket. Requests are bound to ctx.
+//
+// Two settings have no standard AWS name: CURNORM_S3_PATH_STYLE=true forces path-style
+// addressing for other S3-compatible servers, and CURNORM_S3_REQUESTER_PAYS=true accepts the
+// charges of a requester-pays bucket.
 func New(ctx context.Context) (*Tree, error) {
 	// A stalled endpoint must fail the run rather than hang a CI job; throttling and 5xx
 	// answers are retried with backoff by the SDK's standard retryer.
@@ -48,14 +56,37 @@ func New(ctx context.Context) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("s3: loading AWS configuration: %w", err)
 	}
+	pathStyle, err := boolEnv("CURNORM_S3_PATH_STYLE")
+	if err != nil {
+		return nil, err
+	}
+	payer, err := boolEnv("CURNORM_S3_REQUESTER_PAYS")
+	if err != nil {
+		return nil, err
+	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// Objects uploaded without a checksum are normal; the SDK would log each one.
 		o.DisableLogOutputChecksumValidationSkipped = true
-		if o.BaseEndpoint != nil && isLocalEndpoint(*o.BaseEndpoint) {
-			o.UsePathStyle = true
-		}
+		o.UsePathStyle = pathStyle || o.BaseEndpoint != nil && isLocalEndpoint(*o.BaseEndpoint)
 	})
-	return &Tree{ctx: ctx, client: client}, nil
+	t := &Tree{ctx: ctx, client: client}
+	if payer {
+		t.payer = types.RequestPayerRequester
+	}
+	return t, nil
+}
+
+// boolEnv reads a true/false environment variable; unset is false.
+func boolEnv(name string) (bool, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("s3: %s=%q is not true or false", name, v)
+	}
+	return b, nil
 }
 
 func isLocalEndpoint(endpoint string) bool {
@@ -96,7 +127,7 @@ func (t *Tree) Stat(name string) (fs.FileInfo, error) {
 		return nil, err
 	}
 	if key != "" && !strings.HasSuffix(key, "/") {
-		out, err := t.client.HeadObject(t.ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key})
+		out, err := t.client.HeadObject(t.ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key, RequestPayer: t.payer})
 		if err == nil {
 			return fileInfo{name: path.Base(key), size: aws.ToInt64(out.ContentLength), mod: aws.ToTime(out.LastModified)}, nil
 		}
@@ -105,7 +136,7 @@ func (t *Tree) Stat(name string) (fs.FileInfo, error) {
 		}
 	}
 	prefix := folderPrefix(key)
-	out, err := t.client.ListObjectsV2(t.ctx, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, MaxKeys: aws.Int32(1)})
+	out, err := t.client.ListObjectsV2(t.ctx, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, MaxKeys: aws.Int32(1), RequestPayer: t.payer})
 	if err != nil {
 		return nil, pathError("stat", name, err, "s3:ListBucket", bucket)
 	}
@@ -176,7 +207,7 @@ func (t *Tree) readDir(abs string) ([]fs.DirEntry, error) {
 	}
 	prefix := folderPrefix(key)
 	var out []fs.DirEntry
-	p := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, Delimiter: aws.String("/")})
+	p := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, Delimiter: aws.String("/"), RequestPayer: t.payer})
 	for p.HasMorePages() {
 		page, err := p.NextPage(t.ctx)
 		if err != nil {
@@ -204,7 +235,7 @@ func (t *Tree) ReadFile(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := t.client.GetObject(t.ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
+	out, err := t.client.GetObject(t.ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key, RequestPayer: t.payer})
 	if err != nil {
 		return nil, pathError("read", name, err, "s3:GetObject", bucket+"/"+key)
 	}

@@ -27,6 +27,7 @@ type Server struct {
 	denied  atomic.Value // of string: a path prefix answered with 403 AccessDenied
 	failing atomic.Int64 // requests still to be answered 503 SlowDown
 	cut     atomic.Value // of string: a path whose GET bodies stop halfway
+	paying  atomic.Int64 // requests that accepted requester-pays charges
 }
 
 // Start serves an empty store until the test ends, and sets the environment so that the AWS
@@ -36,6 +37,9 @@ func Start(t testing.TB) *Server {
 	s := &Server{backend: s3mem.New()}
 	h := gofakes3.New(s.backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("x-amz-request-payer") == "requester" {
+			s.paying.Add(1)
+		}
 		if d, _ := s.denied.Load().(string); d != "" && strings.HasPrefix(r.URL.Path+"?"+r.URL.RawQuery, d) {
 			w.Header().Set("Content-Type", "application/xml")
 			w.WriteHeader(http.StatusForbidden)
@@ -83,6 +87,9 @@ func (s *Server) CutShort(path string) { s.cut.Store(path) }
 
 // Throttle answers the next n requests with 503 SlowDown.
 func (s *Server) Throttle(n int) { s.failing.Store(int64(n)) }
+
+// Paying is the number of requests so far that accepted requester-pays charges.
+func (s *Server) Paying() int64 { return s.paying.Load() }
 
 // Served is the number of response body bytes sent so far.
 func (s *Server) Served() int64 { return s.served.Load() }
