@@ -75,7 +75,7 @@ func TestSourcesS3Missing(t *testing.T) {
 	srv.PutTree(t, filepath.Join(discRoot, "legacy-single"), "bills", "")
 	for _, tc := range []struct{ arg, has string }{
 		{"s3://nosuch/cur/", "s3://nosuch/cur/: no such bucket"},
-		{"s3://bills/nothing/here", "s3://bills/nothing/here: file does not exist"},
+		{"s3://bills/nothing/here", "s3://bills/nothing/here: no object of this key and none below it"},
 	} {
 		_, err := Sources([]string{tc.arg}, Options{})
 		if !errors.Is(err, cur.ErrNoInput) || !strings.Contains(err.Error(), tc.has) {

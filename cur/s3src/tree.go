@@ -141,7 +141,7 @@ func (t *Tree) Stat(name string) (fs.FileInfo, error) {
 		return nil, pathError("stat", name, err, "s3:ListBucket", bucket)
 	}
 	if len(out.Contents) == 0 && prefix != "" {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fmt.Errorf("no object of this key and none below it: %w", fs.ErrNotExist)}
 	}
 	return fileInfo{name: path.Base("/" + bucket + "/" + prefix), dir: true}, nil
 }
