@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,10 +115,10 @@ type pqSource struct {
 	cells    map[string]map[string]string // JSON text cell → parsed map, per batch
 }
 
-// openParquet reads the footer of f and prepares a reader of the requested columns. The reader
-// owns f from here on, whether f is the named file or (tmp) an unlinked copy of standard input:
-// Close closes it, and so does a failed open.
-func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err error) {
+// openParquet reads the footer of f (of size bytes, -1 when unknown) and prepares a reader of
+// the requested columns. The reader owns f from here on, whether f is the named file, an
+// unlinked copy of standard input or an Object: Close closes it, and so does a failed open.
+func openParquet(name string, f randomAccess, size int64, req Request) (rd Reader, err error) {
 	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}, cores: req.cores(),
 		serial: req.serial, noPagePath: req.noPagePath}
 	defer func() {
@@ -148,9 +147,9 @@ func openParquet(name string, f *os.File, tmp bool, req Request) (rd Reader, err
 		return nil, FileError(name, ErrCorrupt, err)
 	}
 	r.pf = pf
-	if st, err := f.Stat(); err == nil && req.Fingerprint {
-		r.fp, err = parquetFingerprint(f, st.Size())
-		r.fpOK = err == nil
+	if size >= 0 && req.Fingerprint {
+		fp, err := parquetFingerprint(f, size)
+		r.fp, r.fpOK = fp, err == nil
 	}
 	meta := pf.MetaData()
 	sc := meta.Schema

@@ -8,6 +8,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -53,6 +54,17 @@ type Source struct {
 	// Period and Assembly are set by Discover when a manifest or folder names them.
 	Period   string
 	Assembly string
+	// Object, when set, holds the content instead of the file at Path (which then only names
+	// it), as for an object in S3.
+	Object Object
+}
+
+// Object is content kept outside the local file system.
+type Object interface {
+	// Stream returns the content from its start; CSV is read this way, once through.
+	Stream() (io.ReadCloser, error)
+	// Random gives access at any offset and the content's size; Parquet and zip need it.
+	Random() (io.ReaderAt, int64, error)
 }
 
 // Name is how messages refer to the source.
@@ -201,6 +213,9 @@ var (
 // temporary file.
 func Open(src Source, req Request) (Reader, error) {
 	name := src.Name()
+	if src.Object != nil {
+		return openObject(name, src.Object, req)
+	}
 	var f *os.File
 	if src.Path == "-" {
 		f = os.Stdin
@@ -214,19 +229,86 @@ func Open(src Source, req Request) (Reader, error) {
 			return nil, FileErrorf(name, ErrNoInput, "is a folder (pass it to a command that discovers files, or name the files)")
 		}
 	}
-	r, err := openFile(name, f, src.Path == "-", req)
+	random := func(br *bufio.Reader) (randomAccess, int64, error) {
+		if src.Path == "-" {
+			tmp, err := spool(br)
+			if err != nil {
+				return nil, 0, err
+			}
+			return tmp, fileSize(tmp), nil
+		}
+		return f, fileSize(f), nil
+	}
+	r, err := openStream(name, f, f, random, req)
 	if err != nil && f != os.Stdin {
 		f.Close()
 	}
 	return r, err
 }
 
-func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) {
+// openObject reads an Object. Its first bytes are read at an offset, so that Parquet and zip
+// fetch only the parts they read and CSV is fetched once, as one stream.
+func openObject(name string, obj Object, req Request) (Reader, error) {
+	ra, size, err := obj.Random()
+	if err != nil {
+		return nil, FileError(name, ErrNoInput, unwrapPathError(err))
+	}
+	content := sectionCloser{io.NewSectionReader(ra, 0, size)}
+	head := make([]byte, 4)
+	n, err := ra.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return nil, FileError(name, ErrCorrupt, unwrapPathError(err))
+	}
+	switch head = head[:n]; {
+	case bytes.HasPrefix(head, magicParquet):
+		return openParquet(name, content, size, req)
+	case bytes.HasPrefix(head, magicZip):
+		return openZip(name, content, size, content, req)
+	}
+	body, err := obj.Stream()
+	if err != nil {
+		return nil, FileError(name, ErrNoInput, unwrapPathError(err))
+	}
+	random := func(*bufio.Reader) (randomAccess, int64, error) {
+		return nil, 0, errors.New("object changed while being read")
+	}
+	r, err := openStream(name, body, body, random, req)
+	if err != nil {
+		body.Close()
+	}
+	return r, err
+}
+
+// randomAccess is content read at offsets, closed with the reader that owns it.
+type randomAccess interface {
+	io.ReaderAt
+	io.Seeker
+	io.Closer
+}
+
+// sectionCloser is an Object's content seen through a SectionReader; the Object itself needs
+// no closing.
+type sectionCloser struct{ *io.SectionReader }
+
+func (sectionCloser) Close() error { return nil }
+
+// fileSize is f's size, or -1 when it cannot be read.
+func fileSize(f *os.File) int64 {
+	st, err := f.Stat()
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// openStream sniffs the content of in and reads it; random gives the same content at offsets
+// when the format needs that (it may read what br holds of in).
+func openStream(name string, in io.Reader, closer io.Closer, random func(br *bufio.Reader) (randomAccess, int64, error), req Request) (Reader, error) {
 	// CSV is read once from start to end: its bytes are hashed on the way.
-	var in io.Reader = f
+	src := in
 	var hr *hashingReader
 	if req.Fingerprint {
-		hr = newHashingReader(f)
+		hr = newHashingReader(src)
 		in = hr
 	}
 	br := bufio.NewReaderSize(in, 1<<16)
@@ -239,38 +321,26 @@ func openFile(name string, f *os.File, stdin bool, req Request) (Reader, error) 
 	}
 	switch {
 	case bytes.HasPrefix(head, magicParquet):
-		if stdin {
-			tmp, err := spool(br)
-			if err != nil {
-				return nil, FileError(name, ErrCorrupt, err)
-			}
-			return openParquet(name, tmp, true, req)
+		ra, size, err := random(br)
+		if err != nil {
+			return nil, FileError(name, ErrCorrupt, err)
 		}
-		return openParquet(name, f, false, req)
+		return openParquet(name, ra, size, req)
 	case bytes.HasPrefix(head, magicZip):
-		var ra io.ReaderAt = f
-		var size int64
-		closer := io.Closer(f)
-		if stdin {
-			tmp, err := spool(br)
-			if err != nil {
-				return nil, FileError(name, ErrCorrupt, err)
-			}
-			ra, closer = tmp, tmpCloser{tmp}
+		ra, size, err := random(br)
+		if err != nil {
+			return nil, FileError(name, ErrCorrupt, err)
 		}
-		if st, err := ra.(*os.File).Stat(); err == nil {
-			size = st.Size()
-		}
-		return openZip(name, ra, size, closer, req)
+		return openZip(name, ra, max(size, 0), ra, req)
 	case bytes.HasPrefix(head, magicGzip):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, FileError(name, ErrCorrupt, fmt.Errorf("gzip: %w", err))
 		}
 		ra := newReadAhead(&gzipStream{zr: zr})
-		return newCSVReader(name, "gzip", ra, multiCloser{ra, f}, hr.fingerprint, req)
+		return newCSVReader(name, "gzip", ra, multiCloser{ra, closer}, hr.fingerprint, req)
 	}
-	return newCSVReader(name, "none", br, f, hr.fingerprint, req)
+	return newCSVReader(name, "none", br, closer, hr.fingerprint, req)
 }
 
 // openZip reads the first CSV entry of a .csv.zip (AWS puts exactly one in each).
@@ -313,10 +383,6 @@ func spool(r io.Reader) (*os.File, error) {
 	}
 	return tmp, nil
 }
-
-type tmpCloser struct{ f *os.File }
-
-func (t tmpCloser) Close() error { return t.f.Close() }
 
 type multiCloser []io.Closer
 

@@ -17,7 +17,7 @@ import (
 )
 
 // runCurnorm runs the command line in-process and returns its exit code and output.
-func runCurnorm(t *testing.T, args ...string) (int, string, string) {
+func runCurnorm(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, &ioStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})

@@ -62,7 +62,7 @@ func explainRun(ctx context.Context, ios *ioStreams, opts *explainOptions) error
 	if len(opts.Paths) == 0 {
 		return writeRules(ios.Out, m, opts.Format, rulesWidth(ios))
 	}
-	d, err := discover.Sources(opts.Paths, opts.Discover)
+	d, err := discover.SourcesContext(ctx, opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

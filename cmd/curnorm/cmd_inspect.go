@@ -54,7 +54,7 @@ Every amount column is parsed, so inspect also validates a file. "-" reads stand
 }
 
 func inspectRun(ctx context.Context, ios *ioStreams, opts *inspectOptions) error {
-	d, err := discover.Sources(opts.Paths, opts.Discover)
+	d, err := discover.SourcesContext(ctx, opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

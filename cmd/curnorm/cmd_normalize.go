@@ -100,7 +100,7 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 			return err
 		}
 	}
-	d, err := discover.Sources(opts.Paths, opts.Discover)
+	d, err := discover.SourcesContext(ctx, opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := discover.Sources(opts.Paths, opts.Discover)
+	d, err := discover.SourcesContext(ctx, opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}

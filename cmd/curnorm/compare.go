@@ -138,7 +138,7 @@ func (o *compareOptions) rollSide(ctx context.Context, ios *ioStreams, ls *loade
 	if ls.side != nil {
 		return ls.side, nil
 	}
-	d, err := discover.Sources(ls.paths, o.Discover)
+	d, err := discover.SourcesContext(ctx, ls.paths, o.Discover)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@
 package discover
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/s3src"
 )
 
 // Options are the choices a user can make about which deliveries to read.
@@ -52,6 +54,10 @@ type Result struct {
 // one assembly or execution folder reads that one; the files a manifest lists are found below
 // its report or export folder, even outside the folders given.
 //
+// A path may be an s3://bucket/prefix URL: the bucket is listed and its manifests read by the
+// same rules (cur/s3src), and the sources found there keep their URL as Path and carry the
+// cur.Object that reads them.
+//
 // Named files whose folders place them in two assemblies or executions of one period are
 // refused unless opts.AllowMixed; files whose folder names no delivery are not counted.
 //
@@ -59,6 +65,12 @@ type Result struct {
 // cur.ErrCorrupt (a manifest that does not parse) or cur.ErrMixedAssemblies (a legacy period with
 // several assemblies and no manifest, or named files of two deliveries of one period).
 func Sources(paths []string, opts Options) (*Result, error) {
+	return SourcesContext(context.Background(), paths, opts)
+}
+
+// SourcesContext is Sources with the requests to S3, for discovery and for reading the
+// sources it returns, bound to ctx: cancelling it stops them.
+func SourcesContext(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	if len(paths) == 0 {
 		return nil, cur.FileErrorf("<no input>", cur.ErrNoInput, "no files or folders given: %w", cur.ErrNoInput)
 	}
@@ -75,6 +87,15 @@ func Sources(paths []string, opts Options) (*Result, error) {
 		}
 	}
 	d.cwd, _ = os.Getwd()
+	for _, p := range paths {
+		if isURL(p) && d.s3 == nil {
+			t, err := s3src.New(ctx)
+			if err != nil {
+				return nil, cur.FileError(p, cur.ErrNoInput, err)
+			}
+			d.s3 = t
+		}
+	}
 	for _, p := range paths {
 		if err := d.add(p); err != nil {
 			return nil, err
@@ -144,19 +165,19 @@ func parquetPartition(year, month string) (string, bool) {
 
 // placeDataFile finds a data file's place from its absolute path.
 func placeDataFile(abs string) layoutPlace {
-	p1 := filepath.Dir(abs)
-	p2 := filepath.Dir(p1)
-	p3 := filepath.Dir(p2)
-	n1, n2 := filepath.Base(p1), filepath.Base(p2)
+	p1 := nameDir(abs)
+	p2 := nameDir(p1)
+	p3 := nameDir(p2)
+	n1, n2 := nameBase(p1), nameBase(p2)
 	pl := layoutPlace{}
 	switch {
 	case isBillingPeriodDir(p1):
-		pl = layoutPlace{kind: layoutCUR2, root: filepath.Dir(p2), periodDir: p1}
-	case isBillingPeriodDir(p2) && (filepath.Base(p3) == "data" || isExecutionDir(n1)):
-		pl = layoutPlace{kind: layoutCUR2, root: filepath.Dir(p3), periodDir: p2, delivery: n1}
+		pl = layoutPlace{kind: layoutCUR2, root: nameDir(p2), periodDir: p1}
+	case isBillingPeriodDir(p2) && (nameBase(p3) == "data" || isExecutionDir(n1)):
+		pl = layoutPlace{kind: layoutCUR2, root: nameDir(p3), periodDir: p2, delivery: n1}
 	default:
-		if per, ok := parquetPartition(n2, n1); ok && p3 != p2 && filepath.Dir(p3) != p3 {
-			pl = layoutPlace{kind: layoutLegacy, root: filepath.Dir(p3), period: per}
+		if per, ok := parquetPartition(n2, n1); ok && p3 != p2 && nameDir(p3) != p3 {
+			pl = layoutPlace{kind: layoutLegacy, root: nameDir(p3), period: per}
 		} else if _, ok := legacyPeriodDir(n1); ok {
 			pl = layoutPlace{kind: layoutLegacy, root: p2, periodDir: p1}
 		} else if _, ok := legacyPeriodDir(n2); ok {
@@ -167,13 +188,11 @@ func placeDataFile(abs string) layoutPlace {
 	}
 	switch {
 	case pl.kind == layoutCUR2:
-		pl.period, _ = billingPeriodDir(filepath.Base(pl.periodDir))
+		pl.period, _ = billingPeriodDir(nameBase(pl.periodDir))
 	case pl.periodDir != "":
-		pl.period, _ = legacyPeriodDir(filepath.Base(pl.periodDir))
+		pl.period, _ = legacyPeriodDir(nameBase(pl.periodDir))
 	}
-	if rel, err := filepath.Rel(pl.root, abs); err == nil {
-		pl.rel = filepath.ToSlash(rel)
-	}
+	pl.rel, _ = nameRel(pl.root, abs)
 	return pl
 }
 
@@ -181,7 +200,7 @@ func placeDataFile(abs string) layoutPlace {
 // but a copy of only the data folder may have renamed it, and the partition name alone is
 // distinctive enough.
 func isBillingPeriodDir(dir string) bool {
-	_, ok := billingPeriodDir(filepath.Base(dir))
+	_, ok := billingPeriodDir(nameBase(dir))
 	return ok
 }
 
@@ -207,15 +226,15 @@ type manifestPlace struct {
 }
 
 func placeManifest(abs string) (manifestPlace, bool) {
-	p1 := filepath.Dir(abs)
-	p2 := filepath.Dir(p1)
-	p3 := filepath.Dir(p2)
-	n1, n2, n3 := filepath.Base(p1), filepath.Base(p2), filepath.Base(p3)
+	p1 := nameDir(abs)
+	p2 := nameDir(p1)
+	p3 := nameDir(p2)
+	n1, n2, n3 := nameBase(p1), nameBase(p2), nameBase(p3)
 	if per, ok := billingPeriodDir(n1); ok && n2 == "metadata" {
 		return manifestPlace{kind: layoutCUR2, root: p3, period: per}, true
 	}
 	if per, ok := billingPeriodDir(n2); ok && n3 == "metadata" {
-		return manifestPlace{kind: layoutCUR2, root: filepath.Dir(p3), period: per, delivery: n1}, true
+		return manifestPlace{kind: layoutCUR2, root: nameDir(p3), period: per, delivery: n1}, true
 	}
 	if per, ok := legacyPeriodDir(n1); ok {
 		return manifestPlace{kind: layoutLegacy, root: p2, period: per}, true
@@ -284,6 +303,7 @@ type discoverer struct {
 	want   []string        // assembly or execution ids from opts.Assembly
 	wanted map[string]bool // which of want matched something
 	cwd    string
+	s3     Tree // for s3:// names; nil when no path is one
 
 	walked   map[string]*discFile // by absolute path
 	groups   map[discGroupKey]*discGroup
@@ -294,13 +314,21 @@ type discoverer struct {
 	warnings []string
 }
 
+// tree is the tree that holds name.
+func (d *discoverer) tree(name string) Tree {
+	if isURL(name) {
+		return d.s3
+	}
+	return diskTree{}
+}
+
 func (d *discoverer) warnf(format string, args ...any) {
 	d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
 }
 
 // show names an absolute path the way the user wrote like: relative when like is relative.
 func (d *discoverer) show(abs, like string) string {
-	if !filepath.IsAbs(like) && d.cwd != "" {
+	if !isURL(abs) && !filepath.IsAbs(like) && d.cwd != "" {
 		if rel, err := filepath.Rel(d.cwd, abs); err == nil {
 			return rel
 		}
@@ -313,18 +341,19 @@ func (d *discoverer) add(p string) error {
 		d.stdin = true
 		return nil
 	}
-	st, err := os.Stat(p)
+	t := d.tree(p)
+	st, err := t.Stat(p)
 	if err != nil {
 		return cur.FileError(p, cur.ErrNoInput, unwrapPathError(err))
 	}
-	abs, err := filepath.Abs(p)
+	abs, err := t.Abs(p)
 	if err != nil {
 		return cur.FileError(p, cur.ErrNoInput, err)
 	}
 	switch {
 	case st.IsDir():
 		return d.walk(p)
-	case isManifestName(strings.ToLower(filepath.Base(p))):
+	case isManifestName(strings.ToLower(nameBase(p))):
 		return d.addManifestArg(p, abs)
 	}
 	pl := placeDataFile(abs)
@@ -338,19 +367,14 @@ func (d *discoverer) add(p string) error {
 
 func (d *discoverer) walk(root string) error {
 	found := 0
-	start := root
-	if st, err := os.Lstat(root); err == nil && st.Mode()&fs.ModeSymlink != 0 {
-		// WalkDir does not follow a link, not even the one it starts from; a trailing
-		// separator makes the system resolve it.
-		start = root + string(filepath.Separator)
-	}
-	err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
+	t := d.tree(root)
+	err := t.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return cur.FileError(p, cur.ErrNoInput, unwrapPathError(err))
 		}
-		if p != start && skipWalkName(e.Name()) {
+		if p != root && skipWalkName(e.Name()) {
 			if e.IsDir() {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
 			return nil
 		}
@@ -359,7 +383,7 @@ func (d *discoverer) walk(root string) error {
 		}
 		if !e.Type().IsRegular() {
 			// A link counts when it leads to a file; other special files never hold a CUR.
-			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			if st, err := t.Stat(p); err != nil || !st.Mode().IsRegular() {
 				return nil
 			}
 		}
@@ -401,7 +425,7 @@ func (d *discoverer) group(kind layoutKind, root, period string) *discGroup {
 }
 
 func (d *discoverer) addFile(p string) error {
-	abs, err := filepath.Abs(p)
+	abs, err := d.tree(p).Abs(p)
 	if err != nil {
 		return cur.FileError(p, cur.ErrNoInput, err)
 	}
@@ -421,7 +445,7 @@ func (d *discoverer) addFile(p string) error {
 
 // addManifest records a manifest met while walking; placed reports one in a known layout.
 func (d *discoverer) addManifest(p string) (placed bool, err error) {
-	abs, err := filepath.Abs(p)
+	abs, err := d.tree(p).Abs(p)
 	if err != nil {
 		return false, cur.FileError(p, cur.ErrNoInput, err)
 	}
@@ -458,15 +482,15 @@ func (d *discoverer) addManifestArg(p, abs string) error {
 }
 
 // manifestID is the assembly or execution id a manifest of g's kind names.
-func manifestID(g *discGroup, m *discManifest) (string, error) {
+func (d *discoverer) manifestID(g *discGroup, m *discManifest) (string, error) {
 	if g.kind == layoutCUR2 {
-		man, err := readCUR2Manifest(m.path)
+		man, err := readCUR2Manifest(d.tree(m.abs), m.path)
 		if err != nil {
 			return "", err
 		}
 		return man.ExecutionID, nil
 	}
-	man, err := readLegacyManifest(m.path)
+	man, err := readLegacyManifest(d.tree(m.abs), m.path)
 	if err != nil {
 		return "", err
 	}
@@ -477,14 +501,14 @@ func manifestID(g *discGroup, m *discManifest) (string, error) {
 // assembly or execution id.
 func (d *discoverer) readAndSelect(g *discGroup, m *discManifest) ([]*discFile, string, error) {
 	if g.kind == layoutCUR2 {
-		man, err := readCUR2Manifest(m.path)
+		man, err := readCUR2Manifest(d.tree(m.abs), m.path)
 		if err != nil {
 			return nil, "", err
 		}
 		files, err := d.selectByManifest(g, m, man.DataFiles, cur2KeyTail)
 		return files, man.ExecutionID, err
 	}
-	man, err := readLegacyManifest(m.path)
+	man, err := readLegacyManifest(d.tree(m.abs), m.path)
 	if err != nil {
 		return nil, "", err
 	}
@@ -504,9 +528,9 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 	for _, key := range keys {
 		var f *discFile
 		if t, ok := tail(key); ok {
-			abs := filepath.Join(g.root, filepath.FromSlash(t))
+			abs := nameJoin(g.root, t)
 			if f = d.walked[abs]; f == nil {
-				st, err := os.Stat(abs)
+				st, err := d.tree(abs).Stat(abs)
 				if err != nil || !st.Mode().IsRegular() {
 					return nil, cur.FileErrorf(m.path, cur.ErrNoInput, "lists %s, but %s does not exist", key, d.show(abs, m.path))
 				}
@@ -576,16 +600,16 @@ func (d *discoverer) manifestAt(g *discGroup, delivery string) (*discManifest, e
 		return list[0], nil
 	}
 	// Two reports copied into one folder: the one named after the folder is this report's.
-	own := strings.ToLower(filepath.Base(g.root) + "-Manifest.json")
+	own := strings.ToLower(nameBase(g.root) + "-Manifest.json")
 	names := make([]string, len(list))
 	for i, m := range list {
-		if strings.ToLower(filepath.Base(m.abs)) == own {
+		if strings.ToLower(nameBase(m.abs)) == own {
 			return m, nil
 		}
 		names[i] = m.path
 	}
 	sort.Strings(names)
-	return nil, cur.FileErrorf(filepath.Dir(names[0]), cur.ErrMixedAssemblies, "several manifests in one folder (%s): cannot tell which belongs to the report", strings.Join(names, ", "))
+	return nil, cur.FileErrorf(nameDir(names[0]), cur.ErrMixedAssemblies, "several manifests in one folder (%s): cannot tell which belongs to the report", strings.Join(names, ", "))
 }
 
 // pick returns the delivery of dels that opts.Assembly names, if any.
@@ -629,7 +653,7 @@ func (d *discoverer) resolve(g *discGroup) error {
 	}
 	if pick, ok := d.pick(dels); ok {
 		if pm != nil && pm.delivery != pick {
-			id, err := manifestID(g, pm)
+			id, err := d.manifestID(g, pm)
 			if err != nil {
 				return err
 			}
@@ -774,7 +798,7 @@ func (d *discoverer) skipRest(g *discGroup, kept []*discFile, current map[string
 	sort.Strings(dels)
 	for _, dl := range dels {
 		files := superseded[dl]
-		d.warnf("%s: %s %s superseded by %s; skipped %d file(s)", filepath.Dir(files[0].path), g.noun(), dl, by, len(files))
+		d.warnf("%s: %s %s superseded by %s; skipped %d file(s)", nameDir(files[0].path), g.noun(), dl, by, len(files))
 	}
 }
 
@@ -802,7 +826,7 @@ func (d *discoverer) finish(paths []string) (*Result, error) {
 		d.chosen[f.abs] = discChosen{src: cur.Source{Path: f.path}, place: f.place}
 	}
 	for _, e := range d.explicit {
-		abs, _ := filepath.Abs(e.src.Path)
+		abs, _ := d.tree(e.src.Path).Abs(e.src.Path)
 		if c, ok := d.chosen[abs]; ok {
 			// Named and also found in a folder: the folder knows more (the manifest's id),
 			// but the file still counts as named for the mixed-delivery check.
@@ -832,6 +856,7 @@ func (d *discoverer) finish(paths []string) (*Result, error) {
 		out.Sources = append(out.Sources, cur.Source{Path: "-"})
 	}
 	for _, c := range d.chosen {
+		c.src.Object = d.tree(c.src.Path).Object(c.src.Path)
 		out.Sources = append(out.Sources, c.src)
 	}
 	sort.Slice(out.Sources, func(i, j int) bool {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"strings"
 	"time"
@@ -44,8 +43,8 @@ type cur2Manifest struct {
 // legacyPeriodLayout is how legacy manifests write billingPeriod.start, e.g. 20180801T000000.000Z.
 const legacyPeriodLayout = "20060102T150405.000Z"
 
-func readManifestFile(file string) ([]byte, error) {
-	data, err := os.ReadFile(file)
+func readManifestFile(t Tree, file string) ([]byte, error) {
+	data, err := t.ReadFile(file)
 	if err != nil {
 		return nil, cur.FileError(file, cur.ErrNoInput, unwrapPathError(err))
 	}
@@ -60,8 +59,8 @@ func decodeManifest(file string, data []byte, v any) error {
 }
 
 // readLegacyManifest reads and parses a legacy manifest; shown is the name messages use.
-func readLegacyManifest(shown string) (*legacyManifest, error) {
-	data, err := readManifestFile(shown)
+func readLegacyManifest(t Tree, shown string) (*legacyManifest, error) {
+	data, err := readManifestFile(t, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +93,8 @@ func (m *legacyManifest) period() string {
 	return t.Format("2006-01")
 }
 
-func readCUR2Manifest(shown string) (*cur2Manifest, error) {
-	data, err := readManifestFile(shown)
+func readCUR2Manifest(t Tree, shown string) (*cur2Manifest, error) {
+	data, err := readManifestFile(t, shown)
 	if err != nil {
 		return nil, err
 	}
