@@ -105,7 +105,7 @@ func commitmentsRun(ctx context.Context, ios *ioStreams, opts *commitmentsOption
 	if err != nil {
 		return err
 	}
-	d, err := discover.Sources(opts.Paths, opts.Discover)
+	d, err := discover.SourcesContext(ctx, opts.Paths, opts.Discover)
 	if err != nil {
 		return err
 	}
