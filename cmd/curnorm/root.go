@@ -22,6 +22,10 @@ Parquet, CUR 2.0 CSV and Parquet, whole report folders with their manifests — 
 each line item actually cost under a chosen metric, and rolls it up by account, service, tag,
 day or any other dimension, checked against public on-demand cost.
 
+Every PATH may be a file, a folder, a manifest, "-" for standard input, or an s3:// URL of an
+object or a prefix (s3://bucket/cur/report/), read with the AWS SDK's standard credentials
+and settings (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...); see docs/s3.md.
+
 Data goes to stdout; progress, summaries and warnings go to stderr. A progress bar shows on
 long runs while stderr is a terminal, never in a pipe or with --quiet. Tables fit the
 terminal and are coloured on one; NO_COLOR=1 turns colour off.
@@ -31,6 +35,7 @@ Shell completion of commands, flags, dimensions, metrics and formats:
 		Example: `  curnorm sample -o bill/                        # a synthetic month of CUR to try things on
   curnorm report bill/                           # cost by service
   curnorm report --by account,service --top 10 bill/
+  curnorm report --by account s3://my-bucket/cur/my-report/
   curnorm explain                                # how the default metric prices each line item
   source <(curnorm completion bash)              # completion in the current bash`,
 		Version:       buildVersion(),
