@@ -167,13 +167,18 @@ func writeCommitmentsJSON(w io.Writer, res *report.CommitmentResult, now time.Ti
 // coverageHeader names the coverage columns after the group keys.
 var coverageHeader = []string{"currency", "on_demand", "covered_ri", "covered_sp", "left_on_demand", "coverage"}
 
-// coverageCells are a group's coverage cells.
-func coverageCells(g *report.Group, m func(money.Sum) string, human bool) []string {
+// leftOnDemand is the priced usage of a group that no commitment covered.
+func leftOnDemand(g *report.Group) money.Sum {
 	left := g.OnDemand
 	left.SubSum(g.CoveredRI)
 	left.SubSum(g.CoveredSP)
+	return left
+}
+
+// coverageCells are a group's coverage cells.
+func coverageCells(g *report.Group, m func(money.Sum) string, human bool) []string {
 	c := g.Coverage()
-	return []string{g.Currency, m(g.OnDemand), m(g.CoveredRI), m(g.CoveredSP), m(left), rateText(c, c != nil, human)}
+	return []string{g.Currency, m(g.OnDemand), m(g.CoveredRI), m(g.CoveredSP), m(leftOnDemand(g)), rateText(c, c != nil, human)}
 }
 
 // WriteCoverage prints how much of the priced usage of each group (at public on-demand
@@ -219,11 +224,8 @@ func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
 			Coverage     *string           `json:"coverage"`
 		}
 		of := func(g *report.Group) groupJSON {
-			left := g.OnDemand
-			left.SubSum(g.CoveredRI)
-			left.SubSum(g.CoveredSP)
 			j := groupJSON{Key: map[string]string{}, Currency: g.Currency, OnDemand: g.OnDemand, CoveredRI: g.CoveredRI,
-				CoveredSP: g.CoveredSP, LeftOnDemand: left}
+				CoveredSP: g.CoveredSP, LeftOnDemand: leftOnDemand(g)}
 			for i, d := range r.Dimensions {
 				if i < len(g.Key) {
 					j.Key[d] = g.Key[i]
