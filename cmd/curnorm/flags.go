@@ -16,6 +16,8 @@ func addDiscoverFlags(cmd *cobra.Command, o *discover.Options) {
 	cmd.Flags().StringVar(&o.Assembly, "assembly", "", "legacy report assembly id to read when a period has several and no period manifest")
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
 	cmd.Flags().BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "count files of identical content each (refused by default: a copy would double the bill)")
+	cmd.Flags().BoolVar(&o.S3.PathStyle, "s3-path-style", false, "address s3:// buckets path-style (endpoint/bucket/key), for S3-compatible servers; also CURNORM_S3_PATH_STYLE=true")
+	cmd.Flags().BoolVar(&o.S3.RequesterPays, "s3-requester-pays", false, "read requester-pays buckets, accepting the request and transfer charges; also CURNORM_S3_REQUESTER_PAYS=true")
 }
 
 // outputHelp says how rates are written and what csv and markdown do to text cells; report,

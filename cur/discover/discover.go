@@ -32,6 +32,8 @@ type Options struct {
 	// its own instead of refusing them. Sources does not look at content: the commands hand
 	// this on to the rollup, which fingerprints files as it reads them.
 	AllowDuplicates bool
+	// S3 holds the settings for s3:// paths that have no standard AWS name.
+	S3 s3src.Config
 }
 
 // Result is what Sources found.
@@ -89,7 +91,7 @@ func SourcesContext(ctx context.Context, paths []string, opts Options) (*Result,
 	d.cwd, _ = os.Getwd()
 	for _, p := range paths {
 		if isURL(p) && d.s3 == nil {
-			t, err := s3src.New(ctx)
+			t, err := s3src.New(ctx, opts.S3)
 			if err != nil {
 				return nil, cur.FileError(p, cur.ErrNoInput, err)
 			}

@@ -27,15 +27,31 @@ type object struct {
 }
 
 func (o *object) Stream() (io.ReadCloser, error) {
-	out, err := o.t.client.GetObject(o.t.ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: &o.key, RequestPayer: o.t.payer})
+	out, err := o.t.client(o.bucket).GetObject(o.t.ctx, &s3.GetObjectInput{Bucket: &o.bucket, Key: &o.key, RequestPayer: o.t.payer})
 	if err != nil {
 		return nil, pathError("open", o.name, err, "s3:GetObject", o.bucket+"/"+o.key)
 	}
-	return out.Body, nil
+	return &stream{ReadCloser: out.Body, size: aws.ToInt64(out.ContentLength)}, nil
+}
+
+// stream is an object's body that says so when the transfer stops before its end (the
+// reader's error names the object).
+type stream struct {
+	io.ReadCloser
+	size, read int64
+}
+
+func (s *stream) Read(p []byte) (int, error) {
+	n, err := s.ReadCloser.Read(p)
+	s.read += int64(n)
+	if err != nil && err != io.EOF || err == io.EOF && s.read < s.size {
+		return n, fmt.Errorf("the transfer stopped after %d of the object's %d bytes: %w", s.read, s.size, io.ErrUnexpectedEOF)
+	}
+	return n, err
 }
 
 func (o *object) Random() (io.ReaderAt, int64, error) {
-	out, err := o.t.client.HeadObject(o.t.ctx, &s3.HeadObjectInput{Bucket: &o.bucket, Key: &o.key, RequestPayer: o.t.payer})
+	out, err := o.t.client(o.bucket).HeadObject(o.t.ctx, &s3.HeadObjectInput{Bucket: &o.bucket, Key: &o.key, RequestPayer: o.t.payer})
 	if err != nil {
 		return nil, 0, pathError("open", o.name, err, "s3:GetObject", o.bucket+"/"+o.key)
 	}
@@ -60,7 +76,7 @@ func (r *ranged) ReadAt(p []byte, off int64) (int, error) {
 		return 0, nil
 	}
 	rng := fmt.Sprintf("bytes=%d-%d", off, off+want-1)
-	out, err := r.o.t.client.GetObject(r.o.t.ctx, &s3.GetObjectInput{Bucket: &r.o.bucket, Key: &r.o.key, Range: &rng, RequestPayer: r.o.t.payer})
+	out, err := r.o.t.client(r.o.bucket).GetObject(r.o.t.ctx, &s3.GetObjectInput{Bucket: &r.o.bucket, Key: &r.o.key, Range: &rng, RequestPayer: r.o.t.payer})
 	if err != nil {
 		return 0, pathError("read", r.o.name, err, "s3:GetObject", r.o.bucket+"/"+r.o.key)
 	}

@@ -4,6 +4,7 @@
 package s3src
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,28 +35,61 @@ const Scheme = "s3://"
 // Tree is a view of S3 in which folders are key prefixes ending at a "/". Its names are
 // s3://bucket/key URLs.
 type Tree struct {
-	ctx    context.Context
-	client *s3.Client
-	payer  types.RequestPayer // "requester" for requester-pays buckets
+	ctx     context.Context
+	cfg     aws.Config
+	options func(*s3.Options)
+	payer   types.RequestPayer // "requester" for requester-pays buckets
+
+	mu      sync.Mutex
+	clients map[string]*s3.Client // per bucket, for the bucket's own region
 }
+
+// Config holds the S3 settings that have no standard AWS name. Each is also on when its
+// environment variable is true: CURNORM_S3_PATH_STYLE, CURNORM_S3_REQUESTER_PAYS.
+type Config struct {
+	// PathStyle addresses buckets as endpoint/bucket/key, for S3-compatible servers without
+	// DNS names per bucket (an endpoint on localhost or an IP address gets it anyway).
+	PathStyle bool
+	// RequesterPays accepts the charges of reading a requester-pays bucket.
+	RequesterPays bool
+}
+
+// responseTimeout is how long a request may wait for an answer's headers: a stalled endpoint
+// must fail the run rather than hang a CI job.
+var responseTimeout = time.Minute
+
+// defaultRegion is where a bucket's region is asked when no region is configured: S3 answers
+// from any region with the bucket's own.
+const defaultRegion = "us-east-1"
 
 // New loads the AWS SDK's default configuration: the standard credential chain, AWS_REGION,
 // and AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL for S3-compatible stores. An endpoint on
 // localhost or an IP address is addressed path-style, as such servers have no DNS names per
-// bucket. Requests are bound to ctx.
-//
-// Two settings have no standard AWS name: CURNORM_S3_PATH_STYLE=true forces path-style
-// addressing for other S3-compatible servers, and CURNORM_S3_REQUESTER_PAYS=true accepts the
-// charges of a requester-pays bucket.
-func New(ctx context.Context) (*Tree, error) {
-	// A stalled endpoint must fail the run rather than hang a CI job; throttling and 5xx
-	// answers are retried with backoff by the SDK's standard retryer.
+// bucket. Each bucket is read in its own region, asked of S3 on first use. Requests are bound
+// to ctx.
+func New(ctx context.Context, c Config) (*Tree, error) {
+	// Throttling and 5xx answers are retried with backoff by the SDK's standard retryer.
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-		tr.ResponseHeaderTimeout = time.Minute
+		tr.ResponseHeaderTimeout = responseTimeout
 	})
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(httpClient))
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		creds, conf := sharedFiles()
+		return nil, fmt.Errorf("AWS profile %q is in neither %s nor %s", noProfile.Profile, conf, creds)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("s3: loading AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = defaultRegion
+	}
+	// Credentials are needed for every request: finding none is said once, with where they
+	// were looked for, instead of as the cause of the first request's failure.
+	if cfg.Credentials != nil {
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return nil, noCredentials(err)
+		}
 	}
 	pathStyle, err := boolEnv("CURNORM_S3_PATH_STYLE")
 	if err != nil {
@@ -64,16 +99,64 @@ func New(ctx context.Context) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+	pathStyle = pathStyle || c.PathStyle
+	t := &Tree{ctx: ctx, cfg: cfg, clients: map[string]*s3.Client{}, options: func(o *s3.Options) {
 		// Objects uploaded without a checksum are normal; the SDK would log each one.
 		o.DisableLogOutputChecksumValidationSkipped = true
 		o.UsePathStyle = pathStyle || o.BaseEndpoint != nil && isLocalEndpoint(*o.BaseEndpoint)
-	})
-	t := &Tree{ctx: ctx, client: client}
-	if payer {
+	}}
+	if payer || c.RequesterPays {
 		t.payer = types.RequestPayerRequester
 	}
 	return t, nil
+}
+
+// client returns the client for a bucket's region. The first use of a bucket asks S3 where it
+// lives (HeadBucket: S3 names the region in its answer, even a redirect or a refusal); when
+// the answer names none, the configured region is used and errors show up on the real request.
+func (t *Tree) client(bucket string) *s3.Client {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.clients[bucket]; ok {
+		return c
+	}
+	c := s3.NewFromConfig(t.cfg, t.options)
+	if region := t.bucketRegion(c, bucket); region != "" && region != t.cfg.Region {
+		c = s3.NewFromConfig(t.cfg, t.options, func(o *s3.Options) { o.Region = region })
+	}
+	t.clients[bucket] = c
+	return c
+}
+
+func (t *Tree) bucketRegion(c *s3.Client, bucket string) string {
+	out, err := c.HeadBucket(t.ctx, &s3.HeadBucketInput{Bucket: &bucket}, func(o *s3.Options) {
+		o.RetryMaxAttempts = 1 // a refusal or redirect is an answer; the real request retries
+	})
+	if err == nil {
+		return aws.ToString(out.BucketRegion)
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.Header.Get("X-Amz-Bucket-Region")
+	}
+	return ""
+}
+
+// noCredentials says which sources of the standard chain were tried, in its order.
+func noCredentials(err error) error {
+	profile := cmp.Or(os.Getenv("AWS_PROFILE"), "default")
+	creds, conf := sharedFiles()
+	return fmt.Errorf("no AWS credentials found; tried, in order: the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), "+
+		"profile %q of %s and %s (keys, SSO, web identity, credential process), "+
+		"web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI or _RELATIVE_URI), "+
+		"and the EC2 instance metadata service; the last said: %w",
+		profile, creds, conf, err)
+}
+
+// sharedFiles names the shared credentials and config files the SDK reads.
+func sharedFiles() (credentials, conf string) {
+	return cmp.Or(os.Getenv("AWS_SHARED_CREDENTIALS_FILE"), config.DefaultSharedCredentialsFilename()),
+		cmp.Or(os.Getenv("AWS_CONFIG_FILE"), config.DefaultSharedConfigFilename())
 }
 
 // boolEnv reads a true/false environment variable; unset is false.
@@ -127,7 +210,7 @@ func (t *Tree) Stat(name string) (fs.FileInfo, error) {
 		return nil, err
 	}
 	if key != "" && !strings.HasSuffix(key, "/") {
-		out, err := t.client.HeadObject(t.ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key, RequestPayer: t.payer})
+		out, err := t.client(bucket).HeadObject(t.ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key, RequestPayer: t.payer})
 		if err == nil {
 			return fileInfo{name: path.Base(key), size: aws.ToInt64(out.ContentLength), mod: aws.ToTime(out.LastModified)}, nil
 		}
@@ -136,7 +219,7 @@ func (t *Tree) Stat(name string) (fs.FileInfo, error) {
 		}
 	}
 	prefix := folderPrefix(key)
-	out, err := t.client.ListObjectsV2(t.ctx, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, MaxKeys: aws.Int32(1), RequestPayer: t.payer})
+	out, err := t.client(bucket).ListObjectsV2(t.ctx, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, MaxKeys: aws.Int32(1), RequestPayer: t.payer})
 	if err != nil {
 		return nil, pathError("stat", name, err, "s3:ListBucket", bucket)
 	}
@@ -207,7 +290,7 @@ func (t *Tree) readDir(abs string) ([]fs.DirEntry, error) {
 	}
 	prefix := folderPrefix(key)
 	var out []fs.DirEntry
-	p := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, Delimiter: aws.String("/"), RequestPayer: t.payer})
+	p := s3.NewListObjectsV2Paginator(t.client(bucket), &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, Delimiter: aws.String("/"), RequestPayer: t.payer})
 	for p.HasMorePages() {
 		page, err := p.NextPage(t.ctx)
 		if err != nil {
@@ -235,7 +318,7 @@ func (t *Tree) ReadFile(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := t.client.GetObject(t.ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key, RequestPayer: t.payer})
+	out, err := t.client(bucket).GetObject(t.ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key, RequestPayer: t.payer})
 	if err != nil {
 		return nil, pathError("read", name, err, "s3:GetObject", bucket+"/"+key)
 	}
@@ -251,7 +334,11 @@ func (t *Tree) ReadFile(name string) ([]byte, error) {
 // missing object or bucket, or the permission the credentials lack.
 func pathError(op, name string, err error, action, resource string) error {
 	var api smithy.APIError
-	if errors.As(err, &api) {
+	var nerr net.Error
+	switch {
+	case errors.As(err, &nerr) && nerr.Timeout():
+		err = fmt.Errorf("the S3 endpoint did not answer within %v, in any of the attempts made", responseTimeout)
+	case errors.As(err, &api):
 		switch api.ErrorCode() {
 		case "NoSuchBucket":
 			err = fmt.Errorf("no such bucket: %w", fs.ErrNotExist)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -28,6 +29,8 @@ type Server struct {
 	failing atomic.Int64 // requests still to be answered 503 SlowDown
 	cut     atomic.Value // of string: a path whose GET bodies stop halfway
 	paying  atomic.Int64 // requests that accepted requester-pays charges
+	regions sync.Map     // bucket → the region it lives in; requests signed for another are redirected
+	moved   atomic.Int64 // requests redirected to a bucket's region
 }
 
 // Start serves an empty store until the test ends, and sets the environment so that the AWS
@@ -39,6 +42,9 @@ func Start(t testing.TB) *Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("x-amz-request-payer") == "requester" {
 			s.paying.Add(1)
+		}
+		if s.redirect(w, r) {
+			return
 		}
 		if d, _ := s.denied.Load().(string); d != "" && strings.HasPrefix(r.URL.Path+"?"+r.URL.RawQuery, d) {
 			w.Header().Set("Content-Type", "application/xml")
@@ -55,7 +61,7 @@ func Start(t testing.TB) *Server {
 		s.failing.Store(0)
 		cw := &countingWriter{ResponseWriter: w, n: &s.served, limit: -1}
 		if c, _ := s.cut.Load().(string); c != "" && r.URL.Path == c && r.Method == http.MethodGet && r.Header.Get("Range") == "" {
-			cw.limit = 0 // set from Content-Length when the header is written
+			cw.limit = -2
 		}
 		h.ServeHTTP(cw, r)
 	}))
@@ -75,6 +81,34 @@ func Start(t testing.TB) *Server {
 		t.Setenv(k, v)
 	}
 	return s
+}
+
+// Place puts a bucket in a region: requests signed for another region are answered as S3
+// answers them, with a redirect naming the bucket's region in x-amz-bucket-region.
+func (s *Server) Place(bucket, region string) { s.regions.Store(bucket, region) }
+
+// Moved is the number of requests so far redirected to their bucket's region.
+func (s *Server) Moved() int64 { return s.moved.Load() }
+
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request) bool {
+	bucket, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	want, ok := s.regions.Load(bucket)
+	if !ok {
+		return false
+	}
+	// Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/s3/aws4_request, ...
+	_, cred, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if scope := strings.Split(cred, "/"); len(scope) > 2 && scope[2] == want {
+		return false
+	}
+	s.moved.Add(1)
+	w.Header().Set("X-Amz-Bucket-Region", want.(string))
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(http.StatusMovedPermanently)
+	if r.Method != http.MethodHead {
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>`)
+	}
+	return true
 }
 
 // Deny answers 403 AccessDenied to every request whose path and query start with prefix
@@ -135,23 +169,28 @@ func (s *Server) PutTree(t testing.TB, dir, bucket, prefix string) {
 type countingWriter struct {
 	http.ResponseWriter
 	n     *atomic.Int64
-	limit int64 // body bytes still allowed; -1 for no limit
+	limit int64 // body bytes still allowed; -1 for no limit, -2 for half the body, once known
 }
 
-func (w *countingWriter) WriteHeader(code int) {
-	if w.limit == 0 {
+// halve sets the limit to half the body once the headers hold its length.
+func (w *countingWriter) halve() {
+	if w.limit == -2 {
 		size, _ := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64)
 		w.limit = size / 2
 	}
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	w.halve()
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *countingWriter) Write(p []byte) (int, error) {
+	w.halve()
 	if w.limit >= 0 {
 		if int64(len(p)) > w.limit {
 			n, _ := w.ResponseWriter.Write(p[:w.limit])
 			w.n.Add(int64(n))
-			w.limit = 0
 			// Send what was written, then close the connection mid-body.
 			http.NewResponseController(w.ResponseWriter).Flush()
 			panic(http.ErrAbortHandler)
