@@ -120,6 +120,17 @@ func TestReportS3(t *testing.T) {
 		}
 	})
 
+	t.Run("bucket in another region", func(t *testing.T) {
+		srv.PutTree(t, filepath.Join(dir, "parquet"), "eu-bills", "")
+		srv.Place("eu-bills", "eu-west-3")
+		args := []string{"report", "--quiet", "--format", "csv", "--by", "account"}
+		_, want, _ := runCurnorm(t, append(args, "s3://bills/parquet/cur/myreport/")...)
+		code, out, stderr := runCurnorm(t, append(args, "s3://eu-bills/cur/myreport/")...)
+		if code != 0 || out != want || srv.Moved() == 0 {
+			t.Errorf("exit %d after %d redirects, output\n%s\nwant\n%s%s", code, srv.Moved(), out, want, stderr)
+		}
+	})
+
 	t.Run("throttled", func(t *testing.T) {
 		args := []string{"report", "--quiet", "--format", "csv", "--by", "account"}
 		_, want, _ := runCurnorm(t, append(args, "s3://bills/parquet/cur/myreport/")...)
