@@ -11,8 +11,15 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// addDiscoverFlags adds the flags that steer how folders and manifests become files.
+// pathsHelp says what a PATH may be; the root command and every command that reads CUR print it.
+const pathsHelp = `Every PATH may be a file, a folder, a manifest, "-" for standard input, or an s3:// URL of an
+object or a prefix (s3://bucket/cur/report/), read with the AWS SDK's standard credentials
+and settings (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...); see docs/s3.md.`
+
+// addDiscoverFlags adds the flags that steer how folders and manifests become files, and
+// says in the command's help what a PATH may be.
 func addDiscoverFlags(cmd *cobra.Command, o *discover.Options) {
+	cmd.Long += "\n\n" + pathsHelp
 	cmd.Flags().StringVar(&o.Assembly, "assembly", "", "legacy report assembly id to read when a period has several and no period manifest")
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
 	cmd.Flags().BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "count files of identical content each (refused by default: a copy would double the bill)")

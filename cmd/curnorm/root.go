@@ -22,9 +22,7 @@ Parquet, CUR 2.0 CSV and Parquet, whole report folders with their manifests — 
 each line item actually cost under a chosen metric, and rolls it up by account, service, tag,
 day or any other dimension, checked against public on-demand cost.
 
-Every PATH may be a file, a folder, a manifest, "-" for standard input, or an s3:// URL of an
-object or a prefix (s3://bucket/cur/report/), read with the AWS SDK's standard credentials
-and settings (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...); see docs/s3.md.
+` + pathsHelp + `
 
 Data goes to stdout; progress, summaries and warnings go to stderr. A progress bar shows on
 long runs while stderr is a terminal, never in a pipe or with --quiet. Tables fit the
