@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/curnorm/curnorm/cur/s3src/s3test"
 )
 
 // appears returns a test of whether a file matching pattern exists in a folder.
@@ -46,6 +48,7 @@ func TestSignals(t *testing.T) {
 		// ready reports that the run is under way; out is where it writes files.
 		ready func(out string) bool
 		stdin bool // a pipe nobody writes to: the read blocks
+		s3    bool // an S3 endpoint that never answers
 	}{
 		{name: "report SIGINT", args: []string{"report", "--by", "account,service", bill}, sig: syscall.SIGINT, code: 130},
 		{name: "normalize -o SIGTERM", args: []string{"normalize", "-o", "OUT/normalized.csv", bill}, sig: syscall.SIGTERM, code: 143,
@@ -55,6 +58,7 @@ func TestSignals(t *testing.T) {
 		{name: "sample -o SIGTERM", args: []string{"sample", "--rows", "5000000", "--parts", "2", "-o", "OUT"}, sig: syscall.SIGTERM, code: 143,
 			ready: appears(".curnorm-tmp-*", "*")},
 		{name: "blocked read SIGTERM", args: []string{"report", "-"}, sig: syscall.SIGTERM, code: 143, stdin: true},
+		{name: "stalled S3 SIGINT", args: []string{"report", "s3://bills/cur/"}, sig: syscall.SIGINT, code: 130, s3: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +69,10 @@ func TestSignals(t *testing.T) {
 			args := make([]string, len(tc.args))
 			for i, a := range tc.args {
 				args[i] = strings.ReplaceAll(a, "OUT", out)
+			}
+			if tc.s3 {
+				s3test.Start(t)
+				t.Setenv("AWS_ENDPOINT_URL_S3", s3test.Stalled(t))
 			}
 			cmd := exec.Command(bin, args...)
 			var stderr bytes.Buffer

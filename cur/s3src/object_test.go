@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"testing"
@@ -166,29 +165,9 @@ func TestMissingProfile(t *testing.T) {
 	}
 }
 
-// stalled serves a loopback endpoint that accepts connections and never answers.
-func stalled(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 func TestStalledEndpoint(t *testing.T) {
 	s3test.Start(t)
-	t.Setenv("AWS_ENDPOINT_URL_S3", stalled(t))
+	t.Setenv("AWS_ENDPOINT_URL_S3", s3test.Stalled(t))
 	defer func(d time.Duration) { responseTimeout = d }(responseTimeout)
 	responseTimeout = 200 * time.Millisecond
 	tree, err := New(context.Background(), Config{})
@@ -205,7 +184,7 @@ func TestStalledEndpoint(t *testing.T) {
 // end it.
 func TestCancelStalled(t *testing.T) {
 	s3test.Start(t)
-	t.Setenv("AWS_ENDPOINT_URL_S3", stalled(t))
+	t.Setenv("AWS_ENDPOINT_URL_S3", s3test.Stalled(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	tree, err := New(ctx, Config{})
 	if err != nil {
