@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/report"
 )
 
@@ -15,6 +16,7 @@ const (
 	exitUsage       = 2
 	exitInput       = 3
 	exitSkipped     = 4
+	exitUndelivered = 5
 	exitInterrupted = 130
 	exitTerminated  = 143
 )
@@ -27,6 +29,7 @@ const exitStatusHelp = `EXIT STATUS
   3    input: unreadable or unsupported file (FOCUS included), missing column, bad value,
        mixed assemblies, two files of identical content
   4    rows were skipped under --on-error skip and --allow-skipped was not given
+  5    a billing period asked for with --period has no delivery yet
   130  interrupted by SIGINT
   143  terminated by SIGTERM
 `
@@ -62,6 +65,8 @@ func exitCode(err error) int {
 		return exitSkipped
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
+	case errors.Is(err, discover.ErrNotDelivered):
+		return exitUndelivered
 	case errors.Is(err, cur.ErrUnsupportedFormat), errors.Is(err, cur.ErrMissingColumn),
 		errors.Is(err, cur.ErrBadValue), errors.Is(err, cur.ErrCorrupt),
 		errors.Is(err, cur.ErrMixedAssemblies), errors.Is(err, cur.ErrNoInput), errors.Is(err, cur.ErrDuplicateInput):

@@ -4,12 +4,27 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/report"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
+
+// periodsValue is --period: billing periods, "current" and "previous" read at parse time.
+type periodsValue struct{ dst *[]string }
+
+func (v periodsValue) String() string { return strings.Join(*v.dst, ",") }
+func (v periodsValue) Type() string   { return "periods" }
+
+func (v periodsValue) Set(s string) error {
+	p, err := discover.ParsePeriods(s, time.Now())
+	if err == nil {
+		*v.dst = append(*v.dst, p...)
+	}
+	return err
+}
 
 // pathsHelp says what a PATH may be; the root command and every command that reads CUR print it.
 const pathsHelp = `Every PATH may be a file, a folder, a manifest, "-" for standard input, or an s3:// URL of an
@@ -23,6 +38,7 @@ func addDiscoverFlags(cmd *cobra.Command, o *discover.Options) {
 	cmd.Flags().StringVar(&o.Assembly, "assembly", "", "legacy report assembly id to read when a period has several and no period manifest")
 	cmd.Flags().BoolVar(&o.AllowMixed, "allow-mixed-assemblies", false, "accept named files from two assemblies or executions of one period")
 	cmd.Flags().BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "count files of identical content each (refused by default: a copy would double the bill)")
+	cmd.Flags().Var(periodsValue{&o.Periods}, "period", "read only these billing periods (YYYY-MM, current or previous, comma-separated) of the report folders given; exit 5 when one has no delivery yet")
 	cmd.Flags().BoolVar(&o.S3.PathStyle, "s3-path-style", false, "address s3:// buckets path-style (endpoint/bucket/key), for S3-compatible servers; also CURNORM_S3_PATH_STYLE=true")
 	cmd.Flags().BoolVar(&o.S3.RequesterPays, "s3-requester-pays", false, "read requester-pays buckets, accepting the request and transfer charges; also CURNORM_S3_REQUESTER_PAYS=true")
 }

@@ -131,6 +131,13 @@ func TestReportS3(t *testing.T) {
 		}
 	})
 
+	t.Run("period not delivered", func(t *testing.T) {
+		code, _, stderr := runCurnorm(t, "report", "--period", "2026-12", "s3://bills/cur2/exports/myexport/")
+		if code != exitUndelivered || !strings.Contains(stderr, "s3://bills/cur2/exports/myexport/: no delivery of billing period 2026-12") {
+			t.Errorf("exit %d, want %d naming the URL and the period: %s", code, exitUndelivered, stderr)
+		}
+	})
+
 	t.Run("throttled", func(t *testing.T) {
 		args := []string{"report", "--quiet", "--format", "csv", "--by", "account"}
 		_, want, _ := runCurnorm(t, append(args, "s3://bills/parquet/cur/myreport/")...)

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,6 +35,36 @@ type Options struct {
 	AllowDuplicates bool
 	// S3 holds the settings for s3:// paths that have no standard AWS name.
 	S3 s3src.Config
+	// Periods keeps the deliveries of these billing periods (YYYY-MM) alone, and folders of
+	// other periods are not walked. A period with no delivery is an ErrNotDelivered error.
+	Periods []string
+}
+
+// ErrNotDelivered classes the error of a billing period asked for that holds no delivery:
+// on the first days of a month AWS has not delivered it yet.
+var ErrNotDelivered = errors.New("billing period not delivered")
+
+// ParsePeriods reads billing periods separated by commas: YYYY-MM, "current" or "previous"
+// (the month of now, or the one before, in UTC).
+func ParsePeriods(s string, now time.Time) ([]string, error) {
+	var out []string
+	first := time.Date(now.UTC().Year(), now.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	for _, v := range strings.Split(s, ",") {
+		switch v = strings.TrimSpace(v); strings.ToLower(v) {
+		case "current":
+			v = first.Format("2006-01")
+		case "previous":
+			v = first.AddDate(0, -1, 0).Format("2006-01")
+		default:
+			if _, err := time.Parse("2006-01", v); err != nil || len(v) != 7 {
+				return nil, fmt.Errorf("billing period %q is not YYYY-MM, current or previous", v)
+			}
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 // Result is what Sources found.
@@ -368,7 +399,7 @@ func (d *discoverer) add(p string) error {
 }
 
 func (d *discoverer) walk(root string) error {
-	found := 0
+	found, skipped := 0, 0 // files and manifests found; folders of periods not asked for
 	t := d.tree(root)
 	err := t.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -379,6 +410,10 @@ func (d *discoverer) walk(root string) error {
 				return fs.SkipDir
 			}
 			return nil
+		}
+		if p != root && e.IsDir() && d.otherPeriod(e.Name()) {
+			skipped++
+			return fs.SkipDir
 		}
 		if e.IsDir() {
 			return nil
@@ -410,7 +445,7 @@ func (d *discoverer) walk(root string) error {
 		}
 		return cur.FileError(root, cur.ErrNoInput, err)
 	}
-	if found == 0 {
+	if found == 0 && skipped == 0 {
 		return cur.FileErrorf(root, cur.ErrNoInput, "no CUR data files (.csv, .csv.gz, .csv.zip, .parquet) or manifests in this folder")
 	}
 	return nil
@@ -868,9 +903,50 @@ func (d *discoverer) finish(paths []string) (*Result, error) {
 		}
 		return a.Path < b.Path
 	})
+	if len(d.opts.Periods) > 0 {
+		return d.keepPeriods(out, paths)
+	}
 	if len(out.Sources) == 0 {
 		return nil, cur.FileErrorf(paths[0], cur.ErrNoInput, "no CUR data files left to read after applying the manifests")
 	}
+	return out, nil
+}
+
+// otherPeriod tells a legacy period or CUR 2.0 BILLING_PERIOD= folder of a period not asked for.
+func (d *discoverer) otherPeriod(name string) bool {
+	if len(d.opts.Periods) == 0 {
+		return false
+	}
+	period, ok := legacyPeriodDir(name)
+	if !ok {
+		period, ok = billingPeriodDir(name)
+	}
+	return ok && !slices.Contains(d.opts.Periods, period)
+}
+
+// keepPeriods keeps the sources of the periods asked for; each must have some.
+func (d *discoverer) keepPeriods(out *Result, paths []string) (*Result, error) {
+	var kept []cur.Source
+	for _, s := range out.Sources {
+		if s.Period == "" {
+			return nil, cur.FileErrorf(s.Name(), cur.ErrNoInput, "billing periods were asked for, but this file sits in no report or export folder that names its period; filter its rows by billing-period instead")
+		}
+		if slices.Contains(d.opts.Periods, s.Period) {
+			kept = append(kept, s)
+		}
+	}
+	var missing []string
+	for _, p := range d.opts.Periods {
+		if !slices.ContainsFunc(kept, func(s cur.Source) bool { return s.Period == p }) {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, cur.FileErrorf(strings.Join(paths, ", "), ErrNotDelivered,
+			"no delivery of billing period %s: AWS has not delivered it yet (the first CUR of a month comes within a day or so of its start), or it is kept elsewhere",
+			strings.Join(missing, ", "))
+	}
+	out.Sources = kept
 	return out, nil
 }
 

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/curnorm/curnorm/cur"
 )
@@ -497,5 +499,23 @@ func TestDiscoverSymlinkedFolder(t *testing.T) {
 	}
 	if len(got.Sources) != 2 || !strings.HasPrefix(got.Sources[0].Path, link+string(filepath.Separator)) || got.Sources[0].Assembly != asmNew {
 		t.Errorf("sources = %+v, want the two files of legacy-single below %s", got.Sources, link)
+	}
+}
+
+func TestParsePeriods(t *testing.T) {
+	now := time.Date(2026, 1, 31, 23, 0, 0, 0, time.FixedZone("east", 5*3600))
+	for in, want := range map[string][]string{
+		"2026-10":                   {"2026-10"},
+		"current":                   {"2026-01"},
+		"Previous, current,2026-01": {"2025-12", "2026-01"},
+	} {
+		if got, err := ParsePeriods(in, now); err != nil || !slices.Equal(got, want) {
+			t.Errorf("ParsePeriods(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"2026-13", "2026-1", "", "october", "2026-10,"} {
+		if got, err := ParsePeriods(bad, now); err == nil {
+			t.Errorf("ParsePeriods(%q) = %v, want an error", bad, got)
+		}
 	}
 }
