@@ -34,6 +34,13 @@ func TestReportS3(t *testing.T) {
 	gen("cur2/exports/myexport/data/BILLING_PERIOD=2026-10/2026-10-16T152415.653Z-04e9e487-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
 		sample.Options{Flavour: cur.CUR2Parquet, Rows: 1500, Accounts: 2, Seed: 8})
 	zipBill(t, filepath.Join(dir, "loose", "bill.csv.zip"), sample.Options{Rows: 500, Accounts: 2, Seed: 9, Final: true})
+	// Two assemblies of a legacy period with a period manifest naming one; a CUR 2.0 export
+	// whose manifest names its newer execution.
+	for _, layout := range []string{"legacy-manifest", "cur2-manifest"} {
+		if err := os.CopyFS(filepath.Join(dir, layout), os.DirFS(filepath.Join("..", "..", "testdata", "discover", layout))); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	srv := s3test.Start(t)
 	srv.PutTree(t, dir, "bills", "")
@@ -42,6 +49,8 @@ func TestReportS3(t *testing.T) {
 		{"legacy parquet", "parquet/cur/myreport/"},
 		{"cur2 executions", "cur2/exports/myexport/"},
 		{"legacy csv.zip", "loose/bill.csv.zip"},
+		{"legacy assemblies and manifest", "legacy-manifest/cur/report/"},
+		{"cur2 manifest", "cur2-manifest/cur/export/"},
 	} {
 		for _, format := range []string{"json", "csv"} {
 			t.Run(tc.name+"/"+format, func(t *testing.T) {
@@ -165,6 +174,13 @@ func TestReportS3(t *testing.T) {
 		code, _, stderr := runCurnorm(t, "report", "s3://bills/legacy/cur/myreport/")
 		if code != exitInput || !strings.Contains(stderr, "access denied: s3:GetObject on arn:aws:s3:::bills/legacy/cur/myreport/") {
 			t.Errorf("exit %d, want %d naming s3:GetObject on the key: %s", code, exitInput, stderr)
+		}
+	})
+
+	t.Run("missing bucket", func(t *testing.T) {
+		code, _, stderr := runCurnorm(t, "report", "s3://no-such-bills/cur/myreport/")
+		if code != exitInput || !strings.Contains(stderr, "s3://no-such-bills/cur/myreport/") || !strings.Contains(stderr, "no such bucket") {
+			t.Errorf("exit %d, want %d naming the URL and the missing bucket: %s", code, exitInput, stderr)
 		}
 	})
 
