@@ -54,6 +54,9 @@ type Source struct {
 	// Period and Assembly are set by Discover when a manifest or folder names them.
 	Period   string
 	Assembly string
+	// Size is the content's length in bytes when discovery learnt it (0 when not known), for
+	// progress shown by bytes.
+	Size int64
 	// Object, when set, holds the content instead of the file at Path (which then only names
 	// it), as for an object in S3.
 	Object Object

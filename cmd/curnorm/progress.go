@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -54,13 +53,12 @@ func startProgress(ios *ioStreams, sources []cur.Source, byFile bool) *progress 
 	// A bar needs the sizes of several files; one file or standard input gets a spinner.
 	if p.files > 1 {
 		for _, s := range sources {
-			st, err := os.Stat(s.Path)
-			if s.Path == "-" || err != nil || !st.Mode().IsRegular() {
+			if s.Size <= 0 {
 				p.total = 0
 				break
 			}
-			p.sizes[s.Path] = st.Size()
-			p.total += st.Size()
+			p.sizes[s.Path] = s.Size
+			p.total += s.Size
 		}
 	}
 	go p.loop()

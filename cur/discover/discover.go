@@ -303,6 +303,7 @@ type discFile struct {
 	path  string // as messages and cur.Source.Path show it
 	abs   string
 	place layoutPlace
+	size  int64 // bytes
 }
 
 type discManifest struct {
@@ -391,7 +392,7 @@ func (d *discoverer) add(p string) error {
 	}
 	pl := placeDataFile(abs)
 	d.explicit = append(d.explicit, discChosen{
-		src:      cur.Source{Path: p, Period: pl.period, Assembly: pl.delivery},
+		src:      cur.Source{Path: p, Period: pl.period, Assembly: pl.delivery, Size: st.Size()},
 		place:    pl,
 		explicit: true,
 	})
@@ -418,11 +419,15 @@ func (d *discoverer) walk(root string) error {
 		if e.IsDir() {
 			return nil
 		}
-		if !e.Type().IsRegular() {
+		info, err := e.Info()
+		if err == nil && !e.Type().IsRegular() {
 			// A link counts when it leads to a file; other special files never hold a CUR.
-			if st, err := t.Stat(p); err != nil || !st.Mode().IsRegular() {
+			if info, err = t.Stat(p); err == nil && !info.Mode().IsRegular() {
 				return nil
 			}
+		}
+		if err != nil {
+			return cur.FileError(p, cur.ErrNoInput, unwrapPathError(err))
 		}
 		lower := strings.ToLower(e.Name())
 		switch {
@@ -434,7 +439,7 @@ func (d *discoverer) walk(root string) error {
 			return err
 		case isDataName(lower):
 			found++
-			return d.addFile(p)
+			return d.addFile(p, info.Size())
 		}
 		return nil
 	})
@@ -461,7 +466,7 @@ func (d *discoverer) group(kind layoutKind, root, period string) *discGroup {
 	return g
 }
 
-func (d *discoverer) addFile(p string) error {
+func (d *discoverer) addFile(p string, size int64) error {
 	abs, err := d.tree(p).Abs(p)
 	if err != nil {
 		return cur.FileError(p, cur.ErrNoInput, err)
@@ -469,7 +474,7 @@ func (d *discoverer) addFile(p string) error {
 	if d.walked[abs] != nil {
 		return nil
 	}
-	f := &discFile{path: p, abs: abs, place: placeDataFile(abs)}
+	f := &discFile{path: p, abs: abs, place: placeDataFile(abs), size: size}
 	d.walked[abs] = f
 	if f.place.kind == layoutLoose {
 		d.loose = append(d.loose, f)
@@ -571,7 +576,7 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 				if err != nil || !st.Mode().IsRegular() {
 					return nil, cur.FileErrorf(m.path, cur.ErrNoInput, "lists %s, but %s does not exist", key, d.show(abs, m.path))
 				}
-				f = &discFile{path: d.show(abs, m.path), abs: abs, place: placeDataFile(abs)}
+				f = &discFile{path: d.show(abs, m.path), abs: abs, place: placeDataFile(abs), size: st.Size()}
 			}
 		} else {
 			// A key in no known layout: take the walked file whose path below the report
@@ -596,7 +601,7 @@ func (d *discoverer) selectByManifest(g *discGroup, m *discManifest, keys []stri
 
 // emit selects f; assembly stands in when f's folder does not name its delivery.
 func (d *discoverer) emit(g *discGroup, f *discFile, assembly string) {
-	src := cur.Source{Path: f.path, Period: f.place.period, Assembly: f.place.delivery}
+	src := cur.Source{Path: f.path, Period: f.place.period, Assembly: f.place.delivery, Size: f.size}
 	if src.Period == "" {
 		src.Period = g.period
 	}
@@ -860,7 +865,7 @@ func (d *discoverer) finish(paths []string) (*Result, error) {
 		}
 	}
 	for _, f := range d.loose {
-		d.chosen[f.abs] = discChosen{src: cur.Source{Path: f.path}, place: f.place}
+		d.chosen[f.abs] = discChosen{src: cur.Source{Path: f.path, Size: f.size}, place: f.place}
 	}
 	for _, e := range d.explicit {
 		abs, _ := d.tree(e.src.Path).Abs(e.src.Path)

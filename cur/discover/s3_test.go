@@ -48,6 +48,9 @@ func TestSourcesS3(t *testing.T) {
 			}
 			want := make([]cur.Source, len(local.Sources))
 			for i, s := range local.Sources {
+				if st, err := os.Stat(s.Path); err != nil || st.Size() != s.Size {
+					t.Errorf("%s: Size %d, want the file's size (%v)", s.Path, s.Size, err)
+				}
 				s.Path = url + filepath.ToSlash(strings.TrimPrefix(s.Path, abs))
 				want[i] = s
 			}
