@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/cur/s3src/s3test"
 )
 
 // peakHeap runs f and returns the most heap its objects took meanwhile, above what they took
@@ -104,5 +106,42 @@ func TestMemoryFlatInRows(t *testing.T) {
 	}
 	if s2 > s1*3/2+slack {
 		t.Errorf("normalize under skip: peak heap grew from %d KiB to %d KiB with 10x the rows", s1>>10, s2>>10)
+	}
+}
+
+// TestMemoryFlatOverS3: a CSV object is read as one streaming GET, never buffered whole, so
+// ten times the rows in S3 must not take ten times the heap either.
+func TestMemoryFlatOverS3(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and reads 550,000 rows")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(20))
+	dir := t.TempDir()
+	writeGeneratedBill(t, dir, "small.csv", 50_000, func(int) string { return "" })
+	writeGeneratedBill(t, dir, "large.csv", 500_000, func(int) string { return "" })
+	srv := s3test.Start(t)
+	srv.PutTree(t, dir, "bills", "")
+	measure := func(name string) uint64 {
+		d, err := discover.Sources([]string{"s3://bills/" + name}, discover.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := srv.Served()
+		peak := peakHeap(func() {
+			res := runOpts(t, d.Sources, Options{Metric: pricing.Amortized}, []string{"service", "day"})
+			if len(res.Groups) == 0 {
+				t.Error("no groups")
+			}
+		})
+		if served, size := srv.Served()-before, d.Sources[0].Size; served < size {
+			t.Errorf("%s: %d of its %d bytes served", name, served, size)
+		}
+		return peak
+	}
+	small, large := measure("small.csv"), measure("large.csv")
+	t.Logf("peak heap over S3: %d KiB for 50k rows, %d KiB for 500k", small>>10, large>>10)
+	const slack = 4 << 20
+	if large > small*3/2+slack {
+		t.Errorf("peak heap grew from %d KiB to %d KiB with 10x the rows in S3", small>>10, large>>10)
 	}
 }
