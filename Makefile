@@ -51,15 +51,22 @@ fuzz:
 docs:
 	$(GO) run ./cmd/curnorm __docs docs
 
-# Static binaries for every platform of a release, with SHA256SUMS, without goreleaser.
+# The release archives of every platform, as .goreleaser.yaml makes them (tar.gz, zip for
+# Windows: the binary, LICENSE, README.md and the man pages), with SHA256SUMS, without
+# goreleaser. PLATFORMS=linux/amd64 makes one; DIST sets the folder.
+DIST ?= dist
 dist:
-	rm -rf dist && mkdir -p dist
+	rm -rf $(DIST) && mkdir -p $(DIST)
 	@for p in $(PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
-		out=dist/curnorm_$(VERSION)_$${os}_$${arch}$$ext; echo "$$out"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/curnorm || exit 1; \
+		name=curnorm_$(VERSION)_$${os}_$${arch}; stage=$(DIST)/$$name; echo "$(DIST)/$$name"; \
+		mkdir -p $$stage/docs/man && cp LICENSE README.md $$stage/ && cp docs/man/*.1 $$stage/docs/man/ || exit 1; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$stage/curnorm$$ext ./cmd/curnorm || exit 1; \
+		if [ $$os = windows ]; then (cd $$stage && zip -qr ../$$name.zip .) || exit 1; \
+		else tar -C $$stage -czf $(DIST)/$$name.tar.gz . || exit 1; fi; \
+		rm -rf $$stage; \
 	done
-	cd dist && if command -v sha256sum >/dev/null; then sha256sum curnorm_*; else shasum -a 256 curnorm_*; fi > SHA256SUMS
+	cd $(DIST) && if command -v sha256sum >/dev/null; then sha256sum curnorm_*; else shasum -a 256 curnorm_*; fi > SHA256SUMS
 
 clean:
 	rm -rf curnorm dist
