@@ -346,6 +346,22 @@ func openStream(name string, in io.Reader, closer io.Closer, random func(br *buf
 	return newCSVReader(name, "none", br, closer, hr.fingerprint, req)
 }
 
+// officeDocument names the kind of an Office Open XML or OpenDocument file (both are zip
+// archives), or returns "".
+func officeDocument(zr *zip.Reader) string {
+	for _, e := range zr.File {
+		switch e.Name {
+		case "xl/workbook.xml":
+			return "an Excel workbook (.xlsx)"
+		case "word/document.xml":
+			return "a Word document (.docx)"
+		case "mimetype":
+			return "an OpenDocument file (.ods, .odt)"
+		}
+	}
+	return ""
+}
+
 // openZip reads the first CSV entry of a .csv.zip (AWS puts exactly one in each).
 func openZip(name string, ra io.ReaderAt, size int64, closer io.Closer, req Request) (Reader, error) {
 	zr, err := zip.NewReader(ra, size)
@@ -366,6 +382,9 @@ func openZip(name string, ra io.ReaderAt, size int64, closer io.Closer, req Requ
 		return newCSVReader(name+"!"+e.Name, "zip", rc, multiCloser{rc, closer}, func() (Fingerprint, bool) { return fp, req.Fingerprint }, req)
 	}
 	closer.Close()
+	if kind := officeDocument(zr); kind != "" {
+		return nil, FileErrorf(name, ErrUnsupportedFormat, "this is %s, not a CUR file: read the CSV or Parquet files AWS delivered, or save the sheet as CSV", kind)
+	}
 	return nil, FileErrorf(name, ErrUnsupportedFormat, "zip archive holds no .csv file")
 }
 

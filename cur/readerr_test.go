@@ -1,6 +1,7 @@
 package cur
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -102,4 +103,31 @@ func TestReadErrorHalfway(t *testing.T) {
 		t.Fatalf("truncated gzip: err = %v", err)
 	}
 	rd.Close()
+}
+
+// TestOfficeDocumentRefused: a spreadsheet saved under a CUR's name is named for what it is.
+func TestOfficeDocumentRefused(t *testing.T) {
+	for entry, want := range map[string]string{
+		"xl/workbook.xml":   "an Excel workbook (.xlsx), not a CUR file",
+		"word/document.xml": "a Word document (.docx), not a CUR file",
+		"mimetype":          "an OpenDocument file (.ods, .odt), not a CUR file",
+		"notes.txt":         "zip archive holds no .csv file",
+	} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		if _, err := zw.Create(entry); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "bill.csv")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(Source{Path: path}, Request{Amounts: []string{ColUnblended}})
+		if !errors.Is(err, ErrUnsupportedFormat) || !strings.Contains(err.Error(), path+": ") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q naming the file", entry, err, want)
+		}
+	}
 }

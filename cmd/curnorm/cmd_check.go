@@ -76,7 +76,7 @@ well; repeatable.
   curnorm check --baseline baseline.json --max-increase 10%,500 --min-cost 50 --max-new-group-cost 200 bill/
   curnorm check --by resource --fail-on over-on-demand bill.csv.gz
   curnorm check --baseline baseline.json --max-increase 10% --format markdown --output junit=check.xml bill/ > comment.md`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if err := checkFormat(&opts.Format, render.CheckFormats...); err != nil {

@@ -60,7 +60,7 @@ Savings Plans coverage; Cost Explorer's reservation coverage counts hours instea
   curnorm commitments --expiring 30d bill/
   curnorm commitments --format csv bill/ > commitments.csv
   curnorm commitments --coverage --by account,service bill/`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if err := checkFormat(&opts.Format, render.CommitmentFormats...); err != nil {

@@ -35,7 +35,7 @@ Every amount column is parsed, so inspect also validates a file. "-" reads stand
 		Example: `  curnorm inspect testdata/demo
   curnorm inspect --format json bill-2026-10.csv.gz
   zcat bill.csv.gz | curnorm inspect -`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if err := checkFormat(&opts.Format, tableOrJSON...); err != nil {

@@ -61,7 +61,7 @@ Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 		Example: `  curnorm normalize testdata/demo > demo-normalized.csv
   curnorm normalize --columns account,service,tag:Team,line_item_usage_amount bill.csv.gz
   curnorm normalize -o normalized.parquet bill/`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if runF != nil {

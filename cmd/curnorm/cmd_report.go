@@ -61,7 +61,7 @@ Filters: ` + report.FilterGrammar + `
   curnorm report --by tag:Team --filter service=AmazonEC2 --format csv bill/ > team.csv
   curnorm report --metric simple --by line-item-type bill.parquet
   curnorm report --format json bill/ > baseline.json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			if err := checkFormat(&opts.Format, render.Formats...); err != nil {

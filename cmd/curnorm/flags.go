@@ -31,6 +31,14 @@ const pathsHelp = `Every PATH may be a file, a folder, a manifest, "-" for stand
 object or a prefix (s3://bucket/cur/report/), read with the AWS SDK's standard credentials
 and settings (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...); see docs/s3.md.`
 
+// needPaths refuses a command line without a PATH, saying what to pass.
+func needPaths(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return &usageError{fmt.Errorf("no bill given: pass CUR files, report folders, manifests, \"-\" or s3:// URLs (curnorm sample -o bill/ makes a bill to try)")}
+	}
+	return nil
+}
+
 // addDiscoverFlags adds the flags that steer how folders and manifests become files, and
 // says in the command's help what a PATH may be.
 func addDiscoverFlags(cmd *cobra.Command, o *discover.Options) {
