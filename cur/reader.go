@@ -96,6 +96,10 @@ type Request struct {
 	// consumers' of a SharedReader and the reader's own decoders. 0 means GOMAXPROCS. A caller
 	// reading several files at once gives each its share; it alone decides.
 	Cores int
+	// OnRead, when set, is called with the bytes of the file's content, as stored (before
+	// gzip inflates it), as a CSV is read through: progress by bytes. It may be called from
+	// a goroutine reading ahead. Parquet and zip do not report.
+	OnRead func(n int)
 
 	// Knobs for tests, as bufio.Scanner keeps maxTokenSize: the zero values are what users get.
 	csvBufferSize int              // the CSV read buffer's starting size; 0 is 1 MiB
@@ -282,6 +286,20 @@ func openObject(name string, obj Object, req Request) (Reader, error) {
 	return r, err
 }
 
+// countingReader reports the bytes read through it.
+type countingReader struct {
+	r      io.Reader
+	onRead func(n int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.onRead(n)
+	}
+	return n, err
+}
+
 // randomAccess is content read at offsets, closed with the reader that owns it.
 type randomAccess interface {
 	io.ReaderAt
@@ -307,7 +325,10 @@ func fileSize(f *os.File) int64 {
 // openStream sniffs the content of in and reads it; random gives the same content at offsets
 // when the format needs that (it may read what br holds of in).
 func openStream(name string, in io.Reader, closer io.Closer, random func(br *bufio.Reader) (randomAccess, int64, error), req Request) (Reader, error) {
-	// CSV is read once from start to end: its bytes are hashed on the way.
+	// CSV is read once from start to end: its bytes are counted and hashed on the way.
+	if req.OnRead != nil {
+		in = &countingReader{r: in, onRead: req.OnRead}
+	}
 	src := in
 	var hr *hashingReader
 	if req.Fingerprint {

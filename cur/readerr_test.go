@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -128,6 +129,40 @@ func TestOfficeDocumentRefused(t *testing.T) {
 		_, err := Open(Source{Path: path}, Request{Amounts: []string{ColUnblended}})
 		if !errors.Is(err, ErrUnsupportedFormat) || !strings.Contains(err.Error(), path+": ") || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q naming the file", entry, err, want)
+		}
+	}
+}
+
+// TestOnReadCountsStoredBytes: a CSV reports every byte of its file as stored, gzip included,
+// for progress by bytes.
+func TestOnReadCountsStoredBytes(t *testing.T) {
+	var csv bytes.Buffer
+	csv.WriteString("lineItem/LineItemType,lineItem/UnblendedCost\n")
+	for i := range 20000 {
+		fmt.Fprintf(&csv, "Usage,%d.25\n", i)
+	}
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(csv.Bytes())
+	w.Close()
+	for name, data := range map[string][]byte{"bill.csv": csv.Bytes(), "bill.csv.gz": gz.Bytes()} {
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var read atomic.Int64
+		rd, err := Open(Source{Path: path}, Request{Amounts: []string{ColUnblended}, OnRead: func(n int) { read.Add(int64(n)) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rd.Next() {
+		}
+		if err := rd.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rd.Close()
+		if read.Load() != int64(len(data)) {
+			t.Errorf("%s: %d bytes reported, want the file's %d", name, read.Load(), len(data))
 		}
 	}
 }

@@ -49,6 +49,9 @@ type Options struct {
 	// reading goroutines, possibly at the same time.
 	Progress   func(rows int)
 	SourceDone func(src cur.Source, rows int64)
+	// BytesRead, when set, is called as a CSV source is read, with the bytes of its content
+	// as stored (cur.Request.OnRead), from the reading goroutines.
+	BytesRead func(src cur.Source, n int)
 	// Coverage fills the groups' CoveredRI and CoveredSP.
 	Coverage bool
 	// SkipBadRows (--on-error skip) skips rows whose cells cannot be read, and files that
@@ -645,6 +648,9 @@ func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string,
 func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consumers int, fingerprint bool) (*partial, error) {
 	fr, req := newFileRollup(opts)
 	req.SkipBadRows, req.Fingerprint, req.Cores = opts.SkipBadRows, fingerprint, cores
+	if opts.BytesRead != nil {
+		req.OnRead = func(n int) { opts.BytesRead(src, n) }
+	}
 	r, err := cur.Open(src, req)
 	if err != nil {
 		return nil, err

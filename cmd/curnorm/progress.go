@@ -34,6 +34,8 @@ type progress struct {
 	files int              // sources, when the caller reports their ends; else 0
 
 	rows, doneRows, doneBytes, doneFiles atomic.Int64
+	read                                 map[string]*atomic.Int64 // bytes read so far of each CSV source, by path
+	inFlight                             atomic.Int64             // bytes read of the sources not done yet
 
 	stop, stopped chan struct{}
 	bar           *progressbar.ProgressBar
@@ -50,14 +52,17 @@ func startProgress(ios *ioStreams, sources []cur.Source, byFile bool) *progress 
 	if byFile {
 		p.files = len(sources)
 	}
-	// A bar needs the sizes of several files; one file or standard input gets a spinner.
-	if p.files > 1 {
+	// A bar needs the sizes of the files, and a lone file must report its bytes as it is read,
+	// as CSV does; standard input, or a lone Parquet or zip file, gets a spinner.
+	if p.files > 1 || p.files == 1 && reportsBytes(sources[0].Path) {
+		p.read = map[string]*atomic.Int64{}
 		for _, s := range sources {
 			if s.Size <= 0 {
 				p.total = 0
 				break
 			}
 			p.sizes[s.Path] = s.Size
+			p.read[s.Path] = new(atomic.Int64)
 			p.total += s.Size
 		}
 	}
@@ -72,6 +77,20 @@ func (p *progress) addRows(n int) {
 	}
 }
 
+// reportsBytes tells the files whose reader reports bytes as it reads (cur.Request.OnRead).
+func reportsBytes(path string) bool {
+	lower := strings.ToLower(path)
+	return strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".csv.gz")
+}
+
+// bytesRead counts bytes read of a source; safe from several goroutines.
+func (p *progress) bytesRead(src cur.Source, n int) {
+	if c := p.read[src.Path]; c != nil {
+		c.Add(int64(n))
+		p.inFlight.Add(int64(n))
+	}
+}
+
 // sourceDone counts a source read to its end, with its rows; safe from several goroutines.
 func (p *progress) sourceDone(src cur.Source, rows int64) {
 	if p == nil {
@@ -79,6 +98,9 @@ func (p *progress) sourceDone(src cur.Source, rows int64) {
 	}
 	p.doneRows.Add(rows)
 	p.doneBytes.Add(p.sizes[src.Path])
+	if c := p.read[src.Path]; c != nil {
+		p.inFlight.Add(-c.Load())
+	}
 	p.doneFiles.Add(1)
 }
 
@@ -98,6 +120,9 @@ func (p *progress) done() {
 func (p *progress) hook(o *report.Options) {
 	if p != nil {
 		o.Progress, o.SourceDone = p.addRows, p.sourceDone
+		if p.read != nil {
+			o.BytesRead = p.bytesRead
+		}
 	}
 }
 
@@ -161,8 +186,13 @@ func (p *progress) snapshot(now time.Time) progressState {
 	}
 	// Files may have grown since they were measured; the bar cannot pass its end.
 	st.bytes = min(doneBytes, p.total)
-	if doneRows > 0 && st.doneFiles < int64(p.files) {
-		st.bytes += int64(float64(st.rows-doneRows) * float64(doneBytes) / float64(doneRows))
+	if st.doneFiles < int64(p.files) {
+		if inFlight := p.inFlight.Load(); inFlight > 0 {
+			st.bytes += inFlight
+		} else if doneRows > 0 {
+			// Readers that do not report bytes: estimate from the rows, at the done files' rate.
+			st.bytes += int64(float64(st.rows-doneRows) * float64(doneBytes) / float64(doneRows))
+		}
 		// An estimate must not claim the end before the last file is done.
 		st.bytes = min(st.bytes, p.total-1)
 	}

@@ -170,3 +170,48 @@ func TestHumanUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressBytes: CSV readers report bytes as they read, so the bar moves within the first
+// file, and a lone CSV file gets a bar too; a lone Parquet file, which does not report, a
+// spinner.
+func TestProgressBytes(t *testing.T) {
+	ios := &ioStreams{ErrOut: &lockedBuffer{}, ErrTTY: true}
+	sources := []cur.Source{{Path: "a.csv.gz", Size: 1000}, {Path: "b.csv", Size: 3000}}
+	p := startProgress(ios, sources, true)
+	defer p.done()
+	var o report.Options
+	p.hook(&o)
+	if o.BytesRead == nil {
+		t.Fatal("no BytesRead hook for CSV sources")
+	}
+	now := p.start.Add(10 * time.Second)
+	o.BytesRead(sources[0], 300)
+	if st := p.snapshot(now); st.bytes != 300 {
+		t.Errorf("300 bytes into the first file: bar at %d bytes", st.bytes)
+	}
+	o.BytesRead(sources[0], 700)
+	o.SourceDone(sources[0], 10)
+	o.BytesRead(sources[1], 500)
+	if st := p.snapshot(now); st.bytes != 1500 {
+		t.Errorf("first file done, 500 bytes into the second: bar at %d bytes, want 1500", st.bytes)
+	}
+	o.BytesRead(sources[1], 2500)
+	if st := p.snapshot(now); st.bytes != p.total-1 {
+		t.Errorf("every byte read, last file not done: bar at %d, want %d", st.bytes, p.total-1)
+	}
+	o.SourceDone(sources[1], 30)
+	if st := p.snapshot(now); st.bytes != p.total {
+		t.Errorf("all done: bar at %d, want %d", st.bytes, p.total)
+	}
+
+	for _, tc := range []struct {
+		path string
+		bar  bool
+	}{{"bill.csv.gz", true}, {"bill.CSV", true}, {"bill.parquet", false}, {"bill.csv.zip", false}} {
+		p := startProgress(ios, []cur.Source{{Path: tc.path, Size: 1000}}, true)
+		if got := p.total > 0; got != tc.bar {
+			t.Errorf("lone %s: bar %v, want %v", tc.path, got, tc.bar)
+		}
+		p.done()
+	}
+}
