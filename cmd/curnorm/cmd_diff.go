@@ -55,6 +55,9 @@ types as csv.
 			if err := checkFormat(&opts.Format, render.Formats...); err != nil {
 				return err
 			}
+			if err := refuseBinaryOnTerminal(ios, opts.Format); err != nil {
+				return err
+			}
 			opts.noteGiven(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -67,6 +67,9 @@ Filters: ` + report.FilterGrammar + `
 			if err := checkFormat(&opts.Format, render.Formats...); err != nil {
 				return err
 			}
+			if err := refuseBinaryOnTerminal(ios, opts.Format); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

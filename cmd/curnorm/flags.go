@@ -77,6 +77,17 @@ var tableOrJSON = []string{"table", "json"}
 // still say so keep working.
 var formatAliases = map[string]string{"text": "table"}
 
+// binaryFormats are written as files, never shown on a terminal.
+var binaryFormats = []string{"xlsx"}
+
+// refuseBinaryOnTerminal refuses to print a binary format to a terminal.
+func refuseBinaryOnTerminal(ios *ioStreams, format string) error {
+	if ios.OutTTY && slices.Contains(binaryFormats, format) {
+		return &usageError{fmt.Errorf("%s is a binary file format: redirect standard output to a file (> out.%s)", format, format)}
+	}
+	return nil
+}
+
 // checkFormat refuses a --format value the command does not write and turns an alias into
 // the format's name.
 func checkFormat(format *string, valid ...string) error {

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 
@@ -16,35 +15,31 @@ const csvTotalLabel = "(total)"
 // Money is exact by default; nothing but the table goes into the file. Text cells are made
 // spreadsheet-safe unless o.NoFormulaEscape; numeric cells never are.
 func writeCSV(w io.Writer, r *report.Result, o Options) error {
-	cw := csv.NewWriter(w)
+	return resultGrid(r, o, o.text).writeCSV(w)
+}
+
+// resultGrid is the rollup as the csv and xlsx writers lay it out; text prepares text cells.
+func resultGrid(r *report.Result, o Options, text func(string) string) grid {
 	money := o.moneyFormat(-1)
-	header := append(o.texts(r.Dimensions),
-		colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)
-	if err := cw.Write(header); err != nil {
-		return err
+	g := grid{name: "groups", header: append(mapText(r.Dimensions, text),
+		colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand)}
+	for range r.Dimensions {
+		g.kinds = append(g.kinds, cellText)
 	}
-	row := make([]string, 0, len(header))
-	write := func(key []string, g *report.Group) error {
-		c := cellsOf(g, money, false)
-		row = append(row[:0], o.texts(fitKey(key, len(r.Dimensions)))...)
-		row = append(row, o.text(c.currency))
-		row = append(row, c.numbers()...)
-		row = append(row, strconv.FormatBool(c.over))
-		return cw.Write(row)
+	g.kinds = append(g.kinds, cellCurrency, cellCount, cellMoney, cellMoney, cellMoney, cellMoney, cellRate, cellBool)
+	row := func(key []string, gr *report.Group) []string {
+		c := cellsOf(gr, money, false)
+		out := append(mapText(fitKey(key, len(r.Dimensions)), text), text(c.currency))
+		return append(append(out, c.numbers()...), strconv.FormatBool(c.over))
 	}
-	for _, g := range r.Groups {
-		if err := write(g.Key, g); err != nil {
-			return err
-		}
+	for _, gr := range r.Groups {
+		g.rows = append(g.rows, row(gr.Key, gr))
 	}
 	if showTotals(r) {
 		key := totalKey(r.Dimensions, csvTotalLabel)
 		for _, t := range r.Totals {
-			if err := write(key, t); err != nil {
-				return err
-			}
+			g.totals = append(g.totals, row(key, t))
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return g
 }

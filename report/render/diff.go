@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math/big"
@@ -166,33 +165,33 @@ func writeDiffTable(w io.Writer, d *drift.Diff, o Options) error {
 }
 
 func writeDiffCSV(w io.Writer, d *drift.Diff, o Options) error {
-	cw := csv.NewWriter(w)
+	return diffGrid(d, o, o.text).writeCSV(w)
+}
+
+// diffGrid is the diff as the csv and xlsx writers lay it out; text prepares text cells.
+func diffGrid(d *drift.Diff, o Options, text func(string) string) grid {
 	money := o.ratMoney(-1)
 	nd := len(d.Dimensions)
-	header := append(o.texts(d.Dimensions), colCurrency, colOld, colNew, colDelta, colDeltaRate, colStatus)
-	if err := cw.Write(header); err != nil {
-		return err
+	g := grid{name: "changes", header: append(mapText(d.Dimensions, text), colCurrency, colOld, colNew, colDelta, colDeltaRate, colStatus)}
+	for range nd {
+		g.kinds = append(g.kinds, cellText)
 	}
+	g.kinds = append(g.kinds, cellCurrency, cellMoney, cellMoney, cellMoney, cellRate, cellText)
 	row := func(key []string, c *drift.Change) []string {
 		cells := changeCells(c, money, false)
-		cells[0] = o.text(cells[0])
-		return append(o.texts(key), cells...)
+		cells[0] = text(cells[0])
+		return append(mapText(key, text), cells...)
 	}
 	for _, c := range d.Groups {
-		if err := cw.Write(row(fitKey(c.Key, nd), c)); err != nil {
-			return err
-		}
+		g.rows = append(g.rows, row(fitKey(c.Key, nd), c))
 	}
 	if nd > 0 {
 		key := totalKey(d.Dimensions, csvTotalLabel)
 		for _, t := range d.Totals {
-			if err := cw.Write(row(key, t)); err != nil {
-				return err
-			}
+			g.totals = append(g.totals, row(key, t))
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return g
 }
 
 func sideJSON(s drift.SideInfo) jsonSide {

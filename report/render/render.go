@@ -84,9 +84,9 @@ func (fs formats[T]) write(w io.Writer, v T, o Options) error {
 // The formats of rollups, diffs and checks.
 var (
 	resultFormats = formats[*report.Result]{{"table", writeTable}, {"csv", writeCSV}, {"json", writeJSON},
-		{"ndjson", writeNDJSON}, {"markdown", writeMarkdown}}
+		{"ndjson", writeNDJSON}, {"markdown", writeMarkdown}, {"xlsx", writeXLSX}}
 	diffFormats = formats[*drift.Diff]{{"table", writeDiffTable}, {"csv", writeDiffCSV}, {"json", writeDiffJSON},
-		{"ndjson", writeDiffNDJSON}, {"markdown", writeDiffMarkdown}}
+		{"ndjson", writeDiffNDJSON}, {"markdown", writeDiffMarkdown}, {"xlsx", writeDiffXLSX}}
 	checkFormats = formats[*drift.CheckResult]{{"table", writeCheckText}, {"markdown", writeCheckMarkdown},
 		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}}
 )

@@ -537,6 +537,9 @@ func TestWriteNoNegativeZero(t *testing.T) {
 	for _, fix := range []func(testing.TB) *report.Result{workedResult, mixedResult} {
 		r := fix(t)
 		for _, f := range Formats {
+			if f == "xlsx" {
+				continue // a zip archive; TestXLSX reads it back
+			}
 			for _, prec := range []int{-1, 0, 2} {
 				out := render(t, r, Options{Format: f, Precision: prec}, false)
 				if m := negZero.FindString(out); m != "" {

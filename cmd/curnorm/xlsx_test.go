@@ -1,0 +1,40 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestXLSXOutput: report and diff write a workbook to a file or a pipe, and refuse to print
+// one on a terminal.
+func TestXLSXOutput(t *testing.T) {
+	demo := filepath.Join("..", "..", "testdata", "demo")
+	for _, args := range [][]string{
+		{"report", "--quiet", "--format", "xlsx", "--by", "account,service", demo},
+		{"diff", "--quiet", "--format", "xlsx", "--by", "service", demo, demo},
+	} {
+		code, out, stderr := runCurnorm(t, args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", args[0], code, stderr)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(out))
+		if err != nil {
+			t.Fatalf("%s: not a workbook: %v", args[0], err)
+		}
+		if rows, err := f.GetRows(f.GetSheetList()[0]); err != nil || len(rows) < 2 {
+			t.Errorf("%s: first sheet has %d rows (%v)", args[0], len(rows), err)
+		}
+		f.Close()
+
+		var o, e bytes.Buffer
+		code = run(context.Background(), args, &ioStreams{In: strings.NewReader(""), Out: &o, ErrOut: &e, OutTTY: true})
+		if code != exitUsage || o.Len() > 0 || !strings.Contains(e.String(), "xlsx is a binary file format: redirect standard output to a file") {
+			t.Errorf("%s on a terminal: exit %d, %d bytes out, stderr %q", args[0], code, o.Len(), e.String())
+		}
+	}
+}

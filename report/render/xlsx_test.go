@@ -1,0 +1,183 @@
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/curnorm/curnorm/report"
+)
+
+// xlsxResult is mixedResult with an account id that a number would lose the leading zero of.
+func xlsxResult(t *testing.T) *report.Result {
+	r := mixedResult(t)
+	r.Groups[0].Key = []string{"011254002932", "web"}
+	return r
+}
+
+// TestXLSX reads the workbook back: one sheet per section, ids as text, money and counts as
+// numbers equal to the csv's, rates as percentages, totals on their own sheet.
+func TestXLSX(t *testing.T) {
+	r := xlsxResult(t)
+	var buf bytes.Buffer
+	if err := Write(&buf, r, Options{Format: "xlsx", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"groups", "totals", "summary"}) {
+		t.Fatalf("sheets %v", got)
+	}
+	csvRows := csvOf(t, r)
+	groups, totals := csvRows[:len(r.Groups)+1], append([][]string{csvRows[0]}, csvRows[len(r.Groups)+1:]...)
+	for sheet, want := range map[string][][]string{"groups": groups, "totals": totals} {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != len(want) {
+			t.Fatalf("%s: %d rows, want %d", sheet, len(rows), len(want))
+		}
+		for i, row := range rows {
+			for j, v := range row {
+				if !sameCell(v, want[i][j]) {
+					t.Errorf("%s row %d column %s: %q, csv has %q", sheet, i+1, want[0][j], v, want[i][j])
+				}
+			}
+		}
+		panes, err := f.GetPanes(sheet)
+		if err != nil || !panes.Freeze || panes.YSplit != 1 {
+			t.Errorf("%s: header row not frozen: %+v, %v", sheet, panes, err)
+		}
+	}
+	types := map[string]excelize.CellType{"A2": excelize.CellTypeInlineString, "C2": excelize.CellTypeInlineString,
+		"D2": excelize.CellTypeUnset, "E2": excelize.CellTypeUnset}
+	for cell, want := range types {
+		if got, err := f.GetCellType("groups", cell); err != nil || got != want {
+			t.Errorf("groups %s: cell type %v, want %v (%v)", cell, got, want, err)
+		}
+	}
+	if v, _ := f.GetCellValue("groups", "A2"); v != "011254002932" {
+		t.Errorf("account id %q, want its leading zero kept", v)
+	}
+	if v, _ := f.GetCellValue("groups", "E2"); v != "3,400.00 USD" {
+		t.Errorf("money shown as %q, want 3,400.00 USD", v)
+	}
+	if v, _ := f.GetCellValue("groups", "I2"); v != "32.00%" {
+		t.Errorf("savings rate shown as %q, want 32.00%%", v)
+	}
+	summary, err := f.GetRows("summary", excelize.Options{RawCellValue: true})
+	if err != nil || len(summary) != 1+len(r.Summaries) {
+		t.Fatalf("summary: %d rows, %v", len(summary), err)
+	}
+	if got := summary[1][:3]; !slices.Equal(got, []string{"2026-10", "EUR", "1"}) {
+		t.Errorf("summary row %v", got)
+	}
+}
+
+// TestXLSXSecondReader opens the workbook with openpyxl, an implementation of its own.
+func TestXLSXSecondReader(t *testing.T) {
+	// Debian's python3-openpyxl serves the system interpreter, which another python3 on PATH
+	// may hide.
+	python := ""
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
+			python = p
+			break
+		}
+	}
+	if python == "" {
+		t.Skip("python3 with openpyxl is not installed: apt-get install python3-openpyxl")
+	}
+	r := xlsxResult(t)
+	path := filepath.Join(t.TempDir(), "report.xlsx")
+	var buf bytes.Buffer
+	if err := Write(&buf, r, Options{Format: "xlsx", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const script = `
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+json.dump({ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}, sys.stdout, default=str)
+`
+	out, err := exec.Command(python, "-c", script, path).Output()
+	if err != nil {
+		t.Fatalf("openpyxl: %v", err)
+	}
+	var sheets map[string][][]any
+	if err := json.Unmarshal(out, &sheets); err != nil {
+		t.Fatal(err)
+	}
+	want := csvOf(t, r)
+	groups := sheets["groups"]
+	if len(groups) != len(r.Groups)+1 {
+		t.Fatalf("openpyxl sees %d rows on groups, want %d", len(groups), len(r.Groups)+1)
+	}
+	for i, row := range groups {
+		for j, v := range row {
+			got := ""
+			switch v := v.(type) {
+			case string:
+				got = v
+			case float64:
+				got = strconv.FormatFloat(v, 'f', -1, 64)
+			case bool:
+				got = strconv.FormatBool(v)
+			}
+			if !sameCell(got, want[i][j]) {
+				t.Errorf("openpyxl: groups row %d column %s: %v, csv has %q", i+1, want[0][j], v, want[i][j])
+			}
+		}
+	}
+	if id, ok := groups[1][0].(string); !ok || id != "011254002932" {
+		t.Errorf("openpyxl reads the account id as %#v, want the text 011254002932", groups[1][0])
+	}
+}
+
+// csvOf is r as the csv writer prints it, without formula escaping (xlsx types its cells).
+func csvOf(t *testing.T, r *report.Result) [][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, r, Options{Format: "csv", Precision: -1, NoFormulaEscape: true}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// sameCell compares a cell read back with the csv's: numbers by value, to a double's
+// precision; booleans as excelize reads them (1/0) or as text; the rest as text.
+func sameCell(got, want string) bool {
+	if got == want {
+		return true
+	}
+	if w, err := strconv.ParseFloat(want, 64); err == nil {
+		g, err := strconv.ParseFloat(got, 64)
+		return err == nil && g == w
+	}
+	switch strings.ToLower(want) {
+	case "true":
+		return got == "1" || got == "TRUE"
+	case "false":
+		return got == "0" || got == "FALSE"
+	}
+	return false
+}
