@@ -44,9 +44,9 @@ func WriteCommitments(w io.Writer, res *report.CommitmentResult, o Options, now 
 	return writeCommitmentsTable(w, res, o, now)
 }
 
-// The table's own columns: the main figures in 80 columns. csv, json and markdown carry
-// them all.
-var commitmentTableHeader = []string{"period", "currency", "kind", "id", "commitment", "used", "unused", "util", "savings", "days"}
+// The table's own columns and labels: the main figures, in 80 columns with amounts up to
+// millions. csv, json and markdown carry every column under its full name.
+var commitmentTableHeader = []string{"period", "cur", "kind", "id", "commitment", "used", "unused", "util", "savings", "days"}
 
 // tableKinds are the kinds as the table prints them.
 var tableKinds = map[report.CommitmentKind]string{report.SavingsPlan: "SP", report.Reservation: "RI"}
