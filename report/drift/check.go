@@ -175,18 +175,31 @@ func (o CheckOptions) NeedsCommitments() bool { return o.MinUtilization.IsSet() 
 // NeedsCoverage: see NeedsCommitments.
 func (o CheckOptions) NeedsCoverage() bool { return o.MinCoverage.IsSet() }
 
-// thresholdOf is the threshold a finding is judged by, and the flag that sets it; the zero
-// Limit and "" for findings without one.
-func (o CheckOptions) thresholdOf(name string) (Limit, string) {
+// ThresholdFlag names the flag, without its dashes, whose threshold judges a finding
+// (min-utilization for low-utilization, ...); "" for the findings judged without one.
+func ThresholdFlag(name string) string {
 	switch name {
 	case FindingLowUtilization:
-		return o.MinUtilization, "--min-utilization"
+		return "min-utilization"
 	case FindingLowCoverage:
-		return o.MinCoverage, "--min-coverage"
+		return "min-coverage"
 	case FindingExpiring:
-		return o.Expiring, "--expiring"
+		return "expiring"
 	}
-	return Limit{}, ""
+	return ""
+}
+
+// thresholdOf is the threshold a finding is judged by; the zero Limit for findings without one.
+func (o CheckOptions) thresholdOf(name string) Limit {
+	switch name {
+	case FindingLowUtilization:
+		return o.MinUtilization
+	case FindingLowCoverage:
+		return o.MinCoverage
+	case FindingExpiring:
+		return o.Expiring
+	}
+	return Limit{}
 }
 
 // HasRules reports whether any drift rule is set.
@@ -255,11 +268,11 @@ func ParseFailOn(specs []string, o CheckOptions) ([]string, error) {
 	all := slices.ContainsFunc(specs, func(s string) bool { return strings.TrimSpace(s) == "all" })
 	var out []string
 	for _, n := range names {
-		if l, flag := o.thresholdOf(n); flag != "" && !l.IsSet() {
+		if flag := ThresholdFlag(n); flag != "" && !o.thresholdOf(n).IsSet() {
 			if all {
 				continue
 			}
-			return nil, fmt.Errorf("--fail-on %s needs its threshold: give %s", n, flag)
+			return nil, fmt.Errorf("--fail-on %s needs its threshold: give --%s", n, flag)
 		}
 		out = append(out, n)
 	}

@@ -134,7 +134,7 @@ func rulesText(c *drift.CheckResult) string {
 	}
 	for _, f := range c.Findings {
 		if f.Limit != "" {
-			parts = append(parts, judgedText(f, thresholdFlags[f.Name], c.Dimensions))
+			parts = append(parts, judgedText(f, drift.ThresholdFlag(f.Name), c.Dimensions))
 		}
 	}
 	if len(o.FailOn) > 0 {
@@ -142,10 +142,6 @@ func rulesText(c *drift.CheckResult) string {
 	}
 	return strings.Join(parts, "; ")
 }
-
-// thresholdFlags name the threshold of each finding judged by one.
-var thresholdFlags = map[string]string{drift.FindingLowUtilization: "min-utilization", drift.FindingLowCoverage: "min-coverage",
-	drift.FindingExpiring: "expiring"}
 
 // failedRules names, per group, the group rules it broke: "max-increase 10%".
 func failedRules(c *drift.CheckResult) map[*drift.Change]string {
