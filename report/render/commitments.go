@@ -140,8 +140,7 @@ func writeCommitmentsMarkdown(w io.Writer, res *report.CommitmentResult, o Optio
 			align[i] = "---:"
 		}
 	}
-	mdRow(bw, mdCells(commitmentHeader))
-	mdRow(bw, align)
+	mdHead(bw, o, nil, commitmentHeader, align)
 	row := func(c *report.Commitment, bold bool) {
 		cells := commitmentCells(c, m, true, now)
 		for i := range cells[:6] {
@@ -329,15 +328,11 @@ func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
 		return enc.Encode(doc)
 	case "markdown":
 		bw := bufio.NewWriter(w)
-		align := make([]string, len(header))
-		for i := range align {
-			align[i] = "---"
-			if i > len(r.Dimensions) {
-				align[i] = "---:"
-			}
+		align := []string{"---"}
+		for range coverageHeader[1:] {
+			align = append(align, "---:")
 		}
-		mdRow(bw, mdCells(header))
-		mdRow(bw, align)
+		mdHead(bw, o, r.Dimensions, coverageHeader, align)
 		for _, g := range r.Groups {
 			mdRow(bw, mdCells(row(g.Key, g)))
 		}
