@@ -34,8 +34,9 @@ type Commitment struct {
 	// commitment bought in another account of a consolidated bill), so only the covered
 	// usage is known.
 	FeeRows int64
-	// BadFeeRows counts the fee rows whose commitment columns cannot be right: an empty or
-	// negative commitment or used commitment, or more unused than committed. They are
+	// BadFeeRows counts the fee rows whose commitment columns cannot be right: an empty, 0
+	// or negative commitment, an empty or negative used commitment, or more unused than
+	// committed. They are
 	// summed as written (so unused still ties to the report), but the commitment shows no
 	// utilisation.
 	BadFeeRows int64
@@ -150,7 +151,7 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d commitment fee or covered usage rows have no Savings Plan or reservation ARN: left out of the commitments, though the report counts their cost", src.Name(), bad.noARN))
 		}
 		if bad.badFee > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d commitment fee rows have an empty or negative commitment or used commitment, or more unused than committed (first: %s, %s): their commitments show no utilisation", src.Name(), bad.badFee, bad.firstBadARN, bad.firstBadPeriod))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d commitment fee rows have an empty, 0 or negative commitment, an empty or negative used commitment, or more unused than committed (first: %s, %s): their commitments show no utilisation", src.Name(), bad.badFee, bad.firstBadARN, bad.firstBadPeriod))
 		}
 		for k, c := range part {
 			if c.CoveredRows > 0 {
@@ -258,10 +259,10 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 				cm.Type = b.Str(riInfo[0]).Value(i) // a plan's fee rows carry its product, ComputeSavingsPlans, ...
 			}
 			amortized := c.Cost[pricing.Amortized][i]
-			// A fee row is bad when its commitment or use is missing or negative, or its
-			// unused part exceeds its commitment.
+			// A fee row is bad when its commitment is missing, 0 or negative, its use
+			// missing or negative, or its unused part exceeds its commitment.
 			badFee := func(commitment money.Amount, ok bool) {
-				if ok && commitment >= 0 && amortized >= 0 && amortized <= commitment {
+				if ok && commitment > 0 && amortized >= 0 && amortized <= commitment {
 					return
 				}
 				cm.BadFeeRows++

@@ -200,6 +200,7 @@ type commitmentJSON struct {
 	End             string    `json:"end,omitempty"`
 	DaysLeft        *int      `json:"days_left,omitempty"`
 	InBill          bool      `json:"commitment_in_bill"`
+	BadFeeRows      int64     `json:"bad_fee_rows"`
 	Commitment      money.Sum `json:"commitment"`
 	Used            money.Sum `json:"used"`
 	Unused          money.Sum `json:"unused"`
@@ -212,7 +213,7 @@ type commitmentJSON struct {
 
 func commitmentJSONOf(c *report.Commitment, now time.Time) commitmentJSON {
 	j := commitmentJSON{Period: c.Period, Currency: c.Currency, Kind: string(c.Kind), Type: c.Type, ARN: c.ARN, Region: c.Region,
-		Term: c.Term, Start: c.Start, End: c.End, InBill: c.FeeRows > 0, Commitment: c.Commitment, Used: c.Used, Unused: c.Unused,
+		Term: c.Term, Start: c.Start, End: c.End, InBill: c.FeeRows > 0, BadFeeRows: c.BadFeeRows, Commitment: c.Commitment, Used: c.Used, Unused: c.Unused,
 		CoveredRows: c.CoveredRows, CoveredOnDemand: c.CoveredOnDemand, CoveredCost: c.CoveredCost, Savings: c.Savings()}
 	if d, ok := c.DaysLeft(now); ok {
 		j.DaysLeft = &d
