@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
@@ -33,12 +34,21 @@ type Commitment struct {
 	// commitment bought in another account of a consolidated bill), so only the covered
 	// usage is known.
 	FeeRows int64
+	// BadFeeRows counts the fee rows whose commitment columns cannot be right: an empty, 0
+	// or negative commitment, an empty or negative used commitment, or more unused than
+	// committed. They are
+	// summed as written (so unused still ties to the report), but the commitment shows no
+	// utilisation.
+	BadFeeRows int64
 	// CoveredRows, CoveredOnDemand and CoveredCost describe the usage the commitment covered:
 	// its public on-demand cost (a covered Savings Plan row without one counts its unblended
 	// cost, which AWS sets at the on-demand rate) and its effective cost.
 	CoveredRows     int64
 	CoveredOnDemand money.Sum
 	CoveredCost     money.Sum
+	// coveredIn names the files that hold its covered rows, for the warning about a
+	// commitment whose fee rows are in none of them.
+	coveredIn []string
 }
 
 // CommitmentKind tells Savings Plans from reservations.
@@ -50,9 +60,10 @@ const (
 	Reservation CommitmentKind = "Reservation"
 )
 
-// Utilisation is Used / Commitment; nil when the commitment is 0 or not in the bill.
+// Utilisation is Used / Commitment; nil when the commitment is not in the bill, is 0 or
+// less, or has fee rows whose columns cannot be right (BadFeeRows).
 func (c *Commitment) Utilisation() *big.Rat {
-	if c.Commitment.IsZero() {
+	if c.FeeRows == 0 || c.BadFeeRows > 0 || c.Commitment.Sign() <= 0 {
 		return nil
 	}
 	return new(big.Rat).Quo(c.Used.Rat(), c.Commitment.Rat())
@@ -86,8 +97,9 @@ type CommitmentOptions struct {
 type CommitmentResult struct {
 	Commitments []*Commitment
 	Skipped     []cur.SkipCount
-	// Warnings name what could not be tied to a commitment: fee or covered rows without
-	// their ARN, per file.
+	// Warnings name what could not be tied to a commitment, or not trusted, per file: fee
+	// or covered rows without their ARN, fee rows with bad commitment columns, covered rows
+	// of a commitment whose fee rows are in none of the files.
 	Warnings []string
 }
 
@@ -116,7 +128,7 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 	var first error
 	for i, src := range sources {
 		part := map[commitmentKey]*Commitment{}
-		fp, skipped, noARN, err := commitmentsOf(ctx, src, o.SkipBadRows, fingerprint[i], func(k commitmentKey) *Commitment {
+		fp, skipped, bad, err := commitmentsOf(ctx, src, o.SkipBadRows, fingerprint[i], func(k commitmentKey) *Commitment {
 			c := part[k]
 			if c == nil {
 				c = &Commitment{Period: k.period, Currency: k.currency, ARN: k.arn}
@@ -135,10 +147,16 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 		}
 		readable++
 		contents[i] = fp
-		if noARN > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d commitment fee or covered usage rows have no Savings Plan or reservation ARN: left out of the commitments, though the report counts their cost", src.Name(), noARN))
+		if bad.noARN > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d commitment fee or covered usage rows have no Savings Plan or reservation ARN: left out of the commitments, though the report counts their cost", src.Name(), bad.noARN))
+		}
+		if bad.badFee > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d commitment fee rows have an empty, 0 or negative commitment, an empty or negative used commitment, or more unused than committed (first: %s, %s): their commitments show no utilisation", src.Name(), bad.badFee, bad.firstBadARN, bad.firstBadPeriod))
 		}
 		for k, c := range part {
+			if c.CoveredRows > 0 {
+				c.coveredIn = []string{src.Name()}
+			}
 			if mine := found[k]; mine != nil {
 				mine.add(c)
 			} else {
@@ -163,6 +181,11 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.Currency, b.Currency), cmp.Compare(a.Kind, b.Kind),
 			cmp.Compare(a.Type, b.Type), cmp.Compare(a.ARN, b.ARN))
 	})
+	for _, c := range res.Commitments {
+		if c.FeeRows == 0 && c.CoveredRows > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d usage rows covered by %s in %s, whose fee rows are in none of these bills (a commitment of another account or payer): its commitment and utilisation are unknown", strings.Join(c.coveredIn, ", "), c.CoveredRows, c.ARN, cmp.Or(c.Period, "(no billing period)")))
+		}
+	}
 	res.Skipped = sortSkipped(res.Skipped)
 	return res, nil
 }
@@ -170,10 +193,17 @@ func Commitments(ctx context.Context, sources []cur.Source, o CommitmentOptions)
 // commitmentKey is a commitment in one billing period and currency.
 type commitmentKey struct{ period, currency, arn string }
 
+// badRows counts the rows of one file that commitmentsOf could not tie to a commitment, or
+// not trust.
+type badRows struct {
+	noARN, badFee               int64
+	firstBadARN, firstBadPeriod string
+}
+
 // commitmentsOf reads one source into the commitments at returns, and counts the rows that
-// name no commitment; a file that fails half way returns its error, and the caller drops its
-// sums.
-func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, at func(commitmentKey) *Commitment) (fp *cur.Fingerprint, skipped []cur.SkipCount, noARN int64, err error) {
+// name no commitment or whose fee columns cannot be right; a file that fails half way
+// returns its error, and the caller drops its sums.
+func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, at func(commitmentKey) *Commitment) (fp *cur.Fingerprint, skipped []cur.SkipCount, bad badRows, err error) {
 	ev := pricing.NewEvaluator(false)
 	req := ev.Request()
 	req.SkipBadRows, req.Fingerprint = skip, fingerprint
@@ -184,21 +214,21 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 		spInfo[k], riInfo[k] = req.AskString(spColumns[k]), req.AskString(riColumns[k])
 	}
 	regionAlt := req.AskString("product_region") // where a bill has no product_region_code
-	totalCol := req.AskAmount("savings_plan_total_commitment_to_date")
+	totalCol, usedCol := req.AskAmount("savings_plan_total_commitment_to_date"), req.AskAmount("savings_plan_used_commitment")
 	unblendedCol, odCol := req.AskAmount(cur.ColUnblended), req.AskAmount(cur.ColPublicOD)
 	r, err := cur.Open(src, req)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, bad, err
 	}
 	defer r.Close()
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, 0, err
+			return nil, nil, bad, err
 		}
 		b := r.Batch()
 		c := ev.Eval(b)
 		sp, ri, currency, period := b.Str(spARN), b.Str(riARN), b.Str(currencyCol), b.Str(periodCol)
-		total, unblended, od := b.Amt(totalCol), b.Amt(unblendedCol), b.Amt(odCol)
+		total, used, unblended, od := b.Amt(totalCol), b.Amt(usedCol), b.Amt(unblendedCol), b.Amt(odCol)
 		for i := range b.Len {
 			kind := c.Kind[i]
 			arn, info, ck := sp, spInfo, SavingsPlan
@@ -211,10 +241,11 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 			}
 			name := arn.Value(i)
 			if name == "" {
-				noARN++
+				bad.noARN++
 				continue
 			}
-			cm := at(commitmentKey{cur.PeriodOf(period.Value(i)), currency.Value(i), name})
+			key := commitmentKey{cur.PeriodOf(period.Value(i)), currency.Value(i), name}
+			cm := at(key)
 			cm.Kind = ck
 			for j, f := range []*string{&cm.Type, &cm.Region, &cm.Term, &cm.Start, &cm.End} {
 				if v := b.Str(info[j]).Value(i); v != "" {
@@ -228,18 +259,32 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 				cm.Type = b.Str(riInfo[0]).Value(i) // a plan's fee rows carry its product, ComputeSavingsPlans, ...
 			}
 			amortized := c.Cost[pricing.Amortized][i]
+			// A fee row is bad when its commitment is missing, 0 or negative, its use
+			// missing or negative, or its unused part exceeds its commitment.
+			badFee := func(commitment money.Amount, ok bool) {
+				if ok && commitment > 0 && amortized >= 0 && amortized <= commitment {
+					return
+				}
+				cm.BadFeeRows++
+				if bad.badFee == 0 {
+					bad.firstBadARN, bad.firstBadPeriod = name, cmp.Or(key.period, "(no billing period)")
+				}
+				bad.badFee++
+			}
 			switch kind {
 			case pricing.KindSPRecurringFee:
 				cm.FeeRows++
 				cm.Commitment.Add(total.Values[i])
 				cm.Unused.Add(amortized)
+				badFee(total.Values[i], total.IsSet(i) && used.IsSet(i) && used.Values[i] >= 0)
 			case pricing.KindRIFee:
 				// The recurring fee is the row's cash; the upfront fee amortized over the
 				// period is the negative of its true-up term.
 				cm.FeeRows++
-				cm.Commitment.Add(unblended.Values[i])
-				cm.Commitment.Add(-c.TrueUp[i])
+				commitment := unblended.Values[i] - c.TrueUp[i]
+				cm.Commitment.Add(commitment)
 				cm.Unused.Add(amortized)
+				badFee(commitment, true)
 			default:
 				cm.CoveredRows++
 				cm.CoveredCost.Add(amortized)
@@ -255,13 +300,15 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 	if f, ok := r.Fingerprint(); ok {
 		fp = &f
 	}
-	return fp, skippedOf(src, r), noARN, r.Err()
+	return fp, skippedOf(src, r), bad, r.Err()
 }
 
 func (c *Commitment) add(o *Commitment) {
 	c.Commitment.AddSum(o.Commitment)
 	c.Unused.AddSum(o.Unused)
 	c.FeeRows += o.FeeRows
+	c.BadFeeRows += o.BadFeeRows
+	c.coveredIn = append(c.coveredIn, o.coveredIn...)
 	c.CoveredRows += o.CoveredRows
 	c.CoveredOnDemand.AddSum(o.CoveredOnDemand)
 	c.CoveredCost.AddSum(o.CoveredCost)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,8 +63,8 @@ func TestCommitmentsWorkedBill(t *testing.T) {
 }
 
 // TestCommitmentsTieToReport: on every bill, the unused commitment of the commitments sums to
-// the report summary's unused Savings Plan and reservation figures, and a Savings Plan's used
-// commitment to its covered rows' effective cost, exactly.
+// the report summary's unused Savings Plan and reservation figures, and a commitment's used
+// commitment (with its fee in the bill) to its covered rows' effective cost, exactly.
 func TestCommitmentsTieToReport(t *testing.T) {
 	dir := t.TempDir()
 	var bills []string
@@ -73,6 +74,9 @@ func TestCommitmentsTieToReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		bills = append(bills, paths...)
+	}
+	for _, file := range []string{"own-legacy.csv", "own-cur2.csv", "commitments-legacy.csv", "commitments-cur2.csv"} {
+		bills = append(bills, filepath.Join("..", "testdata", "bills", file))
 	}
 	for _, file := range []string{"bill-legacy.csv", "bill-cur2.csv"} {
 		if p := reporttest.SharedSample(t, "worked", file); p != "" {
@@ -100,6 +104,9 @@ func TestCommitmentsTieToReport(t *testing.T) {
 				}
 			case report.Reservation:
 				gotRI.AddSum(c.Unused)
+				if c.FeeRows > 0 && c.Used.Cmp(c.CoveredCost) != 0 {
+					t.Errorf("%s: %s used %s, its covered rows cost %s", path, c.ARN, c.Used, c.CoveredCost)
+				}
 			}
 		}
 		if gotSP.Cmp(wantSP) != 0 || gotRI.Cmp(wantRI) != 0 {
@@ -156,5 +163,83 @@ func TestCoverageWorkedBill(t *testing.T) {
 				t.Errorf("%s by %v: groups cover RI %s SP %s, the total %s %s", file, by, ri, sp, tot.CoveredRI, tot.CoveredSP)
 			}
 		}
+	}
+}
+
+// TestCommitmentsOwnFixtures holds testdata/bills/commitments-*.csv (the same 26 line items
+// as a legacy and a CUR 2.0 CSV, USD, two final months) to figures worked out by hand:
+//
+//	2026-10  sp-a  Compute SP starting 2026-10-16: 16 days at 1/h = 384; covered 400 + 100
+//	               on demand at 300 + 60 → used 360, unused 24, utilisation 15/16
+//	         sp-b  EC2 Instance SP, partial upfront 372 + recurring 372 = 744; covered 1000
+//	               at 700 → unused 44
+//	         ri-c  EC2 RI, recurring 100 + amortized upfront 200 = 300; covered 400 + 300 at
+//	               150 + 120; unused 20 + 10 → utilisation 0.9
+//	         ri-d  RDS RI starting 2026-10-10: 22 days, recurring 66; covered 90 at 60
+//	2026-11  sp-a  720; covered 900 at 650 → unused 70
+//	         sp-b  360 + 360; covered 600 + 500 at 400 + 320 → used 720, utilisation 1
+//	         ri-c  ends 2026-11-15: recurring 50 + upfront 100; covered 200 at 135; unused 15
+//	         ri-d  recurring 90; covered 135 at 90 → utilisation 1
+//
+// Unused per month, SP 24 + 44 = 68 and 70, RI 30 + 6 = 36 and 15, is the report summary's
+// unused commitment; every commitment's used equals its covered rows' effective cost.
+func TestCommitmentsOwnFixtures(t *testing.T) {
+	want := map[string][7]string{ // commitment, used, unused, utilisation, covered on-demand, covered cost, savings
+		"2026-10 sp-a": {"384", "360", "24", "15/16", "500", "360", "140"},
+		"2026-10 sp-b": {"744", "700", "44", "175/186", "1000", "700", "300"},
+		"2026-10 ri-c": {"300", "270", "30", "9/10", "700", "270", "430"},
+		"2026-10 ri-d": {"66", "60", "6", "10/11", "90", "60", "30"},
+		"2026-11 sp-a": {"720", "650", "70", "65/72", "900", "650", "250"},
+		"2026-11 sp-b": {"720", "720", "0", "1", "1100", "720", "380"},
+		"2026-11 ri-c": {"150", "135", "15", "9/10", "200", "135", "65"},
+		"2026-11 ri-d": {"90", "90", "0", "1", "135", "90", "45"},
+	}
+	now := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	days := map[string]int{"sp-a": 316, "sp-b": 16, "ri-c": -19, "ri-d": 310}
+	for _, file := range []string{"commitments-legacy.csv", "commitments-cur2.csv"} {
+		t.Run(file, func(t *testing.T) {
+			p := filepath.Join("..", "testdata", "bills", file)
+			res, err := report.Commitments(context.Background(), []cur.Source{{Path: p}}, report.CommitmentOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Commitments) != len(want) || len(res.Warnings) != 0 {
+				t.Fatalf("%d commitments, warnings %v", len(res.Commitments), res.Warnings)
+			}
+			unused := map[string]*money.Sum{}
+			for _, c := range res.Commitments {
+				id := path.Base(strings.ReplaceAll(c.ARN, ":", "/"))
+				w, ok := want[c.Period+" "+id]
+				if !ok {
+					t.Fatalf("unexpected %s %s", c.Period, c.ARN)
+				}
+				got := [7]string{c.Commitment.String(), c.Used.String(), c.Unused.String(), c.Utilisation().RatString(),
+					c.CoveredOnDemand.String(), c.CoveredCost.String(), c.Savings().String()}
+				if got != w {
+					t.Errorf("%s %s: %v, want %v", c.Period, id, got, w)
+				}
+				if c.Used.Cmp(c.CoveredCost) != 0 || c.FeeRows != 1 || c.BadFeeRows != 0 || c.Currency != "USD" {
+					t.Errorf("%s %s: used %s, covered cost %s, %d fee rows (%d bad)", c.Period, id, c.Used, c.CoveredCost, c.FeeRows, c.BadFeeRows)
+				}
+				if d, ok := c.DaysLeft(now); !ok || d != days[id] {
+					t.Errorf("%s: %d days left (%v), want %d", id, d, ok, days[id])
+				}
+				k := c.Period + " " + string(c.Kind)
+				if unused[k] == nil {
+					unused[k] = &money.Sum{}
+				}
+				unused[k].AddSum(c.Unused)
+			}
+			run := reporttest.Run(t, p, pricing.Amortized)
+			for _, s := range run.Summaries {
+				if !s.ReconciliationHolds() {
+					t.Errorf("%s: the fixture does not reconcile (residual %s)", s.Period, s.Residual())
+				}
+				if unused[s.Period+" SavingsPlan"].Cmp(s.UnusedSP) != 0 || unused[s.Period+" Reservation"].Cmp(s.UnusedRI) != 0 {
+					t.Errorf("%s: unused SP %s RI %s; the report says %s and %s", s.Period, unused[s.Period+" SavingsPlan"],
+						unused[s.Period+" Reservation"], s.UnusedSP, s.UnusedRI)
+				}
+			}
+		})
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/report"
 	"github.com/curnorm/curnorm/report/drift"
 	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
@@ -19,6 +21,9 @@ type checkOptions struct {
 	MaxDecrease     []string
 	MinCost         string
 	MaxNewGroupCost string
+	MinUtilization  string
+	MinCoverage     string
+	Expiring        string
 	FailOn          []string
 	Format          string
 	Precision       int
@@ -59,6 +64,17 @@ in --fail-on (or --fail-on all):
   provisional             info     rows without an invoice id: AWS may still restate it
   skipped-rows            error    rows or files --on-error skip left out, per file and
                                    reason (without --on-error skip a bad row is exit 3)
+Commitment findings are judged only when their threshold is given, and say n/a when the bill
+has nothing to judge (no Savings Plan or reservation, no priced usage):
+  low-utilization         warning  --min-utilization 90%: a commitment whose fee is in the
+                                   bill used less than 90% of it in a billing period
+  low-coverage            warning  --min-coverage 80%: a group of --by (a currency total
+                                   without --by) whose priced usage commitments covered
+                                   less than 80% of, at on-demand prices
+  expiring-commitment     warning  --expiring 30d: a commitment that ends within 30 days
+                                   from now (as commitments --expiring)
+Shares are written 90% or 0.9, at most 100%. Utilisation and expiry are those of the whole
+bill, as 'curnorm commitments' shows them: --filter does not apply to them.
 
 --on-error skip exits 4 after the output when it skipped anything, unless --allow-skipped;
 a failed check exits 1 all the same.
@@ -75,6 +91,8 @@ well; repeatable.
   curnorm check --baseline baseline.json --max-increase 10% --by service bill-2026-11/
   curnorm check --baseline baseline.json --max-increase 10%,500 --min-cost 50 --max-new-group-cost 200 bill/
   curnorm check --by resource --fail-on over-on-demand bill.csv.gz
+  curnorm check --min-utilization 90% --expiring 30d --fail-on low-utilization,expiring-commitment bill/
+  curnorm check --filter service=AmazonEC2 --min-coverage 70% --fail-on low-coverage bill/
   curnorm check --baseline baseline.json --max-increase 10% --format markdown --output junit=check.xml bill/ > comment.md`,
 		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -95,6 +113,9 @@ well; repeatable.
 	f.StringSliceVar(&opts.MaxDecrease, "max-decrease", nil, "largest allowed drop, like --max-increase")
 	f.StringVar(&opts.MinCost, "min-cost", "", "ignore groups whose old and new cost are both below this amount")
 	f.StringVar(&opts.MaxNewGroupCost, "max-new-group-cost", "", "largest allowed cost of a group absent from the baseline")
+	f.StringVar(&opts.MinUtilization, "min-utilization", "", "judge low-utilization: commitments used below this share, e.g. 90% or 0.9")
+	f.StringVar(&opts.MinCoverage, "min-coverage", "", "judge low-coverage: groups whose priced usage commitments covered below this share, e.g. 80%")
+	f.StringVar(&opts.Expiring, "expiring", "", "judge expiring-commitment: commitments that end within this many days, e.g. 30d")
 	f.StringSliceVar(&opts.FailOn, "fail-on", nil, "findings that fail the run, comma-separated, or all: "+strings.Join(drift.FindingNames(), ", "))
 	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.CheckFormats, ", ")+" (text is another name for table; markdown quotes text cells that would start a formula)")
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table, markdown and junit, full in json)")
@@ -120,7 +141,16 @@ func checkSetup(o *checkOptions) (drift.CheckOptions, []checkOutput, error) {
 	if co.MaxNewGroupCost, err = drift.ParseAmount("max-new-group-cost", o.MaxNewGroupCost); err != nil {
 		return co, nil, &usageError{err}
 	}
-	if co.FailOn, err = drift.ParseFailOn(o.FailOn); err != nil {
+	if co.MinUtilization, err = drift.ParseShare("min-utilization", o.MinUtilization); err != nil {
+		return co, nil, &usageError{err}
+	}
+	if co.MinCoverage, err = drift.ParseShare("min-coverage", o.MinCoverage); err != nil {
+		return co, nil, &usageError{err}
+	}
+	if co.Expiring, err = drift.ParseDays("expiring", o.Expiring); err != nil {
+		return co, nil, &usageError{err}
+	}
+	if co.FailOn, err = drift.ParseFailOn(o.FailOn, co); err != nil {
 		return co, nil, &usageError{err}
 	}
 	if len(o.Baseline) == 0 {
@@ -161,6 +191,7 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	}
 	var d *drift.Diff
 	var base, bill *drift.Side
+	opts.Coverage = co.NeedsCoverage()
 	if len(opts.Baseline) > 0 {
 		if d, base, bill, err = opts.compareSides(ctx, ios, opts.Baseline, opts.Paths); err != nil {
 			return err
@@ -182,7 +213,26 @@ func checkRun(ctx context.Context, ios *ioStreams, opts *checkOptions) error {
 	if bill.Result.Rows() == 0 {
 		return &runError{fmt.Errorf("%w: %s holds no line items, so there is nothing to check", cur.ErrNoInput, bill.Name)}
 	}
-	res := drift.Check(bill.Result, d, co)
+	var cm *report.CommitmentResult
+	if co.NeedsCommitments() || co.NeedsCoverage() {
+		if bill.Baseline {
+			return &usageError{fmt.Errorf("%s is a baseline document: --min-utilization, --min-coverage and --expiring judge a bill's CUR files", bill.Name)}
+		}
+	}
+	if co.NeedsCommitments() {
+		// The commitments are read in a pass of their own, over the whole bill: --filter
+		// does not apply to them, and its skipped rows are those the rollup reported.
+		skip, err := opts.OnError.skip()
+		if err != nil {
+			return err
+		}
+		if cm, err = report.Commitments(ctx, bill.Sources, report.CommitmentOptions{SkipBadRows: skip, AllowDuplicates: opts.Discover.AllowDuplicates}); err != nil {
+			return err
+		}
+		warn(ios, cm.Warnings)
+	}
+	co.Now = time.Now()
+	res := drift.Check(bill.Result, d, co, cm)
 	for _, out := range outputs {
 		if err := writeCheckFile(out.path, res, render.Options{Format: out.format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}); err != nil {
 			return err

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/drift"
 	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
@@ -44,7 +43,13 @@ billing period and currency:
   covered_cost       that usage's effective cost; savings = covered_on_demand - covered_cost
   end, days_left     the commitment's end where the bill has it, and the days until then
 A commitment whose fee rows are in another bill (a plan bought in another account of a
-consolidated bill) shows its covered usage with no commitment and no utilisation.
+consolidated bill) shows its covered usage with no commitment and no utilisation, and is
+named on stderr; so are fee rows without their ARN and fee rows whose commitment columns
+are empty, negative or smaller than the unused part (their commitment shows no utilisation).
+
+The table keeps to 80 columns on a terminal: kind (SP, RI), the ARN's last part as id,
+commitment, used, unused, utilisation, savings and days left. csv, json and markdown carry
+every column.
 
 The unused commitments sum to the report summary's unused Savings Plans and reservations,
 and a plan's used commitment to its covered rows' effective cost.
@@ -55,10 +60,13 @@ and a plan's used commitment to its covered rows' effective cost.
 how much of the priced usage, at public on-demand prices, reservations and Savings Plans
 covered: on_demand (all priced usage), covered_ri, covered_sp, left_on_demand and
 coverage = (covered_ri + covered_sp) / on_demand. This is spend-based, as Cost Explorer's
-Savings Plans coverage; Cost Explorer's reservation coverage counts hours instead.`,
+Savings Plans coverage; Cost Explorer's reservation coverage counts hours instead.
+
+'curnorm check' judges the same figures: --min-utilization, --min-coverage, --expiring.`,
 		Example: `  curnorm commitments testdata/demo
   curnorm commitments --expiring 30d bill/
   curnorm commitments --format csv bill/ > commitments.csv
+  curnorm commitments --format markdown bill/ > commitments.md
   curnorm commitments --coverage --by account,service bill/`,
 		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -89,15 +97,10 @@ Savings Plans coverage; Cost Explorer's reservation coverage counts hours instea
 }
 
 // parseDays reads --expiring: a number of days written "30d" or "30"; "" is no limit (-1).
+// check --expiring reads it alike.
 func parseDays(s string) (int, error) {
-	if s == "" {
-		return -1, nil
-	}
-	n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("--expiring %q: want a number of days such as 30d", s)
-	}
-	return n, nil
+	l, err := drift.ParseDays("expiring", s)
+	return l.Days(), err
 }
 
 func commitmentsRun(ctx context.Context, ios *ioStreams, opts *commitmentsOptions) error {
@@ -127,7 +130,7 @@ func commitmentsRun(ctx context.Context, ios *ioStreams, opts *commitmentsOption
 		}
 		res.Commitments = kept
 	}
-	o := render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}
+	o := render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape, Width: terminalWidth(ios)}
 	if err := render.WriteCommitments(ios.Out, res, o, now); err != nil {
 		return err
 	}
@@ -146,7 +149,7 @@ func coverageRun(ctx context.Context, ios *ioStreams, opts *commitmentsOptions, 
 	if err != nil {
 		return err
 	}
-	o := render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape}
+	o := render.Options{Format: opts.Format, Precision: opts.Precision, NoFormulaEscape: opts.NoFormulaEscape, Width: terminalWidth(ios)}
 	if err := render.WriteCoverage(ios.Out, res, o); err != nil {
 		return err
 	}

@@ -28,6 +28,8 @@ type compareOptions struct {
 	AccountNames     string
 	Discover         discover.Options
 	OnError          onErrorOptions
+	// Coverage rolls the sides up with the coverage of commitments (check --min-coverage).
+	Coverage bool
 	// ByGiven and MetricGiven say whether the flags were on the command line; when not, a
 	// baseline document supplies them.
 	ByGiven, MetricGiven bool
@@ -115,6 +117,7 @@ func (o *compareOptions) rollupOptions(sides ...*loadedSide) (report.Options, er
 	if err != nil {
 		return opts, err
 	}
+	opts.Coverage = o.Coverage
 	if opts.SkipBadRows, err = o.OnError.skip(); err != nil {
 		return opts, err
 	}

@@ -60,13 +60,16 @@ func TestHostileSpreadsheet(t *testing.T) {
 	newBill := writeHostileBill(t, dir, "nov.csv", []string{"11", "22", "33", "44", "55", "66", "77", "88"})
 
 	csvRuns := map[string]struct {
-		args    []string
-		amounts []string // columns that must parse as numbers
+		args     []string
+		amounts  []string // columns that must parse as numbers
+		positive bool     // the credit is not among the amounts (coverage counts priced usage only)
 	}{
 		"report": {[]string{"report", "-q", "--by", "tag:Team,resource", "--format", "csv", newBill},
-			[]string{"rows", "cost", "unblended", "on_demand", "savings"}},
+			[]string{"rows", "cost", "unblended", "on_demand", "savings"}, false},
 		"diff": {[]string{"diff", "-q", "--by", "tag:Team", "--format", "csv", oldBill, newBill},
-			[]string{"old", "new", "delta"}},
+			[]string{"old", "new", "delta"}, false},
+		"coverage": {[]string{"commitments", "--coverage", "--by", "tag:Team", "--format", "csv", newBill},
+			[]string{"on_demand", "covered_ri", "covered_sp", "left_on_demand"}, true},
 	}
 	for name, run := range csvRuns {
 		t.Run(name+" csv", func(t *testing.T) {
@@ -99,7 +102,7 @@ func TestHostileSpreadsheet(t *testing.T) {
 					negative = negative || v.Sign() < 0
 				}
 			}
-			if !negative {
+			if !negative && !run.positive {
 				t.Error("no negative amount: the credit's -30 should stay a negative number")
 			}
 			// The reader trims blanks around values, so the tab and CR arrive trimmed.
@@ -113,9 +116,10 @@ func TestHostileSpreadsheet(t *testing.T) {
 	}
 
 	mdRuns := map[string][]string{
-		"report": {"report", "-q", "--by", "tag:Team", "--format", "markdown", newBill},
-		"diff":   {"diff", "-q", "--by", "tag:Team", "--format", "markdown", oldBill, newBill},
-		"check":  {"check", "-q", "--by", "tag:Team", "--format", "markdown", "--baseline", oldBill, "--max-increase", "5%", newBill},
+		"report":   {"report", "-q", "--by", "tag:Team", "--format", "markdown", newBill},
+		"diff":     {"diff", "-q", "--by", "tag:Team", "--format", "markdown", oldBill, newBill},
+		"check":    {"check", "-q", "--by", "tag:Team", "--format", "markdown", "--baseline", oldBill, "--max-increase", "5%", newBill},
+		"coverage": {"commitments", "--coverage", "--by", "tag:Team", "--format", "markdown", newBill},
 	}
 	for name, args := range mdRuns {
 		t.Run(name+" markdown", func(t *testing.T) {

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/money"
@@ -82,6 +84,51 @@ func ParseAmount(flag, s string) (Limit, error) {
 	return Limit{Abs: v, Text: s}, nil
 }
 
+var shareText = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?%$|^[0-9]*\.[0-9]+$|^[01]$`)
+
+// ParseShare reads a threshold between 0 and 1 such as --min-utilization: a percentage
+// ("90%", "87.5%") or a fraction ("0.9"), into a Limit with Pct set; "" gives a Limit that is
+// not set. Anything above 100% (190%, 1.5) or not a number is refused.
+func ParseShare(flag, s string) (Limit, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Limit{}, nil
+	}
+	if !shareText.MatchString(s) {
+		return Limit{}, fmt.Errorf("--%s %q: want a percentage such as 90%% or a fraction such as 0.9", flag, s)
+	}
+	v, _ := new(big.Rat).SetString(strings.TrimSuffix(s, "%"))
+	if strings.HasSuffix(s, "%") {
+		v.Quo(v, big.NewRat(100, 1))
+	}
+	if v.Cmp(big.NewRat(1, 1)) > 0 {
+		return Limit{}, fmt.Errorf("--%s %q: a share cannot exceed 100%% (write 90%% or 0.9)", flag, s)
+	}
+	return Limit{Pct: v, Text: s}, nil
+}
+
+// ParseDays reads a number of days such as --expiring: "30d" or "30", into a Limit with Abs
+// set; "" gives a Limit that is not set.
+func ParseDays(flag, s string) (Limit, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Limit{}, nil
+	}
+	n, err := strconv.ParseUint(strings.TrimSuffix(s, "d"), 10, 31)
+	if err != nil {
+		return Limit{}, fmt.Errorf("--%s %q: want a number of days such as 30d", flag, s)
+	}
+	return Limit{Abs: new(big.Rat).SetInt64(int64(n)), Text: s}, nil
+}
+
+// Days is a Limit of ParseDays as a number of days; -1 when it is not set.
+func (l Limit) Days() int {
+	if l.Abs == nil {
+		return -1
+	}
+	return int(l.Abs.Num().Int64())
+}
+
 // breaks reports whether a move of size move (≥ 0) away from old breaks the limit. A
 // percentage of an old cost of 0 is unbounded, so any move breaks it.
 func (l Limit) breaks(move, old *big.Rat) bool {
@@ -109,8 +156,50 @@ type CheckOptions struct {
 	// more, and the totals of currencies absent from it. New groups and currencies are judged
 	// by this rule only.
 	MaxNewGroupCost Limit
+	// MinUtilization (a share), when set, judges the finding low-utilization on every
+	// commitment whose fee is in the bill; MinCoverage (a share) judges low-coverage on the
+	// groups of --by (the currency totals without --by); Expiring (days) judges
+	// expiring-commitment on every commitment with an end date. A finding whose threshold is
+	// not set is not judged and not reported.
+	MinUtilization, MinCoverage, Expiring Limit
+	// Now is when the expiry is counted from; the zero time means time.Now().
+	Now time.Time
 	// FailOn names the findings that fail the check when they fire.
 	FailOn []string
+}
+
+// NeedsCommitments reports whether a finding reads the commitments (report.Commitments)
+// of the bill; NeedsCoverage, whether one reads the groups' coverage (report.Options.Coverage).
+func (o CheckOptions) NeedsCommitments() bool { return o.MinUtilization.IsSet() || o.Expiring.IsSet() }
+
+// NeedsCoverage: see NeedsCommitments.
+func (o CheckOptions) NeedsCoverage() bool { return o.MinCoverage.IsSet() }
+
+// ThresholdFlag names the flag, without its dashes, whose threshold judges a finding
+// (min-utilization for low-utilization, ...); "" for the findings judged without one.
+func ThresholdFlag(name string) string {
+	switch name {
+	case FindingLowUtilization:
+		return "min-utilization"
+	case FindingLowCoverage:
+		return "min-coverage"
+	case FindingExpiring:
+		return "expiring"
+	}
+	return ""
+}
+
+// thresholdOf is the threshold a finding is judged by; the zero Limit for findings without one.
+func (o CheckOptions) thresholdOf(name string) Limit {
+	switch name {
+	case FindingLowUtilization:
+		return o.MinUtilization
+	case FindingLowCoverage:
+		return o.MinCoverage
+	case FindingExpiring:
+		return o.Expiring
+	}
+	return Limit{}
 }
 
 // HasRules reports whether any drift rule is set.
@@ -148,16 +237,49 @@ const (
 	FindingCurrencies     = "multiple-currencies"    // the bill holds more than one currency
 	FindingProvisional    = "provisional"            // rows without an invoice id: AWS may still restate the month
 	FindingSkippedRows    = "skipped-rows"           // rows or files --on-error skip left out
+	FindingLowUtilization = "low-utilization"        // commitments used below --min-utilization
+	FindingLowCoverage    = "low-coverage"           // groups whose coverage is below --min-coverage
+	FindingExpiring       = "expiring-commitment"    // commitments ending within --expiring days
+)
+
+// Why a finding could not be judged (Finding.NotApplicable); render puts them into words.
+const (
+	NotApplicableFiltered      = "filtered"           // --filter left rows out (reconciliation)
+	NotApplicableNoCommitments = "no-commitments"     // no Savings Plan or reservation in the bill
+	NotApplicableNoFees        = "no-commitment-fees" // commitments, but none with its fee in the bill
+	NotApplicableNoEndDates    = "no-end-dates"       // commitments, but none with an end date
+	NotApplicableNoPricedUsage = "no-priced-usage"    // no group with priced usage
 )
 
 // FindingNames lists every finding --fail-on accepts, in report order.
 func FindingNames() []string {
 	return []string{FindingReconciliation, FindingOverOnDemand, FindingUnpricedUsage, FindingUnknownType,
-		FindingCurrencies, FindingProvisional, FindingSkippedRows}
+		FindingCurrencies, FindingProvisional, FindingSkippedRows, FindingLowUtilization, FindingLowCoverage,
+		FindingExpiring}
 }
 
-// ParseFailOn reads --fail-on: finding names, or "all".
-func ParseFailOn(specs []string) ([]string, error) {
+// ParseFailOn reads --fail-on: finding names, or "all". A finding judged by a threshold of
+// o (low-utilization, ...) named without that threshold is an error; "all" leaves it out.
+func ParseFailOn(specs []string, o CheckOptions) ([]string, error) {
+	names, err := parseFailOn(specs)
+	if err != nil {
+		return nil, err
+	}
+	all := slices.ContainsFunc(specs, func(s string) bool { return strings.TrimSpace(s) == "all" })
+	var out []string
+	for _, n := range names {
+		if flag := ThresholdFlag(n); flag != "" && !o.thresholdOf(n).IsSet() {
+			if all {
+				continue
+			}
+			return nil, fmt.Errorf("--fail-on %s needs its threshold: give --%s", n, flag)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func parseFailOn(specs []string) ([]string, error) {
 	valid := FindingNames()
 	var out []string
 	seen := map[string]bool{}
@@ -168,6 +290,11 @@ func ParseFailOn(specs []string) ([]string, error) {
 		}
 		seen[s] = true
 		if s == "all" {
+			for _, s := range specs {
+				if s = strings.TrimSpace(s); s != "" && s != "all" && !slices.Contains(valid, s) {
+					return nil, fmt.Errorf("unknown finding %q in --fail-on (valid: %s, all)", s, strings.Join(valid, ", "))
+				}
+			}
 			return valid, nil
 		}
 		ok := false
@@ -199,8 +326,17 @@ type Finding struct {
 	// Fails is set when the finding fired and --fail-on chose it.
 	Fails bool
 	// NotApplicable says the finding could not be judged: the reconciliation on a bill whose
-	// rows were filtered.
+	// rows were filtered, low-utilization on a bill without commitments, ...; Reason says why
+	// (NotApplicableFiltered, ...).
 	NotApplicable bool
+	Reason        string
+	// Limit is the threshold the finding was judged by, as given ("90%", "30d"); "" for the
+	// findings without one. Checked counts the commitments or groups it judged, Unjudged
+	// those it could not: a commitment whose fee is not in the bill (low-utilization) or
+	// that has no end date (expiring-commitment), a group without priced usage
+	// (low-coverage).
+	Limit             string
+	Checked, Unjudged int
 	// Measure names what its items' Amount holds ("excess", "residual", ...); "" when the
 	// items carry no amount.
 	Measure string
@@ -222,6 +358,11 @@ type FindingItem struct {
 	Group   *report.Group   // over-on-demand, unpriced-usage by group
 	Summary *report.Summary // reconciliation, unpriced-usage by period, provisional
 	Skip    *cur.SkipCount  // skipped-rows
+	// Commitment is the Savings Plan or reservation, for low-utilization (in Period) and
+	// expiring-commitment (its last period in the bill); DaysLeft, for the latter, the whole
+	// days from CheckOptions.Now to its end.
+	Commitment *report.Commitment
+	DaysLeft   int
 }
 
 // CheckResult is the outcome of Check.
@@ -264,8 +405,10 @@ func (c *CheckResult) FailingFindings() int {
 }
 
 // Check applies the drift rules of o to d (when there is a baseline) and judges the findings
-// on res, the new bill as read (before any same-days cut).
-func Check(res *report.Result, d *Diff, o CheckOptions) *CheckResult {
+// on res, the new bill as read (before any same-days cut), rolled up with
+// report.Options.Coverage when o.NeedsCoverage. cm holds the bill's commitments, read with
+// report.Commitments when o.NeedsCommitments (nil otherwise).
+func Check(res *report.Result, d *Diff, o CheckOptions, cm *report.CommitmentResult) *CheckResult {
 	c := &CheckResult{Metric: res.Metric, Dimensions: res.Dimensions, Filters: res.Filters, Files: res.Files, Diff: d, Options: o}
 	if d != nil {
 		c.Rules = checkRules(d, o)
@@ -274,7 +417,25 @@ func Check(res *report.Result, d *Diff, o CheckOptions) *CheckResult {
 	for _, n := range o.FailOn {
 		failOn[n] = true
 	}
-	for _, f := range findings(res) {
+	all := findings(res)
+	if o.NeedsCommitments() && cm == nil {
+		cm = &report.CommitmentResult{}
+	}
+	if o.MinUtilization.IsSet() {
+		all = append(all, lowUtilization(cm.Commitments, o.MinUtilization))
+	}
+	if o.MinCoverage.IsSet() {
+		all = append(all, lowCoverage(res, o.MinCoverage))
+	}
+	if o.Expiring.IsSet() {
+		now := o.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		all = append(all, expiring(cm.Commitments, o.Expiring, now))
+	}
+	for _, f := range all {
+		f.Fired = len(f.Items) > 0
 		f.Fails = f.Fired && failOn[f.Name]
 		c.Findings = append(c.Findings, f)
 	}
@@ -403,7 +564,9 @@ func findings(res *report.Result) []*Finding {
 			recon.Items = append(recon.Items, FindingItem{Period: s.Period, Currency: s.Currency, Rows: s.Rows, Amount: s.Residual(), Summary: s})
 		}
 	}
-	recon.NotApplicable = applies == 0 && len(res.Summaries) > 0
+	if applies == 0 && len(res.Summaries) > 0 {
+		recon.NotApplicable, recon.Reason = true, NotApplicableFiltered
+	}
 
 	over := &Finding{Name: FindingOverOnDemand, Severity: SeverityWarning, Measure: "excess"}
 	groups := res.Groups
@@ -486,6 +649,105 @@ func findings(res *report.Result) []*Finding {
 		f.Fired = len(f.Items) > 0
 	}
 	return out
+}
+
+// lowUtilization judges each commitment whose fee is in the bill: it fires on those whose
+// utilisation is below min, their unused commitment as the amount, largest first.
+func lowUtilization(cs []*report.Commitment, min Limit) *Finding {
+	f := &Finding{Name: FindingLowUtilization, Severity: SeverityWarning, Measure: "unused", Limit: min.Text}
+	for _, c := range cs {
+		u := c.Utilisation()
+		if c.FeeRows == 0 || u == nil {
+			f.Unjudged++
+			continue
+		}
+		f.Checked++
+		if u.Cmp(min.Pct) < 0 {
+			f.Items = append(f.Items, FindingItem{Period: c.Period, Currency: c.Currency, Rows: c.FeeRows, Amount: c.Unused, Commitment: c})
+		}
+	}
+	sortItems(f.Items)
+	switch {
+	case len(cs) == 0:
+		f.NotApplicable, f.Reason = true, NotApplicableNoCommitments
+	case f.Checked == 0:
+		f.NotApplicable, f.Reason = true, NotApplicableNoFees
+	}
+	return f
+}
+
+// lowCoverage judges the coverage of each group of --by (each currency total without
+// --by) that has priced usage: it fires on those below min, the usage left on demand as
+// the amount, largest first.
+func lowCoverage(res *report.Result, min Limit) *Finding {
+	f := &Finding{Name: FindingLowCoverage, Severity: SeverityWarning, Measure: "left on demand", Limit: min.Text}
+	groups := res.Groups
+	if len(res.Dimensions) == 0 {
+		groups = res.Totals
+	}
+	for _, g := range groups {
+		c := g.Coverage()
+		if c == nil {
+			f.Unjudged++
+			continue
+		}
+		f.Checked++
+		if c.Cmp(min.Pct) < 0 {
+			left := g.OnDemand
+			left.SubSum(g.CoveredRI)
+			left.SubSum(g.CoveredSP)
+			f.Items = append(f.Items, FindingItem{Key: g.Key, Currency: g.Currency, Rows: g.Rows, Amount: left, Group: g})
+		}
+	}
+	sortItems(f.Items)
+	if f.Checked == 0 {
+		f.NotApplicable, f.Reason = true, NotApplicableNoPricedUsage
+	}
+	return f
+}
+
+// expiring judges each commitment (once, at its last billing period in the bill) that has
+// an end date: it fires on those ending within the limit's days from now, not those that
+// have ended, soonest first.
+func expiring(cs []*report.Commitment, within Limit, now time.Time) *Finding {
+	f := &Finding{Name: FindingExpiring, Severity: SeverityWarning, Limit: within.Text}
+	last := map[string]*report.Commitment{}
+	var arns []string
+	for _, c := range cs {
+		if prev, ok := last[c.ARN]; !ok || c.Period >= prev.Period {
+			if !ok {
+				arns = append(arns, c.ARN)
+			}
+			last[c.ARN] = c
+		}
+	}
+	days := within.Days()
+	for _, arn := range arns {
+		c := last[arn]
+		left, ok := c.DaysLeft(now)
+		if !ok {
+			f.Unjudged++
+			continue
+		}
+		f.Checked++
+		if left >= 0 && left <= days {
+			f.Items = append(f.Items, FindingItem{Period: c.Period, Currency: c.Currency, Rows: c.FeeRows + c.CoveredRows, Commitment: c, DaysLeft: left})
+		}
+	}
+	sort.SliceStable(f.Items, func(i, j int) bool {
+		a, b := f.Items[i], f.Items[j]
+		if a.DaysLeft != b.DaysLeft {
+			return a.DaysLeft < b.DaysLeft
+		}
+		return a.Commitment.ARN < b.Commitment.ARN
+	})
+	switch {
+	case len(cs) == 0:
+		f.NotApplicable, f.Reason = true, NotApplicableNoCommitments
+	case f.Checked == 0:
+		f.NotApplicable, f.Reason = true, NotApplicableNoEndDates
+	}
+	return f
 }
 
 // sortItems orders findings' items by amount, largest first, then currency and key.

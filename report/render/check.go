@@ -132,6 +132,11 @@ func rulesText(c *drift.CheckResult) string {
 	if c.Diff != nil && o.MinCost.IsSet() {
 		parts = append(parts, "--min-cost "+o.MinCost.Text+" leaves out groups below it")
 	}
+	for _, f := range c.Findings {
+		if f.Limit != "" {
+			parts = append(parts, judgedText(f, drift.ThresholdFlag(f.Name), c.Dimensions))
+		}
+	}
 	if len(o.FailOn) > 0 {
 		parts = append(parts, "--fail-on "+strings.Join(o.FailOn, ","))
 	}
@@ -423,7 +428,8 @@ func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 		Dimensions: nonNil(c.Dimensions), Filters: nonNil(c.Filters), Files: nonNil(c.Files),
 		Limits: jsonLimits{MaxIncrease: limitJSON(c.Options.MaxIncrease), MaxDecrease: limitJSON(c.Options.MaxDecrease),
 			MaxNewGroupCost: limitJSON(c.Options.MaxNewGroupCost), MinCost: limitJSON(c.Options.MinCost),
-			FailOn: nonNil(c.Options.FailOn)},
+			MinUtilization: limitJSON(c.Options.MinUtilization), MinCoverage: limitJSON(c.Options.MinCoverage),
+			Expiring: limitJSON(c.Options.Expiring), FailOn: nonNil(c.Options.FailOn)},
 		Rules: []jsonRule{}, Findings: []jsonFinding{},
 	}
 	if c.Diff != nil {
@@ -448,6 +454,10 @@ func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 			na := notApplicableText(f)
 			jf.NotApplicable = &na
 		}
+		if f.Limit != "" {
+			limit, checked, unjudged := f.Limit, f.Checked, f.Unjudged
+			jf.Limit, jf.Checked, jf.Unjudged = &limit, &checked, &unjudged
+		}
 		if f.Measure != "" {
 			m := f.Measure
 			jf.Measure = &m
@@ -461,6 +471,19 @@ func writeCheckJSON(w io.Writer, c *drift.CheckResult, o Options) error {
 			}
 			if it.Key != nil {
 				ji.Key = keyJSON(c.Dimensions, it.Key)
+			}
+			if cm := it.Commitment; cm != nil {
+				ji.ARN, ji.End = cm.ARN, cm.End
+				if f.Name == drift.FindingExpiring {
+					d := it.DaysLeft
+					ji.DaysLeft = &d
+				}
+				if u := cm.Utilisation(); u != nil && f.Name == drift.FindingLowUtilization {
+					ji.Utilisation = ratePtr(u, true)
+				}
+			}
+			if f.Name == drift.FindingLowCoverage && it.Group != nil {
+				ji.Coverage = ratePtr(it.Group.Coverage(), it.Group.Coverage() != nil)
 			}
 			jf.Items = append(jf.Items, ji)
 		}

@@ -45,7 +45,7 @@ func goldenCheck(t *testing.T) *drift.CheckResult {
 		t.Fatal(err)
 	}
 	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
-	return drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingProvisional}})
+	return drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingProvisional}}, nil)
 }
 
 func TestWriteCheckGolden(t *testing.T) {
@@ -273,7 +273,7 @@ func hugeCheck(t *testing.T, n, keyLen int) *drift.CheckResult {
 		t.Fatal(err)
 	}
 	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
-	return drift.Check(newR, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingOverOnDemand}})
+	return drift.Check(newR, d, drift.CheckOptions{MaxIncrease: inc, FailOn: []string{drift.FindingOverOnDemand}}, nil)
 }
 
 func TestCheckMarkdownStaysUnderCommentLimit(t *testing.T) {
@@ -331,7 +331,7 @@ func TestCheckRules(t *testing.T) {
 	dec, _ := drift.ParseLimit("max-decrease", []string{"40%", "30"})
 	newCost, _ := drift.ParseAmount("max-new-group-cost", "100")
 	minCost, _ := drift.ParseAmount("min-cost", "50")
-	c := drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, MaxDecrease: dec, MaxNewGroupCost: newCost, MinCost: minCost})
+	c := drift.Check(nov.Result, d, drift.CheckOptions{MaxIncrease: inc, MaxDecrease: dec, MaxNewGroupCost: newCost, MinCost: minCost}, nil)
 	printMoney := Options{Precision: -1}.ratMoney(-1)
 	var got []string
 	for _, r := range c.Rules {
@@ -363,7 +363,7 @@ func TestFindingSkippedRows(t *testing.T) {
 		{File: "a.csv", Reason: cur.SkipInvalidNumber, Rows: 2, First: `a.csv:3: column lineItem/UnblendedCost: invalid number "x"`},
 		{File: "b.csv.gz", Reason: cur.SkipUnreadableFile, First: "b.csv.gz: corrupt or truncated file"},
 	}}
-	c := drift.Check(res, nil, drift.CheckOptions{FailOn: []string{drift.FindingSkippedRows}})
+	c := drift.Check(res, nil, drift.CheckOptions{FailOn: []string{drift.FindingSkippedRows}}, nil)
 	f := c.Findings[len(c.Findings)-1]
 	if !f.Fired || !f.Fails || c.Passed() || f.Measure != "" {
 		t.Fatalf("%+v", f)
@@ -391,7 +391,7 @@ func TestFindingSkippedRows(t *testing.T) {
 func TestCheckStatesRulesGivenWithNothingToJudge(t *testing.T) {
 	inc, _ := drift.ParseLimit("max-increase", []string{"10%"})
 	d := &drift.Diff{Dimensions: []string{"service"}, Old: drift.SideInfo{Factor: big.NewRat(1, 1)}, New: drift.SideInfo{Factor: big.NewRat(1, 1)}}
-	c := drift.Check(&report.Result{Dimensions: []string{"service"}}, d, drift.CheckOptions{MaxIncrease: inc})
+	c := drift.Check(&report.Result{Dimensions: []string{"service"}}, d, drift.CheckOptions{MaxIncrease: inc}, nil)
 	var buf bytes.Buffer
 	if err := WriteCheck(&buf, c, Options{Format: "table", Precision: -1}); err != nil {
 		t.Fatal(err)

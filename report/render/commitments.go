@@ -1,11 +1,13 @@
 package render
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
@@ -13,8 +15,8 @@ import (
 	"github.com/curnorm/curnorm/report"
 )
 
-// CommitmentFormats are the formats of the commitments command.
-var CommitmentFormats = []string{"table", "csv", "json"}
+// CommitmentFormats are the formats of the commitments command, with or without --coverage.
+var CommitmentFormats = []string{"table", "csv", "json", "markdown"}
 
 // commitmentHeader names the columns of the commitments table and csv, in order.
 var commitmentHeader = []string{"period", "currency", "kind", "type", "arn", "region", "commitment", "used", "unused",
@@ -23,17 +25,54 @@ var commitmentHeader = []string{"period", "currency", "kind", "type", "arn", "re
 // CommitmentSchemaVersion names the JSON document of the commitments command.
 const CommitmentSchemaVersion = "curnorm.commitments/v1"
 
+// noCommitmentsText is what every human format says of bills without commitments.
+const noCommitmentsText = "no Savings Plan or reservation in these bills"
+
 // WriteCommitments prints commitments in o.Format: one row per commitment, period and
-// currency, then (table) a total per period, currency and kind. Days left count from now.
-// Utilisation is a fraction in csv and json, a percentage in the table.
+// currency, then (table, markdown, json) a total per period, currency and kind. Days left
+// count from now. Utilisation is a fraction in csv and json, a percentage in the table and
+// markdown.
 func WriteCommitments(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
 	switch o.Format {
 	case "csv":
 		return writeCommitmentsCSV(w, res, o, now)
 	case "json":
 		return writeCommitmentsJSON(w, res, now)
+	case "markdown":
+		return writeCommitmentsMarkdown(w, res, o, now)
 	}
 	return writeCommitmentsTable(w, res, o, now)
+}
+
+// The table's own columns and labels: the main figures, in 80 columns with amounts up to
+// millions. csv, json and markdown carry every column under its full name.
+var commitmentTableHeader = []string{"period", "cur", "kind", "id", "commitment", "used", "unused", "util", "savings", "days"}
+
+// tableKinds are the kinds as the table prints them.
+var tableKinds = map[report.CommitmentKind]string{report.SavingsPlan: "SP", report.Reservation: "RI"}
+
+// arnID is the last part of an ARN, the commitment's id: "sp-1" of
+// "arn:aws:savingsplans::1:savingsplan/sp-1"; the ARN itself when it has no such part.
+func arnID(arn string) string {
+	if i := strings.LastIndexAny(arn, "/:"); i >= 0 && i < len(arn)-1 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+// commitmentTableCells are a commitment's table cells.
+func commitmentTableCells(c *report.Commitment, m func(money.Sum) string, now time.Time, total bool) []string {
+	days := ""
+	if d, ok := c.DaysLeft(now); ok {
+		days = strconv.Itoa(d)
+	}
+	id := cleanCell(arnID(c.ARN))
+	if total {
+		id = tableTotalLabel
+	}
+	u := c.Utilisation()
+	return []string{cleanCell(c.Period), cleanCell(c.Currency), tableKinds[c.Kind], id, m(c.Commitment), m(c.Used), m(c.Unused),
+		rateText(u, u != nil, true), m(c.Savings()), days}
 }
 
 // commitmentCells are a commitment's cells, money printed by m and rates for people or not.
@@ -55,6 +94,8 @@ func commitmentTotals(cs []*report.Commitment) []*report.Commitment {
 			out = append(out, &report.Commitment{Period: c.Period, Currency: c.Currency, Kind: c.Kind, ARN: tableTotalLabel})
 		}
 		t := out[len(out)-1]
+		t.FeeRows += c.FeeRows
+		t.BadFeeRows += c.BadFeeRows
 		for _, p := range [][2]*money.Sum{{&t.Commitment, &c.Commitment}, {&t.Used, &c.Used}, {&t.Unused, &c.Unused},
 			{&t.CoveredOnDemand, &c.CoveredOnDemand}, {&t.CoveredCost, &c.CoveredCost}} {
 			p[0].AddSum(*p[1])
@@ -64,26 +105,60 @@ func commitmentTotals(cs []*report.Commitment) []*report.Commitment {
 }
 
 func writeCommitmentsTable(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
-	m := o.moneyFormat(2)
-	tt := textTable{header: commitmentHeader, right: make([]bool, len(commitmentHeader))}
-	for i := 6; i < len(tt.right); i++ {
-		tt.right[i] = i != 13 // amounts, rates and days; the end date reads left
-	}
-	for _, c := range res.Commitments {
-		cells := commitmentCells(c, m, true, now)
-		for i, s := range cells[:6] {
-			cells[i] = cleanCell(s)
-		}
-		tt.rows = append(tt.rows, cells)
-	}
-	for _, t := range commitmentTotals(res.Commitments) {
-		tt.totals = append(tt.totals, commitmentCells(t, m, true, now))
-	}
-	if len(tt.rows) == 0 {
-		_, err := fmt.Fprintln(w, "no Savings Plan or reservation in these bills")
+	if len(res.Commitments) == 0 {
+		_, err := fmt.Fprintln(w, noCommitmentsText)
 		return err
 	}
+	m := o.moneyFormat(2)
+	tt := textTable{header: append([]string{}, commitmentTableHeader...), right: make([]bool, len(commitmentTableHeader))}
+	for i := 4; i < len(tt.right); i++ {
+		tt.right[i] = true
+	}
+	for _, c := range res.Commitments {
+		tt.rows = append(tt.rows, commitmentTableCells(c, m, now, false))
+	}
+	for _, t := range commitmentTotals(res.Commitments) {
+		tt.totals = append(tt.totals, commitmentTableCells(t, m, now, true))
+	}
+	tt.gap = fitWidth(append(append([][]string{tt.header}, tt.rows...), tt.totals...), []int{3}, o.Width)
 	return tt.print(w)
+}
+
+// writeCommitmentsMarkdown prints every column of csv as a GitHub pipe table, money to the
+// precision of the table and rates as percentages, then the totals in bold.
+func writeCommitmentsMarkdown(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
+	if len(res.Commitments) == 0 {
+		_, err := fmt.Fprintln(w, noCommitmentsText)
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	m := o.moneyFormat(2)
+	align := make([]string, len(commitmentHeader))
+	for i := range align {
+		align[i] = "---"
+		if i >= 6 && i != 13 {
+			align[i] = "---:"
+		}
+	}
+	mdHead(bw, o, nil, commitmentHeader, align)
+	row := func(c *report.Commitment, bold bool) {
+		cells := commitmentCells(c, m, true, now)
+		for i := range cells[:6] {
+			cells[i] = mdEscape(o.text(cells[i]))
+		}
+		cells[13] = mdEscape(o.text(cells[13]))
+		if bold {
+			mdBold(cells)
+		}
+		mdRow(bw, cells)
+	}
+	for _, c := range res.Commitments {
+		row(c, false)
+	}
+	for _, t := range commitmentTotals(res.Commitments) {
+		row(t, true)
+	}
+	return bw.Flush()
 }
 
 func writeCommitmentsCSV(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
@@ -94,7 +169,7 @@ func writeCommitmentsCSV(w io.Writer, res *report.CommitmentResult, o Options, n
 	m := o.moneyFormat(-1)
 	for _, c := range res.Commitments {
 		cells := commitmentCells(c, m, false, now)
-		for i := range cells[:6] {
+		for _, i := range []int{0, 1, 2, 3, 4, 5, 13} {
 			cells[i] = o.text(cells[i])
 		}
 		if err := cw.Write(cells); err != nil {
@@ -125,6 +200,7 @@ type commitmentJSON struct {
 	End             string    `json:"end,omitempty"`
 	DaysLeft        *int      `json:"days_left,omitempty"`
 	InBill          bool      `json:"commitment_in_bill"`
+	BadFeeRows      int64     `json:"bad_fee_rows"`
 	Commitment      money.Sum `json:"commitment"`
 	Used            money.Sum `json:"used"`
 	Unused          money.Sum `json:"unused"`
@@ -137,7 +213,7 @@ type commitmentJSON struct {
 
 func commitmentJSONOf(c *report.Commitment, now time.Time) commitmentJSON {
 	j := commitmentJSON{Period: c.Period, Currency: c.Currency, Kind: string(c.Kind), Type: c.Type, ARN: c.ARN, Region: c.Region,
-		Term: c.Term, Start: c.Start, End: c.End, InBill: c.FeeRows > 0, Commitment: c.Commitment, Used: c.Used, Unused: c.Unused,
+		Term: c.Term, Start: c.Start, End: c.End, InBill: c.FeeRows > 0, BadFeeRows: c.BadFeeRows, Commitment: c.Commitment, Used: c.Used, Unused: c.Unused,
 		CoveredRows: c.CoveredRows, CoveredOnDemand: c.CoveredOnDemand, CoveredCost: c.CoveredCost, Savings: c.Savings()}
 	if d, ok := c.DaysLeft(now); ok {
 		j.DaysLeft = &d
@@ -183,9 +259,9 @@ func coverageCells(g *report.Group, m func(money.Sum) string, human bool) []stri
 
 // WriteCoverage prints how much of the priced usage of each group (at public on-demand
 // prices) reservations and Savings Plans covered, from a rollup run with Options.Coverage:
-// table (with a total per currency), csv or json.
+// table or markdown (with a total per currency), csv or json.
 func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
-	human := o.Format == "table"
+	human := o.Format == "table" || o.Format == "markdown"
 	m := o.moneyFormat(-1)
 	if human {
 		m = o.moneyFormat(2)
@@ -193,7 +269,7 @@ func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
 	header := append(o.texts(r.Dimensions), coverageHeader...)
 	row := func(key []string, g *report.Group) []string {
 		cells := o.texts(fitKey(key, len(r.Dimensions)))
-		if human {
+		if o.Format == "table" {
 			for i, k := range cells {
 				cells[i] = cleanCell(k)
 			}
@@ -251,6 +327,22 @@ func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(doc)
+	case "markdown":
+		bw := bufio.NewWriter(w)
+		align := []string{"---"}
+		for range coverageHeader[1:] {
+			align = append(align, "---:")
+		}
+		mdHead(bw, o, r.Dimensions, coverageHeader, align)
+		for _, g := range r.Groups {
+			mdRow(bw, mdCells(row(g.Key, g)))
+		}
+		if showTotals(r) {
+			for _, t := range r.Totals {
+				mdRow(bw, mdBold(mdCells(row(totalKey(r.Dimensions, tableTotalLabel), t))))
+			}
+		}
+		return bw.Flush()
 	}
 	tt := textTable{header: header, right: make([]bool, len(header))}
 	for i := len(r.Dimensions) + 1; i < len(header); i++ {
@@ -264,6 +356,11 @@ func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
 			tt.totals = append(tt.totals, row(totalKey(r.Dimensions, tableTotalLabel), t))
 		}
 	}
+	dims := make([]int, len(r.Dimensions))
+	for i := range dims {
+		dims[i] = i
+	}
+	tt.gap = fitWidth(append(append([][]string{tt.header}, tt.rows...), tt.totals...), dims, o.Width)
 	return tt.print(w)
 }
 

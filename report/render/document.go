@@ -164,6 +164,9 @@ type jsonLimits struct {
 	MaxDecrease     *string  `json:"max_decrease"`
 	MaxNewGroupCost *string  `json:"max_new_group_cost"`
 	MinCost         *string  `json:"min_cost"`
+	MinUtilization  *string  `json:"min_utilization"`
+	MinCoverage     *string  `json:"min_coverage"`
+	Expiring        *string  `json:"expiring"`
 	FailOn          []string `json:"fail_on"`
 }
 
@@ -179,14 +182,19 @@ type jsonRule struct {
 }
 
 type jsonFinding struct {
-	Name          string            `json:"name"`
-	Severity      string            `json:"severity"`
-	Fired         bool              `json:"fired"`
-	Fails         bool              `json:"fails"`
-	NotApplicable *string           `json:"not_applicable"` // why it could not be judged
-	Summary       string            `json:"summary"`
-	Measure       *string           `json:"measure"` // what the items' amount is; null: none
-	Items         []jsonFindingItem `json:"items"`
+	Name          string  `json:"name"`
+	Severity      string  `json:"severity"`
+	Fired         bool    `json:"fired"`
+	Fails         bool    `json:"fails"`
+	NotApplicable *string `json:"not_applicable"` // why it could not be judged
+	Summary       string  `json:"summary"`
+	Measure       *string `json:"measure"` // what the items' amount is; null: none
+	// The threshold of low-utilization, low-coverage and expiring-commitment as given, and
+	// how many commitments or groups it judged and could not judge; absent for the others.
+	Limit    *string           `json:"limit,omitempty"`
+	Checked  *int              `json:"checked,omitempty"`
+	Unjudged *int              `json:"unjudged,omitempty"`
+	Items    []jsonFindingItem `json:"items"`
 }
 
 type jsonFindingItem struct {
@@ -197,5 +205,12 @@ type jsonFindingItem struct {
 	Currency string      `json:"currency,omitempty"`
 	Rows     int64       `json:"rows"`
 	Amount   *string     `json:"amount,omitempty"`
-	Detail   string      `json:"detail"`
+	// Commitment findings: the commitment, its end, days left, utilisation; low-coverage:
+	// the group's coverage (fractions as exact decimal text).
+	ARN         string  `json:"arn,omitempty"`
+	End         string  `json:"end,omitempty"`
+	DaysLeft    *int    `json:"days_left,omitempty"`
+	Utilisation *string `json:"utilisation,omitempty"`
+	Coverage    *string `json:"coverage,omitempty"`
+	Detail      string  `json:"detail"`
 }

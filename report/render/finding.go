@@ -56,8 +56,31 @@ func findingSummary(f *drift.Finding, dims []string) string {
 			what += fmt.Sprintf(", %s unreadable and left out whole", countText(int64(unreadable), "file"))
 		}
 		return what + ": the figures miss them"
+	case drift.FindingLowUtilization:
+		return fmt.Sprintf("utilisation below %s in %d of %s", f.Limit, n, countText(int64(f.Checked), "commitment"))
+	case drift.FindingLowCoverage:
+		return fmt.Sprintf("coverage of priced usage below %s in %d of %s", f.Limit, n, countText(int64(f.Checked), coverageSubject(dims)))
+	case drift.FindingExpiring:
+		return fmt.Sprintf("%d of %s %s within %s", n, countText(int64(f.Checked), "commitment"), map[bool]string{true: "ends", false: "end"}[n == 1], daysText(f.Limit))
 	}
 	return f.Name
+}
+
+// coverageSubject is what low-coverage judges: groups of --by, or currency totals.
+func coverageSubject(dims []string) string {
+	if len(dims) == 0 {
+		return "currency total"
+	}
+	return strings.Join(dims, ",") + " group"
+}
+
+// daysText puts a --expiring limit as given ("30d", "30") into words: "30 days".
+func daysText(limit string) string {
+	n := strings.TrimSuffix(limit, "d")
+	if n == "1" {
+		return "1 day"
+	}
+	return n + " days"
 }
 
 // notApplicableText says why a finding could not be judged; "" when it was.
@@ -65,7 +88,51 @@ func notApplicableText(f *drift.Finding) string {
 	if !f.NotApplicable {
 		return ""
 	}
+	switch f.Reason {
+	case drift.NotApplicableNoCommitments:
+		return "no Savings Plan or reservation in the bill, so nothing to judge"
+	case drift.NotApplicableNoFees:
+		return fmt.Sprintf("none of the bill's %s has its fee in the bill (bought in another account or bill), so no utilisation to judge", countText(int64(f.Unjudged), "commitment"))
+	case drift.NotApplicableNoEndDates:
+		return fmt.Sprintf("none of the bill's %s has an end date, so no expiry to judge", countText(int64(f.Unjudged), "commitment"))
+	case drift.NotApplicableNoPricedUsage:
+		return "no usage priced at public on-demand rates, so no coverage to judge"
+	}
 	return "rows were left out (--filter): the reconciliation needs whole billing periods"
+}
+
+// judgedText says what a threshold finding judged, for the rules line: "min-utilization 90%
+// on 3 commitments (1 without its fee in the bill)".
+func judgedText(f *drift.Finding, flag string, dims []string) string {
+	s := flag + " " + f.Limit
+	if f.NotApplicable {
+		return s + " (n/a: " + notApplicableText(f) + ")"
+	}
+	unjudged := ""
+	switch f.Name {
+	case drift.FindingLowUtilization:
+		s += " on " + countText(int64(f.Checked), "commitment")
+		unjudged = " without its fee in the bill"
+	case drift.FindingLowCoverage:
+		s += " on " + countText(int64(f.Checked), coverageSubject(dims))
+		unjudged = " without priced usage"
+	case drift.FindingExpiring:
+		s += " on " + countText(int64(f.Checked), "commitment")
+		unjudged = " without an end date"
+	}
+	if f.Unjudged > 0 {
+		s += fmt.Sprintf(" (%d%s left out)", f.Unjudged, unjudged)
+	}
+	return s
+}
+
+// commitmentText names a commitment: "SavingsPlan ComputeSavingsPlans arn:... (USD)".
+func commitmentText(c *report.Commitment) string {
+	s := string(c.Kind)
+	if c.Type != "" {
+		s += " " + c.Type
+	}
+	return s + " " + c.ARN + " (" + c.Currency + ")"
 }
 
 // findingDetail is one item of a finding in words, its money printed by m.
@@ -100,6 +167,21 @@ func findingDetail(f *drift.Finding, it *drift.FindingItem, dims []string, m fun
 			return fmt.Sprintf("%s: unreadable, left out whole (%s read before the failure): %s", sc.File, countText(sc.Rows, "row"), sc.First)
 		}
 		return fmt.Sprintf("%s: %s, %s; first: %s", sc.File, countText(sc.Rows, "row"), sc.Reason, sc.First)
+	case drift.FindingLowUtilization:
+		c := it.Commitment
+		return fmt.Sprintf("%s %s: utilisation %s, unused %s of %s", it.Period, commitmentText(c), ratePercent(c.Utilisation()),
+			m(c.Unused), m(c.Commitment))
+	case drift.FindingLowCoverage:
+		g := it.Group
+		return fmt.Sprintf("%s: coverage %s, left on demand %s of %s (covered by reservations %s, by Savings Plans %s)",
+			subjectText(dims, it.Key, it.Currency), ratePercent(g.Coverage()), m(it.Amount), m(g.OnDemand), m(g.CoveredRI), m(g.CoveredSP))
+	case drift.FindingExpiring:
+		c := it.Commitment
+		when := "in " + daysText(fmt.Sprint(it.DaysLeft))
+		if it.DaysLeft == 0 {
+			when = "within a day"
+		}
+		return fmt.Sprintf("%s: ends %s, %s", commitmentText(c), c.End, when)
 	}
 	return ""
 }

@@ -71,33 +71,11 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 	}
 
 	// Fit the width before colour codes go in; tablewriter measures without them anyway.
-	gap := 2
-	if o.Width > 0 {
-		widths := make([]int, ncol)
-		for _, cells := range append(append([][]string{header}, body...), totals...) {
-			for i, c := range cells {
-				widths[i] = max(widths[i], width(c))
-			}
-		}
-		total := func() int {
-			n := gap * (ncol - 1)
-			for _, wd := range widths {
-				n += wd
-			}
-			return n
-		}
-		if total() > o.Width {
-			gap = 1
-		}
-		if total() > o.Width && nd > 0 {
-			limit := dimLimit(widths[:nd], o.Width-(total()-sumInts(widths[:nd])))
-			for _, cells := range append(append([][]string{header}, body...), totals...) {
-				for i := 0; i < nd; i++ {
-					cells[i] = truncateCell(cells[i], limit)
-				}
-			}
-		}
+	dims := make([]int, nd)
+	for i := range dims {
+		dims[i] = i
 	}
+	gap := fitWidth(append(append([][]string{header}, body...), totals...), dims, o.Width)
 
 	if o.Color {
 		for i, h := range header {
@@ -203,6 +181,48 @@ func (tt textTable) print(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, out.String())
 	return err
+}
+
+// fitWidth is the width rule of every table: when width > 0 and the table of rows is wider,
+// the gap between columns narrows to one space, then the values of the first cut columns
+// columns named by cut (dimension values, names) are cut with "…", widest first, none below
+// minDimWidth; the other columns (numbers) never are. It cuts rows in place and returns the
+// gap.
+func fitWidth(rows [][]string, cut []int, maxWidth int) int {
+	gap := 2
+	if maxWidth <= 0 || len(rows) == 0 {
+		return gap
+	}
+	ncol := len(rows[0])
+	widths := make([]int, ncol)
+	for _, cells := range rows {
+		for i, c := range cells {
+			widths[i] = max(widths[i], width(c))
+		}
+	}
+	total := func() int {
+		n := gap * (ncol - 1)
+		for _, wd := range widths {
+			n += wd
+		}
+		return n
+	}
+	if total() > maxWidth {
+		gap = 1
+	}
+	if total() > maxWidth && len(cut) > 0 {
+		cutWidths := make([]int, len(cut))
+		for j, i := range cut {
+			cutWidths[j] = widths[i]
+		}
+		limit := dimLimit(cutWidths, maxWidth-(total()-sumInts(cutWidths)))
+		for _, cells := range rows {
+			for _, i := range cut {
+				cells[i] = truncateCell(cells[i], limit)
+			}
+		}
+	}
+	return gap
 }
 
 // dimLimit is the widest a dimension column may be so that all of them fit budget: the
