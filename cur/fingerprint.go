@@ -5,10 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // Fingerprint identifies a file's content within one run, so that a bill passed twice under
@@ -16,28 +18,44 @@ import (
 // twice. It is taken while the file is read, never by a second pass: a CSV file (plain or
 // gzip) hashes every byte as the scanner reads it; Parquet hashes its footer, which records
 // every column chunk's offset, size and statistics; a zip hashes its central directory, which
-// holds each entry's CRC-32 and sizes. Sums come from a per-process seed: compare them within
-// one run only. Readers take it only when asked (Request.Fingerprint): files of different sizes
-// differ without one (SameSizes).
+// holds each entry's CRC-32 and sizes. The hash is XXH64 (seed 0), the same on every machine and
+// in every run, so that report documents made apart can be merged and the same input found in
+// two of them (String, ParseFingerprint). Readers take it only when asked
+// (Request.Fingerprint): files of different sizes differ without one (SameSizes).
 type Fingerprint struct {
 	Size int64
 	Hash uint64
 }
 
-var fingerprintSeed = maphash.MakeSeed()
+// fingerprintPrefix names the hash in Fingerprint's text.
+const fingerprintPrefix = "xxh64:"
+
+// String is the hash as report documents carry it: "xxh64:" and 16 hex digits.
+func (f Fingerprint) String() string { return fmt.Sprintf("%s%016x", fingerprintPrefix, f.Hash) }
+
+// ParseFingerprint reads String's text back, with the size the document gives beside it.
+func ParseFingerprint(text string, size int64) (Fingerprint, error) {
+	hex, ok := strings.CutPrefix(text, fingerprintPrefix)
+	if !ok || len(hex) != 16 {
+		return Fingerprint{}, fmt.Errorf("fingerprint %q: want %s and 16 hex digits", text, fingerprintPrefix)
+	}
+	h, err := strconv.ParseUint(hex, 16, 64)
+	if err != nil {
+		return Fingerprint{}, fmt.Errorf("fingerprint %q: want %s and 16 hex digits", text, fingerprintPrefix)
+	}
+	return Fingerprint{Size: size, Hash: h}, nil
+}
 
 // hashingReader hashes the bytes read through it and notes whether the stream reached its end.
 type hashingReader struct {
 	r    io.Reader
-	h    maphash.Hash
+	h    *xxhash.Digest
 	size int64
 	eof  bool
 }
 
 func newHashingReader(r io.Reader) *hashingReader {
-	hr := &hashingReader{r: r}
-	hr.h.SetSeed(fingerprintSeed)
-	return hr
+	return &hashingReader{r: r, h: xxhash.New()}
 }
 
 func (hr *hashingReader) Read(p []byte) (int, error) {
@@ -75,7 +93,7 @@ func parquetFingerprint(ra io.ReaderAt, size int64) (Fingerprint, error) {
 	if _, err := ra.ReadAt(footer, size-n); err != nil {
 		return Fingerprint{}, err
 	}
-	return Fingerprint{Size: size, Hash: maphash.Bytes(fingerprintSeed, footer)}, nil
+	return Fingerprint{Size: size, Hash: xxhash.Sum64(footer)}, nil
 }
 
 // zipFingerprint hashes a zip's central directory: names, sizes and CRC-32 of every entry.
@@ -84,7 +102,7 @@ func zipFingerprint(zr *zip.Reader, size int64) Fingerprint {
 	for _, e := range zr.File {
 		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%08x\x00", e.Name, e.CompressedSize64, e.UncompressedSize64, e.CRC32)
 	}
-	return Fingerprint{Size: size, Hash: maphash.String(fingerprintSeed, b.String())}
+	return Fingerprint{Size: size, Hash: xxhash.Sum64String(b.String())}
 }
 
 // SameSizes reports, per source, whether its content could be another's: standard input, a

@@ -154,11 +154,26 @@ func accountNameWarnings(names map[string]string, accounts map[string]bool) []st
 	}
 	var out []string
 	if len(unnamed) > 0 {
-		out = append(out, fmt.Sprintf("--account-names: no name for %d of the bill's accounts, shown by their id: %s", len(unnamed), listSome(unnamed)))
+		out = append(out, fmt.Sprintf(accountNamesWarning+"no name for %d of the bill's accounts, shown by their id: %s", len(unnamed), listSome(unnamed)))
 	}
 	if len(unused) > 0 {
-		out = append(out, fmt.Sprintf("--account-names: %d of its ids match no account of the bill: %s", len(unused), listSome(unused)))
+		out = append(out, fmt.Sprintf(accountNamesWarning+"%d of its ids match no account of the bill: %s", len(unused), listSome(unused)))
 	}
+	return out
+}
+
+// accountNamesWarning starts every warning of accountNameWarnings: Merge recomputes them.
+const accountNamesWarning = "--account-names: "
+
+// unmatchedAccounts lists, sorted, the ids of names that match no account of accounts.
+func unmatchedAccounts(names map[string]string, accounts map[string]bool) []string {
+	out := []string{}
+	for id := range names {
+		if _, ok := accounts[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

@@ -31,6 +31,31 @@ type Result struct {
 	// Skipped counts the rows and files left out under Options.SkipBadRows, sorted by file
 	// and reason; rows read = the summaries' rows (unfiltered) + SkippedRows(Skipped).
 	Skipped []cur.SkipCount
+
+	// What Merge needs beyond the figures: the options they depend on and what was read.
+	IncludeSplitCost bool
+	Top              int     // --top the groups were folded with; 0 keeps every group
+	Inputs           []Input // with Options.Identify: one per file of Files, in that order
+	// AccountNames is set when --account-names named accounts.
+	AccountNames *AccountNameUse
+}
+
+// Input identifies one file a rollup read: its name as in Result.Files, the billing period
+// discovery placed it in, and its content's fingerprint (nil when the file was not read to
+// its end, as a file skipped under --on-error skip).
+type Input struct {
+	Name        string
+	Period      string
+	Fingerprint *cur.Fingerprint
+}
+
+// AccountNameUse is what a rollup made of --account-names: the mapping's digest (rollups
+// of different mappings group accounts differently), the accounts of the bills that took
+// their name from it (whether it had one), and its ids that matched no account.
+type AccountNameUse struct {
+	Digest    string
+	Accounts  map[string]bool
+	Unmatched []string
 }
 
 // Rows is the number of line items the rollup counted, in every currency.

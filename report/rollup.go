@@ -62,6 +62,12 @@ type Options struct {
 	// AllowDuplicates counts files of identical content once each instead of refusing them
 	// (cur.ErrDuplicateInput).
 	AllowDuplicates bool
+	// AllowEmpty returns the empty rollup when the filters keep no row rather than failing
+	// with ErrEmptySelection: a part of a bill whose other parts may hold the rows.
+	AllowEmpty bool
+	// Identify fingerprints every file, not only those whose size another shares, and lists
+	// them in Result.Inputs: what a report document needs to be merged (Merge).
+	Identify bool
 }
 
 // ErrMissingAccountNames is returned for account-name on a legacy bill without --account-names.
@@ -87,7 +93,12 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 	unreadable := make([]error, len(sources))
 	contents := make([]*cur.Fingerprint, len(sources))
 	fingerprint := make([]bool, len(sources))
-	if !opts.AllowDuplicates {
+	switch {
+	case opts.Identify:
+		for i := range fingerprint {
+			fingerprint[i] = true
+		}
+	case !opts.AllowDuplicates:
 		fingerprint = cur.SameSizes(sources)
 	}
 	next := make(chan int)
@@ -148,12 +159,15 @@ feed:
 			return nil, err
 		}
 	}
-	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 {
+	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 && !opts.AllowEmpty {
 		return nil, emptySelection(opts.Filters, total.filters)
 	}
 	res := total.result(&opts)
-	for _, s := range sources {
+	for i, s := range sources {
 		res.Files = append(res.Files, s.Name())
+		if opts.Identify {
+			res.Inputs = append(res.Inputs, Input{Name: s.Name(), Period: s.Period, Fingerprint: contents[i]})
+		}
 	}
 	return res, nil
 }
@@ -294,6 +308,11 @@ func (p *partial) result(opts *Options) *Result {
 	}
 	res.Warnings = slices.Sorted(maps.Keys(p.warnings))
 	res.Skipped = sortSkipped(p.skipped)
+	res.IncludeSplitCost, res.Top = opts.IncludeSplitCost, opts.Top
+	if opts.AccountNames != nil {
+		res.AccountNames = &AccountNameUse{Digest: AccountNamesDigest(opts.AccountNames), Accounts: p.accounts,
+			Unmatched: unmatchedAccounts(opts.AccountNames, p.accounts)}
+	}
 	return res
 }
 

@@ -22,17 +22,76 @@ type reportOptions struct {
 	Paths            []string
 	By               []string
 	Metric           string
-	Format           string
-	Precision        int
-	Top              int
-	Sort             string
 	Filters          []string
 	Jobs             int
 	IncludeSplitCost bool
 	AccountNames     string
 	Discover         discover.Options
 	OnError          onErrorOptions
-	NoFormulaEscape  bool
+	AllowEmpty       bool
+	rollupOutput
+}
+
+// rollupOutput are the flags that shape a rollup's output, report's and merge's alike: merge
+// applies them to the merged rollup exactly as report applies them to its own.
+type rollupOutput struct {
+	Format          string
+	Precision       int
+	Top             int
+	Sort            string
+	NoFormulaEscape bool
+}
+
+// addRollupOutputFlags adds --format, --precision, --top, --sort and --no-formula-escape.
+func addRollupOutputFlags(cmd *cobra.Command, o *rollupOutput) {
+	f := cmd.Flags()
+	f.StringVar(&o.Format, "format", "table", "output format: "+strings.Join(render.Formats, ", ")+formatFlagNote)
+	f.IntVar(&o.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
+	f.IntVar(&o.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
+	f.StringVar(&o.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
+	addFormulaEscapeFlag(cmd, &o.NoFormulaEscape)
+}
+
+// check validates the flags: a bad --sort or --top, or a binary format for a terminal, is a
+// usage error.
+func (o *rollupOutput) check(ios *ioStreams) error {
+	if err := checkFormat(&o.Format, render.Formats...); err != nil {
+		return err
+	}
+	if err := refuseBinaryOnTerminal(ios, o.Format); err != nil {
+		return err
+	}
+	if o.Sort != "" && !slices.Contains(report.Sorts, o.Sort) {
+		return &usageError{fmt.Errorf("unknown sort %q (valid: %s)", o.Sort, strings.Join(report.Sorts, ", "))}
+	}
+	if o.Top < 0 {
+		return &usageError{fmt.Errorf("--top must be ≥ 0")}
+	}
+	return nil
+}
+
+// write prints res to ios.Out in the chosen format, then the bill summary on stderr when it
+// belongs there (a table, or stderr a terminal), else res's warnings.
+func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
+	wo := render.Options{Format: o.Format, Precision: o.Precision, Color: ios.Color, Width: terminalWidth(ios),
+		NoFormulaEscape: o.NoFormulaEscape}
+	if err := render.Write(ios.Out, res, wo); err != nil {
+		return err
+	}
+	if !o.printSummary(ios) {
+		warn(ios, res.Warnings)
+		return nil
+	}
+	prec := o.Precision
+	if prec < 0 {
+		prec = 2 // a summary for people; --precision or JSON give every digit
+	}
+	return render.WriteSummary(ios.ErrOut, res, render.Options{Format: "table", Precision: prec})
+}
+
+// printSummary reports whether the bill summary goes to stderr.
+func (o *rollupOutput) printSummary(ios *ioStreams) bool {
+	return !ios.Quiet && (o.Format == "table" || ios.ErrTTY)
 }
 
 func newCmdReport(ios *ioStreams, runF func(context.Context, *reportOptions) error) *cobra.Command {
@@ -64,10 +123,7 @@ Filters: ` + report.FilterGrammar + `
 		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := checkFormat(&opts.Format, render.Formats...); err != nil {
-				return err
-			}
-			if err := refuseBinaryOnTerminal(ios, opts.Format); err != nil {
+			if err := opts.rollupOutput.check(ios); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -79,15 +135,12 @@ Filters: ` + report.FilterGrammar + `
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.By, "by", []string{"service"}, "dimensions to group by, comma-separated (see above)")
 	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", "))
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.Formats, ", ")+formatFlagNote)
-	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
-	f.IntVar(&opts.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
-	f.StringVar(&opts.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
+	addRollupOutputFlags(cmd, &opts.rollupOutput)
 	f.StringArrayVar(&opts.Filters, "filter", nil, "keep rows where dim=value[,value...] (or dim!=...); repeatable; filters on different dimensions must all hold")
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
-	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "filters that keep no row give an empty rollup, not exit 2 (a part for merge: another part may hold the rows)")
 	addDiscoverFlags(cmd, &opts.Discover)
 	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd
@@ -125,7 +178,7 @@ func reportSetup(o *reportOptions) (report.Options, error) {
 		return ro, &usageError{fmt.Errorf("--top must be ≥ 0 and --jobs ≥ 1")}
 	}
 	ro.Sort, ro.Top, ro.Jobs, ro.IncludeSplitCost = o.Sort, o.Top, o.Jobs, o.IncludeSplitCost
-	ro.AllowDuplicates = o.Discover.AllowDuplicates
+	ro.AllowDuplicates, ro.AllowEmpty = o.Discover.AllowDuplicates, o.AllowEmpty
 	if ro.SkipBadRows, err = o.OnError.skip(); err != nil {
 		return ro, err
 	}
@@ -147,29 +200,17 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 		return err
 	}
 	warn(ios, d.Warnings)
-	printSummary := !ios.Quiet && (opts.Format == "table" || ios.ErrTTY)
 	// JSON and Markdown carry the summary; CSV and NDJSON do not, and then only the chosen
 	// metric's columns need parsing.
-	ro.NoSummary = !printSummary && (opts.Format == "csv" || opts.Format == "ndjson")
+	ro.NoSummary = !opts.printSummary(ios) && (opts.Format == "csv" || opts.Format == "ndjson")
+	// The JSON document identifies its inputs, so that it can be merged (curnorm merge).
+	ro.Identify = opts.Format == "json"
 	res, err := rollup(ctx, ios, d.Sources, ro)
 	if err != nil {
 		return err
 	}
-	wo := render.Options{Format: opts.Format, Precision: opts.Precision, Color: ios.Color, Width: terminalWidth(ios),
-		NoFormulaEscape: opts.NoFormulaEscape}
-	if err := render.Write(ios.Out, res, wo); err != nil {
+	if err := opts.write(ios, res); err != nil {
 		return err
-	}
-	if printSummary {
-		prec := opts.Precision
-		if prec < 0 {
-			prec = 2 // a summary for people; --precision or JSON give every digit
-		}
-		if err := render.WriteSummary(ios.ErrOut, res, render.Options{Format: "table", Precision: prec}); err != nil {
-			return err
-		}
-	} else {
-		warn(ios, res.Warnings)
 	}
 	return opts.OnError.finish(ios, res.Skipped)
 }

@@ -100,7 +100,7 @@ func readSide(paths []string) (*loadedSide, error) {
 // rollupOptions turns the shared flags into rollup options, taking --metric and --by from
 // the first baseline among sides when they were not given.
 func (o *compareOptions) rollupOptions(sides ...*loadedSide) (report.Options, error) {
-	ro := reportOptions{By: o.By, Metric: o.Metric, Filters: o.Filters, Sort: "cost", Jobs: o.Jobs,
+	ro := reportOptions{By: o.By, Metric: o.Metric, Filters: o.Filters, rollupOutput: rollupOutput{Sort: "cost"}, Jobs: o.Jobs,
 		IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames, Discover: o.Discover}
 	for _, s := range sides {
 		if s != nil && s.side != nil {

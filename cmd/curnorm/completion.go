@@ -16,6 +16,7 @@ import (
 // checkFormat calls enforce the same lists.
 var commandFormats = map[string][]string{
 	"report":  render.Formats,
+	"merge":   render.Formats,
 	"inspect": tableOrJSON,
 	"explain": tableOrJSON,
 	"diff":    render.Formats,

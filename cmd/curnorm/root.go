@@ -52,6 +52,7 @@ Shell completion of commands, flags, dimensions, metrics and formats:
 		newCmdVersion(ios),
 		newCmdInspect(ios, nil),
 		newCmdReport(ios, nil),
+		newCmdMerge(ios, nil),
 		newCmdNormalize(ios, nil),
 		newCmdExplain(ios, nil),
 		newCmdSample(ios, nil),
@@ -86,7 +87,7 @@ func run(ctx context.Context, args []string, ios *ioStreams) int {
 // flagHint names the flag that accepts what an error of the libraries refused: they know
 // nothing of the command line.
 func flagHint(err error) string {
-	if errors.Is(err, cur.ErrDuplicateInput) {
+	if errors.Is(err, cur.ErrDuplicateInput) && !strings.Contains(err.Error(), "--allow-duplicates") {
 		return " (--allow-duplicates counts each copy)"
 	}
 	return ""

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,11 +11,18 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestXLSXOutput: report and diff write a workbook to a file or a pipe, and refuse to print
+// TestXLSXOutput: report, merge and diff write a workbook to a file or a pipe, and refuse to print
 // one on a terminal.
 func TestXLSXOutput(t *testing.T) {
 	demo := filepath.Join("..", "..", "testdata", "demo")
+	part := filepath.Join(t.TempDir(), "part.json")
+	if code, out, stderr := runCurnorm(t, "report", "--quiet", "--format", "json", "--by", "service", demo); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	} else if err := os.WriteFile(part, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
+		{"merge", "--quiet", "--format", "xlsx", part},
 		{"report", "--quiet", "--format", "xlsx", "--by", "account,service", demo},
 		{"diff", "--quiet", "--format", "xlsx", "--by", "service", demo, demo},
 	} {

@@ -85,41 +85,82 @@ func ReadBaselineFile(path string) (*report.Result, error) {
 }
 
 // ReadBaseline reads a report document (`report --format json`) back into a Result: metric,
-// dimensions, filters, files, groups, totals, what --on-error skip left out, and per billing
-// period and currency the summary with its line item types and usage-date coverage. Derived figures (savings, rates,
-// residuals) are computed again rather than read. A document of another schema version is
-// refused with an error wrapping cur.ErrUnsupportedFormat; a malformed one with
-// cur.ErrBadValue. name is the file name errors give.
+// dimensions, filters, options, files and their identities, groups, totals, what --on-error
+// skip left out, and per billing period and currency the summary with its line item types and
+// usage-date coverage. Derived figures (savings, rates, residuals) are computed again rather
+// than read. A document of a schema version it does not read (v1 and SchemaVersion) is refused
+// with an error wrapping cur.ErrUnsupportedFormat; a malformed one with cur.ErrBadValue. name
+// is the file name errors give.
 func ReadBaseline(r io.Reader, name string) (*report.Result, error) {
+	res, _, err := readDocument(r, name, "baseline", "write the baseline again with this version: curnorm report --format json")
+	return res, err
+}
+
+// ReadPartFile reads the part at path; see ReadPart.
+func ReadPartFile(path string) (*report.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, cur.FileError(path, nil, fmt.Errorf("%w: %v", cur.ErrNoInput, errors.Unwrap(err)))
+	}
+	defer f.Close()
+	return ReadPart(f, path)
+}
+
+// ReadPart reads a report document as a part for report.Merge: it must be of SchemaVersion
+// (v1 does not identify its inputs) and of this curnorm's rules (report.RulesVersion), else
+// the error wraps cur.ErrUnsupportedFormat, and its money must be exact: a part written with
+// --precision is refused with report.ErrPartMismatch. Merge refuses the rest (--top, parts
+// that differ). name is the file name errors give.
+func ReadPart(r io.Reader, name string) (*report.Result, error) {
+	again := "make the part again with this curnorm: curnorm report --format json"
+	res, doc, err := readDocument(r, name, "part", again)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case doc.Schema != SchemaVersion:
+		return nil, cur.FileError(name, nil, fmt.Errorf("%w: part schema %q does not identify its inputs (%s)", cur.ErrUnsupportedFormat, doc.Schema, again))
+	case doc.Rules != report.RulesVersion:
+		return nil, cur.FileError(name, nil, fmt.Errorf("%w: part priced with rules %q; this curnorm prices with %q (%s)", cur.ErrUnsupportedFormat, doc.Rules, report.RulesVersion, again))
+	case doc.Options.Precision != nil:
+		return nil, cur.FileError(name, nil, fmt.Errorf("%w: written with --precision %d, its money is rounded: write the parts without --precision and give --precision to merge",
+			report.ErrPartMismatch, *doc.Options.Precision))
+	}
+	return res, nil
+}
+
+// readDocument reads a report document of a readable schema; what ("baseline", "part") and
+// again (how to write one) word its errors.
+func readDocument(r io.Reader, name, what, again string) (*report.Result, *jsonDoc, error) {
 	fail := func(class error, format string, args ...any) error {
 		return cur.FileError(name, nil, fmt.Errorf("%w: "+format, append([]any{class}, args...)...))
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fail(cur.ErrNoInput, "%v", err)
+		return nil, nil, fail(cur.ErrNoInput, "%v", err)
 	}
 	var head struct {
 		Schema *string `json:"schema"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fail(cur.ErrBadValue, "not a report document: %v", err)
+		return nil, nil, fail(cur.ErrBadValue, "not a report document: %v", err)
 	}
 	if head.Schema == nil {
-		return nil, fail(cur.ErrUnsupportedFormat, `not a report document (no "schema"); write one with: curnorm report --format json`)
+		return nil, nil, fail(cur.ErrUnsupportedFormat, `not a report document (no "schema"); write one with: curnorm report --format json`)
 	}
-	if *head.Schema != SchemaVersion {
-		return nil, fail(cur.ErrUnsupportedFormat, "baseline schema %q; this curnorm reads %q (write the baseline again with this version: curnorm report --format json)", *head.Schema, SchemaVersion)
+	if !slices.Contains(readableSchemas, *head.Schema) {
+		return nil, nil, fail(cur.ErrUnsupportedFormat, "%s schema %q; this curnorm reads %q (%s)", what, *head.Schema, SchemaVersion, again)
 	}
 	var doc jsonDoc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fail(cur.ErrBadValue, "%v", err)
+		return nil, nil, fail(cur.ErrBadValue, "%v", err)
 	}
 	res, err := resultOf(&doc)
 	if err != nil {
-		return nil, fail(cur.ErrBadValue, "%v", err)
+		return nil, nil, fail(cur.ErrBadValue, "%v", err)
 	}
-	return res, nil
+	return res, &doc, nil
 }
 
 // resultOf turns a report document read back into a Result: money stays text until parsed
@@ -129,7 +170,32 @@ func resultOf(d *jsonDoc) (*report.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &report.Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped}
+	res := &report.Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped,
+		IncludeSplitCost: d.Options.IncludeSplitCost, Top: d.Options.Top}
+	for i, in := range d.Inputs {
+		ri := report.Input{Name: in.Name, Period: in.Period}
+		if (in.Fingerprint == nil) != (in.Size == nil) {
+			return nil, fmt.Errorf("input %d: size and fingerprint must both be given or both null", i+1)
+		}
+		if in.Fingerprint != nil {
+			fp, err := cur.ParseFingerprint(*in.Fingerprint, *in.Size)
+			if err != nil {
+				return nil, fmt.Errorf("input %d: %w", i+1, err)
+			}
+			ri.Fingerprint = &fp
+		}
+		res.Inputs = append(res.Inputs, ri)
+	}
+	if an := d.Options.AccountNames; an != nil {
+		use := &report.AccountNameUse{Digest: an.Digest, Accounts: map[string]bool{}, Unmatched: an.Unmatched}
+		for _, id := range an.Named {
+			use.Accounts[id] = true
+		}
+		for _, id := range an.Unnamed {
+			use.Accounts[id] = false
+		}
+		res.AccountNames = use
+	}
 	for i := range d.Groups {
 		g, err := groupOf(&d.Groups[i], d.Dimensions, true)
 		if err != nil {

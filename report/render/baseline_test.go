@@ -68,7 +68,9 @@ func TestReadBaselineErrors(t *testing.T) {
 		class     error
 		msg       string
 	}{
-		{"other version", `{"schema": "curnorm.report/v2"}`, cur.ErrUnsupportedFormat, `baseline schema "curnorm.report/v2"; this curnorm reads "curnorm.report/v1"`},
+		{"other version", `{"schema": "curnorm.report/v9"}`, cur.ErrUnsupportedFormat, `baseline schema "curnorm.report/v9"; this curnorm reads "curnorm.report/v2"`},
+		{"bad fingerprint", `{"schema": "curnorm.report/v2", "metric": "amortized", "inputs": [{"name": "a.csv", "size": 3, "fingerprint": "md5:00"}]}`, cur.ErrBadValue, `input 1: fingerprint "md5:00": want xxh64: and 16 hex digits`},
+		{"fingerprint without size", `{"schema": "curnorm.report/v2", "metric": "amortized", "inputs": [{"name": "a.csv", "fingerprint": "xxh64:0000000000000000"}]}`, cur.ErrBadValue, `input 1: size and fingerprint must both be given or both null`},
 		{"no schema", `{"metric": "amortized"}`, cur.ErrUnsupportedFormat, `not a report document (no "schema")`},
 		{"not json", `{"schema": `, cur.ErrBadValue, "not a report document"},
 		{"bad metric", `{"schema": "curnorm.report/v1", "metric": "cheapest"}`, cur.ErrBadValue, `unknown metric "cheapest"`},

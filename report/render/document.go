@@ -8,15 +8,23 @@ import "github.com/curnorm/curnorm/cur"
 // struct field order fixes the key order of every object.
 
 // SchemaVersion names the layout of the report document; it changes when a field changes
-// meaning.
-const SchemaVersion = "curnorm.report/v1"
+// meaning. v2 added options, rules and inputs, what `curnorm merge` needs of a part.
+const SchemaVersion = "curnorm.report/v2"
+
+// readableSchemas are the report documents ReadBaseline reads: v1 lacks what merging needs,
+// so ReadPart takes only SchemaVersion.
+var readableSchemas = []string{"curnorm.report/v1", SchemaVersion}
 
 type jsonDoc struct {
-	Schema     string        `json:"schema"`
-	Metric     string        `json:"metric"`
-	Dimensions []string      `json:"dimensions"`
-	Filters    []string      `json:"filters"`
-	Files      []string      `json:"files"`
+	Schema     string      `json:"schema"`
+	Metric     string      `json:"metric"`
+	Dimensions []string    `json:"dimensions"`
+	Filters    []string    `json:"filters"`
+	Options    jsonOptions `json:"options"`
+	Rules      string      `json:"rules"` // report.RulesVersion
+	Files      []string    `json:"files"`
+	// Inputs identify the files, in the order of Files; [] when the rollup did not.
+	Inputs     []jsonInput   `json:"inputs"`
 	Currencies []string      `json:"currencies"`
 	Periods    []jsonPeriod  `json:"periods"`
 	Groups     []jsonGroup   `json:"groups"`
@@ -25,6 +33,33 @@ type jsonDoc struct {
 	Warnings   []string      `json:"warnings"`
 	// Skipped lists the rows and files --on-error skip left out, per file and reason.
 	Skipped []cur.SkipCount `json:"skipped"`
+}
+
+// jsonOptions are the options of report besides metric, dimensions and filters that the
+// figures depend on.
+type jsonOptions struct {
+	IncludeSplitCost bool              `json:"include_split_cost"`
+	AccountNames     *jsonAccountNames `json:"account_names"` // null without --account-names
+	Top              int               `json:"top"`           // 0: every group
+	Precision        *int              `json:"precision"`     // null: exact money
+}
+
+// jsonAccountNames is what --account-names did: its digest, the accounts of the bill that took
+// their names from it, with or without a name there, and its ids that matched no account.
+type jsonAccountNames struct {
+	Digest    string   `json:"digest"`
+	Named     []string `json:"named"`
+	Unnamed   []string `json:"unnamed"`
+	Unmatched []string `json:"unmatched"`
+}
+
+// jsonInput identifies one file read: the size and fingerprint (cur.Fingerprint) of its
+// content, null when it was not read to its end.
+type jsonInput struct {
+	Name        string  `json:"name"`
+	Period      string  `json:"period"`
+	Size        *int64  `json:"size"`
+	Fingerprint *string `json:"fingerprint"`
 }
 
 type jsonPeriod struct {

@@ -93,7 +93,10 @@ func writeJSON(w io.Writer, r *report.Result, o Options) error {
 		Metric:     r.Metric.String(),
 		Dimensions: nonNil(r.Dimensions),
 		Filters:    nonNil(r.Filters),
+		Options:    optionsJSON(r, o),
+		Rules:      report.RulesVersion,
 		Files:      nonNil(r.Files),
+		Inputs:     inputsJSON(r.Inputs),
 		Currencies: currencies(r),
 		Periods:    []jsonPeriod{},
 		Groups:     make([]jsonGroup, 0, len(r.Groups)),
@@ -117,6 +120,39 @@ func writeJSON(w io.Writer, r *report.Result, o Options) error {
 		doc.Totals = append(doc.Totals, groupJSON(r, t, false, money))
 	}
 	return encodeIndented(w, doc)
+}
+
+func optionsJSON(r *report.Result, o Options) jsonOptions {
+	jo := jsonOptions{IncludeSplitCost: r.IncludeSplitCost, Top: r.Top}
+	if o.Precision >= 0 {
+		p := o.Precision
+		jo.Precision = &p
+	}
+	if u := r.AccountNames; u != nil {
+		an := &jsonAccountNames{Digest: u.Digest, Named: []string{}, Unnamed: []string{}, Unmatched: nonNil(u.Unmatched)}
+		for _, id := range slices.Sorted(maps.Keys(u.Accounts)) {
+			if u.Accounts[id] {
+				an.Named = append(an.Named, id)
+			} else {
+				an.Unnamed = append(an.Unnamed, id)
+			}
+		}
+		jo.AccountNames = an
+	}
+	return jo
+}
+
+func inputsJSON(ins []report.Input) []jsonInput {
+	out := make([]jsonInput, 0, len(ins))
+	for _, in := range ins {
+		ji := jsonInput{Name: in.Name, Period: in.Period}
+		if fp := in.Fingerprint; fp != nil {
+			size, text := fp.Size, fp.String()
+			ji.Size, ji.Fingerprint = &size, &text
+		}
+		out = append(out, ji)
+	}
+	return out
 }
 
 // encodeIndented prints v as indented JSON without HTML escaping.

@@ -272,7 +272,7 @@ func TestWriteJSONTypes(t *testing.T) {
 		out := render(t, r, Options{Format: "json", Precision: -1}, false)
 
 		// Top-level keys in the documented order.
-		wantTop := []string{"schema", "metric", "dimensions", "filters", "files", "currencies",
+		wantTop := []string{"schema", "metric", "dimensions", "filters", "options", "rules", "files", "inputs", "currencies",
 			"periods", "groups", "totals", "summary", "warnings", "skipped"}
 		if got := objectKeys(t, []byte(out)); strings.Join(got, ",") != strings.Join(wantTop, ",") {
 			t.Errorf("top-level keys %v, want %v", got, wantTop)
@@ -603,7 +603,9 @@ func TestWriteEmptyResult(t *testing.T) {
 		}
 	}
 	out := render(t, r, Options{Format: "json", Precision: -1}, false)
-	if !strings.Contains(out, `"groups": []`) || strings.Contains(out, "null") {
+	// Options not given are null; lists are never.
+	lists := strings.NewReplacer(`"account_names": null`, "", `"precision": null`, "").Replace(out)
+	if !strings.Contains(out, `"groups": []`) || !strings.Contains(out, `"inputs": []`) || strings.Contains(lists, "null") {
 		t.Errorf("empty lists must print as []:\n%s", out)
 	}
 }
