@@ -74,6 +74,9 @@ Savings Plans coverage; Cost Explorer's reservation coverage counts hours instea
 			if err := checkFormat(&opts.Format, render.CommitmentFormats...); err != nil {
 				return err
 			}
+			if err := refuseBinaryOnTerminal(ios, opts.Format); err != nil {
+				return err
+			}
 			if _, err := parseDays(opts.Expiring); err != nil {
 				return &usageError{err}
 			}

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,6 +23,22 @@ func appears(pattern ...string) func(dir string) bool {
 		m, _ := filepath.Glob(filepath.Join(append([]string{dir}, pattern...)...))
 		return len(m) > 0
 	}
+}
+
+// catches reports whether process pid has a handler for sig, from /proc/PID/status (SigCgt,
+// a hex mask with bit sig-1); where there is no /proc it answers true.
+func catches(pid int, sig syscall.Signal) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return true
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if mask, ok := strings.CutPrefix(line, "SigCgt:"); ok {
+			m, err := strconv.ParseUint(strings.TrimSpace(mask), 16, 64)
+			return err == nil && m&(1<<(sig-1)) != 0
+		}
+	}
+	return true
 }
 
 // TestSignals starts the built binary on a bill big enough to take seconds, signals it while
@@ -70,9 +88,12 @@ func TestSignals(t *testing.T) {
 			for i, a := range tc.args {
 				args[i] = strings.ReplaceAll(a, "OUT", out)
 			}
+			ready := tc.ready
 			if tc.s3 {
 				s3test.Start(t)
-				t.Setenv("AWS_ENDPOINT_URL_S3", s3test.Stalled(t))
+				stalled := s3test.NewStalled(t)
+				t.Setenv("AWS_ENDPOINT_URL_S3", stalled.URL)
+				ready = func(string) bool { return stalled.Accepted() > 0 } // a request is in flight
 			}
 			cmd := exec.Command(bin, args...)
 			var stderr bytes.Buffer
@@ -91,9 +112,11 @@ func TestSignals(t *testing.T) {
 			}
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
+			// Signal once curnorm handles the signal (a loaded machine may take a while to start
+			// it), and its work is under way.
 			deadline := time.Now().Add(20 * time.Second)
 			time.Sleep(300 * time.Millisecond)
-			for tc.ready != nil && !tc.ready(out) && time.Now().Before(deadline) {
+			for !(catches(cmd.Process.Pid, tc.sig) && (ready == nil || ready(out))) && time.Now().Before(deadline) {
 				time.Sleep(10 * time.Millisecond)
 			}
 			select {

@@ -11,7 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestXLSXOutput: report, merge and diff write a workbook to a file or a pipe, and refuse to print
+// TestXLSXOutput: report, merge, diff and commitments write a workbook to a file or a pipe, and refuse to print
 // one on a terminal.
 func TestXLSXOutput(t *testing.T) {
 	demo := filepath.Join("..", "..", "testdata", "demo")
@@ -23,6 +23,8 @@ func TestXLSXOutput(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"merge", "--quiet", "--format", "xlsx", part},
+		{"commitments", "--quiet", "--format", "xlsx", demo},
+		{"commitments", "--quiet", "--coverage", "--by", "service", "--format", "xlsx", demo},
 		{"report", "--quiet", "--format", "xlsx", "--by", "account,service", demo},
 		{"diff", "--quiet", "--format", "xlsx", "--by", "service", demo, demo},
 	} {

@@ -167,7 +167,7 @@ func TestMissingProfile(t *testing.T) {
 
 func TestStalledEndpoint(t *testing.T) {
 	s3test.Start(t)
-	t.Setenv("AWS_ENDPOINT_URL_S3", s3test.Stalled(t))
+	t.Setenv("AWS_ENDPOINT_URL_S3", s3test.NewStalled(t).URL)
 	defer func(d time.Duration) { responseTimeout = d }(responseTimeout)
 	responseTimeout = 200 * time.Millisecond
 	tree, err := New(context.Background(), Config{})
@@ -184,7 +184,7 @@ func TestStalledEndpoint(t *testing.T) {
 // end it.
 func TestCancelStalled(t *testing.T) {
 	s3test.Start(t)
-	t.Setenv("AWS_ENDPOINT_URL_S3", s3test.Stalled(t))
+	t.Setenv("AWS_ENDPOINT_URL_S3", s3test.NewStalled(t).URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	tree, err := New(ctx, Config{})
 	if err != nil {

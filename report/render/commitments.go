@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,7 +15,7 @@ import (
 )
 
 // CommitmentFormats are the formats of the commitments command, with or without --coverage.
-var CommitmentFormats = []string{"table", "csv", "json", "markdown"}
+var CommitmentFormats = []string{"table", "csv", "json", "markdown", "xlsx"}
 
 // commitmentHeader names the columns of the commitments table and csv, in order.
 var commitmentHeader = []string{"period", "currency", "kind", "type", "arn", "region", "commitment", "used", "unused",
@@ -40,6 +39,11 @@ func WriteCommitments(w io.Writer, res *report.CommitmentResult, o Options, now 
 		return writeCommitmentsJSON(w, res, now)
 	case "markdown":
 		return writeCommitmentsMarkdown(w, res, o, now)
+	case "xlsx":
+		g := commitmentsGrid(res.Commitments, o, keepText, now)
+		totals := commitmentsGrid(commitmentTotals(res.Commitments), o, keepText, now)
+		totals.name = "totals"
+		return writeWorkbook(w, g, totals)
 	}
 	return writeCommitmentsTable(w, res, o, now)
 }
@@ -162,22 +166,24 @@ func writeCommitmentsMarkdown(w io.Writer, res *report.CommitmentResult, o Optio
 }
 
 func writeCommitmentsCSV(w io.Writer, res *report.CommitmentResult, o Options, now time.Time) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(commitmentHeader); err != nil {
-		return err
-	}
+	return commitmentsGrid(res.Commitments, o, o.text, now).writeCSV(w)
+}
+
+// commitmentsGrid lays commitments out as csv and xlsx do; text prepares text cells.
+func commitmentsGrid(cs []*report.Commitment, o Options, text func(string) string, now time.Time) grid {
+	g := grid{name: "commitments", header: commitmentHeader, kinds: []cellKind{cellText, cellCurrency, cellText, cellText,
+		cellText, cellText, cellMoney, cellMoney, cellMoney, cellRate, cellMoney, cellMoney, cellMoney, cellText, cellCount}}
 	m := o.moneyFormat(-1)
-	for _, c := range res.Commitments {
+	for _, c := range cs {
 		cells := commitmentCells(c, m, false, now)
-		for _, i := range []int{0, 1, 2, 3, 4, 5, 13} {
-			cells[i] = o.text(cells[i])
+		for i, k := range g.kinds {
+			if k == cellText || k == cellCurrency {
+				cells[i] = text(cells[i])
+			}
 		}
-		if err := cw.Write(cells); err != nil {
-			return err
-		}
+		g.rows = append(g.rows, cells)
 	}
-	cw.Flush()
-	return cw.Error()
+	return g
 }
 
 // commitmentDoc is the JSON document: money as exact decimal text, rates as fractions.
@@ -243,6 +249,19 @@ func writeCommitmentsJSON(w io.Writer, res *report.CommitmentResult, now time.Ti
 // coverageHeader names the coverage columns after the group keys.
 var coverageHeader = []string{"currency", "on_demand", "covered_ri", "covered_sp", "left_on_demand", "coverage"}
 
+// coverageGrid lays coverage out as csv and xlsx do, rows made by row.
+func coverageGrid(r *report.Result, header []string, row func([]string, *report.Group) []string) grid {
+	g := grid{name: "coverage", header: header}
+	for range r.Dimensions {
+		g.kinds = append(g.kinds, cellText)
+	}
+	g.kinds = append(g.kinds, cellCurrency, cellMoney, cellMoney, cellMoney, cellMoney, cellRate)
+	for _, gr := range r.Groups {
+		g.rows = append(g.rows, row(gr.Key, gr))
+	}
+	return g
+}
+
 // leftOnDemand is the priced usage of a group that no commitment covered.
 func leftOnDemand(g *report.Group) money.Sum {
 	left := g.OnDemand
@@ -278,17 +297,15 @@ func WriteCoverage(w io.Writer, r *report.Result, o Options) error {
 	}
 	switch o.Format {
 	case "csv":
-		cw := csv.NewWriter(w)
-		if err := cw.Write(header); err != nil {
-			return err
+		return coverageGrid(r, header, row).writeCSV(w)
+	case "xlsx":
+		o.NoFormulaEscape = true // cells are typed: text never runs as a formula
+		g := coverageGrid(r, append(o.texts(r.Dimensions), coverageHeader...), row)
+		key := totalKey(r.Dimensions, csvTotalLabel)
+		for _, t := range r.Totals {
+			g.totals = append(g.totals, row(key, t))
 		}
-		for _, g := range r.Groups {
-			if err := cw.Write(row(g.Key, g)); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
+		return writeWorkbook(w, g, totalsGrid(g))
 	case "json":
 		type groupJSON struct {
 			Key          map[string]string `json:"key"`

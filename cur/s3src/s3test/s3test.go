@@ -112,14 +112,23 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// Stalled serves, until the test ends, a loopback endpoint that accepts connections and
-// never answers; it returns the endpoint's URL.
-func Stalled(t testing.TB) string {
+// Stalled is a loopback endpoint that accepts connections and never answers.
+type Stalled struct {
+	URL      string
+	accepted atomic.Int64
+}
+
+// Accepted is the number of connections accepted so far.
+func (s *Stalled) Accepted() int64 { return s.accepted.Load() }
+
+// NewStalled serves a Stalled endpoint until the test ends.
+func NewStalled(t testing.TB) *Stalled {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := &Stalled{URL: "http://" + ln.Addr().String()}
 	var conns []net.Conn
 	var mu sync.Mutex
 	t.Cleanup(func() {
@@ -139,9 +148,10 @@ func Stalled(t testing.TB) string {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			s.accepted.Add(1)
 		}
 	}()
-	return "http://" + ln.Addr().String()
+	return s
 }
 
 // Deny answers 403 AccessDenied to every request whose path and query start with prefix
