@@ -62,7 +62,8 @@ type parquetReader struct {
 	rounded atomic.Int64
 	skip    bool
 	skips   skips
-	pages   *pagePath // the page-level path, when every requested column allows it
+	pages   *pagePath   // the page-level path, when every requested column allows it
+	ahead   *chunkAhead // names row groups' chunks to an Object that fetches ahead; nil for files
 	err     error
 	done    bool
 	closed  bool
@@ -118,7 +119,8 @@ type pqSource struct {
 // openParquet reads the footer of f (of size bytes, -1 when unknown) and prepares a reader of
 // the requested columns. The reader owns f from here on, whether f is the named file, an
 // unlinked copy of standard input or an Object: Close closes it, and so does a failed open.
-func openParquet(name string, f randomAccess, size int64, req Request) (rd Reader, err error) {
+// pre, when not nil, is told of the ranges before they are read.
+func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Request) (rd Reader, err error) {
 	r := &parquetReader{name: name, skip: req.SkipBadRows, skips: skips{file: name}, cores: req.cores(),
 		serial: req.serial, noPagePath: req.noPagePath}
 	defer func() {
@@ -142,6 +144,10 @@ func openParquet(name string, f randomAccess, size int64, req Request) (rd Reade
 	// the row group size.
 	props.BufferedStreamEnabled = true
 	props.BufferSize = 1 << 20
+	if pre != nil && size > 0 {
+		n := min(size, footerAhead)
+		pre.Prefetch([]ByteRange{{Off: size - n, Len: n}})
+	}
 	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
 	if err != nil {
 		return nil, FileError(name, ErrCorrupt, err)
@@ -220,6 +226,12 @@ func openParquet(name string, f randomAccess, size int64, req Request) (rd Reade
 		return nil, FileError(name, ErrUnsupportedFormat, fmt.Errorf("parquet schema: %w", err))
 	}
 	r.fr = fr
+	if pre != nil {
+		r.ahead = &chunkAhead{pre: pre, meta: meta}
+		for _, fd := range r.fields {
+			r.ahead.leaves = append(r.ahead.leaves, fd.leaves...)
+		}
+	}
 	r.pages = newPagePath(r, f)
 	return r, nil
 }
@@ -544,6 +556,7 @@ func (r *parquetReader) openRowGroup() error {
 	if r.rgLeft < 0 {
 		return r.corrupt("", fmt.Errorf("parquet: negative row count %d", r.rgLeft))
 	}
+	r.ahead.reach(r.rg)
 	// Arrow opens the leaves of a nested field on goroutines of its own, where a panic on damaged
 	// chunk metadata could not be recovered: open them here first, where it can.
 	rgr := r.pf.RowGroup(r.rg)

@@ -667,7 +667,7 @@ func TestParquetTempFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd, err := openParquet("<stdin>", tmp, int64(len(data)), Request{alloc: mem, Amounts: []string{"line_item_unblended_cost"}})
+	rd, err := openParquet("<stdin>", tmp, int64(len(data)), nil, Request{alloc: mem, Amounts: []string{"line_item_unblended_cost"}})
 	if err != nil {
 		t.Fatal(err)
 	}

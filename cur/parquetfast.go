@@ -48,6 +48,7 @@ type pagePath struct {
 	pf     *file.Reader
 	serial bool
 	cores  int
+	ahead  *chunkAhead
 
 	leaves []*pageLeaf
 	strs   []pageName
@@ -193,7 +194,7 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			return nil
 		}
 	}
-	p := &pagePath{name: r.name, pf: r.pf, serial: r.serial, cores: r.cores, consumers: 1, held: -1}
+	p := &pagePath{name: r.name, pf: r.pf, serial: r.serial, cores: r.cores, ahead: r.ahead, consumers: 1, held: -1}
 	leafOf := map[*pqField]*pageLeaf{}
 	leaf := func(s *pqSource) *pageLeaf {
 		if l := leafOf[s.field]; l != nil {
@@ -1127,6 +1128,7 @@ func (p *pagePath) decodeInto(l *pageLeaf, sl *pageSlot, s, rg, n int, open bool
 		}
 	}()
 	if open {
+		p.ahead.reach(rg)
 		if err := l.col.Open(rg); err != nil {
 			return p.corrupt(rg, l.name, err)
 		}

@@ -66,7 +66,8 @@ type Source struct {
 type Object interface {
 	// Stream returns the content from its start; CSV is read this way, once through.
 	Stream() (io.ReadCloser, error)
-	// Random gives access at any offset and the content's size; Parquet and zip need it.
+	// Random gives access at any offset and the content's size; Parquet and zip need it. The
+	// ReaderAt may also be a Prefetcher, and an io.Closer that the reader closes when done.
 	Random() (io.ReaderAt, int64, error)
 }
 
@@ -260,7 +261,7 @@ func openObject(name string, obj Object, req Request) (Reader, error) {
 	if err != nil {
 		return nil, FileError(name, ErrNoInput, unwrapPathError(err))
 	}
-	content := sectionCloser{io.NewSectionReader(ra, 0, size)}
+	content := objectContent{io.NewSectionReader(ra, 0, size), ra}
 	head := make([]byte, 4)
 	n, err := ra.ReadAt(head, 0)
 	if err != nil && err != io.EOF {
@@ -268,7 +269,8 @@ func openObject(name string, obj Object, req Request) (Reader, error) {
 	}
 	switch head = head[:n]; {
 	case bytes.HasPrefix(head, magicParquet):
-		return openParquet(name, content, size, req)
+		pre, _ := ra.(Prefetcher)
+		return openParquet(name, content, size, pre, req)
 	case bytes.HasPrefix(head, magicZip):
 		return openZip(name, content, size, content, req)
 	}
@@ -307,11 +309,20 @@ type randomAccess interface {
 	io.Closer
 }
 
-// sectionCloser is an Object's content seen through a SectionReader; the Object itself needs
-// no closing.
-type sectionCloser struct{ *io.SectionReader }
+// objectContent is an Object's content seen through a SectionReader (which Parquet's footer
+// reader seeks), closed with the reader that owns it.
+type objectContent struct {
+	*io.SectionReader
+	ra io.ReaderAt
+}
 
-func (sectionCloser) Close() error { return nil }
+// Close lets go of what the Object's ReaderAt holds, such as fetches ahead, when it holds any.
+func (c objectContent) Close() error {
+	if cl, ok := c.ra.(io.Closer); ok {
+		return cl.Close()
+	}
+	return nil
+}
 
 // fileSize is f's size, or -1 when it cannot be read.
 func fileSize(f *os.File) int64 {
@@ -349,7 +360,7 @@ func openStream(name string, in io.Reader, closer io.Closer, random func(br *buf
 		if err != nil {
 			return nil, FileError(name, ErrCorrupt, err)
 		}
-		return openParquet(name, ra, size, req)
+		return openParquet(name, ra, size, nil, req)
 	case bytes.HasPrefix(head, magicZip):
 		ra, size, err := random(br)
 		if err != nil {

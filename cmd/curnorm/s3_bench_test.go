@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/s3src/s3test"
@@ -11,15 +12,18 @@ import (
 )
 
 // BenchmarkReportS3 reports by account on one bill read from disk and from a loopback S3
-// server; MB/s counts the objects' size, fetched-B/op what the server sent.
+// server, answered at once or after a delay per request as over a real network; MB/s counts
+// the objects' size, fetched-B/op what the server sent, requests/op what it was asked.
 func BenchmarkReportS3(b *testing.B) {
 	dir := b.TempDir()
 	bills := []struct {
-		name string
-		o    sample.Options
+		name  string
+		o     sample.Options
+		delay bool
 	}{
-		{"parquet", sample.Options{Flavour: cur.LegacyParquet, Rows: 200_000, Accounts: 8, Seed: 1, Final: true}},
-		{"csv.gz", sample.Options{Rows: 200_000, Accounts: 8, Seed: 1, Gzip: true, Final: true}},
+		{"parquet", sample.Options{Flavour: cur.LegacyParquet, Rows: 200_000, Accounts: 8, Seed: 1, Final: true}, true},
+		{"parquet-8rg", sample.Options{Flavour: cur.LegacyParquet, Rows: 200_000, Accounts: 8, Seed: 1, Final: true, RowGroupRows: 25_000}, true},
+		{"csv.gz", sample.Options{Rows: 200_000, Accounts: 8, Seed: 1, Gzip: true, Final: true}, false},
 	}
 	srv := s3test.Start(b)
 	for _, bill := range bills {
@@ -36,19 +40,30 @@ func BenchmarkReportS3(b *testing.B) {
 			size += st.Size()
 		}
 		srv.PutTree(b, filepath.Join(dir, bill.name), "bills", bill.name+"/")
-		for _, where := range []struct{ name, path string }{
-			{"local", filepath.Join(dir, bill.name)},
-			{"s3", "s3://bills/" + bill.name + "/"},
-		} {
-			b.Run(bill.name+"/"+where.name, func(b *testing.B) {
+		type place struct {
+			name, path string
+			delay      time.Duration
+		}
+		where := []place{
+			{"local", filepath.Join(dir, bill.name), 0},
+			{"s3", "s3://bills/" + bill.name + "/", 0},
+		}
+		if bill.delay {
+			where = append(where, place{"s3-10ms", "s3://bills/" + bill.name + "/", 10 * time.Millisecond})
+		}
+		for _, w := range where {
+			b.Run(bill.name+"/"+w.name, func(b *testing.B) {
+				srv.Delay(w.delay)
+				defer srv.Delay(0)
 				b.SetBytes(size)
-				before := srv.Served()
+				served, requests := srv.Served(), srv.Requests()
 				for b.Loop() {
-					if code, _, stderr := runCurnorm(b, "report", "--quiet", "--by", "account", where.path); code != 0 {
+					if code, _, stderr := runCurnorm(b, "report", "--quiet", "--by", "account", w.path); code != 0 {
 						b.Fatalf("exit %d: %s", code, stderr)
 					}
 				}
-				b.ReportMetric(float64(srv.Served()-before)/float64(b.N), "fetched-B/op")
+				b.ReportMetric(float64(srv.Served()-served)/float64(b.N), "fetched-B/op")
+				b.ReportMetric(float64(srv.Requests()-requests)/float64(b.N), "requests/op")
 				b.ReportMetric(float64(size), "object-B")
 			})
 		}

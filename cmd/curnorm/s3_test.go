@@ -28,6 +28,8 @@ func TestReportS3(t *testing.T) {
 		sample.Options{Rows: 2000, Accounts: 3, Seed: 3, Parts: 2, Gzip: true, Final: true})
 	gen("parquet/cur/myreport/myreport/year=2026/month=10",
 		sample.Options{Flavour: cur.LegacyParquet, Rows: 20000, Accounts: 4, Seed: 5, Final: true})
+	gen("rowgroups/cur/myreport/myreport/year=2026/month=10",
+		sample.Options{Flavour: cur.LegacyParquet, Rows: 20000, Accounts: 4, Seed: 6, Final: true, RowGroupRows: 2500})
 	// Two executions of one period: the newer restates the month and is the one read.
 	gen("cur2/exports/myexport/data/BILLING_PERIOD=2026-10/2026-10-15T031102.118Z-6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
 		sample.Options{Flavour: cur.CUR2CSV, Rows: 1000, Accounts: 2, Seed: 7, Gzip: true})
@@ -47,6 +49,7 @@ func TestReportS3(t *testing.T) {
 	for _, tc := range []struct{ name, rel string }{
 		{"legacy csv.gz", "legacy/cur/myreport/"},
 		{"legacy parquet", "parquet/cur/myreport/"},
+		{"parquet of 8 row groups", "rowgroups/cur/myreport/"},
 		{"cur2 executions", "cur2/exports/myexport/"},
 		{"legacy csv.zip", "loose/bill.csv.zip"},
 		{"legacy assemblies and manifest", "legacy-manifest/cur/report/"},
@@ -126,6 +129,22 @@ func TestReportS3(t *testing.T) {
 		t.Logf("report by account fetched %d of %d bytes (%.1f%%)", served, size, 100*float64(served)/float64(size))
 		if served*2 > size {
 			t.Errorf("fetched %d bytes of a %d byte Parquet file, want under half", served, size)
+		}
+	})
+
+	// Each row group's chunks are asked for together: a request or two per row group, not one
+	// per column chunk and buffer.
+	t.Run("parquet requests", func(t *testing.T) {
+		before := srv.Requests()
+		code, _, stderr := runCurnorm(t, "report", "--quiet", "--by", "account", "s3://bills/rowgroups/cur/myreport/")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		n := srv.Requests() - before
+		t.Logf("report by account on 8 row groups: %d requests", n)
+		// Listing the 4 folders, a HEAD, the first bytes and the footer, then the row groups.
+		if n > 4+3+2*8 {
+			t.Errorf("%d requests for 8 row groups", n)
 		}
 	})
 

@@ -41,6 +41,8 @@ type Options struct {
 	Final    bool // the invoice id is set (the period is closed)
 	// Report is the base name of the files; default "curnorm-sample".
 	Report string
+	// RowGroupRows caps the rows of a Parquet row group; default pqwrite's.
+	RowGroupRows int
 }
 
 // MaxAccounts bounds Options.Accounts.

@@ -315,7 +315,7 @@ func newParquetSink(w io.Writer, b *bill) (*parquetSink, error) {
 	for i, c := range b.layout.cols {
 		cols[i] = pqwrite.Column{Name: c.name, Type: c.typ}
 	}
-	pw, err := pqwrite.New(w, cols, pqwrite.Options{})
+	pw, err := pqwrite.New(w, cols, pqwrite.Options{RowGroupRows: b.o.RowGroupRows})
 	if err != nil {
 		return nil, err
 	}

@@ -259,6 +259,30 @@ func ChunksReadable(meta *metadata.FileMetaData, li int) bool {
 	return true
 }
 
+// ChunkRange is where the chunk of leaf li in row group rg lies in the file: the bytes its
+// pages are read from, as arrow-go reads them.
+func ChunkRange(meta *metadata.FileMetaData, rg, li int) (start, length int64, err error) {
+	cc, err := meta.RowGroup(rg).ColumnChunk(li)
+	if err != nil {
+		return 0, 0, err
+	}
+	start = cc.DataPageOffset()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
+		start = cc.DictionaryPageOffset()
+	}
+	length = cc.TotalCompressedSize()
+	if start < 0 || length < 0 {
+		return 0, 0, fmt.Errorf("parquet: column chunk at %d of %d bytes", start, length)
+	}
+	if meta.WriterVersion().LessThan(metadata.Parquet816FixedVersion) {
+		// Old parquet-mr left the dictionary page header out of the chunk size (PARQUET-816).
+		if size := meta.GetSourceFileSize(); size > start+length {
+			length += min(100, size-start-length)
+		}
+	}
+	return start, length, nil
+}
+
 // Open positions the column at the start of row group rg.
 func (c *Column) Open(rg int) error {
 	meta := c.File.MetaData()
@@ -267,19 +291,9 @@ func (c *Column) Open(rg int) error {
 	if err != nil {
 		return err
 	}
-	start := cc.DataPageOffset()
-	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
-		start = cc.DictionaryPageOffset()
-	}
-	length := cc.TotalCompressedSize()
-	if start < 0 || length < 0 {
-		return fmt.Errorf("parquet: column chunk at %d of %d bytes", start, length)
-	}
-	if meta.WriterVersion().LessThan(metadata.Parquet816FixedVersion) {
-		// Old parquet-mr left the dictionary page header out of the chunk size (PARQUET-816).
-		if size := meta.GetSourceFileSize(); size > start+length {
-			length += min(100, size-start-length)
-		}
+	start, length, err := ChunkRange(meta, rg, c.Leaf)
+	if err != nil {
+		return err
 	}
 	if c.pr == nil {
 		// The first row group's reader is kept and Reset for the others, so its buffers for

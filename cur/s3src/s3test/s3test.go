@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -32,6 +33,8 @@ type Server struct {
 	paying  atomic.Int64 // requests that accepted requester-pays charges
 	regions sync.Map     // bucket → the region it lives in; requests signed for another are redirected
 	moved   atomic.Int64 // requests redirected to a bucket's region
+	count   atomic.Int64 // requests received
+	delay   atomic.Int64 // of time.Duration: how long each request waits before its answer
 }
 
 // Start serves an empty store until the test ends, and sets the environment so that the AWS
@@ -41,6 +44,10 @@ func Start(t testing.TB) *Server {
 	s := &Server{backend: s3mem.New()}
 	h := gofakes3.New(s.backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.count.Add(1)
+		if d := time.Duration(s.delay.Load()); d > 0 {
+			time.Sleep(d)
+		}
 		if r.Header.Get("x-amz-request-payer") == "requester" {
 			s.paying.Add(1)
 		}
@@ -167,6 +174,13 @@ func (s *Server) Throttle(n int) { s.failing.Store(int64(n)) }
 
 // Paying is the number of requests so far that accepted requester-pays charges.
 func (s *Server) Paying() int64 { return s.paying.Load() }
+
+// Requests is the number of requests received so far, of every kind.
+func (s *Server) Requests() int64 { return s.count.Load() }
+
+// Delay makes every later request wait d before it is answered, as a request to a distant
+// endpoint waits for its first byte; 0 answers at once.
+func (s *Server) Delay(d time.Duration) { s.delay.Store(int64(d)) }
 
 // Served is the number of response body bytes sent so far.
 func (s *Server) Served() int64 { return s.served.Load() }
