@@ -282,11 +282,7 @@ func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string
 		return ratePercent(q)
 	}
 	sv := s.Savings()
-	var rate *big.Rat
-	ok := s.OnDemand.Sign() != 0
-	if ok {
-		rate = new(big.Rat).Quo(sv.Rat(), s.OnDemand.Rat())
-	}
+	rate, ok := summarySavingsRate(s)
 	st.facts = append(st.facts,
 		fmt.Sprintf("priced usage: on-demand %s, %s %s, savings %s, savings rate %s",
 			money(s.OnDemand), r.Metric, money(s.PricedCost), money(sv), rateOr(rate, ok)))
@@ -312,12 +308,28 @@ func reconciliationText(s *report.Summary, money func(money.Sum) string) string 
 	if !s.SplitCost.IsZero() {
 		fmt.Fprintf(&b, " + split cost %s", money(s.SplitCost))
 	}
-	verdict := "holds"
-	if !s.ReconciliationHolds() {
-		verdict = "does not hold"
-	}
-	fmt.Fprintf(&b, " (residual %s): %s", money(s.Residual()), verdict)
+	fmt.Fprintf(&b, " (residual %s): %s", money(s.Residual()), reconciliationVerdict(s))
 	return b.String()
+}
+
+// reconciliationVerdict is the reconciliation's outcome in a word or two.
+func reconciliationVerdict(s *report.Summary) string {
+	switch {
+	case !s.ReconciliationApplies():
+		return "n/a (filtered)"
+	case s.ReconciliationHolds():
+		return "holds"
+	}
+	return "does not hold"
+}
+
+// summarySavingsRate is savings over on-demand of a summary's priced usage; not ok without
+// on-demand cost.
+func summarySavingsRate(s *report.Summary) (rate *big.Rat, ok bool) {
+	if s.OnDemand.Sign() == 0 {
+		return nil, false
+	}
+	return new(big.Rat).Quo(s.Savings().Rat(), s.OnDemand.Rat()), true
 }
 
 func countText(n int64, word string) string {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,22 +56,10 @@ func summaryGrid(r *report.Result, o Options) grid {
 		for _, m := range pricing.Metrics {
 			row = append(row, money(s.ByMetric[m]))
 		}
-		sv := s.Savings()
-		var rate *big.Rat
-		if s.OnDemand.Sign() != 0 {
-			rate = new(big.Rat).Quo(sv.Rat(), s.OnDemand.Rat())
-		}
-		esr, ok := s.EffectiveSavingsRate()
-		verdict := "n/a (filtered)"
-		switch {
-		case !s.ReconciliationApplies():
-		case s.ReconciliationHolds():
-			verdict = "holds"
-		default:
-			verdict = "does not hold"
-		}
-		row = append(row, money(s.OnDemand), money(s.PricedCost), money(sv), rateText(rate, rate != nil, false),
-			rateText(esr, ok, false), money(s.UnusedSP), money(s.UnusedRI), verdict)
+		rate, rateOK := summarySavingsRate(s)
+		esr, esrOK := s.EffectiveSavingsRate()
+		row = append(row, money(s.OnDemand), money(s.PricedCost), money(s.Savings()), rateText(rate, rateOK, false),
+			rateText(esr, esrOK, false), money(s.UnusedSP), money(s.UnusedRI), reconciliationVerdict(s))
 		g.rows = append(g.rows, row)
 	}
 	return g
