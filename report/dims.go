@@ -25,15 +25,28 @@ type Dimension struct {
 	kind    dimKind
 	columns []string
 	// transform maps a column value to the dimension value (day, month, billing period).
-	transform func(string) string
+	transform *transform
 }
+
+// transform is a named map from a column value to a dimension value; the name tells query
+// generators which one it is.
+type transform struct {
+	name  string
+	apply func(string) string
+}
+
+// The transforms of dimensions: a date's month ("2026-10") and UTC day ("2026-10-01").
+var (
+	byMonth = &transform{"month", cur.PeriodOf}
+	byDay   = &transform{"day", dayOf}
+)
 
 // Fixed dimensions, in the order help lists them.
 var fixedDimensions = []struct {
 	name    string
 	kind    dimKind
 	columns []string
-	xf      func(string) string
+	xf      *transform
 }{
 	{"account", dimColumn, []string{cur.ColAccount}, nil},
 	{"account-name", dimAccountName, []string{"line_item_usage_account_name"}, nil},
@@ -47,9 +60,9 @@ var fixedDimensions = []struct {
 	{"source", dimSource, nil, nil},
 	{"resource", dimColumn, []string{"line_item_resource_id"}, nil},
 	{"purchase-option", dimPurchaseOption, []string{cur.ColSPARN, cur.ColRIARN, cur.ColUsageType}, nil},
-	{"billing-period", dimColumn, []string{cur.ColPeriodStart}, cur.PeriodOf},
-	{"month", dimColumn, []string{cur.ColUsageStart}, cur.PeriodOf},
-	{"day", dimColumn, []string{cur.ColUsageStart}, dayOf},
+	{"billing-period", dimColumn, []string{cur.ColPeriodStart}, byMonth},
+	{"month", dimColumn, []string{cur.ColUsageStart}, byMonth},
+	{"day", dimColumn, []string{cur.ColUsageStart}, byDay},
 	{"currency", dimColumn, []string{cur.ColCurrency}, nil},
 }
 
