@@ -1,6 +1,8 @@
 package report
 
 import (
+	"strings"
+
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
 )
@@ -48,6 +50,9 @@ type DimensionForm struct {
 	// DiscountValue is the value a CUR 2.0 row's discount part takes (docs/metrics.md), or ""
 	// when the part takes the row's own value.
 	DiscountValue string
+	// MapKey is the key a CUR 2.0 map holds the value under as written (a cost category's name,
+	// "Team"); a reader also finds it by its snake_case form, which SQL cannot.
+	MapKey string
 }
 
 // Form describes d for another engine.
@@ -55,6 +60,9 @@ func (d Dimension) Form() DimensionForm {
 	f := DimensionForm{Kind: DimensionKind(d.kind), Columns: d.columns}
 	if d.transform != nil {
 		f.Transform = d.transform.name
+	}
+	if n, ok := strings.CutPrefix(d.Name, costCategoryPrefix); ok {
+		f.MapKey = n
 	}
 	switch {
 	case d.kind == dimSource:

@@ -81,6 +81,8 @@ func DimensionNames() []string {
 	return append(out, "tag:<key>", "cost-category:<name>")
 }
 
+const costCategoryPrefix = "cost-category:"
+
 // ErrUnknownDimension is wrapped by ParseDimension's errors.
 var ErrUnknownDimension = fmt.Errorf("unknown dimension")
 
@@ -90,8 +92,8 @@ func ParseDimension(name string) (Dimension, error) {
 	switch {
 	case strings.HasPrefix(name, "tag:") && len(name) > len("tag:"):
 		return Dimension{Name: name, columns: []string{cur.TagColumn(name[len("tag:"):])}}, nil
-	case strings.HasPrefix(name, "cost-category:") && len(name) > len("cost-category:"):
-		return Dimension{Name: name, columns: []string{cur.CostCategoryColumn(name[len("cost-category:"):])}}, nil
+	case strings.HasPrefix(name, costCategoryPrefix) && len(name) > len(costCategoryPrefix):
+		return Dimension{Name: name, columns: []string{cur.CostCategoryColumn(name[len(costCategoryPrefix):])}}, nil
 	}
 	for _, d := range fixedDimensions {
 		if d.name == name {

@@ -1052,11 +1052,13 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i
 		s.UnusedSP.Add(c.Cost[pricing.Amortized][i])
 	case pricing.KindRIFee:
 		s.UnusedRI.Add(c.Cost[pricing.Amortized][i])
-	case pricing.KindSPUpfrontFee, pricing.KindRIUpfrontFee:
+	}
+	switch k.Recon() {
+	case pricing.ReconUpfrontFee:
 		s.UpfrontFees.Add(unbl)
-	case pricing.KindReturnedSPRefund:
+	case pricing.ReconExcludedRefund:
 		s.ExcludedRefunds.Add(unbl)
-	case pricing.KindSplitCost:
+	case pricing.ReconSplitCost:
 		s.SplitCost.Add(unbl)
 	}
 	s.TrueUp.Add(c.TrueUp[i])

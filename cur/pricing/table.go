@@ -242,7 +242,7 @@ func Version() string { return tableVersion }
 
 var tableVersion = func() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%+v\n%q\n%v\n", kindMatches, splitOperations, pricedKinds)
+	fmt.Fprintf(&b, "%+v\n%q\n%v\n%v\n", kindMatches, splitOperations, pricedKinds, reconRoles)
 	for _, m := range Metrics {
 		t := table[m]
 		fmt.Fprintf(&b, "%s %v %v\n", m, t.discountColumn, t.excludesSplit)
@@ -256,3 +256,30 @@ var tableVersion = func() string {
 	sum := sha256.Sum256([]byte(b.String()))
 	return fmt.Sprintf("sha256:%x", sum[:8])
 }()
+
+var kindNames = [...]string{KindOther: "Other", KindUsage: "Usage", KindDiscountedUsage: "DiscountedUsage",
+	KindSPCoveredUsage: "SavingsPlanCoveredUsage", KindSPNegation: "SavingsPlanNegation",
+	KindSPRecurringFee: "SavingsPlanRecurringFee", KindSPUpfrontFee: "SavingsPlanUpfrontFee", KindRIFee: "RIFee",
+	KindRIUpfrontFee: "RIUpfrontFee", KindReturnedSPRefund: "ReturnedSavingsPlanRefund", KindSplitCost: "SplitCost",
+	KindDiscount: "Discount", KindCUR2DiscountColumn: "CUR2DiscountColumn"}
+
+// String names a kind in one word, as generated SQL labels it.
+func (k Kind) String() string { return kindNames[k] }
+
+// ReconRole is the part a kind's unblended cost plays in the reconciliation of unblended with
+// amortized cost (docs/metrics.md, Reconciliation), besides the true-up.
+type ReconRole uint8
+
+// Reconciliation roles.
+const (
+	ReconNone           ReconRole = iota
+	ReconUpfrontFee               // an upfront fee, amortized into the usage it covers
+	ReconExcludedRefund           // a refund amortized leaves out
+	ReconSplitCost                // a split cost row amortized leaves out
+)
+
+var reconRoles = [...]ReconRole{KindSPUpfrontFee: ReconUpfrontFee, KindRIUpfrontFee: ReconUpfrontFee,
+	KindReturnedSPRefund: ReconExcludedRefund, KindSplitCost: ReconSplitCost, KindCUR2DiscountColumn: ReconNone}
+
+// Recon returns the reconciliation role of a kind.
+func (k Kind) Recon() ReconRole { return reconRoles[k] }
