@@ -140,7 +140,7 @@ Filters: ` + report.FilterGrammar + `
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
-	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "filters that keep no row give an empty rollup, not exit 2 (a part for merge: another part may hold the rows)")
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "filters that keep no row give an empty rollup, not exit 2, and a --by column the files lack gives (none), not exit 3 (a part for merge: another part may hold the rows)")
 	addDiscoverFlags(cmd, &opts.Discover)
 	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd
