@@ -464,9 +464,10 @@ type dimEval struct {
 	// purchase-option
 	spot []bool // per usage type code: contains "Spot"
 	po   [4]uint32
-	// service: the billing entity column, and its code for Marketplace in this batch (0: none)
+	// service: the billing entity column, and each row's local index in this batch
 	entityCol cur.StringCol
-	market    uint32
+	rowLocal  []uint32
+	rowBuf    []uint32
 	// account-name
 	names      map[string]string
 	accountCol cur.StringCol
@@ -501,10 +502,7 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 		}
 	}
 	if d.dim.kind == dimService {
-		d.market = 0
-		if k := slices.Index(b.Str(d.entityCol).Dict, marketplace); k > 0 {
-			d.market = uint32(k)
-		}
+		d.prepareService(b)
 	}
 	if d.dim.kind == dimAccountName {
 		// Rows without the CUR 2.0 column take their name from --account-names; an account
@@ -524,6 +522,27 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 	}
 }
 
+// prepareService finds each row's service: its product code's local index (offs[0] is 0),
+// or on a Marketplace row its product name's. A batch without Marketplace rows uses the
+// product codes as they are.
+func (d *dimEval) prepareService(b *cur.Batch) {
+	codes := b.Str(d.cols[0]).Codes
+	market := slices.Index(b.Str(d.entityCol).Dict, marketplace)
+	if market <= 0 {
+		d.rowLocal = codes
+		return
+	}
+	entity, names := b.Str(d.entityCol).Codes, b.Str(d.cols[1]).Codes
+	d.rowBuf = slices.Grow(d.rowBuf[:0], len(codes))[:len(codes)]
+	for i, c := range codes {
+		if entity[i] == uint32(market) && names[i] != 0 {
+			c = d.offs[1] + names[i]
+		}
+		d.rowBuf[i] = c
+	}
+	d.rowLocal = d.rowBuf
+}
+
 // local returns row i's index into d.ids.
 func (d *dimEval) local(b *cur.Batch, c *pricing.Costs, metric pricing.Metric, i int) uint32 {
 	switch d.dim.kind {
@@ -541,12 +560,7 @@ func (d *dimEval) local(b *cur.Batch, c *pricing.Costs, metric pricing.Metric, i
 		return 3
 	}
 	if d.dim.kind == dimService {
-		if d.market != 0 && b.Str(d.entityCol).Codes[i] == d.market {
-			if name := b.Str(d.cols[1]).Codes[i]; name != 0 {
-				return d.offs[1] + name
-			}
-		}
-		return d.offs[0] + b.Str(d.cols[0]).Codes[i]
+		return d.rowLocal[i]
 	}
 	for k, c := range d.cols {
 		if code := b.Str(c).Codes[i]; code != 0 {
@@ -1089,9 +1103,11 @@ func (fr *fileRollup) startGrid(b *cur.Batch) {
 		cells *= uint64(len(d.ids))
 		// A dimension of one column: its local index is the row's code in that column.
 		var codes []uint32
-		// So is service's in a batch without Marketplace rows.
-		if d.dim.kind == dimColumn && len(d.cols) == 1 || d.dim.kind == dimService && d.market == 0 {
+		switch {
+		case d.dim.kind == dimColumn && len(d.cols) == 1:
 			codes = b.Str(d.cols[0]).Codes
+		case d.dim.kind == dimService:
+			codes = d.rowLocal
 		}
 		fr.gridCodes = append(fr.gridCodes, codes)
 	}
