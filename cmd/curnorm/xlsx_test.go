@@ -11,7 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestXLSXOutput: report, merge, diff and commitments write a workbook to a file or a pipe, and refuse to print
+// TestXLSXOutput: report, merge, diff, check and commitments write a workbook to a file or a pipe, and refuse to print
 // one on a terminal.
 func TestXLSXOutput(t *testing.T) {
 	demo := filepath.Join("..", "..", "testdata", "demo")
@@ -27,6 +27,7 @@ func TestXLSXOutput(t *testing.T) {
 		{"commitments", "--quiet", "--coverage", "--by", "service", "--format", "xlsx", demo},
 		{"report", "--quiet", "--format", "xlsx", "--by", "account,service", demo},
 		{"diff", "--quiet", "--format", "xlsx", "--by", "service", demo, demo},
+		{"check", "--quiet", "--format", "xlsx", "--by", "service", "--baseline", part, "--max-increase", "10%", demo},
 	} {
 		code, out, stderr := runCurnorm(t, args...)
 		if code != 0 {
