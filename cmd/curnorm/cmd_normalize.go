@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur/discover"
@@ -54,8 +55,10 @@ totals, and both flavours of one bill give the same rows.
 Under --on-error skip a file that cannot be read to its end contributes no row: its rows wait
 in a temporary file until it has been read, and count as skipped if it fails.
 
-CSV goes to stdout unless -o names a file; -o FILE.parquet writes Parquet. Files are written
-under a temporary name and renamed when complete.
+CSV goes to stdout unless -o names a file; -o FILE.parquet writes Parquet, -o FILE.xlsx an
+Excel workbook (streamed: ids stay text, amounts are numbers, dates are dates; past a sheet's
+1,048,575 rows the rows go on in "rows 2", ...). Files are written under a temporary name and
+renamed when complete.
 
 Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 		Example: `  curnorm normalize testdata/demo > demo-normalized.csv
@@ -71,7 +74,7 @@ Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of stdout: CSV, or Parquet when FILE ends in .parquet")
+	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of stdout: CSV, Parquet when FILE ends in .parquet, an Excel workbook when in .xlsx")
 	f.StringSliceVar(&opts.Columns, "columns", nil, "columns to copy, comma-separated")
 	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", "))
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
@@ -115,9 +118,12 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 		out = file
 	}
 	var sink normalizeSink
-	if strings.HasSuffix(strings.ToLower(opts.Output), ".parquet") {
+	switch ext := strings.ToLower(filepath.Ext(opts.Output)); ext {
+	case ".parquet":
 		sink = render.NewParquetSink(out)
-	} else {
+	case ".xlsx":
+		sink = render.NewXLSXSink(out)
+	default:
 		cs := render.NewCSVSink(out)
 		cs.NoFormulaEscape = opts.NoFormulaEscape
 		sink = cs
@@ -147,7 +153,7 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	return opts.OnError.finish(ios, st.Skipped)
 }
 
-// normalizeSink is where normalize writes rows: CSV or Parquet.
+// normalizeSink is where normalize writes rows: CSV, Parquet or xlsx.
 type normalizeSink interface {
 	report.RowSink
 	Flush() error

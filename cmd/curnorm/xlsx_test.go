@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,4 +50,58 @@ func TestXLSXOutput(t *testing.T) {
 			t.Errorf("%s on a terminal: exit %d, %d bytes out, stderr %q", args[0], code, o.Len(), e.String())
 		}
 	}
+}
+
+// TestNormalizeXLSX: normalize -o FILE.xlsx holds the rows normalize prints as CSV, cell for
+// cell, the ids as text and the amounts as numbers.
+func TestNormalizeXLSX(t *testing.T) {
+	bill := filepath.Join("..", "..", "testdata", "bills", "dims-legacy.csv")
+	code, out, stderr := runCurnorm(t, "normalize", "--quiet", "--no-formula-escape", bill)
+	if code != 0 {
+		t.Fatalf("csv: exit %d: %s", code, stderr)
+	}
+	want, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rows.xlsx")
+	if code, _, stderr := runCurnorm(t, "normalize", "--quiet", "-o", path, bill); code != 0 {
+		t.Fatalf("xlsx: exit %d: %s", code, stderr)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := f.GetRows("rows", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, csv has %d", len(got), len(want))
+	}
+	for i := range want {
+		for j, w := range want[i] {
+			g := ""
+			if j < len(got[i]) {
+				g = got[i][j]
+			}
+			if want[0][j] == "line_item_usage_start_date" && i > 0 {
+				continue // a date serial number in the workbook
+			}
+			if g != w && !sameNumber(g, w) {
+				t.Errorf("row %d column %s: %q, csv has %q", i, want[0][j], g, w)
+			}
+		}
+	}
+	if got[1][2] != "011254002932" {
+		t.Errorf("account %q lost its leading zero", got[1][2])
+	}
+}
+
+// sameNumber reports two decimal texts of one number.
+func sameNumber(a, b string) bool {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	return errA == nil && errB == nil && x == y
 }

@@ -93,7 +93,7 @@ func writeWorkbook(w io.Writer, grids ...grid) error {
 	if err != nil {
 		return err
 	}
-	return sortedZip(w, buf.Bytes())
+	return sortedZip(w, bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 }
 
 // docTime dates every workbook alike: output depends on the bill alone.
@@ -101,8 +101,8 @@ const docTime = "2006-01-02T00:00:00Z"
 
 // sortedZip copies a zip archive with its entries sorted by name: the library writes them in
 // map order, and the same report must give the same bytes every time.
-func sortedZip(w io.Writer, data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func sortedZip(w io.Writer, data io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(data, size)
 	if err != nil {
 		return err
 	}
