@@ -1,6 +1,7 @@
 package render
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"os"
@@ -149,7 +150,13 @@ func (s *XLSXSink) Flush() error {
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	size, err := s.f.WriteTo(tmp)
+	// The library's writers assemble the archive in memory; its zip writer hook sends the
+	// archive to the file instead, so memory stays flat however many rows there are.
+	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(tmp) })
+	if _, err := s.f.WriteToBuffer(); err != nil {
+		return err
+	}
+	size, err := tmp.Seek(0, io.SeekEnd)
 	if err != nil {
 		return err
 	}
