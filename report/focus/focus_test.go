@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,8 +120,9 @@ func sumBy(t *testing.T, header []string, rows [][]string, c string, keep func(g
 	return out
 }
 
-// reportTotals are a report's totals per currency: the metric's, and on-demand.
-func reportTotals(t *testing.T, path string, m pricing.Metric) (byMetric map[pricing.Metric]map[string]string, onDemand map[string]string) {
+// reportTotals are a report's totals per currency under the metrics FOCUS output takes,
+// and its on-demand.
+func reportTotals(t *testing.T, path string) (byMetric map[pricing.Metric]map[string]string, onDemand map[string]string) {
 	res := reporttest.Run(t, path, pricing.Amortized)
 	byMetric = map[pricing.Metric]map[string]string{}
 	sums := map[pricing.Metric]map[string]*money.Sum{}
@@ -175,7 +177,7 @@ func TestConvertIdentities(t *testing.T) {
 			t.Run(filepath.Base(path)+"/"+m.String(), func(t *testing.T) {
 				header, rows := convert(t, path, m)
 				all := func(func(string) string) bool { return true }
-				totals, od := reportTotals(t, path, m)
+				totals, od := reportTotals(t, path)
 				billedMetric := pricing.Unblended
 				if m == pricing.NetAmortized {
 					billedMetric = pricing.NetUnblended
@@ -187,7 +189,7 @@ func TestConvertIdentities(t *testing.T) {
 						return get("x_OnDemandCost") != ""
 					})), od},
 				} {
-					if !mapsEqual(nonZero(pair[0]), nonZero(pair[1])) {
+					if !maps.Equal(nonZero(pair[0]), nonZero(pair[1])) {
 						t.Errorf("Σ %s = %v, report %v", name, pair[0], pair[1])
 					}
 				}
@@ -207,18 +209,6 @@ func TestConvertIdentities(t *testing.T) {
 			})
 		}
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func schemaOf(t *testing.T, path string) *cur.Schema {
