@@ -150,16 +150,26 @@ const DateFormat = "2006-01-02T15:04:05Z"
 // meet under the metric, each with the reason docs/focus.md gives.
 func Waived(s *cur.Schema, m pricing.Metric) map[string]string {
 	out := map[string]string{}
+	waive := func(why string, rules ...string) {
+		for _, r := range rules {
+			out[r] = strings.TrimPrefix(out[r]+"; "+why, "; ")
+		}
+	}
 	if s.Has(cur.ColTotalDiscount) || (m == pricing.NetAmortized && s.Has("line_item_net_unblended_cost")) {
-		out["commitment-sums"] = "a negotiated discount lowers the covered usage's effective cost, not the commitment's fee"
+		waive("a negotiated discount lowers the covered usage's effective cost, not the commitment's fee", "commitment-sums")
 	}
 	if !s.Has("line_item_usage_end_date") {
-		out["not-null"] = "the bill has no line_item_usage_end_date: ChargePeriodEnd is null"
-		out["period-order"] = out["not-null"]
+		waive("the bill has no line_item_usage_end_date: ChargePeriodEnd is null", "not-null", "period-order")
+	}
+	if !s.Has("pricing_unit") {
+		waive("the bill has no pricing_unit: quantities have no unit", "null-together")
+	}
+	if !s.Has("bill_payer_account_id") {
+		waive("the bill has no bill_payer_account_id: BillingAccountId is null", "not-null")
 	}
 	if !s.Has("line_item_usage_amount") {
-		const why = "the bill has no line_item_usage_amount: usage and purchase rows have no quantity"
-		out["pricing-quantity"], out["consumed-quantity"], out["commitment-quantity"] = why, why, why
+		waive("the bill has no line_item_usage_amount: usage and purchase rows have no quantity",
+			"pricing-quantity", "consumed-quantity", "commitment-quantity")
 	}
 	return out
 }
