@@ -250,6 +250,21 @@ func TestWorkedBillFlavours(t *testing.T) {
 	}
 }
 
+// TestDiscountedCoveredUsage: a negotiated discount on Savings Plan covered usage is what the
+// covered row bills, in both flavours and under both metrics; the negation cancels the rest,
+// so no Adjustment row is written.
+func TestDiscountedCoveredUsage(t *testing.T) {
+	for _, file := range []string{"discount-legacy.csv", "discount-cur2.csv"} {
+		for _, m := range []pricing.Metric{pricing.Amortized, pricing.NetAmortized} {
+			header, rows := convert(t, filepath.Join("..", "testdata", "normalize", file), m)
+			adj := sumBy(t, header, rows, "BilledCost", func(get func(string) string) bool { return get("ChargeCategory") == "Adjustment" })
+			if len(adj) != 0 {
+				t.Errorf("%s %s: adjustment rows %v", file, m, adj)
+			}
+		}
+	}
+}
+
 // TestUnmatchedNegation: a Savings Plan negation its covered usage does not cancel comes out
 // as one Adjustment row carrying the difference, so Σ BilledCost stays the unblended total.
 func TestUnmatchedNegation(t *testing.T) {

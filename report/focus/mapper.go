@@ -119,13 +119,16 @@ func (m *mapper) Row(in []report.Cell) error {
 		m.partNext = true
 	}
 	if label == pricing.LabelSPNegation || typ == "SavingsPlanCoveredUsage" {
-		// The negation cancels the covered row's on-demand charge: the covered row bills
-		// nothing, and what does not cancel comes out as an Adjustment at the end.
+		// The negation cancels the covered row's on-demand charge (its unblended cost): the
+		// covered row bills only what a negotiated discount takes off, and what does not
+		// cancel comes out as an Adjustment at the end.
 		k := residualKey{in[inPeriodStart].Time, in[inPeriodEnd].Time, text(inCurrency), text(inPayer), text(inAccount)}
-		m.residual[k] += billed
 		if label == pricing.LabelSPNegation {
+			m.residual[k] += billed
 			return nil
 		}
+		m.residual[k] += amt(inUnblended)
+		billed -= amt(inUnblended)
 	}
 	ch := chargeOf(typ)
 	if label == pricing.LabelReturnedRefund {
@@ -157,9 +160,6 @@ func (m *mapper) Row(in []report.Cell) error {
 	}
 	if typ == "DiscountedUsage" || typ == "SavingsPlanCoveredUsage" {
 		contracted = list // no negotiated rate for committed usage in a CUR
-		if typ == "SavingsPlanCoveredUsage" {
-			billed = 0
-		}
 	}
 	c[fBilledCost] = amountCell(billed)
 	c[fEffectiveCost] = amountCell(effective)
