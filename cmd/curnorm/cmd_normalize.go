@@ -100,8 +100,8 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	}
 	focusOut := false
 	switch opts.To {
-	case "curnorm":
-	case "focus":
+	case normalizeSchemas[0]:
+	case normalizeSchemas[1]:
 		if m != pricing.Amortized && m != pricing.NetAmortized {
 			return &usageError{fmt.Errorf("--to focus takes --metric amortized or net-amortized, not %s", m)}
 		}
@@ -110,7 +110,7 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 		}
 		focusOut = true
 	default:
-		return &usageError{fmt.Errorf("unknown --to %q (valid: curnorm, focus)", opts.To)}
+		return &usageError{fmt.Errorf("unknown --to %q (valid: %s)", opts.To, strings.Join(normalizeSchemas, ", "))}
 	}
 	if _, _, err := report.NormalizeHeader(opts.Columns); err != nil {
 		return &usageError{fmt.Errorf("--columns: %w", err)}
@@ -177,6 +177,9 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	warn(ios, st.Warnings)
 	return opts.OnError.finish(ios, st.Skipped)
 }
+
+// normalizeSchemas are the values of normalize --to: the CUR's own columns, or FOCUS.
+var normalizeSchemas = []string{"curnorm", "focus"}
 
 // normalizeSink is where normalize writes rows: CSV or Parquet.
 type normalizeSink interface {
