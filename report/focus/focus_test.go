@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -281,4 +282,24 @@ func TestUnmatchedNegation(t *testing.T) {
 	if len(rows) != 3 || adj["USD"] != "-10" || all["USD"] != "-5" {
 		t.Errorf("%d rows, adjustment %v, Σ BilledCost %v; want 3, -10, -5", len(rows), adj, all)
 	}
+}
+
+// BenchmarkConvert converts the demo month to CSV.
+func BenchmarkConvert(b *testing.B) {
+	path := "../../testdata/demo/curnorm-sample-1.csv.gz"
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	var rows int64
+	for b.Loop() {
+		cs := render.NewCSVSink(io.Discard)
+		st, err := focus.Convert(context.Background(), []cur.Source{{Path: path}}, focus.Options{}, cs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += st.Rows
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }

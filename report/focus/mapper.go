@@ -65,7 +65,10 @@ type mapper struct {
 	names map[string]string
 	tags  []string
 	// tagKeys are the Tags keys of the flat tag columns.
-	tagKeys  map[string]string
+	tagKeys map[string]string
+	// tagMemo is Tags by the text of a row's tag cells (tagKey, reused), bounded.
+	tagMemo  map[string]report.Cell
+	tagKey   []byte
 	cells    [numColumns]report.Cell
 	at       struct{ cost, label, onDemand int }
 	partNext bool // the next row is the CUR 2.0 discount part of the one before, already applied
@@ -306,6 +309,23 @@ func (m *mapper) common(in []report.Cell) {
 // tagsOf is the row's Tags: its flat tag columns, or CUR 2.0's resource_tags and
 // cost_category maps, as one JSON object with sorted keys; NULL without any.
 func (m *mapper) tagsOf(in []report.Cell) report.Cell {
+	// Rows repeat a few tag sets: each set's JSON is built once, keyed by its cells' text.
+	m.tagKey = m.tagKey[:0]
+	for i := range m.tags {
+		m.tagKey = append(append(m.tagKey, in[len(inputColumns)+i].Text...), 0)
+	}
+	if c, ok := m.tagMemo[string(m.tagKey)]; ok {
+		return c
+	}
+	if m.tagMemo == nil || len(m.tagMemo) > 1<<14 {
+		m.tagMemo = map[string]report.Cell{}
+	}
+	c := m.buildTags(in)
+	m.tagMemo[string(m.tagKey)] = c
+	return c
+}
+
+func (m *mapper) buildTags(in []report.Cell) report.Cell {
 	tags := map[string]string{}
 	// CUR 2.0's tags map keeps the keys as tagged ("resourceTags/user:Team"); resource_tags
 	// has them in snake_case and serves bills without it.
