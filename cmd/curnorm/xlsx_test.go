@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -53,49 +55,61 @@ func TestXLSXOutput(t *testing.T) {
 }
 
 // TestNormalizeXLSX: normalize -o FILE.xlsx holds the rows normalize prints as CSV, cell for
-// cell, the ids as text and the amounts as numbers.
+// cell, the ids as text and the amounts as numbers, in curnorm's columns and in FOCUS's.
 func TestNormalizeXLSX(t *testing.T) {
-	bill := filepath.Join("..", "..", "testdata", "bills", "dims-legacy.csv")
-	code, out, stderr := runCurnorm(t, "normalize", "--quiet", "--no-formula-escape", bill)
-	if code != 0 {
-		t.Fatalf("csv: exit %d: %s", code, stderr)
-	}
-	want, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "rows.xlsx")
-	if code, _, stderr := runCurnorm(t, "normalize", "--quiet", "-o", path, bill); code != 0 {
-		t.Fatalf("xlsx: exit %d: %s", code, stderr)
-	}
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	got, err := f.GetRows("rows", excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(want) {
-		t.Fatalf("%d rows, csv has %d", len(got), len(want))
-	}
-	for i := range want {
-		for j, w := range want[i] {
-			g := ""
-			if j < len(got[i]) {
-				g = got[i][j]
+	for _, tc := range []struct {
+		bill string
+		args []string
+		id   string // a text cell that looks like a number, and its column
+		col  int
+	}{
+		{"dims-legacy.csv", nil, "011254002932", 2},
+		{"own-cur2.csv", []string{"--to", "focus"}, "000123456789", 1},
+	} {
+		t.Run(tc.bill+strings.Join(tc.args, ""), func(t *testing.T) {
+			bill := filepath.Join("..", "..", "testdata", "bills", tc.bill)
+			code, out, stderr := runCurnorm(t, slices.Concat([]string{"normalize", "--quiet", "--no-formula-escape"}, tc.args, []string{bill})...)
+			if code != 0 {
+				t.Fatalf("csv: exit %d: %s", code, stderr)
 			}
-			if want[0][j] == "line_item_usage_start_date" && i > 0 {
-				continue // a date serial number in the workbook
+			want, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
 			}
-			if g != w && !sameNumber(g, w) {
-				t.Errorf("row %d column %s: %q, csv has %q", i, want[0][j], g, w)
+			path := filepath.Join(t.TempDir(), "rows.xlsx")
+			if code, _, stderr := runCurnorm(t, slices.Concat([]string{"normalize", "--quiet", "-o", path}, tc.args, []string{bill})...); code != 0 {
+				t.Fatalf("xlsx: exit %d: %s", code, stderr)
 			}
-		}
-	}
-	if got[1][2] != "011254002932" {
-		t.Errorf("account %q lost its leading zero", got[1][2])
+			f, err := excelize.OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got, err := f.GetRows("rows", excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d rows, csv has %d", len(got), len(want))
+			}
+			for i := range want {
+				for j, w := range want[i] {
+					g := ""
+					if j < len(got[i]) {
+						g = got[i][j]
+					}
+					if _, err := time.Parse(time.RFC3339, w); err == nil && i > 0 {
+						continue // a date serial number in the workbook
+					}
+					if g != w && !sameNumber(g, w) {
+						t.Errorf("row %d column %s: %q, csv has %q", i, want[0][j], g, w)
+					}
+				}
+			}
+			if got[1][tc.col] != tc.id {
+				t.Errorf("%s %q lost its leading zero", got[0][tc.col], got[1][tc.col])
+			}
+		})
 	}
 }
 
