@@ -31,6 +31,16 @@ const (
 	// DimensionAccountName: Columns[0] where non-empty, else the account id (AccountColumn), or
 	// a name from --account-names.
 	DimensionAccountName
+	// DimensionService: Columns[1] (the product's name) where it is non-empty on a row whose
+	// BillingEntityColumn is MarketplaceEntity, else Columns[0] (the product code).
+	DimensionService
+)
+
+// BillingEntityColumn and MarketplaceEntity pick out the AWS Marketplace rows, whose service
+// is their product's name.
+const (
+	BillingEntityColumn = colBillingEntity
+	MarketplaceEntity   = marketplace
 )
 
 // PurchaseOptions are the values of purchase-option, in the order the rule tries them.

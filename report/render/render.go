@@ -88,7 +88,7 @@ var (
 	diffFormats = formats[*drift.Diff]{{"table", writeDiffTable}, {"csv", writeDiffCSV}, {"json", writeDiffJSON},
 		{"ndjson", writeDiffNDJSON}, {"markdown", writeDiffMarkdown}, {"xlsx", writeDiffXLSX}}
 	checkFormats = formats[*drift.CheckResult]{{"table", writeCheckText}, {"markdown", writeCheckMarkdown},
-		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}}
+		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}, {"xlsx", writeCheckXLSX}}
 )
 
 // Formats lists the --format values of Write and WriteDiff, which write the same formats;

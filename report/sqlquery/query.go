@@ -376,6 +376,10 @@ func (b *builder) dimension(dim report.Dimension) (string, error) {
 				ErrNoSQLForm, dim.Name, f.Columns[0])
 		}
 		return fmt.Sprintf("COALESCE(%s, %s, %s)", b.read(f.Columns[0]), b.read(report.AccountColumn), none), nil
+	case report.DimensionService:
+		return fmt.Sprintf("CASE WHEN %s = %s AND %s IS NOT NULL THEN %s ELSE COALESCE(%s, %s) END",
+			b.read(report.BillingEntityColumn), b.d.String(report.MarketplaceEntity), b.read(f.Columns[1]),
+			b.read(f.Columns[1]), b.read(f.Columns[0]), none), nil
 	case report.DimensionColumn:
 	default:
 		return "", fmt.Errorf("%w for dimension %s", ErrNoSQLForm, dim.Name)
