@@ -6,13 +6,18 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The release matrix; .goreleaser.yaml builds the same.
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: build demo test vet lint bench bench-compare fuzz docs dist clean npm-sql
+.PHONY: build demo demo-bill test vet lint bench bench-compare fuzz docs dist clean npm-sql
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o curnorm ./cmd/curnorm
 
 demo:
 	$(GO) run ./cmd/curnorm report testdata/demo
+
+# The bundled demo bill: a month of a company whose commitments mostly pay off, with a little
+# waste to find. TestDemoBill holds the checked-in file to what these flags generate.
+demo-bill:
+	$(GO) run ./cmd/curnorm sample --rows 3000 --seed 2 --gzip -o testdata/demo
 
 test:
 	$(GO) test ./...

@@ -63,6 +63,7 @@ type savingsPlan struct {
 	rates           [][]money.Amount
 	prod            *product
 
+	rowHours                           money.Amount // see rowHours
 	used                               money.Amount // Σ effective cost of its covered rows
 	hourly, hourlyUp                   money.Amount
 	total, recurring, amortUp, upfront money.Amount
@@ -87,6 +88,7 @@ type reservation struct {
 
 	hoursUsed money.Amount
 	count     int64
+	rowHours  money.Amount // see rowHours
 }
 
 // Row categories drawn for the body of a part.
@@ -758,18 +760,49 @@ func (b *bill) drawSP(r *rand.Rand, pl *savingsPlan) draw {
 		d.reg = pick(r, b.regCum)
 	}
 	d.k = r.IntN(resourcesPer)
-	d.q = b.hoursQty(r)
+	d.q = roundTo(mul(b.hoursQty(r), pl.rowHours), step4)
 	return d
 }
 
 func (b *bill) drawDU(r *rand.Rand, ri *reservation) draw {
 	d := draw{acct: b.pickAccount(r), v: ri.v, reg: ri.reg}
 	d.k = r.IntN(resourcesPer)
-	d.q = b.hoursQty(r)
+	d.q = roundTo(mul(b.hoursQty(r), ri.rowHours), step4)
 	return d
 }
 
+// meanHoursQty is hoursQty's mean: 1 hour 85 times in 100, else 0.05 to 1 (0.525 on average).
+const meanHoursQty = 0.85 + 0.15*0.525
+
+// rowHours is how many hours (to 0.0001, as every quantity: costs stay exact sums) each of n covered rows stands for so that together they hold
+// target instance-hours: 1 on a bill with rows enough (one row an instance-hour, as CUR has
+// them), more on a small bill, at most a day's 24 (CUR's daily granularity). Without it a
+// small bill's few covered rows would leave nearly all of a reservation's one instance, and
+// of a plan's smallest commitment, unused: a bill no company has.
+func rowHours(target int64, n int) money.Amount {
+	h := float64(target) / (float64(max(n, 1)) * meanHoursQty)
+	return roundTo(money.Amount(min(max(h, 1), 24)*float64(unit)), step4)
+}
+
+// Instance-hours a Savings Plan's covered rows hold on a small bill: about two instances
+// around the clock.
+const planInstances = 2
+
 func (b *bill) prepass() {
+	for i, ri := range b.ris {
+		n := 0
+		for p := range b.parts {
+			n += b.parts[p].ri[i]
+		}
+		ri.rowHours = rowHours(ri.util*int64(b.hours)/1000, n)
+	}
+	for j, pl := range b.plans {
+		n := 0
+		for p := range b.parts {
+			n += b.parts[p].sp[j]
+		}
+		pl.rowHours = rowHours(planInstances*int64(b.hours), n)
+	}
 	for p := range b.parts {
 		for j, pl := range b.plans {
 			r := b.rand(streamSP, uint64(p)<<16|uint64(j))
