@@ -774,11 +774,12 @@ func (b *bill) drawDU(r *rand.Rand, ri *reservation) draw {
 // meanHoursQty is hoursQty's mean: 1 hour 85 times in 100, else 0.05 to 1 (0.525 on average).
 const meanHoursQty = 0.85 + 0.15*0.525
 
-// rowHours is how many hours (to 0.0001, as every quantity: costs stay exact sums) each of n covered rows stands for so that together they hold
+// rowHours is how many hours each of n covered rows stands for so that together they hold
 // target instance-hours: 1 on a bill with rows enough (one row an instance-hour, as CUR has
-// them), more on a small bill, at most a day's 24 (CUR's daily granularity). Without it a
-// small bill's few covered rows would leave nearly all of a reservation's one instance, and
-// of a plan's smallest commitment, unused: a bill no company has.
+// them), more on a small bill, at most a day's 24 (CUR's daily granularity), to 0.0001 as
+// every quantity so that costs stay exact sums. Without it a small bill's few covered rows
+// would leave nearly all of a reservation's one instance, and of a plan's smallest
+// commitment, unused: a bill no company has.
 func rowHours(target int64, n int) money.Amount {
 	h := float64(target) / (float64(max(n, 1)) * meanHoursQty)
 	return roundTo(money.Amount(min(max(h, 1), 24)*float64(unit)), step4)
