@@ -74,7 +74,7 @@ func (o *rollupOutput) check(ios *ioStreams) error {
 // belongs there (a table, or stderr a terminal), else res's warnings.
 func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
 	wo := render.Options{Format: o.Format, Precision: o.Precision, Color: ios.Color, Width: terminalWidth(ios),
-		NoFormulaEscape: o.NoFormulaEscape}
+		NoFormulaEscape: o.NoFormulaEscape, Version: "curnorm " + buildVersion()}
 	if err := render.Write(ios.Out, res, wo); err != nil {
 		return err
 	}
@@ -205,6 +205,8 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	ro.NoSummary = !opts.printSummary(ios) && (opts.Format == "csv" || opts.Format == "ndjson")
 	// The JSON document identifies its inputs, so that it can be merged (curnorm merge).
 	ro.Identify = opts.Format == "json"
+	// The HTML page charts each group's cost over time.
+	ro.Series = opts.Format == "html"
 	res, err := rollup(ctx, ios, d.Sources, ro)
 	if err != nil {
 		return err
