@@ -17,6 +17,7 @@ const (
 	dimSource                        // the metric's actual_cost_source label
 	dimPurchaseOption                // the rule on SP ARN, RI ARN and usage type of docs/metrics.md
 	dimAccountName                   // a column in CUR 2.0, --account-names in legacy bills
+	dimService                       // the product code, or a Marketplace product's name
 )
 
 // Dimension is a --by or --filter dimension resolved to its columns (docs/columns.md, "Dimensions").
@@ -25,33 +26,64 @@ type Dimension struct {
 	kind    dimKind
 	columns []string
 	// transform maps a column value to the dimension value (day, month, billing period).
-	transform func(string) string
+	transform *transform
 }
+
+// transform is a named map from a column value to a dimension value; the name tells query
+// generators which one it is.
+type transform struct {
+	name  string
+	apply func(string) string
+}
+
+// The transforms of dimensions: a date's month ("2026-10") and UTC day ("2026-10-01").
+var (
+	byMonth = &transform{"month", cur.PeriodOf}
+	byDay   = &transform{"day", dayOf}
+)
 
 // Fixed dimensions, in the order help lists them.
 var fixedDimensions = []struct {
 	name    string
 	kind    dimKind
 	columns []string
-	xf      func(string) string
+	xf      *transform
 }{
 	{"account", dimColumn, []string{cur.ColAccount}, nil},
 	{"account-name", dimAccountName, []string{"line_item_usage_account_name"}, nil},
 	{"payer", dimColumn, []string{"bill_payer_account_id"}, nil},
-	{"service", dimColumn, []string{cur.ColProductCode}, nil},
-	{"service-name", dimColumn, []string{"product_product_name"}, nil},
+	{"service", dimService, []string{cur.ColProductCode, colProductName}, nil},
+	{"service-name", dimColumn, []string{colProductName}, nil},
+	{"service-code", dimColumn, []string{"product_servicecode", cur.ColProductCode}, nil},
+	{"product-family", dimColumn, []string{"product_product_family"}, nil},
 	{"region", dimColumn, []string{"product_region_code", "product_region"}, nil},
 	{"usage-type", dimColumn, []string{cur.ColUsageType}, nil},
 	{"operation", dimColumn, []string{cur.ColOperation}, nil},
 	{"line-item-type", dimColumn, []string{cur.ColLineItemType}, nil},
 	{"source", dimSource, nil, nil},
 	{"resource", dimColumn, []string{"line_item_resource_id"}, nil},
+	{"instance-type", dimColumn, []string{"product_instance_type"}, nil},
+	{"instance-family", dimColumn, []string{"product_instance_family"}, nil},
+	{"availability-zone", dimColumn, []string{"line_item_availability_zone"}, nil},
+	{"pricing-unit", dimColumn, []string{"pricing_unit"}, nil},
+	{"commitment", dimColumn, []string{cur.ColSPARN, cur.ColRIARN}, nil},
 	{"purchase-option", dimPurchaseOption, []string{cur.ColSPARN, cur.ColRIARN, cur.ColUsageType}, nil},
-	{"billing-period", dimColumn, []string{cur.ColPeriodStart}, cur.PeriodOf},
-	{"month", dimColumn, []string{cur.ColUsageStart}, cur.PeriodOf},
-	{"day", dimColumn, []string{cur.ColUsageStart}, dayOf},
+	{"billing-period", dimColumn, []string{cur.ColPeriodStart}, byMonth},
+	{"month", dimColumn, []string{cur.ColUsageStart}, byMonth},
+	{"day", dimColumn, []string{cur.ColUsageStart}, byDay},
 	{"currency", dimColumn, []string{cur.ColCurrency}, nil},
+	{"invoice", dimColumn, []string{cur.ColInvoiceID}, nil},
+	{"billing-entity", dimColumn, []string{colBillingEntity}, nil},
+	{"legal-entity", dimColumn, []string{"line_item_legal_entity"}, nil},
 }
+
+const (
+	colProductName   = "product_product_name"
+	colBillingEntity = "bill_billing_entity"
+	// marketplace is the billing entity of AWS Marketplace rows, whose product codes are
+	// opaque ids: service shows their product's name, as AWS's dashboards do.
+	marketplace = "AWS Marketplace"
+)
 
 // IsTime reports the dimensions whose values are dates or months.
 func (d Dimension) IsTime() bool {
@@ -59,14 +91,16 @@ func (d Dimension) IsTime() bool {
 }
 
 // DimensionNames lists every dimension --by accepts; tag:<key> and cost-category:<name> stand
-// for their families.
+// and column:<name> stand for their families.
 func DimensionNames() []string {
 	out := make([]string, 0, len(fixedDimensions)+2)
 	for _, d := range fixedDimensions {
 		out = append(out, d.name)
 	}
-	return append(out, "tag:<key>", "cost-category:<name>")
+	return append(out, "tag:<key>", "cost-category:<name>", "column:<name>")
 }
+
+const costCategoryPrefix = "cost-category:"
 
 // ErrUnknownDimension is wrapped by ParseDimension's errors.
 var ErrUnknownDimension = fmt.Errorf("unknown dimension")
@@ -77,8 +111,12 @@ func ParseDimension(name string) (Dimension, error) {
 	switch {
 	case strings.HasPrefix(name, "tag:") && len(name) > len("tag:"):
 		return Dimension{Name: name, columns: []string{cur.TagColumn(name[len("tag:"):])}}, nil
-	case strings.HasPrefix(name, "cost-category:") && len(name) > len("cost-category:"):
-		return Dimension{Name: name, columns: []string{cur.CostCategoryColumn(name[len("cost-category:"):])}}, nil
+	case strings.HasPrefix(name, costCategoryPrefix) && len(name) > len(costCategoryPrefix):
+		return Dimension{Name: name, columns: []string{cur.CostCategoryColumn(name[len(costCategoryPrefix):])}}, nil
+	case strings.HasPrefix(name, "column:") && cur.Snake(name[len("column:"):]) != "":
+		// Any flavour's spelling: product/instanceType, product_instance_type, or a CUR 2.0
+		// map key written as product_instance_type all meet in Snake form.
+		return Dimension{Name: name, columns: []string{cur.Snake(name[len("column:"):])}}, nil
 	}
 	for _, d := range fixedDimensions {
 		if d.name == name {

@@ -278,7 +278,7 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 		return fs, err
 	}
 	defer r.Close()
-	if fs.warnings, err = fr.checkSchema(src, r.Schema()); err != nil {
+	if fs.warnings, _, err = fr.checkSchema(src, r.Schema()); err != nil {
 		return fs, err
 	}
 	base := make([]int, len(fr.dims))

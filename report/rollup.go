@@ -63,7 +63,9 @@ type Options struct {
 	// (cur.ErrDuplicateInput).
 	AllowDuplicates bool
 	// AllowEmpty returns the empty rollup when the filters keep no row rather than failing
-	// with ErrEmptySelection: a part of a bill whose other parts may hold the rows.
+	// with ErrEmptySelection, and groups by a dimension whose columns no file has as (none)
+	// rather than failing with cur.ErrMissingColumn: a part of a bill whose other parts may
+	// hold the rows and the columns.
 	AllowEmpty bool
 	// Identify fingerprints every file, not only those whose size another shares, and lists
 	// them in Result.Inputs: what a report document needs to be merged (Merge).
@@ -170,6 +172,9 @@ feed:
 			return nil, err
 		}
 	}
+	if err := total.lackedEverywhere(); err != nil && !opts.AllowEmpty {
+		return nil, err
+	}
 	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 && !opts.AllowEmpty {
 		return nil, emptySelection(opts.Filters, total.filters)
 	}
@@ -200,11 +205,24 @@ type partial struct {
 	filters []filterSeen
 	// accounts are the account ids named through Options.AccountNames: whether each had a name.
 	accounts map[string]bool
+	// schemas counts the files whose columns were checked; lacking the files of those without
+	// a dimension's columns, by dimension name.
+	schemas int
+	lacking map[string]*lack
+}
+
+// lack is a dimension whose columns some files do not have.
+type lack struct {
+	dim      Dimension
+	files    int
+	flavours map[cur.Flavour]bool
+	near     map[string]string // the files' columns of the same family (tags, cost categories)
 }
 
 func newPartial() *partial {
 	return &partial{groups: map[string]*Group{}, summaries: map[string]*Summary{},
-		types: map[string]map[string]*TypeSummary{}, warnings: map[string]bool{}, accounts: map[string]bool{}}
+		types: map[string]map[string]*TypeSummary{}, warnings: map[string]bool{}, accounts: map[string]bool{},
+		lacking: map[string]*lack{}}
 }
 
 func groupKeyText(currency string, key []string) string {
@@ -242,6 +260,17 @@ func (p *partial) merge(o *partial) {
 		p.warnings[w] = true
 	}
 	p.skipped = append(p.skipped, o.skipped...)
+	p.schemas += o.schemas
+	for name, ol := range o.lacking {
+		l, ok := p.lacking[name]
+		if !ok {
+			p.lacking[name] = ol
+			continue
+		}
+		l.files += ol.files
+		maps.Copy(l.flavours, ol.flavours)
+		maps.Copy(l.near, ol.near)
+	}
 	p.rows += o.rows
 	p.kept += o.kept
 	for id, named := range o.accounts {
@@ -471,6 +500,10 @@ type dimEval struct {
 	// purchase-option
 	spot []bool // per usage type code: contains "Spot"
 	po   [4]uint32
+	// service: the billing entity column, and each row's local index in this batch
+	entityCol cur.StringCol
+	rowLocal  []uint32
+	rowBuf    []uint32
 	// account-name
 	names      map[string]string
 	accountCol cur.StringCol
@@ -499,10 +532,13 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 		d.offs = append(d.offs, uint32(len(d.ids)-1))
 		for _, s := range b.Str(c).Dict[1:] {
 			if d.dim.transform != nil {
-				s = d.dim.transform(s)
+				s = d.dim.transform.apply(s)
 			}
 			d.ids = append(d.ids, d.values.id(s))
 		}
+	}
+	if d.dim.kind == dimService {
+		d.prepareService(b)
 	}
 	if d.dim.kind == dimAccountName {
 		// Rows without the CUR 2.0 column take their name from --account-names; an account
@@ -522,6 +558,27 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 	}
 }
 
+// prepareService finds each row's service: its product code's local index (offs[0] is 0),
+// or on a Marketplace row its product name's. A batch without Marketplace rows uses the
+// product codes as they are.
+func (d *dimEval) prepareService(b *cur.Batch) {
+	codes := b.Str(d.cols[0]).Codes
+	market := slices.Index(b.Str(d.entityCol).Dict, marketplace)
+	if market <= 0 {
+		d.rowLocal = codes
+		return
+	}
+	entity, names := b.Str(d.entityCol).Codes, b.Str(d.cols[1]).Codes
+	d.rowBuf = slices.Grow(d.rowBuf[:0], len(codes))[:len(codes)]
+	for i, c := range codes {
+		if entity[i] == uint32(market) && names[i] != 0 {
+			c = d.offs[1] + names[i]
+		}
+		d.rowBuf[i] = c
+	}
+	d.rowLocal = d.rowBuf
+}
+
 // local returns row i's index into d.ids.
 func (d *dimEval) local(b *cur.Batch, c *pricing.Costs, metric pricing.Metric, i int) uint32 {
 	switch d.dim.kind {
@@ -537,6 +594,9 @@ func (d *dimEval) local(b *cur.Batch, c *pricing.Costs, metric pricing.Metric, i
 			return 2
 		}
 		return 3
+	}
+	if d.dim.kind == dimService {
+		return d.rowLocal[i]
 	}
 	for k, c := range d.cols {
 		if code := b.Str(c).Codes[i]; code != 0 {
@@ -646,18 +706,19 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		for _, c := range d.columns {
 			de.cols = append(de.cols, col(c))
 		}
-		switch {
-		case d.kind == dimSource:
-			de.discountID = de.values.id(pricing.LabelCUR2Discount)
-		case d.kind == dimPurchaseOption:
-			for k, s := range []string{"SavingsPlan", "Reserved", "Spot", "OnDemand"} {
+		if v := d.Form().DiscountValue; v != "" {
+			de.discountID = de.values.id(v)
+		}
+		switch d.kind {
+		case dimPurchaseOption:
+			for k, s := range PurchaseOptions {
 				de.po[k] = de.values.id(s)
 			}
-		case d.kind == dimAccountName:
-			de.accountCol = col(cur.ColAccount)
+		case dimAccountName:
+			de.accountCol = col(AccountColumn)
 			de.accounts = map[string]bool{}
-		case len(d.columns) == 1 && d.columns[0] == cur.ColLineItemType:
-			de.discountID = de.values.id("Discount")
+		case dimService:
+			de.entityCol = col(colBillingEntity)
 		}
 		return de
 	}
@@ -680,22 +741,85 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 	return fr, req
 }
 
-// checkSchema refuses a file the rollup cannot read and warns about dimensions it lacks.
-func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string, error) {
+// checkSchema refuses a file the rollup cannot read, and notes and warns about the dimensions
+// whose columns it lacks.
+func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string, map[string]*lack, error) {
 	var warnings []string
+	lacking := map[string]*lack{}
 	opts := fr.opts
 	for _, d := range append(append([]Dimension(nil), opts.Dims...), filterDims(opts.Filters)...) {
 		if d.kind == dimAccountName && !schema.Has("line_item_usage_account_name") && opts.AccountNames == nil {
-			return nil, cur.FileError(src.Name(), nil, errors.Join(cur.ErrMissingColumn, ErrMissingAccountNames))
+			return nil, nil, cur.FileError(src.Name(), nil, errors.Join(cur.ErrMissingColumn, ErrMissingAccountNames))
 		}
-		if d.kind == dimColumn && len(d.columns) > 0 && !anyColumn(schema, d.columns) {
+		if (d.kind == dimColumn || d.kind == dimService) && len(d.columns) > 0 && !anyColumn(schema, d.columns) && lacking[d.Name] == nil {
 			warnings = append(warnings, fmt.Sprintf("%s: no column for %s (%s): every row is %s", src.Name(), d.Name, strings.Join(d.columns, " or "), None))
+			lacking[d.Name] = &lack{dim: d, files: 1, flavours: map[cur.Flavour]bool{schema.Flavour: true}, near: family(schema, d.columns[0])}
 		}
 	}
 	if !schema.Has(cur.ColUnblended) {
-		return nil, cur.FileError(src.Name(), nil, fmt.Errorf("%w: no unblended cost column (lineItem/UnblendedCost or line_item_unblended_cost)", cur.ErrMissingColumn)).InColumn(cur.ColUnblended)
+		return nil, nil, cur.FileError(src.Name(), nil, fmt.Errorf("%w: no unblended cost column (lineItem/UnblendedCost or line_item_unblended_cost)", cur.ErrMissingColumn)).InColumn(cur.ColUnblended)
 	}
-	return warnings, nil
+	return warnings, lacking, nil
+}
+
+// family names the schema's columns of col's family when it is a tag or cost category, the
+// candidates for a misspelt key: canonical name → dimension as the file spells it.
+func family(schema *cur.Schema, col string) map[string]string {
+	out := map[string]string{}
+	for _, f := range []struct{ prefix, dim string }{{"resource_tags_user_", "tag:"}, {"cost_category_", "cost-category:"}} {
+		if !strings.HasPrefix(col, f.prefix) {
+			continue
+		}
+		for i, c := range schema.Columns {
+			if strings.HasPrefix(c, f.prefix) && i < len(schema.RawColumns) {
+				raw := schema.RawColumns[i]
+				out[c] = f.dim + raw[strings.LastIndexAny(raw, "/:")+1:]
+			}
+		}
+	}
+	return out
+}
+
+// lackedEverywhere refuses a run in which no file has a dimension's columns: every group would
+// be (none), which is a misspelt or absent column, not a result.
+func (p *partial) lackedEverywhere() error {
+	for _, name := range slices.Sorted(maps.Keys(p.lacking)) {
+		l := p.lacking[name]
+		if l.files < p.schemas {
+			continue
+		}
+		flavours := make([]string, 0, len(l.flavours))
+		for f := range l.flavours {
+			flavours = append(flavours, f.String())
+		}
+		slices.Sort(flavours)
+		what := "the bill"
+		if p.schemas > 1 {
+			what = fmt.Sprintf("none of its %d files", p.schemas)
+		}
+		err := fmt.Errorf("%w: %s needs column %s, and %s (%s) has it", cur.ErrMissingColumn, name,
+			strings.Join(l.dim.columns, " or "), what, strings.Join(flavours, ", "))
+		if p.schemas == 1 {
+			err = fmt.Errorf("%w: %s needs column %s, which the bill (%s) lacks", cur.ErrMissingColumn, name,
+				strings.Join(l.dim.columns, " or "), strings.Join(flavours, ", "))
+		}
+		if near := nearest(l.dim, l.near); near != "" {
+			err = fmt.Errorf("%w; did you mean %s?", err, near)
+		}
+		return err
+	}
+	return nil
+}
+
+// nearest names the dimension of the closest column of near to d's, within a few edits.
+func nearest(d Dimension, near map[string]string) string {
+	best, bestD := "", 4
+	for _, c := range slices.Sorted(maps.Keys(near)) {
+		if dd := EditDistance(d.columns[0], c); dd < bestD {
+			best, bestD = near[c], dd
+		}
+	}
+	return best
 }
 
 // rollupFile streams one source into a partial; a reader that can share its batches feeds
@@ -711,7 +835,7 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consu
 		return nil, err
 	}
 	defer r.Close()
-	warnings, err := fr.checkSchema(src, r.Schema())
+	warnings, lacking, err := fr.checkSchema(src, r.Schema())
 	if err != nil {
 		return nil, err
 	}
@@ -753,6 +877,7 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consu
 		p.warnings[w] = true
 	}
 	p.rows = r.Rows()
+	p.schemas, p.lacking = 1, lacking
 	p.skipped = skippedOf(src, r)
 	if fp, ok := r.Fingerprint(); ok {
 		p.content = &fp
@@ -842,7 +967,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	fr.currencyIDs = idsOf(fr.currencyIDs, b.Str(fr.currencyCol), fr.currencies, nil)
 	fr.periodIDs = idsOf(fr.periodIDs, b.Str(fr.periodCol), fr.periods, cur.PeriodOf)
 	fr.typeIDs = idsOf(fr.typeIDs, b.Str(fr.typeCol), fr.types, nil)
-	fr.discountType = fr.types.id("Discount")
+	fr.discountType = fr.types.id(discountType)
 	fr.days = fr.days[:0]
 	for _, s := range b.Str(fr.usageStartCol).Dict {
 		fr.days = append(fr.days, dayNumber(s))
@@ -1013,8 +1138,11 @@ func (fr *fileRollup) startGrid(b *cur.Batch) {
 		cells *= uint64(len(d.ids))
 		// A dimension of one column: its local index is the row's code in that column.
 		var codes []uint32
-		if d.dim.kind == dimColumn && len(d.cols) == 1 {
+		switch {
+		case d.dim.kind == dimColumn && len(d.cols) == 1:
 			codes = b.Str(d.cols[0]).Codes
+		case d.dim.kind == dimService:
+			codes = d.rowLocal
 		}
 		fr.gridCodes = append(fr.gridCodes, codes)
 	}
@@ -1089,11 +1217,13 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i
 		s.UnusedSP.Add(c.Cost[pricing.Amortized][i])
 	case pricing.KindRIFee:
 		s.UnusedRI.Add(c.Cost[pricing.Amortized][i])
-	case pricing.KindSPUpfrontFee, pricing.KindRIUpfrontFee:
+	}
+	switch k.Recon() {
+	case pricing.ReconUpfrontFee:
 		s.UpfrontFees.Add(unbl)
-	case pricing.KindReturnedSPRefund:
+	case pricing.ReconExcludedRefund:
 		s.ExcludedRefunds.Add(unbl)
-	case pricing.KindSplitCost:
+	case pricing.ReconSplitCost:
 		s.SplitCost.Add(unbl)
 	}
 	s.TrueUp.Add(c.TrueUp[i])

@@ -100,6 +100,9 @@ well; repeatable.
 			if err := checkFormat(&opts.Format, render.CheckFormats...); err != nil {
 				return err
 			}
+			if err := refuseBinaryOnTerminal(ios, opts.Format); err != nil {
+				return err
+			}
 			opts.noteGiven(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)

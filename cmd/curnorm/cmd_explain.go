@@ -142,7 +142,7 @@ func writeExplainText(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) 
 		if items := pricing.KindItems(r.Kind); r.Kind != pricing.KindOther && r.Kind != pricing.KindUsage && items != r.Type {
 			title += " — " + items
 		}
-		fmt.Fprintf(w, "%s (%s), %d rows\n", orNone(title), orNone(r.Currency), r.Rows)
+		fmt.Fprintf(w, "%s (%s), %s\n", orNone(title), orNone(r.Currency), plural(r.Rows, "row"))
 		labelW, numW := 0, 0
 		vals := make([]string, len(r.Columns))
 		for i, c := range r.Columns {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/curnorm/curnorm/cur/discover"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/focus"
 	"github.com/curnorm/curnorm/report/render"
 	"github.com/spf13/cobra"
 )
@@ -18,6 +20,7 @@ type normalizeOptions struct {
 	Output           string
 	Columns          []string
 	Metric           string
+	To               string
 	IncludeSplitCost bool
 	AccountNames     string
 	NoFormulaEscape  bool
@@ -54,13 +57,23 @@ totals, and both flavours of one bill give the same rows.
 Under --on-error skip a file that cannot be read to its end contributes no row: its rows wait
 in a temporary file until it has been read, and count as skipped if it fails.
 
-CSV goes to stdout unless -o names a file; -o FILE.parquet writes Parquet. Files are written
-under a temporary name and renamed when complete.
+--to focus writes FOCUS 1.2 instead (docs/focus.md): the FinOps Foundation's columns
+(BilledCost, EffectiveCost, ListCost, ContractedCost, ChargeCategory, CommitmentDiscount*,
+...) and x_ columns, dates as YYYY-MM-DDTHH:mm:ssZ, one row per line item but none for
+Savings Plan negation rows and one more, CommitmentDiscountStatus Unused, for the unused part
+of a commitment; --metric is then amortized (the default) or net-amortized, and --columns is
+not taken.
+
+CSV goes to stdout unless -o names a file; -o FILE.parquet writes Parquet, -o FILE.xlsx an
+Excel workbook (streamed: ids stay text, amounts are numbers, dates are dates; past a sheet's
+1,048,575 rows the rows go on in "rows 2", ...). Files are written under a temporary name and
+renamed when complete.
 
 Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 		Example: `  curnorm normalize testdata/demo > demo-normalized.csv
   curnorm normalize --columns account,service,tag:Team,line_item_usage_amount bill.csv.gz
-  curnorm normalize -o normalized.parquet bill/`,
+  curnorm normalize -o normalized.parquet bill/
+  curnorm normalize --to focus -o focus.parquet bill/`,
 		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -71,7 +84,8 @@ Default columns: ` + strings.Join(report.DefaultNormalizeColumns, ", ") + `.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of stdout: CSV, or Parquet when FILE ends in .parquet")
+	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of stdout: CSV, Parquet when FILE ends in .parquet, an Excel workbook when in .xlsx")
+	f.StringVar(&opts.To, "to", "curnorm", "output schema: curnorm (the CUR's columns and actual cost) or focus (FOCUS 1.2)")
 	f.StringSliceVar(&opts.Columns, "columns", nil, "columns to copy, comma-separated")
 	f.StringVar(&opts.Metric, "metric", "amortized", "cost metric: "+strings.Join(pricing.MetricNames(), ", "))
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
@@ -86,6 +100,20 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	m, err := pricing.ParseMetric(opts.Metric)
 	if err != nil {
 		return &usageError{err}
+	}
+	focusOut := false
+	switch opts.To {
+	case normalizeSchemas[0]:
+	case normalizeSchemas[1]:
+		if m != pricing.Amortized && m != pricing.NetAmortized {
+			return &usageError{fmt.Errorf("--to focus takes --metric amortized or net-amortized, not %s", m)}
+		}
+		if len(opts.Columns) > 0 {
+			return &usageError{fmt.Errorf("--to focus writes FOCUS's columns: --columns is not taken")}
+		}
+		focusOut = true
+	default:
+		return &usageError{fmt.Errorf("unknown --to %q (valid: %s)", opts.To, strings.Join(normalizeSchemas, ", "))}
 	}
 	if _, _, err := report.NormalizeHeader(opts.Columns); err != nil {
 		return &usageError{fmt.Errorf("--columns: %w", err)}
@@ -115,9 +143,12 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 		out = file
 	}
 	var sink normalizeSink
-	if strings.HasSuffix(strings.ToLower(opts.Output), ".parquet") {
+	switch ext := strings.ToLower(filepath.Ext(opts.Output)); ext {
+	case ".parquet":
 		sink = render.NewParquetSink(out)
-	} else {
+	case ".xlsx":
+		sink = render.NewXLSXSink(out)
+	default:
 		cs := render.NewCSVSink(out)
 		cs.NoFormulaEscape = opts.NoFormulaEscape
 		sink = cs
@@ -130,7 +161,13 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	if p != nil {
 		sink = countingSink{sink, p}
 	}
-	st, err := report.Normalize(ctx, d.Sources, no, sink)
+	var st report.NormalizeStats
+	if focusOut {
+		st, err = focus.Convert(ctx, d.Sources, focus.Options{Metric: m, IncludeSplitCost: no.IncludeSplitCost,
+			AccountNames: no.AccountNames, SkipBadRows: no.SkipBadRows, AllowDuplicates: no.AllowDuplicates}, sink)
+	} else {
+		st, err = report.Normalize(ctx, d.Sources, no, sink)
+	}
 	p.done()
 	if err != nil {
 		return err
@@ -147,7 +184,10 @@ func normalizeRun(ctx context.Context, ios *ioStreams, opts *normalizeOptions) e
 	return opts.OnError.finish(ios, st.Skipped)
 }
 
-// normalizeSink is where normalize writes rows: CSV or Parquet.
+// normalizeSchemas are the values of normalize --to: the CUR's own columns, or FOCUS.
+var normalizeSchemas = []string{"curnorm", "focus"}
+
+// normalizeSink is where normalize writes rows: CSV, Parquet or xlsx.
 type normalizeSink interface {
 	report.RowSink
 	Flush() error

@@ -40,15 +40,17 @@ type rollupOutput struct {
 	Top             int
 	Sort            string
 	NoFormulaEscape bool
+	Wide            bool
 }
 
-// addRollupOutputFlags adds --format, --precision, --top, --sort and --no-formula-escape.
+// addRollupOutputFlags adds --format, --precision, --top, --sort, --wide and --no-formula-escape.
 func addRollupOutputFlags(cmd *cobra.Command, o *rollupOutput) {
 	f := cmd.Flags()
 	f.StringVar(&o.Format, "format", "table", "output format: "+strings.Join(render.Formats, ", ")+formatFlagNote)
 	f.IntVar(&o.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&o.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&o.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
+	f.BoolVar(&o.Wide, "wide", false, "show every column of the table, however wide the terminal (else columns give way to fit it, or $COLUMNS)")
 	addFormulaEscapeFlag(cmd, &o.NoFormulaEscape)
 }
 
@@ -75,6 +77,9 @@ func (o *rollupOutput) check(ios *ioStreams) error {
 func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
 	wo := render.Options{Format: o.Format, Precision: o.Precision, Color: ios.Color, Width: terminalWidth(ios),
 		NoFormulaEscape: o.NoFormulaEscape, Version: "curnorm " + buildVersion()}
+	if o.Wide {
+		wo.Width = 0
+	}
 	if err := render.Write(ios.Out, res, wo); err != nil {
 		return err
 	}
@@ -140,7 +145,7 @@ Filters: ` + report.FilterGrammar + `
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
-	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "filters that keep no row give an empty rollup, not exit 2 (a part for merge: another part may hold the rows)")
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "filters that keep no row give an empty rollup, not exit 2, and a --by column the files lack gives (none), not exit 3 (a part for merge: another part may hold the rows)")
 	addDiscoverFlags(cmd, &opts.Discover)
 	addOnErrorFlags(cmd, &opts.OnError)
 	return cmd

@@ -20,6 +20,7 @@ type sampleOptions struct {
 	Parts    int
 	Gzip     bool
 	Final    bool
+	Through  string
 	Output   string
 }
 
@@ -38,13 +39,27 @@ generated bill: Savings Plans with covered rows, negations and recurring fees, r
 with DiscountedUsage rows, RIFee rows and upfront fees, Spot and Marketplace usage, credits,
 tax, a returned Savings Plan, and a few groups over on-demand.
 
+--through DAY makes a month-to-date bill, as AWS delivers one during the month: usage up to
+the end of DAY (UTC), the fees of those hours, no invoice id yet. The next month with another
+--seed makes a pair for diff and check.
+
 With -o DIR it writes --parts files into DIR and prints their paths; without, one file to
 stdout.`,
 		Example: `  curnorm sample --rows 100000 -o bill/
   curnorm sample --flavour cur2-parquet --rows 5000000 --parts 4 -o big/
-  curnorm sample --rows 2000 --gzip > bill.csv.gz`,
+  curnorm sample --rows 2000 --gzip > bill.csv.gz
+  curnorm sample --through 2026-12-14 --seed 7 -o month-to-date/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Through != "" {
+				if cmd.Flags().Changed("final") && opts.Final {
+					return &usageError{fmt.Errorf("--through %s makes a month-to-date bill, which has no invoice: drop --final", opts.Through)}
+				}
+				opts.Final = false
+				if !cmd.Flags().Changed("month") && len(opts.Through) >= len("2006-01") {
+					opts.Month = opts.Through[:len("2006-01")]
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -60,6 +75,7 @@ stdout.`,
 	f.IntVar(&opts.Parts, "parts", 1, "number of files")
 	f.BoolVar(&opts.Gzip, "gzip", false, "gzip CSV output (.csv.gz)")
 	f.BoolVar(&opts.Final, "final", true, "set the invoice id (a closed month)")
+	f.StringVar(&opts.Through, "through", "", "make a month-to-date bill: usage through this day, YYYY-MM-DD (sets --month, no invoice)")
 	f.StringVarP(&opts.Output, "output", "o", "", "folder to write the files into (default: one file to stdout)")
 	return cmd
 }
@@ -72,11 +88,14 @@ func sampleRun(ios *ioStreams, o *sampleOptions) error {
 	if _, err := time.Parse("2006-01", o.Month); err != nil {
 		return &usageError{fmt.Errorf("--month %q: want YYYY-MM", o.Month)}
 	}
+	if day, err := time.Parse(time.DateOnly, o.Through); o.Through != "" && (err != nil || day.Format("2006-01") != o.Month) {
+		return &usageError{fmt.Errorf("--through %q: want a day of %s, as YYYY-MM-DD", o.Through, o.Month)}
+	}
 	if o.Rows < 1 || o.Accounts < 1 || o.Parts < 1 {
 		return &usageError{fmt.Errorf("--rows, --accounts and --parts must be at least 1")}
 	}
 	so := sample.Options{Flavour: fl, Rows: o.Rows, Accounts: o.Accounts, Month: o.Month, Seed: o.Seed,
-		Parts: o.Parts, Gzip: o.Gzip, Final: o.Final}
+		Parts: o.Parts, Gzip: o.Gzip, Final: o.Final, Through: o.Through}
 	if o.Output == "" {
 		if o.Parts != 1 {
 			return &usageError{fmt.Errorf("--parts %d needs -o DIR", o.Parts)}

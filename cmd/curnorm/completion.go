@@ -42,6 +42,7 @@ func registerCompletions(root *cobra.Command) {
 		"fail-on":  completeList(func() []string { return append(drift.FindingNames(), "all") }),
 		"flavour":  completeOne(sampleNames),
 		"assembly": cobra.NoFileCompletions,
+		"to":       completeOne(normalizeSchemas),
 	}
 	for _, c := range root.Commands() {
 		for name, f := range fixed {

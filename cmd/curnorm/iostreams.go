@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"strconv"
 
 	"golang.org/x/term"
 )
@@ -45,8 +46,12 @@ func stderrWidth(ios *ioStreams) int {
 	return widthOf(ios.ErrOut)
 }
 
-// widthOf is the width of the terminal w writes to, or 80 when it cannot be told.
+// widthOf is the width of the terminal w writes to: $COLUMNS when set, as shells and ls
+// honour it, else the terminal's own, or 80 when it cannot be told.
 func widthOf(w io.Writer) int {
+	if cols, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && cols > 0 {
+		return cols
+	}
 	if f, ok := w.(*os.File); ok {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
 			return cols

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,18 +27,11 @@ func TestProgressOnTerminal(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build curnorm with")
-	}
+	bin := buildCurnorm(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "curnorm")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	bill := slowBill(t, bin, filepath.Join(dir, "bill"))
 
-	tm := newTmux(t, dir)
+	tm := newTmux(t, dir, 200, 50)
 	report := fmt.Sprintf("%s report --jobs 1 --allow-duplicates %s", bin, bill)
 
 	t.Run("terminal", func(t *testing.T) {
@@ -127,9 +121,9 @@ type tmuxServer struct {
 	socket, dir string
 }
 
-func newTmux(t *testing.T, dir string) *tmuxServer {
+func newTmux(t *testing.T, dir string, cols, rows int) *tmuxServer {
 	tm := &tmuxServer{socket: filepath.Join(dir, "tmux.sock"), dir: dir}
-	if out, err := tm.cmd("-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "-s", "curnorm", "sh").CombinedOutput(); err != nil {
+	if out, err := tm.cmd("-f", "/dev/null", "new-session", "-d", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "-s", "curnorm", "sh").CombinedOutput(); err != nil {
 		t.Skipf("tmux cannot start a session here: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { tm.cmd("kill-server").Run() })

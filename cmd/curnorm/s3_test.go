@@ -46,18 +46,19 @@ func TestReportS3(t *testing.T) {
 
 	srv := s3test.Start(t)
 	srv.PutTree(t, dir, "bills", "")
-	for _, tc := range []struct{ name, rel string }{
-		{"legacy csv.gz", "legacy/cur/myreport/"},
-		{"legacy parquet", "parquet/cur/myreport/"},
-		{"parquet of 8 row groups", "rowgroups/cur/myreport/"},
-		{"cur2 executions", "cur2/exports/myexport/"},
-		{"legacy csv.zip", "loose/bill.csv.zip"},
-		{"legacy assemblies and manifest", "legacy-manifest/cur/report/"},
-		{"cur2 manifest", "cur2-manifest/cur/export/"},
+	// The manifest layouts' files hold only a line item type and a cost.
+	for _, tc := range []struct{ name, rel, by string }{
+		{"legacy csv.gz", "legacy/cur/myreport/", "account,service"},
+		{"legacy parquet", "parquet/cur/myreport/", "account,service"},
+		{"parquet of 8 row groups", "rowgroups/cur/myreport/", "account,service"},
+		{"cur2 executions", "cur2/exports/myexport/", "account,service"},
+		{"legacy csv.zip", "loose/bill.csv.zip", "account,service"},
+		{"legacy assemblies and manifest", "legacy-manifest/cur/report/", "line-item-type"},
+		{"cur2 manifest", "cur2-manifest/cur/export/", "line-item-type"},
 	} {
 		for _, format := range []string{"json", "csv"} {
 			t.Run(tc.name+"/"+format, func(t *testing.T) {
-				args := []string{"report", "--quiet", "--format", format, "--by", "account,service"}
+				args := []string{"report", "--quiet", "--format", format, "--by", tc.by}
 				lcode, lout, lerr := runCurnorm(t, append(args, filepath.Join(dir, filepath.FromSlash(tc.rel)))...)
 				if lcode != 0 {
 					t.Fatalf("local: exit %d: %s", lcode, lerr)

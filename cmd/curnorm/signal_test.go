@@ -49,10 +49,7 @@ func TestSignals(t *testing.T) {
 		t.Skip("builds the binary and a bill of 300,000 rows")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "curnorm")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCurnorm(t)
 	bill := filepath.Join(dir, "bill")
 	if out, err := exec.Command(bin, "sample", "--rows", "300000", "--gzip", "-o", bill).CombinedOutput(); err != nil {
 		t.Fatalf("sample: %v\n%s", err, out)

@@ -113,7 +113,8 @@ type bill struct {
 	o        Options
 	layout   *layout
 	start    time.Time
-	hours    int
+	hours    int // the hours the bill covers: the month's, or up to Options.Through
+	period   int // the month's hours
 	startMs  int64
 	invoice  string
 	accounts []account
@@ -177,7 +178,15 @@ func newBill(opts Options) (*bill, error) {
 		return nil, err
 	}
 	b := &bill{o: opts, layout: l, start: start, startMs: start.UnixMilli()}
-	b.hours = int(start.AddDate(0, 1, 0).Sub(start) / time.Hour)
+	b.period = int(start.AddDate(0, 1, 0).Sub(start) / time.Hour)
+	b.hours = b.period
+	if opts.Through != "" {
+		day, err := time.Parse(time.DateOnly, opts.Through)
+		if err != nil || day.Before(start) || !day.Before(start.AddDate(0, 1, 0)) {
+			return nil, fmt.Errorf("sample: --through %q: want a day of %s, as YYYY-MM-DD", opts.Through, opts.Month)
+		}
+		b.hours = int(day.AddDate(0, 0, 1).Sub(start) / time.Hour)
+	}
 	r := b.rand(streamBill, 0)
 	if opts.Final {
 		b.invoice = fmt.Sprintf("%04d%02d%07d", start.AddDate(0, 1, 0).Year(), int(start.AddDate(0, 1, 0).Month()), 1_000_000+r.IntN(9_000_000))
@@ -206,9 +215,9 @@ func (b *bill) texts() {
 	if b.o.Flavour == cur.CUR2CSV {
 		form = "2006-01-02T15:04:05.000Z"
 	}
-	b.hourText = make([]string, b.hours+1)
-	z := make([]string, b.hours+1)
-	for h := 0; h <= b.hours; h++ {
+	b.hourText = make([]string, b.period+1)
+	z := make([]string, b.period+1)
+	for h := 0; h <= b.period; h++ {
 		t := b.start.Add(time.Duration(h) * time.Hour)
 		b.hourText[h] = t.Format(form)
 		z[h] = t.Format("2006-01-02T15:04:05Z")
@@ -217,7 +226,7 @@ func (b *bill) texts() {
 	for h := 0; h < b.hours; h++ {
 		b.hourInterval[h] = z[h] + "/" + z[h+1]
 	}
-	b.monthInterval = z[0] + "/" + z[b.hours]
+	b.monthInterval = z[0] + "/" + z[b.period]
 	b.regCum = cumulative(len(regions), func(i int) int { return regions[i].weight })
 	b.varCum = cumulative(len(variants), func(i int) int { return variants[i].weight })
 	b.instCum = cumulative(numInstanceVariants, func(i int) int { return variants[i].weight })

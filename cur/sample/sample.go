@@ -39,6 +39,9 @@ type Options struct {
 	Parts    int  // files; default 1
 	Gzip     bool // CSV flavours: write .csv.gz
 	Final    bool // the invoice id is set (the period is closed)
+	// Through, a day of Month ("2026-10-14"), makes a month-to-date bill: usage up to the end
+	// of that day (UTC), fees for those hours, no invoice id. "" is the whole month.
+	Through string
 	// Report is the base name of the files; default "curnorm-sample".
 	Report string
 	// RowGroupRows caps the rows of a Parquet row group; default pqwrite's.
@@ -77,6 +80,8 @@ func (o *Options) setDefaults() error {
 		return fmt.Errorf("sample: accounts must be between 1 and %d, not %d", MaxAccounts, o.Accounts)
 	case o.Parts < 1:
 		return fmt.Errorf("sample: parts must be positive, not %d", o.Parts)
+	case o.Through != "" && o.Final:
+		return fmt.Errorf("sample: a month-to-date bill (through %s) has no invoice yet: it cannot be final", o.Through)
 	}
 	return nil
 }

@@ -526,3 +526,58 @@ func TestManyBills(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthToDate: a bill made --through a day holds usage up to the end of that day, no
+// invoice id, the whole month as its billing period, and still reconciles; Through with
+// Final, or a day outside the month, is refused.
+func TestMonthToDate(t *testing.T) {
+	for _, f := range flavours {
+		t.Run(f.String(), func(t *testing.T) {
+			o := Options{Flavour: f, Rows: 3000, Accounts: 4, Month: "2026-12", Through: "2026-12-14", Seed: 7}
+			paths, err := Generate(t.TempDir(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tot := readTotals(t, paths)
+			rhs := tot.amortized
+			rhs.AddSum(tot.trueUp)
+			rhs.AddSum(tot.upfront)
+			rhs.AddSum(tot.refunds)
+			if tot.unblended.Cmp(rhs) != 0 {
+				t.Errorf("unblended %s != %s: the month-to-date bill does not reconcile", tot.unblended, rhs)
+			}
+			req := cur.Request{}
+			start, end, periodEnd, invoice := req.AskString(cur.ColUsageStart), req.AskString("line_item_usage_end_date"),
+				req.AskString("bill_billing_period_end_date"), req.AskString(cur.ColInvoiceID)
+			rd, err := cur.Open(cur.Source{Path: paths[0]}, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rd.Close()
+			last := ""
+			for rd.Next() {
+				b := rd.Batch()
+				for i := range b.Len {
+					last = max(last, b.Str(start).Value(i), b.Str(end).Value(i))
+					if p := b.Str(periodEnd).Value(i); !strings.HasPrefix(p, "2027-01-01") {
+						t.Fatalf("billing period ends %q, want 2027-01-01", p)
+					}
+					if inv := b.Str(invoice).Value(i); inv != "" {
+						t.Fatalf("invoice id %q on a month-to-date bill", inv)
+					}
+				}
+			}
+			if err := rd.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(last, "2026-12-15T00:00:00") && !strings.HasPrefix(last, "2026-12-15 00:00:00") {
+				t.Errorf("last usage time %q, want the end of 2026-12-14", last)
+			}
+		})
+	}
+	for _, o := range []Options{{Month: "2026-12", Through: "2026-12-14", Final: true}, {Month: "2026-12", Through: "2026-11-30"}} {
+		if _, err := Generate(t.TempDir(), o); err == nil {
+			t.Errorf("%+v: no error", o)
+		}
+	}
+}

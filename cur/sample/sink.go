@@ -170,7 +170,7 @@ func (s *csvSink) field(buf []byte, c *column, r *row) []byte {
 	case fPeriodStart:
 		return append(buf, b.hourText[0]...)
 	case fPeriodEnd:
-		return append(buf, b.hourText[b.hours]...)
+		return append(buf, b.hourText[b.period]...)
 	case fUsageStart:
 		return append(buf, b.hourText[r.h0]...)
 	case fUsageEnd:
@@ -365,7 +365,7 @@ func (s *parquetSink) row(r *row) error {
 		case fPeriodStart:
 			pw.SetInt64(i, b.startMs)
 		case fPeriodEnd:
-			pw.SetInt64(i, b.startMs+int64(b.hours)*hourMs)
+			pw.SetInt64(i, b.startMs+int64(b.period)*hourMs)
 		case fUsageStart:
 			pw.SetInt64(i, b.startMs+int64(r.h0)*hourMs)
 		case fUsageEnd:

@@ -299,17 +299,40 @@ func renderCheckMarkdown(c *drift.CheckResult, o Options, rows []*drift.Change, 
 	money, sumMoney := o.ratMoney(2), o.moneyFormat(2)
 	var b bytes.Buffer
 	bw := bufio.NewWriter(&b)
-	if c.Passed() {
-		bw.WriteString("## ✅ curnorm check passed\n\n")
-	} else {
-		bw.WriteString("## ❌ curnorm check " + mdEscape(Verdict(c)) + "\n\n")
+	// The heading is the verdict in one line, with what the totals did.
+	heading := "## ✅ curnorm check passed"
+	if !c.Passed() {
+		heading = "## ❌ curnorm check " + mdEscape(Verdict(c))
 	}
+	if c.Diff != nil {
+		for _, t := range c.Diff.Totals {
+			heading += " · " + mdEscape(t.Currency+" "+changeText(t, money))
+		}
+	}
+	bw.WriteString(heading + "\n\n")
 	if c.Diff != nil {
 		bw.WriteString(mdEscape(Context(c.Diff)) + "\n")
 	} else {
 		bw.WriteString("No baseline: only the findings were checked (" + mdEscape(filesText(c.Files)) + ", metric " + c.Metric.String() + ").\n")
 	}
 	bw.WriteString("\n**Rules:** " + mdEscape(rulesText(c)) + "\n")
+
+	// The groups that broke a rule come first and in the open; every group that moved
+	// follows, folded.
+	failed := failedRules(c)
+	if len(failed) > 0 && len(c.Dimensions) > 0 {
+		bw.WriteString("\n### ❌ Groups that broke a rule\n\n")
+		for _, r := range c.Rules {
+			if r.Groups && !r.Passed() {
+				bw.WriteString(mdEscape(ruleName(r)+": "+ruleDetail(r, money)) + "\n\n")
+			}
+		}
+		limit := min(len(failed), items, failuresShown, max(shown, 1))
+		writeChangeTable(bw, c.Diff, rows[:limit], o, false, failed)
+		if limit < len(failed) {
+			fmt.Fprintf(bw, "\n- … and %d more (`--format json` lists all)\n", len(failed)-limit)
+		}
+	}
 
 	if c.Diff != nil {
 		bw.WriteString("\n### Drift rules\n\n")
@@ -338,32 +361,22 @@ func renderCheckMarkdown(c *drift.CheckResult, o Options, rows []*drift.Change, 
 			for _, t := range unjudged {
 				mdRow(bw, []string{"total " + mdEscape(t.Currency), "🆕 not judged", mdEscape(changeText(t, money) + ": " + unjudgedText)})
 			}
-			for _, r := range c.Rules {
-				if !r.Groups || r.Passed() {
-					continue
-				}
-				bw.WriteString("\n" + mdEscape(ruleName(r)+": "+ruleDetail(r, money)) + "\n\n")
-				for i, g := range r.Failures {
-					if i == min(items, failuresShown) {
-						fmt.Fprintf(bw, "- … and %d more (`--format json` lists all)\n", len(r.Failures)-i)
-						break
-					}
-					bw.WriteString("- " + mdEscape(keyText(c.Dimensions, g.Key)+": "+changeText(g, money)) + "\n")
-				}
-			}
 		}
 		if len(c.Dimensions) > 0 {
 			bw.WriteString("\n### Groups that moved most\n\n")
 			if len(rows) == 0 {
 				bw.WriteString("No group moved.\n")
 			} else {
-				writeChangeTable(bw, c.Diff, rows[:shown], o, false, failedRules(c))
+				// GitHub renders Markdown inside <details> only after a blank line.
+				fmt.Fprintf(bw, "<details><summary>%s that moved, those that broke a rule first</summary>\n\n", countText(int64(len(rows)), "group"))
+				writeChangeTable(bw, c.Diff, rows[:shown], o, false, failed)
 				switch {
 				case shown < min(len(rows), markdownGroupsShown):
 					fmt.Fprintf(bw, "\n_Table cut to %d of %d groups that moved, to stay within GitHub's 65,536-character comment limit; `--format json` lists all._\n", shown, len(rows))
 				case shown < len(rows):
 					fmt.Fprintf(bw, "\n_Showing %d of %d groups that moved; `--format json` lists all._\n", shown, len(rows))
 				}
+				bw.WriteString("\n</details>\n")
 			}
 		}
 	}

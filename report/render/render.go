@@ -90,7 +90,7 @@ var (
 	diffFormats = formats[*drift.Diff]{{"table", writeDiffTable}, {"csv", writeDiffCSV}, {"json", writeDiffJSON},
 		{"ndjson", writeDiffNDJSON}, {"markdown", writeDiffMarkdown}, {"xlsx", writeDiffXLSX}}
 	checkFormats = formats[*drift.CheckResult]{{"table", writeCheckText}, {"markdown", writeCheckMarkdown},
-		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}}
+		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}, {"xlsx", writeCheckXLSX}}
 )
 
 // Formats lists the --format values of Write, DiffFormats those of WriteDiff (no html page)

@@ -492,7 +492,11 @@ func TestWriteTwoCurrencies(t *testing.T) {
 				t.Errorf("output holds the cross-currency sum %s:\n%s", across.Format(c.prec), out)
 			}
 			if c.format == "table" || c.format == "markdown" {
-				if !strings.Contains(out, usd.Cost.Format(2)) || !strings.Contains(out, eur.Cost.Format(2)) {
+				usdCost, eurCost := usd.Cost.Format(2), eur.Cost.Format(2)
+				if c.format == "table" {
+					usdCost, eurCost = thousands(usdCost), thousands(eurCost)
+				}
+				if !strings.Contains(out, usdCost) || !strings.Contains(out, eurCost) {
 					t.Errorf("per-currency totals missing:\n%s", out)
 				}
 			}
@@ -513,7 +517,7 @@ func TestWriteTableWidth(t *testing.T) {
 		if !strings.Contains(out, "…") {
 			t.Errorf("width %d: long tag value not truncated:\n%s", width, out)
 		}
-		for _, num := range []string{"3400.00", "5000.00", "3550.13", "5100.00", "32.0%", "-30.00"} {
+		for _, num := range []string{"3,400.00", "5,000.00", "3,550.13", "5,100.00", "32.0%", "-30.00"} {
 			if !strings.Contains(out, num) {
 				t.Errorf("width %d: number %s cut or missing:\n%s", width, num, out)
 			}
@@ -668,5 +672,35 @@ func TestDiffWritesTheFormatsOfReport(t *testing.T) {
 	want := slices.DeleteFunc(slices.Clone(Formats), func(f string) bool { return f == "html" })
 	if got := diffFormats.names(); !slices.Equal(got, want) || !slices.Equal(DiffFormats, want) {
 		t.Errorf("diff formats %v, report formats %v", got, Formats)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for in, want := range map[string]string{
+		"0.00": "0.00", "999.99": "999.99", "1000.00": "1,000.00", "-1234567.891": "-1,234,567.891",
+		"123456": "123,456", "-100": "-100", "12": "12", "1234": "1,234",
+	} {
+		if got := thousands(in); got != want {
+			t.Errorf("thousands(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestTruncateCellMiddle: a long name keeps its start and its end, and fits its limit.
+func TestTruncateCellMiddle(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"AmazonElasticContainerService", 20, "AmazonElas…erService"},
+		{"AmazonEC2", 20, "AmazonEC2"},
+		{"platform|infrastructure", 7, "pla…ure"},
+		{"東京リージョン", 7, "東京…ン"},
+	} {
+		got := truncateCell(tc.in, tc.limit)
+		if got != tc.want || width(got) > tc.limit {
+			t.Errorf("truncateCell(%q, %d) = %q (width %d), want %q", tc.in, tc.limit, got, width(got), tc.want)
+		}
 	}
 }

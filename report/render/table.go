@@ -2,10 +2,13 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/report"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
@@ -16,10 +19,11 @@ import (
 // The table's own labels for the last two columns: the csv names ("savings_rate",
 // "over_on_demand") alone would push a one-dimension table past 80 columns.
 const (
-	tableRateLabel  = "rate"
-	tableOverLabel  = "over"
-	tableOverMarker = "over"
-	tableTotalLabel = "TOTAL"
+	tablePricedLabel = "priced"
+	tableRateLabel   = "rate"
+	tableOverLabel   = "over"
+	tableOverMarker  = "over"
+	tableTotalLabel  = "TOTAL"
 )
 
 // minDimWidth is the narrowest a dimension column gets when the table must fit o.Width.
@@ -31,32 +35,31 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
-// writeTable prints an aligned, borderless table for terminals: numbers right-aligned, a rule
-// under the header and above the totals. When o.Width > 0 and the table is wider, the gap
-// between columns narrows to one space, then dimension values are cut with "…"; numbers never
-// are.
+// writeTable prints an aligned, borderless table for terminals: numbers right-aligned with
+// thousands separators, a rule under the header and above the totals. priced, the actual
+// cost of the usage that has a public price, sits beside on_demand so that savings reads as
+// on_demand − priced. When o.Width > 0 and the table is wider, columns give way in the order
+// of tableDrops (a note under the table names them), then the rule of fitWidth applies;
+// ids are never cut.
 func writeTable(w io.Writer, r *report.Result, o Options) error {
-	money := o.moneyFormat(2)
+	format := o.moneyFormat(2)
+	grouped := func(s money.Sum) string { return thousands(format(s)) }
 	nd := len(r.Dimensions)
-	header := make([]string, 0, nd+8)
+	header := make([]string, 0, nd+9)
 	for _, d := range r.Dimensions {
 		header = append(header, cleanCell(d))
 	}
-	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, tableRateLabel, tableOverLabel)
-	ncol := len(header)
+	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, tablePricedLabel, colSavings, tableRateLabel, tableOverLabel)
 
 	row := func(key []string, g *report.Group) []string {
-		c := cellsOf(g, money, true)
-		out := make([]string, 0, ncol)
+		c := cellsOf(g, grouped, true)
+		out := make([]string, 0, len(header))
 		for _, k := range fitKey(key, nd) {
 			out = append(out, cleanCell(k))
 		}
-		out = append(out, c.currency)
-		out = append(out, c.numbers()...)
+		out = append(out, c.currency, thousands(c.rows), c.cost, c.unblended, c.onDemand, grouped(g.PricedCost), c.savings, c.rate, "")
 		if c.over {
-			out = append(out, tableOverMarker)
-		} else {
-			out = append(out, "")
+			out[len(out)-1] = tableOverMarker
 		}
 		return out
 	}
@@ -69,30 +72,123 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 			totals = append(totals, row(totalKey(r.Dimensions, tableTotalLabel), t))
 		}
 	}
+	t := textTable{header: header, rows: body, totals: totals, right: make([]bool, len(header))}
+	for i := nd + 1; i < len(header)-1; i++ {
+		t.right[i] = true
+	}
+	hidden := t.dropToFit(tableDrops(r, nd), o.Width)
 
 	// Fit the width before colour codes go in; tablewriter measures without them anyway.
-	dims := make([]int, nd)
-	for i := range dims {
-		dims[i] = i
+	var cut []int
+	for i, d := range r.Dimensions {
+		if !idDimensions[d] {
+			cut = append(cut, i)
+		}
 	}
-	gap := fitWidth(append(append([][]string{header}, body...), totals...), dims, o.Width)
+	t.gap = fitWidth(append(append([][]string{t.header}, t.rows...), t.totals...), cut, o.Width)
 
 	if o.Color {
-		for i, h := range header {
-			header[i] = ansiBold + h + ansiReset
+		over := slices.Index(t.header, tableOverLabel)
+		for i, h := range t.header {
+			t.header[i] = ansiBold + h + ansiReset
 		}
-		for _, cells := range append(body, totals...) {
-			if m := &cells[ncol-1]; *m != "" {
+		for _, cells := range append(t.rows, t.totals...) {
+			if m := &cells[max(over, 0)]; over >= 0 && *m != "" {
 				*m = ansiRed + *m + ansiReset
 			}
 		}
 	}
-
-	right := make([]bool, ncol)
-	for i := nd + 1; i < ncol-1; i++ {
-		right[i] = true
+	if err := t.print(w); err != nil {
+		return err
 	}
-	return textTable{header: header, rows: body, totals: totals, right: right, gap: gap}.print(w)
+	if len(hidden) > 0 {
+		_, err := fmt.Fprintf(w, "(%s hidden to fit %d columns; --wide shows them)\n", strings.Join(hidden, ", "), o.Width)
+		return err
+	}
+	return nil
+}
+
+// idDimensions are the dimensions whose values are identifiers: a cut id names nothing, so the
+// table never shortens them.
+var idDimensions = map[string]bool{"account": true, "payer": true, "resource": true, "invoice": true, "commitment": true}
+
+// tableDrop is a column the table may hide to fit the terminal, and what the note says of it.
+type tableDrop struct{ column, note string }
+
+// tableDrops lists, least useful first, the columns the report table may hide: a currency
+// column that holds one currency and an over column that is empty lose nothing, then the
+// row counts, then unblended (the bill's view, which the summary also gives).
+func tableDrops(r *report.Result, nd int) []tableDrop {
+	var out []tableDrop
+	if len(r.Totals) == 1 {
+		out = append(out, tableDrop{colCurrency, colCurrency + " (all " + r.Totals[0].Currency + ")"})
+	}
+	over := false
+	for _, g := range r.Groups {
+		over = over || g.OverOnDemand()
+	}
+	if !over {
+		out = append(out, tableDrop{tableOverLabel, tableOverLabel + " (no group over on-demand)"})
+	}
+	return append(out, tableDrop{colRows, colRows}, tableDrop{colUnblended, colUnblended})
+}
+
+// dropToFit hides the drops' columns, in order, while the table is wider than maxWidth at the
+// narrowest gap, and returns the notes of those it hid.
+func (tt *textTable) dropToFit(drops []tableDrop, maxWidth int) []string {
+	var notes []string
+	for _, d := range drops {
+		if maxWidth <= 0 || tt.minWidth() <= maxWidth {
+			break
+		}
+		i := slices.Index(tt.header, d.column)
+		if i < 0 {
+			continue
+		}
+		tt.header = slices.Delete(tt.header, i, i+1)
+		tt.right = slices.Delete(tt.right, i, i+1)
+		for k := range tt.rows {
+			tt.rows[k] = slices.Delete(tt.rows[k], i, i+1)
+		}
+		for k := range tt.totals {
+			tt.totals[k] = slices.Delete(tt.totals[k], i, i+1)
+		}
+		notes = append(notes, d.note)
+	}
+	return notes
+}
+
+// minWidth is the table's width with one space between columns.
+func (tt *textTable) minWidth() int {
+	widths := make([]int, len(tt.header))
+	for _, cells := range append(append([][]string{tt.header}, tt.rows...), tt.totals...) {
+		for i, c := range cells {
+			widths[i] = max(widths[i], width(c))
+		}
+	}
+	return sumInts(widths) + len(widths) - 1
+}
+
+// thousands groups the integer digits of a decimal number in threes: 1234567.5 → 1,234,567.5.
+func thousands(s string) string {
+	digits := strings.TrimLeft(s, "-")
+	end := strings.IndexByte(digits, '.')
+	if end < 0 {
+		end = len(digits)
+	}
+	if end <= 3 || strings.Trim(digits[:end], "0123456789") != "" {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:len(s)-len(digits)])
+	for i := 0; i < end; i++ {
+		if i > 0 && (end-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(digits[i])
+	}
+	b.WriteString(digits[end:])
+	return b.String()
 }
 
 // textTable is the one table printer of render, for every command's table format: columns
@@ -244,24 +340,29 @@ func dimLimit(widths []int, budget int) int {
 	return minDimWidth
 }
 
-// truncateCell cuts s to at most limit display columns, ending in "…" when cut.
+// truncateCell shortens s to at most limit display columns by cutting its middle, which keeps
+// both the start and the end of a name recognisable: AmazonElasticContainerService becomes
+// AmazonElas…erService.
 func truncateCell(s string, limit int) string {
 	if width(s) <= limit {
 		return s
 	}
 	const ellipsis = "…"
 	room := limit - width(ellipsis)
-	var b strings.Builder
-	used := 0
-	for _, r := range s {
-		rw := width(string(r))
-		if used+rw > room {
-			break
-		}
-		b.WriteRune(r)
-		used += rw
+	runes := []rune(s)
+	// The end gets half the room, the start the rest of it (wide runes may leave a column).
+	tail, used := len(runes), 0
+	for tail > 0 && used+width(string(runes[tail-1])) <= room/2 {
+		used += width(string(runes[tail-1]))
+		tail--
 	}
-	return b.String() + ellipsis
+	head, headRoom := 0, room-used
+	used = 0
+	for head < tail && used+width(string(runes[head])) <= headRoom {
+		used += width(string(runes[head]))
+		head++
+	}
+	return string(runes[:head]) + ellipsis + string(runes[tail:])
 }
 
 // cleanCell keeps a value on one line and stops it from carrying terminal escape sequences.

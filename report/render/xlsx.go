@@ -93,7 +93,7 @@ func writeWorkbook(w io.Writer, grids ...grid) error {
 	if err != nil {
 		return err
 	}
-	return sortedZip(w, buf.Bytes())
+	return sortedZip(w, bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 }
 
 // docTime dates every workbook alike: output depends on the bill alone.
@@ -101,8 +101,8 @@ const docTime = "2006-01-02T00:00:00Z"
 
 // sortedZip copies a zip archive with its entries sorted by name: the library writes them in
 // map order, and the same report must give the same bytes every time.
-func sortedZip(w io.Writer, data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func sortedZip(w io.Writer, data io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(data, size)
 	if err != nil {
 		return err
 	}
@@ -235,4 +235,64 @@ func (st *sheetStyles) cell(k cellKind, v, currency string) (any, error) {
 		return b, err
 	}
 	return v, nil
+}
+
+// writeCheckXLSX puts a check on sheets: the verdict, the rules with what each saw, every
+// group that moved with the rules it broke, and the findings one item per row.
+func writeCheckXLSX(w io.Writer, c *drift.CheckResult, o Options) error {
+	money := o.ratMoney(-1)
+	verdict := grid{name: "check", header: []string{"passed", "verdict", "metric", "by", "rules", "compared"},
+		kinds: []cellKind{cellBool, cellText, cellText, cellText, cellText, cellText}}
+	compared := "no baseline: findings only"
+	if c.Diff != nil {
+		compared = Context(c.Diff)
+	}
+	verdict.rows = [][]string{{strconv.FormatBool(c.Passed()), Verdict(c), c.Metric.String(), strings.Join(c.Dimensions, ","), rulesText(c), compared}}
+
+	rules := grid{name: "rules", header: []string{"rule", colCurrency, "scope", "limit", "passed", "checked", "failed", "detail"},
+		kinds: []cellKind{cellText, cellCurrency, cellText, cellText, cellBool, cellCount, cellCount, cellText}}
+	for _, r := range c.Rules {
+		scope := "total"
+		if r.Groups {
+			scope = "groups"
+		}
+		rules.rows = append(rules.rows, []string{r.Rule, r.Currency, scope, r.Limit, strconv.FormatBool(r.Passed()),
+			strconv.Itoa(r.Checked), strconv.Itoa(len(r.Failures)), ruleDetail(r, money)})
+	}
+	grids := []grid{verdict, rules}
+
+	if c.Diff != nil {
+		changes := diffGrid(c.Diff, o, keepText)
+		failed := failedRules(c)
+		changes.header, changes.kinds = append(changes.header, "failed"), append(changes.kinds, cellText)
+		for i, g := range c.Diff.Groups {
+			changes.rows[i] = append(changes.rows[i], failed[g])
+		}
+		for i := range changes.totals {
+			changes.totals[i] = append(changes.totals[i], "")
+		}
+		grids = append(grids, changes, totalsGrid(changes))
+	}
+
+	sumMoney := o.moneyFormat(-1)
+	findings := grid{name: "findings", header: []string{"finding", "severity", "fired", "fails", "not_applicable", "limit", colCurrency, "amount", "detail"},
+		kinds: []cellKind{cellText, cellText, cellBool, cellBool, cellText, cellText, cellCurrency, cellMoney, cellText}}
+	for _, f := range c.Findings {
+		head := []string{f.Name, f.Severity, strconv.FormatBool(f.Fired), strconv.FormatBool(f.Fails), "", f.Limit}
+		if f.NotApplicable {
+			head[4] = notApplicableText(f)
+		}
+		if len(f.Items) == 0 {
+			findings.rows = append(findings.rows, append(head, "", "", ""))
+		}
+		for i := range f.Items {
+			it := &f.Items[i]
+			amount := ""
+			if f.Measure != "" {
+				amount = sumMoney(it.Amount)
+			}
+			findings.rows = append(findings.rows, append(slices.Clone(head), it.Currency, amount, findingDetail(f, it, c.Dimensions, sumMoney)))
+		}
+	}
+	return writeWorkbook(w, append(grids, findings)...)
 }

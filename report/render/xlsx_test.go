@@ -181,3 +181,68 @@ func sameCell(got, want string) bool {
 	}
 	return false
 }
+
+// TestCheckXLSX reads a check workbook back: the verdict, one row per rule, the changes with
+// the rules each group broke, totals apart, and one row per finding item with its amount as a
+// number.
+func TestCheckXLSX(t *testing.T) {
+	c := goldenCheck(t)
+	var buf bytes.Buffer
+	if err := WriteCheck(&buf, c, Options{Format: "xlsx", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"check", "rules", "changes", "totals", "findings"}) {
+		t.Fatalf("sheets %v", got)
+	}
+	rows := func(sheet string) [][]string {
+		rs, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	check := rows("check")
+	raw := map[bool]string{false: "0", true: "1"} // a boolean cell's raw value
+	if len(check) != 2 || check[1][0] != raw[false] || check[1][1] != Verdict(c) || check[1][3] != "service" {
+		t.Errorf("check sheet %q", check)
+	}
+	rules := rows("rules")
+	if len(rules) != len(c.Rules)+1 || rules[0][0] != "rule" {
+		t.Fatalf("rules sheet %q", rules)
+	}
+	for i, r := range c.Rules {
+		if rules[i+1][0] != r.Rule || rules[i+1][4] != raw[r.Passed()] {
+			t.Errorf("rules row %d %q, want %s passed=%v", i+1, rules[i+1], r.Rule, r.Passed())
+		}
+	}
+	changes := rows("changes")
+	if len(changes) != len(c.Diff.Groups)+1 || changes[0][len(changes[0])-1] != "failed" {
+		t.Fatalf("changes sheet %q", changes)
+	}
+	if changes[1][0] != "AmazonEC2" || changes[1][len(changes[1])-1] != "max-increase 10%" {
+		t.Errorf("first change %q, want AmazonEC2 failing max-increase 10%%", changes[1])
+	}
+	if totals := rows("totals"); len(totals) != len(c.Diff.Totals)+1 {
+		t.Errorf("totals sheet %q", totals)
+	}
+	items := 0
+	for _, fd := range c.Findings {
+		items += max(len(fd.Items), 1)
+	}
+	findings := rows("findings")
+	if len(findings) != items+1 {
+		t.Fatalf("findings sheet: %d rows, want %d", len(findings), items+1)
+	}
+	over := slices.IndexFunc(findings, func(r []string) bool { return r[0] == "over-on-demand" })
+	if over < 0 {
+		t.Fatalf("no over-on-demand row in %q", findings)
+	}
+	if typ, _ := f.GetCellType("findings", "H"+strconv.Itoa(over+1)); typ != excelize.CellTypeUnset || findings[over][7] == "" {
+		t.Errorf("over-on-demand amount %q is a %v cell, want a number", findings[over][7], typ)
+	}
+}
