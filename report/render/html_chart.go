@@ -137,9 +137,10 @@ func groupLabel(key []string) string {
 const (
 	chartWidth   = 960
 	labelWidth   = 220 // names left of horizontal bars
-	valueWidth   = 170 // figures right of them
+	valueWidth   = 210 // figures right of them
 	barHeight    = 14
 	plotLeft     = 80 // y axis labels of the time chart
+	plotRight    = 40 // room for the last date label
 	plotHeight   = 260
 	plotBottom   = 40
 	maxXLabels   = 12
@@ -191,11 +192,11 @@ func timeChart(series []chartSeries, t *report.Group, amount func(money.Sum) str
 	var b strings.Builder
 	height := plotHeight + plotBottom
 	svgOpen(&b, chartWidth, height, c.Heading, c.Caption+" Peak "+unit+" total "+amount(peak(sums, top))+".")
-	plotW := float64(chartWidth - plotLeft - 10)
+	plotW := float64(chartWidth - plotLeft - plotRight)
 	band := plotW / float64(len(buckets))
 	for _, frac := range []float64{0, 0.5, 1} {
 		y := float64(plotHeight) - frac*float64(plotHeight-10)
-		fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, plotLeft, chartWidth-10, y, y)
+		fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, plotLeft, chartWidth-plotRight, y, y)
 		fmt.Fprintf(&b, `<text class="muted" x="%d" y="%.1f" text-anchor="end">%.2f</text>`, plotLeft-6, y+textBaseline, frac*ymax)
 	}
 	step := max(1, (len(buckets)+maxXLabels-1)/maxXLabels)
