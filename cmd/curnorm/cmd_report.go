@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -41,6 +42,8 @@ type rollupOutput struct {
 	Sort            string
 	NoFormulaEscape bool
 	Wide            bool
+	// Output is the file written instead of stdout ("" or "-": stdout).
+	Output string
 }
 
 // addRollupOutputFlags adds --format, --precision, --top, --sort, --wide and --no-formula-escape.
@@ -50,18 +53,29 @@ func addRollupOutputFlags(cmd *cobra.Command, o *rollupOutput) {
 	f.IntVar(&o.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&o.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&o.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
+	f.StringVarP(&o.Output, "output", "o", "", "write to FILE instead of stdout; without --format, its extension names the format (.html, .csv, .json, .ndjson, .md, .xlsx, .txt)")
 	f.BoolVar(&o.Wide, "wide", false, "show every column of the table, however wide the terminal (else columns give way to fit it, or $COLUMNS)")
 	addFormulaEscapeFlag(cmd, &o.NoFormulaEscape)
 }
 
-// check validates the flags: a bad --sort or --top, or a binary format for a terminal, is a
-// usage error.
-func (o *rollupOutput) check(ios *ioStreams) error {
+// check validates the flags: a bad --sort or --top, a binary format for a terminal, or an
+// --output whose extension names no format while --format is not given, is a usage error.
+func (o *rollupOutput) check(ios *ioStreams, formatGiven bool) error {
+	if o.toFile() && !formatGiven {
+		ext := strings.ToLower(filepath.Ext(o.Output))
+		f, ok := formatOfExtension[ext]
+		if !ok {
+			return &usageError{fmt.Errorf("--output %s: no format has the extension %q: give --format", o.Output, ext)}
+		}
+		o.Format = f
+	}
 	if err := checkFormat(&o.Format, render.Formats...); err != nil {
 		return err
 	}
-	if err := refuseBinaryOnTerminal(ios, o.Format); err != nil {
-		return err
+	if !o.toFile() {
+		if err := refuseBinaryOnTerminal(ios, o.Format); err != nil {
+			return err
+		}
 	}
 	if o.Sort != "" && !slices.Contains(report.Sorts, o.Sort) {
 		return &usageError{fmt.Errorf("unknown sort %q (valid: %s)", o.Sort, strings.Join(report.Sorts, ", "))}
@@ -72,15 +86,26 @@ func (o *rollupOutput) check(ios *ioStreams) error {
 	return nil
 }
 
-// write prints res to ios.Out in the chosen format, then the bill summary on stderr when it
-// belongs there (a table, or stderr a terminal), else res's warnings.
+// formatOfExtension is the format --output's extension names when --format is not given.
+var formatOfExtension = map[string]string{".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
+	".ndjson": "ndjson", ".jsonl": "ndjson", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
+
+// toFile reports whether the output goes to --output rather than stdout.
+func (o *rollupOutput) toFile() bool { return o.Output != "" && o.Output != "-" }
+
+// write prints res to ios.Out, or the --output file, in the chosen format, then the bill
+// summary on stderr when it belongs there (a table, or stderr a terminal), else res's warnings.
 func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
 	wo := render.Options{Format: o.Format, Precision: o.Precision, Color: ios.Color, Width: terminalWidth(ios),
 		NoFormulaEscape: o.NoFormulaEscape, Version: "curnorm " + buildVersion()}
 	if o.Wide {
 		wo.Width = 0
 	}
-	if err := render.Write(ios.Out, res, wo); err != nil {
+	if !o.toFile() {
+		if err := render.Write(ios.Out, res, wo); err != nil {
+			return err
+		}
+	} else if err := o.writeFile(res, wo); err != nil {
 		return err
 	}
 	if !o.printSummary(ios) {
@@ -92,6 +117,21 @@ func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
 		prec = 2 // a summary for people; --precision or JSON give every digit
 	}
 	return render.WriteSummary(ios.ErrOut, res, render.Options{Format: "table", Precision: prec})
+}
+
+// writeFile writes res to --output whole or not at all; a file gets no colours and the whole
+// width of the table.
+func (o *rollupOutput) writeFile(res *report.Result, wo render.Options) error {
+	wo.Color, wo.Width = false, 0
+	file, err := createAtomic(o.Output)
+	if err != nil {
+		return err
+	}
+	defer file.Abort()
+	if err := render.Write(file, res, wo); err != nil {
+		return fmt.Errorf("write %s: %w", o.Output, err)
+	}
+	return file.Commit()
 }
 
 // printSummary reports whether the bill summary goes to stderr.
@@ -128,7 +168,7 @@ Filters: ` + report.FilterGrammar + `
 		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := opts.rollupOutput.check(ios); err != nil {
+			if err := opts.rollupOutput.check(ios, cmd.Flags().Changed("format")); err != nil {
 				return err
 			}
 			if runF != nil {
