@@ -44,6 +44,8 @@ type rollupOutput struct {
 	Wide            bool
 	// Output is the file written instead of stdout ("" or "-": stdout).
 	Output string
+	// Pivot is the time dimension of --by turned into columns, or "".
+	Pivot string
 }
 
 // addRollupOutputFlags adds --format, --precision, --top, --sort, --wide and --no-formula-escape.
@@ -54,6 +56,7 @@ func addRollupOutputFlags(cmd *cobra.Command, o *rollupOutput) {
 	f.IntVar(&o.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&o.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
 	f.StringVarP(&o.Output, "output", "o", "", "write to FILE instead of stdout; without --format, its extension names the format (.html, .csv, .json, .ndjson, .md, .xlsx, .txt)")
+	f.StringVar(&o.Pivot, "pivot", "", "turn "+strings.Join(report.PivotDimensions, " or ")+" of --by into columns: a row per group, a column per period oldest first, with the change from the period before; partial months marked ("+strings.Join(render.PivotFormats, ", ")+")")
 	f.BoolVar(&o.Wide, "wide", false, "show every column of the table, however wide the terminal (else columns give way to fit it, or $COLUMNS)")
 	addFormulaEscapeFlag(cmd, &o.NoFormulaEscape)
 }
@@ -80,6 +83,16 @@ func (o *rollupOutput) check(ios *ioStreams, formatGiven bool) error {
 	if o.Sort != "" && !slices.Contains(report.Sorts, o.Sort) {
 		return &usageError{fmt.Errorf("unknown sort %q (valid: %s)", o.Sort, strings.Join(report.Sorts, ", "))}
 	}
+	if o.Pivot != "" {
+		switch {
+		case !slices.Contains(report.PivotDimensions, o.Pivot):
+			return &usageError{fmt.Errorf("--pivot %s: pivot on %s", o.Pivot, strings.Join(report.PivotDimensions, " or "))}
+		case !slices.Contains(render.PivotFormats, o.Format):
+			return &usageError{fmt.Errorf("--pivot writes %s, not %s", strings.Join(render.PivotFormats, ", "), o.Format)}
+		case o.Top > 0:
+			return &usageError{fmt.Errorf("--pivot and --top do not go together: a folded group has no period")}
+		}
+	}
 	if o.Top < 0 {
 		return &usageError{fmt.Errorf("--top must be ≥ 0")}
 	}
@@ -102,7 +115,7 @@ func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
 		wo.Width = 0
 	}
 	if !o.toFile() {
-		if err := render.Write(ios.Out, res, wo); err != nil {
+		if err := o.render(ios.Out, res, wo); err != nil {
 			return err
 		}
 	} else if err := o.writeFile(res, wo); err != nil {
@@ -128,10 +141,22 @@ func (o *rollupOutput) writeFile(res *report.Result, wo render.Options) error {
 		return err
 	}
 	defer file.Abort()
-	if err := render.Write(file, res, wo); err != nil {
+	if err := o.render(file, res, wo); err != nil {
 		return fmt.Errorf("write %s: %w", o.Output, err)
 	}
 	return file.Commit()
+}
+
+// render writes res, pivoted with --pivot.
+func (o *rollupOutput) render(w io.Writer, res *report.Result, wo render.Options) error {
+	if o.Pivot == "" {
+		return render.Write(w, res, wo)
+	}
+	p, err := report.NewPivot(res, o.Pivot)
+	if err != nil {
+		return &usageError{err}
+	}
+	return render.WritePivot(w, p, wo)
 }
 
 // printSummary reports whether the bill summary goes to stderr.
@@ -170,6 +195,9 @@ Filters: ` + report.FilterGrammar + `
 			opts.Paths = args
 			if err := opts.rollupOutput.check(ios, cmd.Flags().Changed("format")); err != nil {
 				return err
+			}
+			if opts.Pivot != "" && !slices.Contains(opts.By, opts.Pivot) {
+				return &usageError{fmt.Errorf("--pivot %s: add %s to --by", opts.Pivot, opts.Pivot)}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -247,7 +275,8 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	warn(ios, d.Warnings)
 	// JSON and Markdown carry the summary; CSV and NDJSON do not, and then only the chosen
 	// metric's columns need parsing.
-	ro.NoSummary = !opts.printSummary(ios) && (opts.Format == "csv" || opts.Format == "ndjson")
+	// A pivot marks partial months from the summaries.
+	ro.NoSummary = !opts.printSummary(ios) && (opts.Format == "csv" || opts.Format == "ndjson") && opts.Pivot == ""
 	// The JSON document identifies its inputs, so that it can be merged (curnorm merge).
 	ro.Identify = opts.Format == "json"
 	// The HTML page charts each group's cost over time.
