@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -133,6 +134,8 @@ type pageView struct {
 	} `json:"charts"`
 	// CostSorted is the cost column after a click on its heading.
 	CostSorted []string `json:"costSorted"`
+	// The page's background, and in dark mode.
+	Background, DarkBackground string
 }
 
 const readPage = `(() => {
@@ -209,6 +212,17 @@ func openPage(t *testing.T, path string) (view pageView, shot []byte, problems [
 	}
 	// A page without the group table is still checked for its problems.
 	view, _ = chromedp.Run(ctx, chromedp.Evaluate[pageView](readPage))
+	background := chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`)
+	if view.Background, err = chromedp.Run(ctx, background); err != nil {
+		t.Fatal(err)
+	}
+	dark := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, dark); err != nil {
+		t.Fatal(err)
+	}
+	if view.DarkBackground, err = chromedp.Run(ctx, background); err != nil {
+		t.Fatal(err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	return view, shot, slices.Clone(problems)
@@ -239,18 +253,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	})
 
 	t.Run("service", func(t *testing.T) {
-		page := filepath.Join(dir, "service.html")
-		if code, _, stderr := runCurnorm(t, append(slices.Clone(demoPageArgs), "-o", page, demo)...); code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		view, shot, problems := openPage(t, page)
-		for _, p := range problems {
-			t.Error(p)
-		}
-		rows := csvRows(t, "report", "--quiet", "--by", "service", "--format", "csv", demo)
-		if !slices.EqualFunc(view.Table, rows, slices.Equal) {
-			t.Errorf("page table:\n%q\ncsv:\n%q", view.Table, rows)
-		}
+		view, shot, rows := browseReport(t, filepath.Join(dir, "service.html"), demoPageArgs, demo)
 		groups := rows[1 : len(rows)-1]
 		top := make([]string, 0, 9)
 		for _, r := range groups[:8] { // the csv is sorted by cost
@@ -272,18 +275,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	})
 
 	t.Run("tag", func(t *testing.T) {
-		page := filepath.Join(dir, "team.html")
-		if code, _, stderr := runCurnorm(t, "report", "--quiet", "--by", "tag:team", "-o", page, demo); code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		view, _, problems := openPage(t, page)
-		for _, p := range problems {
-			t.Error(p)
-		}
-		rows := csvRows(t, "report", "--quiet", "--by", "tag:team", "--format", "csv", demo)
-		if !slices.EqualFunc(view.Table, rows, slices.Equal) {
-			t.Errorf("page table:\n%q\ncsv:\n%q", view.Table, rows)
-		}
+		view, _, rows := browseReport(t, filepath.Join(dir, "team.html"), []string{"report", "--quiet", "--by", "tag:team"}, demo)
 		var series []string
 		for _, r := range rows[1 : len(rows)-1] {
 			if r[0] != "(none)" {
@@ -292,6 +284,27 @@ func TestHTMLInBrowser(t *testing.T) {
 		}
 		checkCharts(t, view, append(series, "untagged (tag:team empty)"), 3)
 	})
+}
+
+// browseReport writes the page of args to page, opens it, fails on its problems and on a table
+// unlike the csv of the same args, and returns what the browser shows and the csv's rows.
+func browseReport(t *testing.T, page string, args []string, demo string) (pageView, []byte, [][]string) {
+	t.Helper()
+	if code, _, stderr := runCurnorm(t, append(slices.Clone(args), "-o", page, demo)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	view, shot, problems := openPage(t, page)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	rows := csvRows(t, append(slices.Clone(args), "--format", "csv", demo)...)
+	if !slices.EqualFunc(view.Table, rows, slices.Equal) {
+		t.Errorf("page table:\n%q\ncsv:\n%q", view.Table, rows)
+	}
+	if view.Background == view.DarkBackground {
+		t.Errorf("the page keeps its background %s in dark mode", view.Background)
+	}
+	return view, shot, rows
 }
 
 // checkCharts: cost over time and shares show series, each painted in its own colour;

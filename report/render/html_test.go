@@ -239,3 +239,17 @@ func htmlText(n *html.Node) string {
 	}
 	return b.String()
 }
+
+// TestHTMLMonthlyAcrossMonths: usage days of several months chart one bar per month.
+func TestHTMLMonthlyAcrossMonths(t *testing.T) {
+	r := mixedResult(t)
+	for i, g := range r.Groups {
+		g.Series = map[string]money.Sum{fmt.Sprintf("2026-%02d-15", 9+i%3): g.Cost}
+	}
+	r.Totals = totalsOf(r.Groups)
+	doc, _ := writePage(t, r)
+	usd := svgCharts(doc)[3]
+	if usd.title != "Cost per month" || !strings.Contains(usd.desc, "from 2026-09 to 2026-11") {
+		t.Errorf("chart %q: %q", usd.title, usd.desc)
+	}
+}
