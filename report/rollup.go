@@ -1321,3 +1321,30 @@ func dayText(n int32) string {
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", n/10000, n/100%100, n%100)
 }
+
+// FoldTop is r with the n costliest groups of each currency, in r's order, and the rest folded
+// into one (other) group per currency, as Options.Top folds them; r is unchanged.
+func (r *Result) FoldTop(n int) *Result {
+	byCost := slices.Clone(r.Groups)
+	sortGroups(byCost, "cost")
+	kept := map[*Group]bool{}
+	others := map[string]*Group{}
+	for _, g := range foldTop(byCost, n, len(r.Dimensions)) {
+		if slices.Contains(r.Groups, g) {
+			kept[g] = true
+		} else {
+			others[g.Currency] = g
+		}
+	}
+	out := *r
+	out.Groups = nil
+	for i, g := range r.Groups {
+		if kept[g] {
+			out.Groups = append(out.Groups, g)
+		}
+		if last := i == len(r.Groups)-1; (last || r.Groups[i+1].Currency != g.Currency) && others[g.Currency] != nil {
+			out.Groups = append(out.Groups, others[g.Currency])
+		}
+	}
+	return &out
+}

@@ -46,9 +46,11 @@ type htmlPage struct {
 	Rules             []pricing.Rule
 	Files, Warnings   []string
 	Periods, Version  string
-	ScriptHash        string
-	Style             template.CSS
-	Script            template.JS
+	// Folded counts the groups the table folds into (other) past tableMax.
+	Folded, TableMax int
+	ScriptHash       string
+	Style            template.CSS
+	Script           template.JS
 }
 
 // htmlCurrency is the headline and charts of one currency.
@@ -82,8 +84,14 @@ type htmlCell struct {
 	Num  bool
 }
 
+// tableMax is the most groups of a currency the page's table lists; the rest fold into
+// (other), so that a bill of a hundred thousand resources still makes a page of a few MB.
+const tableMax = 1000
+
 // writeHTML prints the rollup as one self-contained HTML page.
 func writeHTML(w io.Writer, r *report.Result, o Options) error {
+	all := r.Groups
+	r = r.FoldTop(tableMax)
 	p := htmlPage{Metric: r.Metric.String(), By: strings.Join(r.Dimensions, ", "), Filters: r.Filters,
 		Rules: pricing.Rules(r.Metric), Files: r.Files, Warnings: r.Warnings, Version: cmp.Or(o.Version, "curnorm"),
 		ScriptHash: scriptHash, Style: template.CSS(pageStyle), Script: template.JS(pageScript)}
@@ -110,6 +118,7 @@ func writeHTML(w io.Writer, r *report.Result, o Options) error {
 		p.Currencies = append(p.Currencies, c)
 	}
 	p.Table = tableOf(resultGrid(r, o, keepText))
+	p.Folded, p.TableMax = len(all)-listed(all, r.Groups), tableMax
 	return pageTmpl.Execute(w, p)
 }
 
@@ -132,6 +141,17 @@ func headlineOf(r *report.Result, s *report.Summary, money func(money.Sum) strin
 	h.Figures = append(h.Figures, htmlFigure{Name: "reconciliation", Value: verdict,
 		Bad: s.ReconciliationApplies() && !s.ReconciliationHolds()})
 	return h
+}
+
+// listed counts the groups of all that shown holds as they are.
+func listed(all, shown []*report.Group) int {
+	n := 0
+	for _, g := range shown {
+		if slices.Contains(all, g) {
+			n++
+		}
+	}
+	return n
 }
 
 func rateOrNA(r *big.Rat, ok bool) string {
