@@ -69,3 +69,24 @@ func TestPivot(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldTop: each currency keeps its n costliest groups in the result's order, the rest
+// summed into one (other) group after them.
+func TestFoldTop(t *testing.T) {
+	g := func(name, currency, cost string) *Group {
+		return &Group{Key: []string{name}, Currency: currency, Cost: sumOf(t, cost), Rows: 1}
+	}
+	r := &Result{Dimensions: []string{"service"},
+		Groups: []*Group{g("a", "EUR", "1"), g("b", "EUR", "5"), g("c", "USD", "2"), g("d", "USD", "1"), g("e", "USD", "3")}}
+	f := r.FoldTop(1)
+	var got []string
+	for _, g := range f.Groups {
+		got = append(got, g.Currency+" "+g.Key[0]+" "+g.Cost.String())
+	}
+	if want := []string{"EUR b 5", "EUR (other) 1", "USD e 3", "USD (other) 3"}; !slices.Equal(got, want) {
+		t.Errorf("folded %q, want %q", got, want)
+	}
+	if len(r.Groups) != 5 || r.FoldTop(2).Groups[1] != r.Groups[1] || len(r.FoldTop(3).Groups) != 5 {
+		t.Error("FoldTop changed its result, or folded what fits")
+	}
+}
