@@ -6,7 +6,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The release matrix; .goreleaser.yaml builds the same.
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: build demo demo-bill test vet lint bench bench-compare fuzz docs dist clean npm-sql
+.PHONY: build demo demo-bill examples test vet lint bench bench-compare fuzz docs dist clean npm-sql
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o curnorm ./cmd/curnorm
@@ -18,6 +18,12 @@ demo:
 # waste to find. TestDemoBill holds the checked-in file to what these flags generate.
 demo-bill:
 	$(GO) run ./cmd/curnorm sample --rows 3000 --seed 2 --gzip -o testdata/demo
+
+# The html report of the demo bill and its screenshots (docs/examples/report.html and .png,
+# the browser test's golden image); a test fails when the page is stale. Needs chromium.
+examples:
+	$(GO) run ./cmd/curnorm report --quiet --format html --by service -o docs/examples/report.html testdata/demo
+	$(GO) test ./cmd/curnorm -run '^TestHTMLInBrowser$$' -count=1 -update-screenshots
 
 test:
 	$(GO) test ./...

@@ -88,6 +88,8 @@ type Group struct {
 	CoveredRI, CoveredSP money.Sum
 	// Folded counts the groups an (other) row holds; 0 for ordinary groups.
 	Folded int
+	// Series is the cost per usage day ("2026-10-01", or None), with Options.Series.
+	Series map[string]money.Sum
 }
 
 // Savings is on-demand minus the actual cost of priced usage.
@@ -119,6 +121,14 @@ func (g *Group) Add(o *Group) {
 	g.UnpricedCost.AddSum(o.UnpricedCost)
 	g.CoveredRI.AddSum(o.CoveredRI)
 	g.CoveredSP.AddSum(o.CoveredSP)
+	if o.Series != nil && g.Series == nil {
+		g.Series = map[string]money.Sum{}
+	}
+	for day, c := range o.Series {
+		s := g.Series[day]
+		s.AddSum(c)
+		g.Series[day] = s
+	}
 }
 
 // Coverage is the share of priced usage, at public on-demand prices, that reservations and

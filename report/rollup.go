@@ -70,6 +70,9 @@ type Options struct {
 	// Identify fingerprints every file, not only those whose size another shares, and lists
 	// them in Result.Inputs: what a report document needs to be merged (Merge).
 	Identify bool
+	// Series fills each group's Series with its cost per usage day, in the same pass: what a
+	// chart of cost over time needs, without a second read of the bill.
+	Series bool
 }
 
 // ErrMissingAccountNames is returned for account-name on a legacy bill without --account-names.
@@ -78,8 +81,16 @@ var ErrMissingAccountNames = errors.New("account-name needs line_item_usage_acco
 // Run reads every source and returns the rollup. Files are spread over opts.Jobs workers whose
 // exact partial sums merge, so the result never depends on Jobs or on file order.
 func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, error) {
-	if len(opts.Dims) > MaxDimensions {
+	if len(opts.Dims) > MaxDimensions || opts.Series && len(opts.Dims) == MaxDimensions {
 		return nil, fmt.Errorf("at most %d dimensions in --by", MaxDimensions)
+	}
+	if opts.Series {
+		// The day is rolled up as one more dimension and folded into Series by result.
+		day, err := ParseDimension("day")
+		if err != nil {
+			return nil, err
+		}
+		opts.Dims = append(slices.Clip(opts.Dims), day)
 	}
 	// The one place a run's goroutines are decided: jobs files at once, each with its share of
 	// the cores, of which consumers roll up batches side by side and the reader may keep the
@@ -300,14 +311,20 @@ func (s *Summary) addSummary(o *Summary) {
 // result sorts the partial into a Result.
 func (p *partial) result(opts *Options) *Result {
 	res := &Result{Metric: opts.Metric}
-	for _, d := range opts.Dims {
+	dims := opts.Dims
+	groups := p.groups
+	if opts.Series {
+		dims = dims[:len(dims)-1]
+		groups = seriesGroups(p.groups, len(dims))
+	}
+	for _, d := range dims {
 		res.Dimensions = append(res.Dimensions, d.Name)
 	}
 	for _, f := range opts.Filters {
 		res.Filters = append(res.Filters, f.Text)
 	}
 	totals := map[string]*Group{}
-	for _, g := range p.groups {
+	for _, g := range groups {
 		res.Groups = append(res.Groups, g)
 		t, ok := totals[g.Currency]
 		if !ok {
@@ -319,10 +336,10 @@ func (p *partial) result(opts *Options) *Result {
 	for _, c := range slices.Sorted(maps.Keys(totals)) {
 		res.Totals = append(res.Totals, totals[c])
 	}
-	order := opts.sortOrder()
+	order := sortOrder(opts.Sort, dims)
 	if opts.Top > 0 {
 		sortGroups(res.Groups, "cost")
-		res.Groups = foldTop(res.Groups, opts.Top, len(opts.Dims))
+		res.Groups = foldTop(res.Groups, opts.Top, len(dims))
 	}
 	sortGroups(res.Groups, order)
 	for _, k := range slices.Sorted(maps.Keys(p.summaries)) {
@@ -345,15 +362,34 @@ func (p *partial) result(opts *Options) *Result {
 	return res
 }
 
+// seriesGroups folds the last key cell of every group, its usage day, into the Series of a
+// group keyed by the cells before it.
+func seriesGroups(byDay map[string]*Group, dims int) map[string]*Group {
+	out := map[string]*Group{}
+	for _, g := range byDay {
+		key := g.Key[:dims:dims]
+		k := groupKeyText(g.Currency, key)
+		sum, ok := out[k]
+		if !ok {
+			sum = &Group{Key: key, Currency: g.Currency, Series: map[string]money.Sum{}}
+			out[k] = sum
+		}
+		day := *g
+		day.Series = map[string]money.Sum{g.Key[dims]: g.Cost}
+		sum.Add(&day)
+	}
+	return out
+}
+
 // Sorts lists the orders of groups Options.Sort accepts.
 var Sorts = []string{"cost", "name", "savings"}
 
-// sortOrder resolves Options.Sort.
-func (o *Options) sortOrder() string {
-	if o.Sort != "" {
-		return o.Sort
+// sortOrder resolves Options.Sort for the dimensions of --by.
+func sortOrder(sort string, dims []Dimension) string {
+	if sort != "" {
+		return sort
 	}
-	for _, d := range o.Dims {
+	for _, d := range dims {
 		if d.IsTime() {
 			return "name"
 		}
@@ -1284,4 +1320,31 @@ func dayText(n int32) string {
 		return ""
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", n/10000, n/100%100, n%100)
+}
+
+// FoldTop is r with the n costliest groups of each currency, in r's order, and the rest folded
+// into one (other) group per currency, as Options.Top folds them; r is unchanged.
+func (r *Result) FoldTop(n int) *Result {
+	byCost := slices.Clone(r.Groups)
+	sortGroups(byCost, "cost")
+	kept := map[*Group]bool{}
+	others := map[string]*Group{}
+	for _, g := range foldTop(byCost, n, len(r.Dimensions)) {
+		if slices.Contains(r.Groups, g) {
+			kept[g] = true
+		} else {
+			others[g.Currency] = g
+		}
+	}
+	out := *r
+	out.Groups = nil
+	for i, g := range r.Groups {
+		if kept[g] {
+			out.Groups = append(out.Groups, g)
+		}
+		if last := i == len(r.Groups)-1; (last || r.Groups[i+1].Currency != g.Currency) && others[g.Currency] != nil {
+			out.Groups = append(out.Groups, others[g.Currency])
+		}
+	}
+	return &out
 }

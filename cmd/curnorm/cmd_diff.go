@@ -52,7 +52,7 @@ types as csv.
 			} else {
 				opts.Old, opts.New = args[:1], args[1:]
 			}
-			if err := checkFormat(&opts.Format, render.Formats...); err != nil {
+			if err := checkFormat(&opts.Format, render.DiffFormats...); err != nil {
 				return err
 			}
 			if err := refuseBinaryOnTerminal(ios, opts.Format); err != nil {
@@ -68,7 +68,7 @@ types as csv.
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.Old, "old", nil, "paths of the old side (instead of OLD)")
 	f.StringSliceVar(&opts.New, "new", nil, "paths of the new side (instead of NEW)")
-	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.Formats, ", ")+formatFlagNote)
+	f.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(render.DiffFormats, ", ")+formatFlagNote)
 	f.IntVar(&opts.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.BoolVar(&opts.ExitCode, "exit-code", false, "exit 1 when any group, total or line item type moved")
 	addFormulaEscapeFlag(cmd, &opts.NoFormulaEscape)

@@ -50,7 +50,7 @@ Rows that parts skipped under --on-error skip are listed again, and merge exits 
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Parts = args
-			if err := opts.rollupOutput.check(ios); err != nil {
+			if err := opts.rollupOutput.check(ios, cmd.Flags().Changed("format")); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -41,6 +42,10 @@ type rollupOutput struct {
 	Sort            string
 	NoFormulaEscape bool
 	Wide            bool
+	// Output is the file written instead of stdout ("" or "-": stdout).
+	Output string
+	// Pivot is the time dimension of --by turned into columns, or "".
+	Pivot string
 }
 
 // addRollupOutputFlags adds --format, --precision, --top, --sort, --wide and --no-formula-escape.
@@ -50,21 +55,43 @@ func addRollupOutputFlags(cmd *cobra.Command, o *rollupOutput) {
 	f.IntVar(&o.Precision, "precision", -1, "decimals of money (default: 2 in table and markdown, full in csv and json)")
 	f.IntVar(&o.Top, "top", 0, "keep the N costliest groups per currency, fold the rest into (other)")
 	f.StringVar(&o.Sort, "sort", "", "order of groups: cost, name or savings (default: name, which is time order, when --by has billing-period, month or day; else cost)")
+	f.StringVarP(&o.Output, "output", "o", "", "write to FILE instead of stdout; without --format, its extension names the format (.html, .csv, .json, .ndjson, .md, .xlsx, .txt)")
+	f.StringVar(&o.Pivot, "pivot", "", "turn "+strings.Join(report.PivotDimensions, " or ")+" of --by into columns: a row per group, a column per period oldest first, with the change from the period before; partial months marked ("+strings.Join(render.PivotFormats, ", ")+")")
 	f.BoolVar(&o.Wide, "wide", false, "show every column of the table, however wide the terminal (else columns give way to fit it, or $COLUMNS)")
 	addFormulaEscapeFlag(cmd, &o.NoFormulaEscape)
 }
 
-// check validates the flags: a bad --sort or --top, or a binary format for a terminal, is a
-// usage error.
-func (o *rollupOutput) check(ios *ioStreams) error {
+// check validates the flags: a bad --sort or --top, a binary format for a terminal, or an
+// --output whose extension names no format while --format is not given, is a usage error.
+func (o *rollupOutput) check(ios *ioStreams, formatGiven bool) error {
+	if o.toFile() && !formatGiven {
+		ext := strings.ToLower(filepath.Ext(o.Output))
+		f, ok := formatOfExtension[ext]
+		if !ok {
+			return &usageError{fmt.Errorf("--output %s: no format has the extension %q: give --format", o.Output, ext)}
+		}
+		o.Format = f
+	}
 	if err := checkFormat(&o.Format, render.Formats...); err != nil {
 		return err
 	}
-	if err := refuseBinaryOnTerminal(ios, o.Format); err != nil {
-		return err
+	if !o.toFile() {
+		if err := refuseBinaryOnTerminal(ios, o.Format); err != nil {
+			return err
+		}
 	}
 	if o.Sort != "" && !slices.Contains(report.Sorts, o.Sort) {
 		return &usageError{fmt.Errorf("unknown sort %q (valid: %s)", o.Sort, strings.Join(report.Sorts, ", "))}
+	}
+	if o.Pivot != "" {
+		switch {
+		case !slices.Contains(report.PivotDimensions, o.Pivot):
+			return &usageError{fmt.Errorf("--pivot %s: pivot on %s", o.Pivot, strings.Join(report.PivotDimensions, " or "))}
+		case !slices.Contains(render.PivotFormats, o.Format):
+			return &usageError{fmt.Errorf("--pivot writes %s, not %s", strings.Join(render.PivotFormats, ", "), o.Format)}
+		case o.Top > 0:
+			return &usageError{fmt.Errorf("--pivot and --top do not go together: a folded group has no period")}
+		}
 	}
 	if o.Top < 0 {
 		return &usageError{fmt.Errorf("--top must be ≥ 0")}
@@ -72,15 +99,26 @@ func (o *rollupOutput) check(ios *ioStreams) error {
 	return nil
 }
 
-// write prints res to ios.Out in the chosen format, then the bill summary on stderr when it
-// belongs there (a table, or stderr a terminal), else res's warnings.
+// formatOfExtension is the format --output's extension names when --format is not given.
+var formatOfExtension = map[string]string{".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
+	".ndjson": "ndjson", ".jsonl": "ndjson", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
+
+// toFile reports whether the output goes to --output rather than stdout.
+func (o *rollupOutput) toFile() bool { return o.Output != "" && o.Output != "-" }
+
+// write prints res to ios.Out, or the --output file, in the chosen format, then the bill
+// summary on stderr when it belongs there (a table, or stderr a terminal), else res's warnings.
 func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
 	wo := render.Options{Format: o.Format, Precision: o.Precision, Color: ios.Color, Width: terminalWidth(ios),
-		NoFormulaEscape: o.NoFormulaEscape}
+		NoFormulaEscape: o.NoFormulaEscape, Version: "curnorm " + buildVersion()}
 	if o.Wide {
 		wo.Width = 0
 	}
-	if err := render.Write(ios.Out, res, wo); err != nil {
+	if !o.toFile() {
+		if err := o.render(ios.Out, res, wo); err != nil {
+			return err
+		}
+	} else if err := o.writeFile(res, wo); err != nil {
 		return err
 	}
 	if !o.printSummary(ios) {
@@ -92,6 +130,33 @@ func (o *rollupOutput) write(ios *ioStreams, res *report.Result) error {
 		prec = 2 // a summary for people; --precision or JSON give every digit
 	}
 	return render.WriteSummary(ios.ErrOut, res, render.Options{Format: "table", Precision: prec})
+}
+
+// writeFile writes res to --output whole or not at all; a file gets no colours and the whole
+// width of the table.
+func (o *rollupOutput) writeFile(res *report.Result, wo render.Options) error {
+	wo.Color, wo.Width = false, 0
+	file, err := createAtomic(o.Output)
+	if err != nil {
+		return err
+	}
+	defer file.Abort()
+	if err := o.render(file, res, wo); err != nil {
+		return fmt.Errorf("write %s: %w", o.Output, err)
+	}
+	return file.Commit()
+}
+
+// render writes res, pivoted with --pivot.
+func (o *rollupOutput) render(w io.Writer, res *report.Result, wo render.Options) error {
+	if o.Pivot == "" {
+		return render.Write(w, res, wo)
+	}
+	p, err := report.NewPivot(res, o.Pivot)
+	if err != nil {
+		return &usageError{err}
+	}
+	return render.WritePivot(w, p, wo)
 }
 
 // printSummary reports whether the bill summary goes to stderr.
@@ -128,8 +193,11 @@ Filters: ` + report.FilterGrammar + `
 		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := opts.rollupOutput.check(ios); err != nil {
+			if err := opts.rollupOutput.check(ios, cmd.Flags().Changed("format")); err != nil {
 				return err
+			}
+			if opts.Pivot != "" && !slices.Contains(opts.By, opts.Pivot) {
+				return &usageError{fmt.Errorf("--pivot %s: add %s to --by", opts.Pivot, opts.Pivot)}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -189,9 +257,12 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 	warn(ios, d.Warnings)
 	// JSON and Markdown carry the summary; CSV and NDJSON do not, and then only the chosen
 	// metric's columns need parsing.
-	ro.NoSummary = !opts.printSummary(ios) && (opts.Format == "csv" || opts.Format == "ndjson")
+	// A pivot marks partial months from the summaries.
+	ro.NoSummary = !opts.printSummary(ios) && (opts.Format == "csv" || opts.Format == "ndjson") && opts.Pivot == ""
 	// The JSON document identifies its inputs, so that it can be merged (curnorm merge).
 	ro.Identify = opts.Format == "json"
+	// The HTML page charts each group's cost over time.
+	ro.Series = opts.Format == "html"
 	res, err := rollup(ctx, ios, d.Sources, ro)
 	if err != nil {
 		return err

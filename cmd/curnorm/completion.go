@@ -19,7 +19,7 @@ var commandFormats = map[string][]string{
 	"merge":   render.Formats,
 	"inspect": tableOrJSON,
 	"explain": tableOrJSON,
-	"diff":    render.Formats,
+	"diff":    render.DiffFormats,
 	"check":   render.CheckFormats,
 
 	"commitments": render.CommitmentFormats,

@@ -77,13 +77,13 @@ var tableOrJSON = []string{"table", "json"}
 // still say so keep working.
 var formatAliases = map[string]string{"text": "table"}
 
-// binaryFormats are written as files, never shown on a terminal.
-var binaryFormats = []string{"xlsx"}
+// binaryFormats are written as files, never shown on a terminal: a workbook, a page for a browser.
+var binaryFormats = []string{"xlsx", "html"}
 
 // refuseBinaryOnTerminal refuses to print a binary format to a terminal.
 func refuseBinaryOnTerminal(ios *ioStreams, format string) error {
 	if ios.OutTTY && slices.Contains(binaryFormats, format) {
-		return &usageError{fmt.Errorf("%s is a binary file format: redirect standard output to a file (> out.%s)", format, format)}
+		return &usageError{fmt.Errorf("%s is a file format, not for a terminal: redirect standard output to a file (> out.%s)", format, format)}
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func TestXLSXOutput(t *testing.T) {
 
 		var o, e bytes.Buffer
 		code = run(context.Background(), args, &ioStreams{In: strings.NewReader(""), Out: &o, ErrOut: &e, OutTTY: true})
-		if code != exitUsage || o.Len() > 0 || !strings.Contains(e.String(), "xlsx is a binary file format: redirect standard output to a file") {
+		if code != exitUsage || o.Len() > 0 || !strings.Contains(e.String(), "xlsx is a file format, not for a terminal: redirect standard output to a file") {
 			t.Errorf("%s on a terminal: exit %d, %d bytes out, stderr %q", args[0], code, o.Len(), e.String())
 		}
 	}

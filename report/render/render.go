@@ -30,6 +30,8 @@ type Options struct {
 	// NoFormulaEscape writes text cells of csv and markdown as they are, for programs that
 	// read them; by default they go through SpreadsheetSafe.
 	NoFormulaEscape bool
+	// Version names the program in the html page ("curnorm v1.2.0").
+	Version string
 }
 
 // text prepares a text cell (a group key, a currency) of csv or markdown.
@@ -84,17 +86,18 @@ func (fs formats[T]) write(w io.Writer, v T, o Options) error {
 // The formats of rollups, diffs and checks.
 var (
 	resultFormats = formats[*report.Result]{{"table", writeTable}, {"csv", writeCSV}, {"json", writeJSON},
-		{"ndjson", writeNDJSON}, {"markdown", writeMarkdown}, {"xlsx", writeXLSX}}
+		{"ndjson", writeNDJSON}, {"markdown", writeMarkdown}, {"xlsx", writeXLSX}, {"html", writeHTML}}
 	diffFormats = formats[*drift.Diff]{{"table", writeDiffTable}, {"csv", writeDiffCSV}, {"json", writeDiffJSON},
 		{"ndjson", writeDiffNDJSON}, {"markdown", writeDiffMarkdown}, {"xlsx", writeDiffXLSX}}
 	checkFormats = formats[*drift.CheckResult]{{"table", writeCheckText}, {"markdown", writeCheckMarkdown},
 		{"json", writeCheckJSON}, {"junit", writeCheckJUnit}, {"xlsx", writeCheckXLSX}}
 )
 
-// Formats lists the --format values of Write and WriteDiff, which write the same formats;
-// CheckFormats those of WriteCheck.
+// Formats lists the --format values of Write, DiffFormats those of WriteDiff (no html page)
+// and CheckFormats those of WriteCheck.
 var (
 	Formats      = resultFormats.names()
+	DiffFormats  = diffFormats.names()
 	CheckFormats = checkFormats.names()
 )
 
