@@ -86,7 +86,7 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, fin
 	use := func(names []string) [][]place {
 		out := make([][]place, len(names))
 		for i, n := range names {
-			out[i] = resolve(r.schema.Columns, n)
+			out[i] = resolve(r.schema.Flavour, r.schema.Columns, n)
 			for _, p := range out[i] {
 				if r.slot[p.col] < 0 {
 					r.slot[p.col] = len(r.field)

@@ -299,7 +299,7 @@ func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string
 // figures and verdict.
 func reconciliationText(s *report.Summary, money func(money.Sum) string) string {
 	if !s.ReconciliationApplies() {
-		return "n/a (filtered)"
+		return reconciliationVerdict(s)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "unblended %s = amortized %s + true-up %s + upfront fees %s + excluded refunds %s",
@@ -315,6 +315,8 @@ func reconciliationText(s *report.Summary, money func(money.Sum) string) string 
 // reconciliationVerdict is the reconciliation's outcome in a word or two.
 func reconciliationVerdict(s *report.Summary) string {
 	switch {
+	case s.FOCUS:
+		return "n/a (FOCUS input)"
 	case !s.ReconciliationApplies():
 		return "n/a (filtered)"
 	case s.ReconciliationHolds():
