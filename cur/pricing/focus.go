@@ -17,7 +17,7 @@ import (
 // have no FOCUS column and are refused.
 
 // ErrNoFOCUSMeaning is returned for a metric a FOCUS file cannot answer.
-var ErrNoFOCUSMeaning = errors.New("metric has no FOCUS meaning")
+var ErrNoFOCUSMeaning = errors.New("metric has no FOCUS column")
 
 // ReadsFOCUS reports the metrics a FOCUS file answers.
 func (m Metric) ReadsFOCUS() bool { return m == Amortized || m == Unblended }
@@ -27,7 +27,7 @@ func CheckFOCUS(m Metric) error {
 	if m.ReadsFOCUS() {
 		return nil
 	}
-	return fmt.Errorf("%w: --metric %s; a FOCUS file answers amortized (EffectiveCost) and unblended (BilledCost)", ErrNoFOCUSMeaning, m)
+	return fmt.Errorf("%w: a FOCUS file answers amortized (EffectiveCost) and unblended (BilledCost), not %s", ErrNoFOCUSMeaning, m)
 }
 
 // FOCUS source labels: the column a row's cost comes from.

@@ -272,6 +272,9 @@ func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string
 	}
 	st.status = strings.Join(status, ", ")
 	for _, m := range pricing.Metrics {
+		if s.FOCUS && !m.ReadsFOCUS() {
+			continue // no FOCUS column gives it
+		}
 		st.metrics = append(st.metrics, metricTotal{name: m.String(), value: money(s.ByMetric[m]), chosen: m == r.Metric})
 	}
 
