@@ -172,12 +172,12 @@ var focusColumns = map[string][]string{
 	ColOperation:                   {"x_operation"},
 	ColDescription:                 {"charge_description"},
 	// A commitment's use or its unused part where the row has one, else the charge category.
-	ColLineItemType:         {"commitment_discount_status", "charge_category"},
-	ColUnblended:            {"billed_cost"},
-	ColPublicOD:             {"list_cost"},
-	"product_sku":           {"sku_id"},
-	"pricing_unit":          {"pricing_unit"},
-	"bill_invoicing_entity": {"invoice_issuer_name"},
+	ColLineItemType: {"commitment_discount_status", "charge_category"},
+	ColUnblended:    {"billed_cost"},
+	ColPublicOD:     {"list_cost"},
+	// FOCUS 1.3 names the provider of a service ServiceProviderName.
+	ColProviderName: {"service_provider_name", "provider_name"},
+	"product_sku":   {"sku_id"},
 }
 
 // resolveFOCUS is resolve for a FOCUS file. Tags hold keys as tagged ("user:Team",
