@@ -281,8 +281,8 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 	if fs.warnings, _, err = fr.checkSchema(src, r.Schema()); err != nil {
 		return fs, err
 	}
-	if r.Schema().Flavour == cur.FOCUS {
-		return fs, cur.FileErrorf(src.Name(), cur.ErrUnsupportedFormat, "this is a FOCUS export: normalize reads CUR files (report, inspect, check and diff read FOCUS too)")
+	if err := curOnly(src, r, "normalize"); err != nil {
+		return fs, err
 	}
 	base := make([]int, len(fr.dims))
 	for k, d := range fr.dims {
