@@ -144,3 +144,49 @@ func TestReportFOCUSDimensions(t *testing.T) {
 		})
 	}
 }
+
+// TestReportFOCUSJobs: FOCUS files, one holding another provider's rows, give the same report,
+// summaries and warnings for any --jobs and file order.
+func TestReportFOCUSJobs(t *testing.T) {
+	files := writeFOCUS(t, "../../testdata/demo/curnorm-sample-1.csv.gz")
+	files = append(files, writeFOCUS(t, "../../testdata/bills/commitments-cur2.csv")[0])
+	files = append(files, reporttest.WriteBill(t, t.TempDir(), "multi.csv",
+		"BilledCost,EffectiveCost,ListCost,ChargeCategory,ProviderName,BillingCurrency,BillingPeriodStart,x_ServiceCode\n"+
+			"40,40,40,Usage,Microsoft,USD,2026-10-01T00:00:00Z,\n5,4,6,Usage,AWS,USD,2026-10-01T00:00:00Z,AmazonS3\n"))
+	d, err := report.ParseDimension("service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for _, jobs := range []int{1, 3} {
+		for _, reverse := range []bool{false, true} {
+			srcs := make([]cur.Source, len(files))
+			for i, f := range files {
+				srcs[i] = cur.Source{Path: f}
+			}
+			if reverse {
+				slices.Reverse(srcs)
+			}
+			res, err := report.Run(context.Background(), srcs, report.Options{Metric: pricing.Amortized, Dims: []report.Dimension{d}, Jobs: jobs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			if err := render.Write(&out, res, render.Options{Format: "csv", Precision: -1}); err != nil {
+				t.Fatal(err)
+			}
+			if err := render.WriteSummary(&out, res, render.Options{Precision: 2}); err != nil {
+				t.Fatal(err)
+			}
+			out.WriteString(strings.Join(res.Warnings, "\n"))
+			if !strings.Contains(out.String(), "1 row of provider Microsoft left out (BilledCost 40 USD)") {
+				t.Fatalf("no warning of the other provider:\n%s", out.String())
+			}
+			if first == "" {
+				first = out.String()
+			} else if out.String() != first {
+				t.Errorf("--jobs %d, reversed %v: output differs:\n%s\nfirst:\n%s", jobs, reverse, out.String(), first)
+			}
+		}
+	}
+}
