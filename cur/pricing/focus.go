@@ -51,20 +51,7 @@ func (e *Evaluator) evalFOCUS(b *cur.Batch) *Costs {
 	c := &e.out
 	c.grow(b.Len)
 	types := b.Str(e.str[sType])
-	e.kinds = e.kinds[:0]
-	for j, base := range []string{LabelEffective, LabelBilled} {
-		e.typeLbl[j] = e.typeLbl[j][:0]
-		for _, t := range types.Dict {
-			l := base
-			if t != "Usage" {
-				l += ": " + t
-			}
-			e.typeLbl[j] = append(e.typeLbl[j], e.label(l))
-		}
-	}
-	for _, t := range types.Dict {
-		e.kinds = append(e.kinds, kindOfFOCUS(t))
-	}
+	e.typeEntries(types, kindOfFOCUS, LabelEffective, LabelBilled)
 	other := e.label(LabelOtherProvider)
 	providers, categories, currencies := b.Str(e.str[sProvider]), b.Str(e.str[sCommitmentCategory]), b.Str(e.str[sCurrency])
 	aws := make([]bool, len(providers.Dict))

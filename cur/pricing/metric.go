@@ -403,20 +403,7 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 	c := &e.out
 	c.grow(b.Len)
 	types := b.Str(e.str[sType])
-	e.kinds = e.kinds[:0]
-	for j, base := range []string{LabelUnblended, LabelBlended, LabelNetUnblended} {
-		e.typeLbl[j] = e.typeLbl[j][:0]
-		for _, t := range types.Dict {
-			l := base
-			if t != "Usage" {
-				l += ": " + t
-			}
-			e.typeLbl[j] = append(e.typeLbl[j], e.label(l))
-		}
-	}
-	for _, t := range types.Dict {
-		e.kinds = append(e.kinds, kindOfType(t))
-	}
+	e.typeEntries(types, kindOfType, LabelUnblended, LabelBlended, LabelNetUnblended)
 	ops := b.Str(e.str[sOperation])
 	e.split = e.split[:0]
 	for _, op := range ops.Dict {
@@ -551,6 +538,25 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 		c.TrueUp[i] = trueUp
 	}
 	return c
+}
+
+// typeEntries fills, per entry of the batch's type dictionary, its kind and its labels
+// "base[: T]" for each base (typeLbl).
+func (e *Evaluator) typeEntries(types *cur.StringColumn, kindOf func(string) Kind, bases ...string) {
+	for j, base := range bases {
+		e.typeLbl[j] = e.typeLbl[j][:0]
+		for _, t := range types.Dict {
+			l := base
+			if t != "Usage" {
+				l += ": " + t
+			}
+			e.typeLbl[j] = append(e.typeLbl[j], e.label(l))
+		}
+	}
+	e.kinds = e.kinds[:0]
+	for _, t := range types.Dict {
+		e.kinds = append(e.kinds, kindOf(t))
+	}
 }
 
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment
