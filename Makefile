@@ -6,7 +6,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The release matrix; .goreleaser.yaml builds the same.
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: build demo test vet lint bench bench-compare fuzz docs dist clean
+.PHONY: build demo test vet lint bench bench-compare fuzz docs dist clean npm-sql
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o curnorm ./cmd/curnorm
@@ -16,6 +16,11 @@ demo:
 
 test:
 	$(GO) test ./...
+
+# The Node modules the SQL tests run (DuckDB, the Trino and Spark grammars) into .cache/npm-sql;
+# without them those tests skip.
+npm-sql:
+	scripts/npm-sql.sh
 
 vet:
 	$(GO) vet ./...

@@ -1,6 +1,7 @@
 package cur
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -75,11 +76,7 @@ func CostCategoryColumn(name string) string { return Snake("costCategory/" + nam
 // is not a flat column of the file is looked up as a key of that map; keys compare in Snake
 // form, so resource_tags key "user_team", "user:Team" and tags key
 // "resourceTags/user:Team" all answer resource_tags_user_team.
-var mapColumns = []struct {
-	column string // the map column
-	prefix string // canonical-name prefix it serves
-	keep   bool   // the key keeps the prefix (tags holds legacy header names)
-}{
+var mapColumns = []mapColumn{
 	{"product", "product_", false},
 	{"resource_tags", "resource_tags_", false},
 	{"tags", "resource_tags_", true},
@@ -95,6 +92,12 @@ func IsMapColumn(name string) bool {
 		}
 	}
 	return false
+}
+
+type mapColumn struct {
+	column string // the map column
+	prefix string // canonical-name prefix it serves
+	keep   bool   // the key keeps the prefix (tags holds legacy header names)
 }
 
 // place is where one canonical name's value is found in a file: a physical column, and for
@@ -214,6 +217,30 @@ func resolveFOCUS(columns []string, name string) []place {
 	return out
 }
 
+// Place is where a reader finds a canonical name among a file's columns: a physical column,
+// and for a CUR 2.0 map column the key inside it (in Snake form; the tags map holds legacy
+// header names, compared in Snake form too).
+type Place struct {
+	Column string
+	Key    string
+	// LegacyKeys: the map's keys are legacy header names ("resourceTags/user:Team"), which
+	// match Key only once in Snake form.
+	LegacyKeys bool
+}
+
+// Places lists where a reader finds name among columns (canonical names), in order of
+// preference: a row takes the first non-empty value.
+func Places(columns []string, name string) []Place {
+	var out []Place
+	// Every CUR flavour resolves alike; only FOCUS has a column map of its own.
+	for _, p := range resolve(LegacyCSV, columns, name) {
+		c := columns[p.col]
+		legacy := p.key != "" && slices.ContainsFunc(mapColumns, func(m mapColumn) bool { return m.column == c && m.keep })
+		out = append(out, Place{Column: c, Key: p.key, LegacyKeys: legacy})
+	}
+	return out
+}
+
 // Canonical names of the columns the cost rules, dimensions and summaries read.
 const (
 	ColLineItemType = "line_item_line_item_type"
@@ -237,7 +264,6 @@ const (
 
 	// FOCUS columns of their own, absent from every CUR (docs/focus.md, "FOCUS as input").
 	ColEffectiveCost      = "effective_cost"
-	ColChargeCategory     = "charge_category"
 	ColCommitmentCategory = "commitment_discount_category"
 	ColProviderName       = "provider_name"
 )

@@ -26,15 +26,28 @@ type Dimension struct {
 	kind    dimKind
 	columns []string
 	// transform maps a column value to the dimension value (day, month, billing period).
-	transform func(string) string
+	transform *transform
 }
+
+// transform is a named map from a column value to a dimension value; the name tells query
+// generators which one it is.
+type transform struct {
+	name  string
+	apply func(string) string
+}
+
+// The transforms of dimensions: a date's month ("2026-10") and UTC day ("2026-10-01").
+var (
+	byMonth = &transform{"month", cur.PeriodOf}
+	byDay   = &transform{"day", dayOf}
+)
 
 // Fixed dimensions, in the order help lists them.
 var fixedDimensions = []struct {
 	name    string
 	kind    dimKind
 	columns []string
-	xf      func(string) string
+	xf      *transform
 }{
 	{"account", dimColumn, []string{cur.ColAccount}, nil},
 	{"account-name", dimAccountName, []string{"line_item_usage_account_name"}, nil},
@@ -55,9 +68,9 @@ var fixedDimensions = []struct {
 	{"pricing-unit", dimColumn, []string{"pricing_unit"}, nil},
 	{"commitment", dimColumn, []string{cur.ColSPARN, cur.ColRIARN}, nil},
 	{"purchase-option", dimPurchaseOption, []string{cur.ColSPARN, cur.ColRIARN, cur.ColUsageType}, nil},
-	{"billing-period", dimColumn, []string{cur.ColPeriodStart}, cur.PeriodOf},
-	{"month", dimColumn, []string{cur.ColUsageStart}, cur.PeriodOf},
-	{"day", dimColumn, []string{cur.ColUsageStart}, dayOf},
+	{"billing-period", dimColumn, []string{cur.ColPeriodStart}, byMonth},
+	{"month", dimColumn, []string{cur.ColUsageStart}, byMonth},
+	{"day", dimColumn, []string{cur.ColUsageStart}, byDay},
 	{"currency", dimColumn, []string{cur.ColCurrency}, nil},
 	{"invoice", dimColumn, []string{cur.ColInvoiceID}, nil},
 	{"billing-entity", dimColumn, []string{colBillingEntity}, nil},
@@ -87,6 +100,8 @@ func DimensionNames() []string {
 	return append(out, "tag:<key>", "cost-category:<name>", "column:<name>")
 }
 
+const costCategoryPrefix = "cost-category:"
+
 // ErrUnknownDimension is wrapped by ParseDimension's errors.
 var ErrUnknownDimension = fmt.Errorf("unknown dimension")
 
@@ -96,8 +111,8 @@ func ParseDimension(name string) (Dimension, error) {
 	switch {
 	case strings.HasPrefix(name, "tag:") && len(name) > len("tag:"):
 		return Dimension{Name: name, columns: []string{cur.TagColumn(name[len("tag:"):])}}, nil
-	case strings.HasPrefix(name, "cost-category:") && len(name) > len("cost-category:"):
-		return Dimension{Name: name, columns: []string{cur.CostCategoryColumn(name[len("cost-category:"):])}}, nil
+	case strings.HasPrefix(name, costCategoryPrefix) && len(name) > len(costCategoryPrefix):
+		return Dimension{Name: name, columns: []string{cur.CostCategoryColumn(name[len(costCategoryPrefix):])}}, nil
 	case strings.HasPrefix(name, "column:") && cur.Snake(name[len("column:"):]) != "":
 		// Any flavour's spelling: product/instanceType, product_instance_type, or a CUR 2.0
 		// map key written as product_instance_type all meet in Snake form.

@@ -26,7 +26,7 @@ func rulesVersion() string {
 	h := xxhash.New()
 	for _, m := range pricing.Metrics {
 		for _, r := range pricing.Rules(m) {
-			fmt.Fprintf(h, "%s\x00%v\x00%s\x00%s\x00%s\n", m, r.Kind, r.Items, r.Value, r.Label)
+			fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s\n", m, r.Kind, r.Items, r.Value, r.Label)
 		}
 	}
 	return fmt.Sprintf("rollup/%d rules/%016x", rollupVersion, h.Sum64())

@@ -497,7 +497,7 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 		d.offs = append(d.offs, uint32(len(d.ids)-1))
 		for _, s := range b.Str(c).Dict[1:] {
 			if d.dim.transform != nil {
-				s = d.dim.transform(s)
+				s = d.dim.transform.apply(s)
 			}
 			d.ids = append(d.ids, d.values.id(s))
 		}
@@ -671,20 +671,19 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		for _, c := range d.columns {
 			de.cols = append(de.cols, col(c))
 		}
-		switch {
-		case d.kind == dimSource:
-			de.discountID = de.values.id(pricing.LabelCUR2Discount)
-		case d.kind == dimPurchaseOption:
-			for k, s := range []string{"SavingsPlan", "Reserved", "Spot", "OnDemand"} {
+		if v := d.Form().DiscountValue; v != "" {
+			de.discountID = de.values.id(v)
+		}
+		switch d.kind {
+		case dimPurchaseOption:
+			for k, s := range PurchaseOptions {
 				de.po[k] = de.values.id(s)
 			}
-		case d.kind == dimAccountName:
-			de.accountCol = col(cur.ColAccount)
+		case dimAccountName:
+			de.accountCol = col(AccountColumn)
 			de.accounts = map[string]bool{}
-		case d.kind == dimService:
+		case dimService:
 			de.entityCol = col(colBillingEntity)
-		case len(d.columns) == 1 && d.columns[0] == cur.ColLineItemType:
-			de.discountID = de.values.id("Discount")
 		}
 		return de
 	}
@@ -944,7 +943,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	fr.currencyIDs = idsOf(fr.currencyIDs, b.Str(fr.currencyCol), fr.currencies, nil)
 	fr.periodIDs = idsOf(fr.periodIDs, b.Str(fr.periodCol), fr.periods, cur.PeriodOf)
 	fr.typeIDs = idsOf(fr.typeIDs, b.Str(fr.typeCol), fr.types, nil)
-	fr.discountType = fr.types.id("Discount")
+	fr.discountType = fr.types.id(discountType)
 	fr.days = fr.days[:0]
 	for _, s := range b.Str(fr.usageStartCol).Dict {
 		fr.days = append(fr.days, dayNumber(s))
@@ -1194,11 +1193,13 @@ func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i
 		s.UnusedSP.Add(c.Cost[pricing.Amortized][i])
 	case pricing.KindRIFee:
 		s.UnusedRI.Add(c.Cost[pricing.Amortized][i])
-	case pricing.KindSPUpfrontFee, pricing.KindRIUpfrontFee:
+	}
+	switch k.Recon() {
+	case pricing.ReconUpfrontFee:
 		s.UpfrontFees.Add(unbl)
-	case pricing.KindReturnedSPRefund:
+	case pricing.ReconExcludedRefund:
 		s.ExcludedRefunds.Add(unbl)
-	case pricing.KindSplitCost:
+	case pricing.ReconSplitCost:
 		s.SplitCost.Add(unbl)
 	}
 	s.TrueUp.Add(c.TrueUp[i])

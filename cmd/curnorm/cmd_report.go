@@ -156,27 +156,9 @@ Filters: ` + report.FilterGrammar + `
 // reportSetup turns flags into rollup options; its errors are usage errors.
 func reportSetup(o *reportOptions) (report.Options, error) {
 	var ro report.Options
-	m, err := pricing.ParseMetric(o.Metric)
-	if err != nil {
-		return ro, &usageError{err}
-	}
-	ro.Metric = m
-	for _, b := range o.By {
-		b = strings.TrimSpace(b)
-		if b == "" {
-			continue
-		}
-		d, err := report.ParseDimension(b)
-		if err != nil {
-			return ro, &usageError{err}
-		}
-		ro.Dims = append(ro.Dims, d)
-	}
-	if len(ro.Dims) > report.MaxDimensions {
-		return ro, &usageError{fmt.Errorf("--by takes at most %d dimensions", report.MaxDimensions)}
-	}
-	if ro.Filters, err = report.ParseFilters(o.Filters); err != nil {
-		return ro, &usageError{err}
+	var err error
+	if ro.Metric, ro.Dims, ro.Filters, err = parseRollupFlags(o.Metric, o.By, o.Filters); err != nil {
+		return ro, err
 	}
 	if o.Sort != "" && !slices.Contains(report.Sorts, o.Sort) {
 		return ro, &usageError{fmt.Errorf("unknown sort %q (valid: %s)", o.Sort, strings.Join(report.Sorts, ", "))}
@@ -220,6 +202,35 @@ func reportRun(ctx context.Context, ios *ioStreams, opts *reportOptions) error {
 		return err
 	}
 	return opts.OnError.finish(ios, res.Skipped)
+}
+
+// parseRollupFlags reads --metric, --by and --filter, which report and sql share; its errors
+// are usage errors.
+func parseRollupFlags(metric string, by, filters []string) (pricing.Metric, []report.Dimension, []report.Filter, error) {
+	m, err := pricing.ParseMetric(metric)
+	if err != nil {
+		return m, nil, nil, &usageError{err}
+	}
+	var dims []report.Dimension
+	for _, b := range by {
+		b = strings.TrimSpace(b)
+		if b == "" {
+			continue
+		}
+		d, err := report.ParseDimension(b)
+		if err != nil {
+			return m, nil, nil, &usageError{err}
+		}
+		dims = append(dims, d)
+	}
+	if len(dims) > report.MaxDimensions {
+		return m, nil, nil, &usageError{fmt.Errorf("--by takes at most %d dimensions", report.MaxDimensions)}
+	}
+	fs, err := report.ParseFilters(filters)
+	if err != nil {
+		return m, nil, nil, &usageError{err}
+	}
+	return m, dims, fs, nil
 }
 
 // readAccountNames reads a CSV of account id,name; a header row is allowed.

@@ -59,6 +59,7 @@ Shell completion of commands, flags, dimensions, metrics and formats:
 		newCmdDiff(ios, nil),
 		newCmdCheck(ios, nil),
 		newCmdCommitments(ios, nil),
+		newCmdSQL(ios, nil),
 		newCmdDocs(),
 	)
 	registerCompletions(root)

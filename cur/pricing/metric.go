@@ -349,25 +349,13 @@ func (e *Evaluator) Assumptions() []string {
 	return append(out, e.foreignWarnings()...)
 }
 
+// kindOfType is the kind of a line item type by the table's matches on the type alone; the
+// kinds that also test other columns are told apart row by row in Eval.
 func kindOfType(t string) Kind {
-	switch t {
-	case "Usage":
-		return KindUsage
-	case "DiscountedUsage":
-		return KindDiscountedUsage
-	case "SavingsPlanCoveredUsage":
-		return KindSPCoveredUsage
-	case "SavingsPlanNegation":
-		return KindSPNegation
-	case "SavingsPlanRecurringFee":
-		return KindSPRecurringFee
-	case "SavingsPlanUpfrontFee":
-		return KindSPUpfrontFee
-	case "RIFee":
-		return KindRIFee
-	}
-	if strings.HasSuffix(t, "Discount") {
-		return KindDiscount
+	for _, m := range kindMatches {
+		if len(m.Conds) == 0 && (t == m.Type || m.TypeSuffix != "" && strings.HasSuffix(t, m.TypeSuffix)) {
+			return m.Kind
+		}
 	}
 	return KindOther
 }
@@ -577,13 +565,13 @@ func scaleNetCommitment(unused money.Amount, am *[numEvalAmounts]*cur.AmountColu
 // CountsDiscountColumn reports the gross metrics, which count a CUR 2.0 row's
 // discount_total_discount as a discount row of its own so that both flavours of one bill agree;
 // the net metrics already have the discount inside their net columns.
-func (m Metric) CountsDiscountColumn() bool { return m != NetUnblended && m != NetAmortized }
+func (m Metric) CountsDiscountColumn() bool { return table[m].discountColumn }
 
-func isSplitOperation(op string) bool { return op == "EKSPod-EC2" || op == "ECSTask-EC2" }
+func isSplitOperation(op string) bool { return slices.Contains(splitOperations, op) }
 
 func (e *Evaluator) isReturnedSPRefund(b *cur.Batch, i int) bool {
 	return strings.HasSuffix(b.Str(e.str[sProductCode]).Value(i), "SavingsPlans") &&
-		strings.HasPrefix(b.Str(e.str[sDescription]).Value(i), "Refund for one-time fee for Savings Plan ID")
+		strings.HasPrefix(b.Str(e.str[sDescription]).Value(i), returnedSPRefundPrefix)
 }
 
 // noteMissing records, once, absent columns that rows of this batch would have read.
