@@ -68,20 +68,11 @@ func costs(res *report.Result) map[string]string {
 // covered usage's service for this one.
 const adjustment = "Savings Plans"
 
-// TestReportReadsFOCUS is the round trip: a bill converted to FOCUS, CSV and Parquet, gives
-// under report --by service the per-service EffectiveCost and BilledCost sums that the CUR
+// TestReportReadsFOCUS is the round trip: a bill (every fixture, the demo month and the shared
+// samples) converted to FOCUS, CSV and Parquet, gives under report --by service the per-service EffectiveCost and BilledCost sums that the CUR
 // gives under amortized and unblended.
 func TestReportReadsFOCUS(t *testing.T) {
-	paths, err := filepath.Glob("../../testdata/bills/*.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, _ := filepath.Glob("../../testdata/demo/*.csv.gz")
-	paths = append(paths, demo...)
-	if len(paths) < 7 {
-		t.Fatalf("only %d bills found", len(paths))
-	}
-	for _, path := range paths {
+	for _, path := range bills(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			for _, f := range writeFOCUS(t, path) {
 				adjusted := slices.ContainsFunc(reporttest.Run(t, f, pricing.Amortized, "line-item-type").Groups,
