@@ -48,7 +48,11 @@ type csvReader struct {
 
 	strPlaces [][]place
 	amtPlaces [][]place
-	interners []interner
+	// absentStr and absentAmt are the requested columns no column of the file answers: they
+	// stay zero, so a batch only stretches them to its length (padAbsent) rather than
+	// converting them row by row.
+	absentStr, absentAmt []int
+	interners            []interner
 	// mapCells caches parsed map cells per physical column for one batch: the same product or
 	// tag JSON repeats on many rows.
 	mapCells map[int]map[string]map[string]string
@@ -86,7 +90,7 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, fin
 	use := func(names []string) [][]place {
 		out := make([][]place, len(names))
 		for i, n := range names {
-			out[i] = resolve(r.schema.Columns, n)
+			out[i] = resolve(r.schema.Flavour, r.schema.Columns, n)
 			for _, p := range out[i] {
 				if r.slot[p.col] < 0 {
 					r.slot[p.col] = len(r.field)
@@ -100,6 +104,16 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, fin
 	}
 	r.strPlaces = use(req.Strings)
 	r.amtPlaces = use(req.Amounts)
+	for i, p := range r.strPlaces {
+		if len(p) == 0 {
+			r.absentStr = append(r.absentStr, i)
+		}
+	}
+	for i, p := range r.amtPlaces {
+		if len(p) == 0 {
+			r.absentAmt = append(r.absentAmt, i)
+		}
+	}
 	r.lastNeeded = -1
 	r.nextWanted = make([]int, len(r.slot))
 	next := math.MaxInt
@@ -419,6 +433,24 @@ func unquote(dst, b []byte) []byte {
 }
 
 func (r *csvReader) Next() bool {
+	more := r.next()
+	r.padAbsent(&r.batch)
+	return more
+}
+
+// padAbsent gives the absent columns the batch's length. Nothing ever writes into them, so
+// their storage (sized for BatchRows by reset) holds zeros: empty text, absent amounts.
+func (r *csvReader) padAbsent(b *Batch) {
+	for _, i := range r.absentStr {
+		b.Strings[i].Codes = b.Strings[i].Codes[:b.Len]
+	}
+	for _, i := range r.absentAmt {
+		c := &b.Amounts[i]
+		c.Values, c.Valid = c.Values[:b.Len], c.Valid[:b.Len]
+	}
+}
+
+func (r *csvReader) next() bool {
 	if r.done || r.err != nil {
 		return false
 	}
@@ -518,6 +550,9 @@ func (r *csvReader) mapCell(col int, v []byte) (map[string]string, error) {
 // convert appends the current record's requested values to the batch.
 func (r *csvReader) convert(b *Batch, line int64) error {
 	for i, places := range r.strPlaces {
+		if len(places) == 0 {
+			continue // absent: padAbsent
+		}
 		c := &b.Strings[i]
 		raw, s, _, err := r.value(places, line)
 		if err != nil {
@@ -532,6 +567,9 @@ func (r *csvReader) convert(b *Batch, line int64) error {
 		c.Codes = append(c.Codes, code)
 	}
 	for i, places := range r.amtPlaces {
+		if len(places) == 0 {
+			continue // absent: padAbsent
+		}
 		c := &b.Amounts[i]
 		raw, s, col, err := r.value(places, line)
 		if err != nil {

@@ -206,3 +206,49 @@ func TestCSVWideRowsAgainstEncodingCSV(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVAbsentColumns: columns no header answers come back empty and absent, as long as every
+// batch, across batches and around a row skipped half converted.
+func TestCSVAbsentColumns(t *testing.T) {
+	var text strings.Builder
+	text.WriteString("lineItem/LineItemType,lineItem/UnblendedCost,lineItem/ProductCode\n")
+	rows := BatchRows + 10
+	for i := range rows {
+		cost := "1.5"
+		if i == BatchRows-3 {
+			cost = "x" // read after the type, so the row is left half converted
+		}
+		fmt.Fprintf(&text, "Usage,%s,AmazonEC2\n", cost)
+	}
+	path := filepath.Join(t.TempDir(), "absent.csv")
+	if err := os.WriteFile(path, []byte(text.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req := Request{SkipBadRows: true, Strings: []string{ColLineItemType, "no_such_text", ColProductCode},
+		Amounts: []string{ColUnblended, "no_such_amount"}}
+	r, err := Open(Source{Path: path}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var n int
+	for r.Next() {
+		b := r.Batch()
+		absentText, absentAmount := b.Str(1), b.Amt(1)
+		if absentText.Present || absentAmount.Present || len(absentText.Codes) != b.Len || len(absentAmount.Values) != b.Len || len(absentAmount.Valid) != b.Len {
+			t.Fatalf("batch of %d rows: absent columns present %v %v, %d codes, %d values", b.Len, absentText.Present, absentAmount.Present, len(absentText.Codes), len(absentAmount.Values))
+		}
+		for i := range b.Len {
+			if absentText.Value(i) != "" || absentAmount.IsSet(i) || b.Str(2).Value(i) != "AmazonEC2" || b.Amt(0).Values[i].String() != "1.5" {
+				t.Fatalf("row %d: %q %v %q %s", n+i, absentText.Value(i), absentAmount.IsSet(i), b.Str(2).Value(i), b.Amt(0).Values[i])
+			}
+		}
+		n += b.Len
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != rows-1 {
+		t.Errorf("%d rows read, want %d", n, rows-1)
+	}
+}

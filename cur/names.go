@@ -107,19 +107,17 @@ type place struct {
 	key string
 }
 
-// resolve lists where name is found in a file whose physical columns have the given canonical
-// names, in order of preference; a row takes the first non-empty value. Several flat columns
-// appear when names collide after Snake (AWS merges them).
-func resolve(columns []string, name string) []place {
+// resolve lists where name is found in a file of flavour f whose physical columns have the
+// given canonical names, in order of preference; a row takes the first non-empty value.
+// Several flat columns appear when names collide after Snake (AWS merges them).
+func resolve(f Flavour, columns []string, name string) []place {
 	if name == "" {
 		return nil // a column left out of a request
 	}
-	var out []place
-	for i, c := range columns {
-		if c == name {
-			out = append(out, place{col: i})
-		}
+	if f == FOCUS {
+		return resolveFOCUS(columns, name)
 	}
+	out := flatPlaces(columns, name, nil)
 	if len(out) > 0 {
 		return out
 	}
@@ -134,6 +132,85 @@ func resolve(columns []string, name string) []place {
 		for i, c := range columns {
 			if c == m.column {
 				out = append(out, place{col: i, key: key})
+			}
+		}
+	}
+	return out
+}
+
+// flatPlaces appends the physical columns named name to out.
+func flatPlaces(columns []string, name string, out []place) []place {
+	for i, c := range columns {
+		if c == name {
+			out = append(out, place{col: i})
+		}
+	}
+	return out
+}
+
+// focusRequired are the columns a FOCUS file must have to be read: FOCUS 1.0 named the
+// cost columns so, and the cost rules read them.
+var focusRequired = []string{"BilledCost", "EffectiveCost", "ChargeCategory"}
+
+// focusColumns answers the canonical CUR names the cost rules and dimensions ask for from a
+// FOCUS file's columns, in order of preference (docs/focus.md, "FOCUS as input"). A name not
+// here is looked up as a FOCUS column of its own name (column:x_usage_type, effective_cost).
+var focusColumns = map[string][]string{
+	ColAccount:                     {"sub_account_id"},
+	"line_item_usage_account_name": {"sub_account_name"},
+	"bill_payer_account_id":        {"billing_account_id"},
+	"bill_payer_account_name":      {"billing_account_name"},
+	ColProductCode:                 {"x_service_code", "service_name"},
+	"product_product_name":         {"service_name"},
+	"product_region_code":          {"region_id"},
+	"product_location":             {"region_name"},
+	ColUsageStart:                  {"charge_period_start"},
+	"line_item_usage_end_date":     {"charge_period_end"},
+	ColPeriodStart:                 {"billing_period_start"},
+	"bill_billing_period_end_date": {"billing_period_end"},
+	ColCurrency:                    {"billing_currency"},
+	ColInvoiceID:                   {"invoice_id"},
+	"line_item_resource_id":        {"resource_id"},
+	ColUsageType:                   {"x_usage_type"},
+	ColOperation:                   {"x_operation"},
+	ColDescription:                 {"charge_description"},
+	// A commitment's use or its unused part where the row has one, else the charge category.
+	ColLineItemType: {"commitment_discount_status", "charge_category"},
+	ColUnblended:    {"billed_cost"},
+	ColPublicOD:     {"list_cost"},
+	// FOCUS 1.3 names the provider of a service ServiceProviderName.
+	ColProviderName: {"service_provider_name", "provider_name"},
+	"product_sku":   {"sku_id"},
+}
+
+// resolveFOCUS is resolve for a FOCUS file. Tags hold keys as tagged ("user:Team",
+// "costCategory/Env"), compared in Snake form; a user tag is also found under its bare key,
+// as some exports write it.
+func resolveFOCUS(columns []string, name string) []place {
+	if alias, ok := focusColumns[name]; ok {
+		var out []place
+		for _, a := range alias {
+			out = flatPlaces(columns, a, out)
+		}
+		return out
+	}
+	var keys []string
+	switch rest, tag := strings.CutPrefix(name, "resource_tags_"); {
+	case tag && rest != "":
+		keys = append(keys, rest)
+		if bare, user := strings.CutPrefix(rest, "user_"); user && bare != "" {
+			keys = append(keys, bare)
+		}
+	case strings.HasPrefix(name, "cost_category_") && len(name) > len("cost_category_"):
+		keys = append(keys, name)
+	default:
+		return flatPlaces(columns, name, nil)
+	}
+	var out []place
+	for _, k := range keys {
+		for i, c := range columns {
+			if c == "tags" {
+				out = append(out, place{col: i, key: k})
 			}
 		}
 	}
@@ -155,7 +232,8 @@ type Place struct {
 // preference: a row takes the first non-empty value.
 func Places(columns []string, name string) []Place {
 	var out []Place
-	for _, p := range resolve(columns, name) {
+	// Every CUR flavour resolves alike; only FOCUS has a column map of its own.
+	for _, p := range resolve(LegacyCSV, columns, name) {
 		c := columns[p.col]
 		legacy := p.key != "" && slices.ContainsFunc(mapColumns, func(m mapColumn) bool { return m.column == c && m.keep })
 		out = append(out, Place{Column: c, Key: p.key, LegacyKeys: legacy})
@@ -183,4 +261,9 @@ const (
 	ColRIEffective   = "reservation_effective_cost"
 	ColSPEffective   = "savings_plan_savings_plan_effective_cost"
 	ColTotalDiscount = "discount_total_discount"
+
+	// FOCUS columns of their own, absent from every CUR (docs/focus.md, "FOCUS as input").
+	ColEffectiveCost      = "effective_cost"
+	ColCommitmentCategory = "commitment_discount_category"
+	ColProviderName       = "provider_name"
 )

@@ -1,6 +1,9 @@
 package cur
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestSnake(t *testing.T) {
 	tests := map[string]string{
@@ -56,7 +59,7 @@ func TestResolve(t *testing.T) {
 		{"line_item_operation", nil},
 	}
 	for _, tt := range tests {
-		got := resolve(cols, tt.name)
+		got := resolve(LegacyCSV, cols, tt.name)
 		if len(got) != len(tt.want) {
 			t.Errorf("resolve(%s) = %v, want %v", tt.name, got, tt.want)
 			continue
@@ -65,6 +68,31 @@ func TestResolve(t *testing.T) {
 			if got[i] != tt.want[i] {
 				t.Errorf("resolve(%s) = %v, want %v", tt.name, got, tt.want)
 			}
+		}
+	}
+}
+
+func TestResolveFOCUS(t *testing.T) {
+	cols := []string{"billed_cost", "effective_cost", "charge_category", "commitment_discount_status", "service_name", "x_service_code", "tags", "x_usage_type"}
+	tests := []struct {
+		name string
+		want []place
+	}{
+		{ColUnblended, []place{{col: 0}}},
+		{ColEffectiveCost, []place{{col: 1}}},
+		{ColLineItemType, []place{{col: 3}, {col: 2}}},
+		{ColProductCode, []place{{col: 5}, {col: 4}}},
+		{"product_product_name", []place{{col: 4}}},
+		{"resource_tags_user_team", []place{{col: 6, key: "user_team"}, {col: 6, key: "team"}}},
+		{"resource_tags_aws_created_by", []place{{col: 6, key: "aws_created_by"}}},
+		{"cost_category_env", []place{{col: 6, key: "cost_category_env"}}},
+		{"x_usage_type", []place{{col: 7}}},
+		{ColRIEffective, nil},
+		{ColAccount, nil},
+	}
+	for _, tt := range tests {
+		if got := resolve(FOCUS, cols, tt.name); !slices.Equal(got, tt.want) {
+			t.Errorf("resolve(%s) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

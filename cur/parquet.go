@@ -191,7 +191,7 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	byIndex := map[int]*pqField{}
 	column := func(name string) *pqColumn {
 		c := &pqColumn{}
-		for _, p := range resolve(r.schema.Columns, name) {
+		for _, p := range resolve(r.schema.Flavour, r.schema.Columns, name) {
 			if len(leaves[p.col]) == 0 {
 				continue
 			}

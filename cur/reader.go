@@ -29,6 +29,9 @@ const (
 	LegacyParquet
 	CUR2CSV
 	CUR2Parquet
+	// FOCUS is an AWS FOCUS 1.0 to 1.2 export, CSV or Parquet, read through the column map
+	// of docs/focus.md ("FOCUS as input").
+	FOCUS
 )
 
 func (f Flavour) String() string {
@@ -41,6 +44,8 @@ func (f Flavour) String() string {
 		return "cur2-csv"
 	case CUR2Parquet:
 		return "cur2-parquet"
+	case FOCUS:
+		return "focus"
 	}
 	return "unknown"
 }
@@ -155,7 +160,7 @@ type Schema struct {
 }
 
 // Has reports whether some column of the file answers name (flat, or as a CUR 2.0 map key).
-func (s *Schema) Has(name string) bool { return len(resolve(s.Columns, name)) > 0 }
+func (s *Schema) Has(name string) bool { return len(resolve(s.Flavour, s.Columns, name)) > 0 }
 
 // HasFlat reports whether the file has a flat column of that canonical name.
 func (s *Schema) HasFlat(name string) bool {
@@ -470,18 +475,17 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// detectFlavour tells legacy from CUR 2.0 by the columns, and refuses FOCUS and non-CUR files.
+// detectFlavour tells legacy from CUR 2.0 and FOCUS by the columns, and refuses FOCUS before
+// 1.0 and non-CUR files.
 func detectFlavour(name string, columns []string, parquet bool) (Flavour, error) {
-	has := func(c string) bool {
-		for _, x := range columns {
-			if x == c {
-				return true
+	has := func(c string) bool { return slices.Contains(columns, c) }
+	if has("billed_cost") && (has("charge_category") || has("effective_cost") || has("list_cost")) {
+		for _, c := range focusRequired {
+			if !has(Snake(c)) {
+				return 0, FileErrorf(name, ErrUnsupportedFormat, "this FOCUS export has no %s column: curnorm reads FOCUS 1.0 to 1.2 (%s)", c, strings.Join(focusRequired, ", "))
 			}
 		}
-		return false
-	}
-	if has("billed_cost") && (has("charge_category") || has("effective_cost") || has("list_cost")) {
-		return 0, FileErrorf(name, ErrUnsupportedFormat, "this is a FOCUS export (BilledCost, ChargeCategory), not a CUR: export the CUR (legacy or 2.0) instead")
+		return FOCUS, nil
 	}
 	if !has("line_item_line_item_type") {
 		return 0, FileErrorf(name, ErrUnsupportedFormat, "not a CUR file: no line item type column (lineItem/LineItemType or line_item_line_item_type) among %d columns", len(columns))

@@ -221,6 +221,9 @@ func commitmentsOf(ctx context.Context, src cur.Source, skip, fingerprint bool, 
 		return nil, nil, bad, err
 	}
 	defer r.Close()
+	if err := curOnly(src, r, "commitments"); err != nil {
+		return nil, nil, bad, err
+	}
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, bad, err

@@ -63,6 +63,10 @@ func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, i
 		if err != nil {
 			return nil, err
 		}
+		if err := curOnly(src, r, "explain"); err != nil {
+			r.Close()
+			return nil, err
+		}
 		// The amount columns the rules read, by the index KindColumns gives.
 		amounts := make([]*cur.AmountColumn, len(pricing.AmountColumns()))
 		for r.Next() {

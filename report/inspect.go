@@ -44,6 +44,8 @@ type MetricStatus struct {
 	// FallsBack: a net metric whose net columns are all absent, so it equals its gross twin
 	// (months without a negotiated discount have no net columns).
 	FallsBack bool `json:"falls_back_to_gross"`
+	// NoFOCUSColumn: a FOCUS file, which no column of answers this metric; a report refuses it.
+	NoFOCUSColumn bool `json:"no_focus_column,omitempty"`
 }
 
 // Inspect reads a whole source and describes it. Every amount column a metric reads is parsed,
@@ -111,6 +113,12 @@ func Inspect(src cur.Source, skipBadRows, fingerprint bool) (*Inspection, error)
 	}
 	for _, m := range pricing.Metrics {
 		st := MetricStatus{Metric: m.String(), Missing: []string{}}
+		if s.Flavour == cur.FOCUS {
+			// EffectiveCost and BilledCost are there: the file would not be FOCUS without.
+			st.NoFOCUSColumn = !m.ReadsFOCUS()
+			in.Metrics = append(in.Metrics, st)
+			continue
+		}
 		netMissing, netAll := 0, 0
 		for _, c := range pricing.MetricColumns(m) {
 			isNet := strings.Contains(c, "_net_")

@@ -281,6 +281,9 @@ func normalizeFile(ctx context.Context, src cur.Source, o NormalizeOptions, dims
 	if fs.warnings, _, err = fr.checkSchema(src, r.Schema()); err != nil {
 		return fs, err
 	}
+	if err := curOnly(src, r, "normalize"); err != nil {
+		return fs, err
+	}
 	base := make([]int, len(fr.dims))
 	for k, d := range fr.dims {
 		base[k] = len(d.values.text)

@@ -164,6 +164,9 @@ type Summary struct {
 	// Filtered is set when --filter (or a usage-day limit) left rows out: the reconciliation
 	// is then n/a.
 	Filtered bool
+	// FOCUS is set when FOCUS files gave the period's rows: they carry no reconciliation
+	// terms (docs/focus.md, "FOCUS as input"), so the reconciliation is n/a.
+	FOCUS bool
 	// RowsWithoutInvoice > 0 means the period is provisional.
 	RowsWithoutInvoice int64
 	FirstUsageDay      string
@@ -211,8 +214,9 @@ func (s *Summary) Residual() money.Sum {
 	return r
 }
 
-// ReconciliationApplies is false on filtered rollups, where the identity need not hold.
-func (s *Summary) ReconciliationApplies() bool { return !s.Filtered }
+// ReconciliationApplies is false on filtered rollups, where the identity need not hold, and on
+// FOCUS input, which has none of its terms.
+func (s *Summary) ReconciliationApplies() bool { return !s.Filtered && !s.FOCUS }
 
 // ReconciliationHolds reports |residual| ≤ max(0.01, 1e-8 × rows): real bills leave a few
 // 1e-6 of rounding.

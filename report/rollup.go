@@ -300,6 +300,7 @@ func (s *Summary) addSummary(o *Summary) {
 	s.UnpricedRows += o.UnpricedRows
 	s.RowsWithoutInvoice += o.RowsWithoutInvoice
 	s.Filtered = s.Filtered || o.Filtered
+	s.FOCUS = s.FOCUS || o.FOCUS
 	if o.FirstUsageDay != "" && (s.FirstUsageDay == "" || o.FirstUsageDay < s.FirstUsageDay) {
 		s.FirstUsageDay = o.FirstUsageDay
 	}
@@ -756,6 +757,11 @@ func (fr *fileRollup) checkSchema(src cur.Source, schema *cur.Schema) ([]string,
 			lacking[d.Name] = &lack{dim: d, files: 1, flavours: map[cur.Flavour]bool{schema.Flavour: true}, near: family(schema, d.columns[0])}
 		}
 	}
+	if schema.Flavour == cur.FOCUS {
+		if err := pricing.CheckFOCUS(opts.Metric); err != nil {
+			return nil, nil, cur.FileError(src.Name(), nil, err)
+		}
+	}
 	if !schema.Has(cur.ColUnblended) {
 		return nil, nil, cur.FileError(src.Name(), nil, fmt.Errorf("%w: no unblended cost column (lineItem/UnblendedCost or line_item_unblended_cost)", cur.ErrMissingColumn)).InColumn(cur.ColUnblended)
 	}
@@ -866,6 +872,9 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consu
 	}
 	// Sums are exact, so the consumers' partials merge into the file's in any order.
 	p := newPartial()
+	for _, more := range frs[1:] {
+		fr.ev.Absorb(more.ev)
+	}
 	for _, fr := range frs {
 		p.merge(fr.partial())
 		warnings = append(warnings, fr.fileWarnings(src, r)...)
@@ -875,6 +884,9 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consu
 	}
 	for _, w := range warnings {
 		p.warnings[w] = true
+	}
+	for _, s := range p.summaries {
+		s.FOCUS = r.Schema().Flavour == cur.FOCUS
 	}
 	p.rows = r.Rows()
 	p.schemas, p.lacking = 1, lacking

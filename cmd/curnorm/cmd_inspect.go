@@ -167,6 +167,8 @@ func writeInspectTable(w io.Writer, all []*report.Inspection) error {
 		for _, m := range in.Metrics {
 			status := "all columns present"
 			switch {
+			case m.NoFOCUSColumn:
+				status = "no FOCUS column answers it: refused"
 			case len(m.Missing) > 0 && m.FallsBack:
 				status = "no net columns (no negotiated discount): falls back to gross"
 			case len(m.Missing) > 0:

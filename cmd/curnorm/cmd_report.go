@@ -178,7 +178,9 @@ commitment and the reconciliation of unblended with amortized cost — goes to s
 
 Metrics (--metric): amortized (default: what was actually paid, upfront fees spread over
 the usage they cover), simple (the literal three-branch rule), unblended, net-unblended,
-net-amortized, blended. Run 'curnorm explain' for the rules.
+net-amortized, blended. Run 'curnorm explain' for the rules. A FOCUS 1.0 to 1.2 export is
+read too: amortized is its EffectiveCost, unblended its BilledCost; the other metrics are
+refused, and rows of providers other than AWS are left out with a warning (docs/focus.md).
 
 Dimensions (--by): ` + strings.Join(report.DimensionNames(), ", ") + `.
 

@@ -128,6 +128,10 @@ func sqlSetup(ctx context.Context, ios *ioStreams, opts *sqlOptions) (sqlquery.O
 		}
 		schemas = append(schemas, r.Schema())
 		r.Close()
+		if r.Schema().Flavour == cur.FOCUS {
+			// The rule table prices CUR line items; a FOCUS table has none of its columns.
+			return o, cur.FileErrorf(src.Name(), cur.ErrUnsupportedFormat, "this is a FOCUS export: sql writes queries over CUR tables (report reads FOCUS files)")
+		}
 	}
 	o.Columns = sqlquery.SchemaColumns(strings.Join(opts.Schema, ", "), schemas...)
 	// A --by or --filter column none of the files has makes every row (none): legal SQL, but

@@ -6,6 +6,7 @@ import (
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/discover"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 )
 
@@ -24,9 +25,10 @@ const (
 const exitStatusHelp = `EXIT STATUS
   0    success (report, inspect, explain, normalize never fail on findings)
   1    check (or diff --exit-code): a drift rule or a finding chosen with --fail-on failed
-  2    usage: unknown flag, command, dimension or metric; a mismatched baseline; filters
-       that keep no row; merge parts made with different options, --top or --precision
-  3    input: unreadable or unsupported file (FOCUS included), missing column, bad value,
+  2    usage: unknown flag, command, dimension or metric; a metric a FOCUS file has no
+       column for; a mismatched baseline; filters that keep no row; merge parts made with
+       different options, --top or --precision
+  3    input: unreadable or unsupported file (FOCUS before 1.0 included), missing column, bad value,
        mixed assemblies, two files of identical content; a merge part that is not a
        report document of this curnorm, a file in two parts
   4    rows were skipped under --on-error skip and --allow-skipped was not given
@@ -58,7 +60,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.Is(err, report.ErrEmptySelection), errors.Is(err, report.ErrPartMismatch):
+	case errors.As(err, &ue), errors.Is(err, report.ErrEmptySelection), errors.Is(err, report.ErrPartMismatch),
+		errors.Is(err, pricing.ErrNoFOCUSMeaning):
 		return exitUsage
 	case errors.Is(err, errFailed):
 		return exitFailed

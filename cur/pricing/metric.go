@@ -95,6 +95,7 @@ const (
 	aRIAmortizedUpfrontFee
 	aPublicOD
 	aTotalDiscount
+	aEffective // FOCUS's EffectiveCost; present only in FOCUS files
 	numEvalAmounts
 )
 
@@ -119,6 +120,7 @@ var evalAmounts = [numEvalAmounts]string{
 	aRIAmortizedUpfrontFee: "reservation_amortized_upfront_fee_for_billing_period",
 	aPublicOD:              cur.ColPublicOD,
 	aTotalDiscount:         cur.ColTotalDiscount,
+	aEffective:             cur.ColEffectiveCost,
 }
 
 // String columns the rules read, by role; evalStrings names them.
@@ -129,11 +131,15 @@ const (
 	sProductCode
 	sDescription
 	sOperation
+	sProvider           // FOCUS only, as the two below
+	sCommitmentCategory // tells an unused reservation from an unused Savings Plan
+	sCurrency           // names the currency of other providers' rows left out
 	numEvalStrings
 )
 
 var evalStrings = [numEvalStrings]string{sType: cur.ColLineItemType, sRIARN: cur.ColRIARN, sSPARN: cur.ColSPARN,
-	sProductCode: cur.ColProductCode, sDescription: cur.ColDescription, sOperation: cur.ColOperation}
+	sProductCode: cur.ColProductCode, sDescription: cur.ColDescription, sOperation: cur.ColOperation,
+	sProvider: cur.ColProviderName, sCommitmentCategory: cur.ColCommitmentCategory, sCurrency: cur.ColCurrency}
 
 // AmountColumns lists every amount column the rules read, for callers that parse them all.
 func AmountColumns() []string { return evalAmounts[:] }
@@ -168,7 +174,8 @@ func (e *Evaluator) metricColumns() (strs [numEvalStrings]string, amts [numEvalA
 	if m == NetAmortized {
 		return strs, amts // its net columns fall back to every gross one
 	}
-	need := map[string]bool{cur.ColUnblended: true, cur.ColPublicOD: true}
+	// EffectiveCost is always asked: a batch that has it is a FOCUS file's (Eval).
+	need := map[string]bool{cur.ColUnblended: true, cur.ColPublicOD: true, cur.ColEffectiveCost: true}
 	for _, c := range MetricColumns(m) {
 		need[c] = true
 	}
@@ -264,14 +271,15 @@ type Evaluator struct {
 	labels  []string
 	kinds   []Kind      // per type-dictionary entry of the current batch
 	split   []bool      // per operation-dictionary entry: a split cost row not counted
-	typeLbl [3][]uint16 // per type-dictionary entry: "Unblended Cost[: T]", "Blended Cost[: T]", "Net Unblended Cost[: T]"
+	typeLbl [3][]uint16 // per type-dictionary entry: "Unblended Cost[: T]", "Blended Cost[: T]", "Net Unblended Cost[: T]" (FOCUS: "Effective Cost[: T]", "Billed Cost[: T]")
 	out     Costs
 	missing map[string]string // column → what was assumed
+	foreign map[foreign]foreignSum
 }
 
 // NewEvaluator returns an evaluator; includeSplitCost counts split cost rows at their cost.
 func NewEvaluator(includeSplitCost bool) *Evaluator {
-	e := &Evaluator{IncludeSplitCost: includeSplitCost, missing: map[string]string{}}
+	e := &Evaluator{IncludeSplitCost: includeSplitCost, missing: map[string]string{}, foreign: map[foreign]foreignSum{}}
 	for _, l := range fixedLabels {
 		e.label(l)
 	}
@@ -330,14 +338,15 @@ func (e *Evaluator) Labels() []string { return e.labels }
 func (e *Evaluator) LabelIndex(s string) uint16 { return e.label(s) }
 
 // Assumptions lists, sorted, the columns that were absent where a rule needed them and what was
-// assumed instead; each appears once however many rows met it.
+// assumed instead, each once however many rows met it; then the rows of other providers than
+// AWS that a FOCUS file held and were left out.
 func (e *Evaluator) Assumptions() []string {
 	out := make([]string, 0, len(e.missing))
 	for c, what := range e.missing {
 		out = append(out, fmt.Sprintf("column %s is absent: %s", c, what))
 	}
 	sort.Strings(out)
-	return out
+	return append(out, e.foreignWarnings()...)
 }
 
 // kindOfType is the kind of a line item type by the table's matches on the type alone; the
@@ -376,23 +385,13 @@ func (c *Costs) grow(n int) {
 // Eval evaluates every metric on a batch of a request the evaluator asked (Ask). The result is
 // valid until the next call.
 func (e *Evaluator) Eval(b *cur.Batch) *Costs {
+	if b.Amt(e.amt[aEffective]).Present {
+		return e.evalFOCUS(b)
+	}
 	c := &e.out
 	c.grow(b.Len)
 	types := b.Str(e.str[sType])
-	e.kinds = e.kinds[:0]
-	for j, base := range []string{LabelUnblended, LabelBlended, LabelNetUnblended} {
-		e.typeLbl[j] = e.typeLbl[j][:0]
-		for _, t := range types.Dict {
-			l := base
-			if t != "Usage" {
-				l += ": " + t
-			}
-			e.typeLbl[j] = append(e.typeLbl[j], e.label(l))
-		}
-	}
-	for _, t := range types.Dict {
-		e.kinds = append(e.kinds, kindOfType(t))
-	}
+	e.typeEntries(types, kindOfType, LabelUnblended, LabelBlended, LabelNetUnblended)
 	ops := b.Str(e.str[sOperation])
 	e.split = e.split[:0]
 	for _, op := range ops.Dict {
@@ -527,6 +526,25 @@ func (e *Evaluator) Eval(b *cur.Batch) *Costs {
 		c.TrueUp[i] = trueUp
 	}
 	return c
+}
+
+// typeEntries fills, per entry of the batch's type dictionary, its kind and its labels
+// "base[: T]" for each base (typeLbl).
+func (e *Evaluator) typeEntries(types *cur.StringColumn, kindOf func(string) Kind, bases ...string) {
+	for j, base := range bases {
+		e.typeLbl[j] = e.typeLbl[j][:0]
+		for _, t := range types.Dict {
+			l := base
+			if t != "Usage" {
+				l += ": " + t
+			}
+			e.typeLbl[j] = append(e.typeLbl[j], e.label(l))
+		}
+	}
+	e.kinds = e.kinds[:0]
+	for _, t := range types.Dict {
+		e.kinds = append(e.kinds, kindOf(t))
+	}
 }
 
 // scaleNetCommitment turns unused SP commitment into its net figure: CUR has no net commitment

@@ -245,6 +245,7 @@ const (
 // Why a finding could not be judged (Finding.NotApplicable); render puts them into words.
 const (
 	NotApplicableFiltered      = "filtered"           // --filter left rows out (reconciliation)
+	NotApplicableFOCUS         = "focus"              // FOCUS input has no reconciliation terms
 	NotApplicableNoCommitments = "no-commitments"     // no Savings Plan or reservation in the bill
 	NotApplicableNoFees        = "no-commitment-fees" // commitments, but none with its fee in the bill
 	NotApplicableNoEndDates    = "no-end-dates"       // commitments, but none with an end date
@@ -316,6 +317,8 @@ var documentedTypes = map[string]bool{
 	"Credit": true, "Refund": true, "Tax": true, "BundledDiscount": true, "EdpDiscount": true,
 	"PrivateRateDiscount": true, "RiVolumeDiscount": true, "SppDiscount": true,
 	"DistributorDiscount": true, "Discount": true, "FlatRateSubscription": true,
+	// FOCUS input: ChargeCategory, or a commitment's CommitmentDiscountStatus (docs/focus.md).
+	"Purchase": true, "Adjustment": true, "Used": true, "Unused": true,
 }
 
 // Finding is one check of the bill itself.
@@ -566,6 +569,9 @@ func findings(res *report.Result) []*Finding {
 	}
 	if applies == 0 && len(res.Summaries) > 0 {
 		recon.NotApplicable, recon.Reason = true, NotApplicableFiltered
+		if !slices.ContainsFunc(res.Summaries, func(s *report.Summary) bool { return !s.FOCUS }) {
+			recon.Reason = NotApplicableFOCUS
+		}
 	}
 
 	over := &Finding{Name: FindingOverOnDemand, Severity: SeverityWarning, Measure: "excess"}

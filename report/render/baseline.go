@@ -254,7 +254,7 @@ func groupOf(g *jsonGroup, dims []string, withKey bool) (*report.Group, error) {
 
 func summaryOf(b *jsonSummary, periods map[string]*jsonPeriod) (*report.Summary, error) {
 	s := &report.Summary{Period: b.Period, Currency: b.Currency, Rows: b.Rows, UnpricedRows: b.UnpricedUsage.Rows,
-		Filtered: !b.Reconciliation.Applies}
+		Filtered: !b.Reconciliation.Applies && !b.FOCUS, FOCUS: b.FOCUS}
 	p, ok := periods[b.Period+"\x00"+b.Currency]
 	if !ok {
 		return nil, errors.New("no matching entry in periods")
@@ -277,12 +277,12 @@ func summaryOf(b *jsonSummary, periods map[string]*jsonPeriod) (*report.Summary,
 	}); err != nil {
 		return nil, err
 	}
-	if err := parseMetrics(&s.ByMetric, b.Metrics); err != nil {
+	if err := parseMetrics(&s.ByMetric, b.Metrics, b.FOCUS); err != nil {
 		return nil, err
 	}
 	for _, t := range b.Types {
 		ts := &report.TypeSummary{Type: t.Type, Rows: t.Rows}
-		if err := parseMetrics(&ts.ByMetric, t.Metrics); err != nil {
+		if err := parseMetrics(&ts.ByMetric, t.Metrics, b.FOCUS); err != nil {
 			return nil, fmt.Errorf("line item type %q: %w", t.Type, err)
 		}
 		s.Types = append(s.Types, ts)
@@ -290,8 +290,13 @@ func summaryOf(b *jsonSummary, periods map[string]*jsonPeriod) (*report.Summary,
 	return s, nil
 }
 
-func parseMetrics(dst *[6]money.Sum, src jsonObject) error {
+// parseMetrics reads the totals under every metric; of FOCUS input, those it answers (the
+// others stay 0).
+func parseMetrics(dst *[6]money.Sum, src jsonObject, focus bool) error {
 	for _, m := range pricing.Metrics {
+		if focus && !m.ReadsFOCUS() {
+			continue
+		}
 		v, ok := src.get(m.String())
 		if !ok {
 			return fmt.Errorf("metrics: no %q", m)

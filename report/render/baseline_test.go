@@ -112,3 +112,28 @@ func TestIsBaseline(t *testing.T) {
 		t.Error("standard input taken for a baseline")
 	}
 }
+
+// TestBaselineOfFOCUS: the report document of FOCUS input says so, lists the metrics FOCUS
+// answers, and reads back with its reconciliation not applying and its totals.
+func TestBaselineOfFOCUS(t *testing.T) {
+	p := reporttest.WriteBill(t, t.TempDir(), "focus.csv", "BilledCost,EffectiveCost,ListCost,ChargeCategory,BillingCurrency,BillingPeriodStart,x_ServiceCode\n"+
+		"10,8,12,Usage,USD,2026-10-01T00:00:00Z,AmazonEC2\n3,3,0,Tax,USD,2026-10-01T00:00:00Z,\n")
+	res := reporttest.Run(t, p, pricing.Amortized, "service")
+	var doc bytes.Buffer
+	if err := Write(&doc, res, Options{Format: "json", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(doc.String(), `"focus": true`) || strings.Contains(doc.String(), `"simple"`) {
+		t.Errorf("document of FOCUS input:\n%s", doc.String())
+	}
+	back, err := ReadBaseline(&doc, "focus.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := back.Summaries[0]
+	if !s.FOCUS || s.ReconciliationApplies() || s.ByMetric[pricing.Amortized].String() != "11" ||
+		s.ByMetric[pricing.Unblended].String() != "13" || s.OnDemand.String() != "12" {
+		t.Errorf("summary read back: focus %v, reconciliation applies %v, amortized %s, unblended %s, on-demand %s",
+			s.FOCUS, s.ReconciliationApplies(), s.ByMetric[pricing.Amortized], s.ByMetric[pricing.Unblended], s.OnDemand)
+	}
+}

@@ -95,6 +95,7 @@ type jsonSummary struct {
 	Period               string         `json:"period"`
 	Currency             string         `json:"currency"`
 	Rows                 int64          `json:"rows"`
+	FOCUS                bool           `json:"focus,omitempty"` // FOCUS input: metrics amortized and unblended only
 	Metrics              jsonObject     `json:"metrics"`
 	OnDemand             string         `json:"on_demand"`
 	PricedCost           string         `json:"priced_cost"`

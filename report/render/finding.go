@@ -97,6 +97,8 @@ func notApplicableText(f *drift.Finding) string {
 		return fmt.Sprintf("none of the bill's %s has an end date, so no expiry to judge", countText(int64(f.Unjudged), "commitment"))
 	case drift.NotApplicableNoPricedUsage:
 		return "no usage priced at public on-demand rates, so no coverage to judge"
+	case drift.NotApplicableFOCUS:
+		return "FOCUS input carries none of its terms (no negation rows, no true-up)"
 	}
 	return "rows were left out (--filter): the reconciliation needs whole billing periods"
 }

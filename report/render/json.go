@@ -225,7 +225,8 @@ func summaryJSON(s *report.Summary, money func(money.Sum) string) jsonSummary {
 		Period:               s.Period,
 		Currency:             s.Currency,
 		Rows:                 s.Rows,
-		Metrics:              metricsJSON(&s.ByMetric, money),
+		FOCUS:                s.FOCUS,
+		Metrics:              metricsJSON(&s.ByMetric, s.FOCUS, money),
 		OnDemand:             money(s.OnDemand),
 		PricedCost:           money(s.PricedCost),
 		Savings:              money(sv),
@@ -251,14 +252,18 @@ func summaryJSON(s *report.Summary, money func(money.Sum) string) jsonSummary {
 		js.Reconciliation.Holds = &holds
 	}
 	for _, t := range s.Types {
-		js.Types = append(js.Types, jsonTypeSums{Type: t.Type, Rows: t.Rows, Metrics: metricsJSON(&t.ByMetric, money)})
+		js.Types = append(js.Types, jsonTypeSums{Type: t.Type, Rows: t.Rows, Metrics: metricsJSON(&t.ByMetric, s.FOCUS, money)})
 	}
 	return js
 }
 
-func metricsJSON(by *[6]money.Sum, money func(money.Sum) string) jsonObject {
+// metricsJSON are the totals under every metric; of FOCUS input, under those it answers.
+func metricsJSON(by *[6]money.Sum, focus bool, money func(money.Sum) string) jsonObject {
 	obj := make(jsonObject, 0, len(pricing.Metrics))
 	for _, m := range pricing.Metrics {
+		if focus && !m.ReadsFOCUS() {
+			continue
+		}
 		obj = append(obj, jsonField{m.String(), money(by[m])})
 	}
 	return obj

@@ -275,6 +275,9 @@ func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string
 	}
 	st.status = strings.Join(status, ", ")
 	for _, m := range pricing.Metrics {
+		if s.FOCUS && !m.ReadsFOCUS() {
+			continue // no FOCUS column gives it
+		}
 		st.metrics = append(st.metrics, metricTotal{name: m.String(), value: money(s.ByMetric[m]), chosen: m == r.Metric})
 	}
 
@@ -302,7 +305,7 @@ func summarize(r *report.Result, s *report.Summary, money func(money.Sum) string
 // figures and verdict.
 func reconciliationText(s *report.Summary, money func(money.Sum) string) string {
 	if !s.ReconciliationApplies() {
-		return "n/a (filtered)"
+		return reconciliationVerdict(s)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "unblended %s = amortized %s + true-up %s + upfront fees %s + excluded refunds %s",
@@ -318,6 +321,8 @@ func reconciliationText(s *report.Summary, money func(money.Sum) string) string 
 // reconciliationVerdict is the reconciliation's outcome in a word or two.
 func reconciliationVerdict(s *report.Summary) string {
 	switch {
+	case s.FOCUS:
+		return "n/a (FOCUS input)"
 	case !s.ReconciliationApplies():
 		return "n/a (filtered)"
 	case s.ReconciliationHolds():

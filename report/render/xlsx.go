@@ -54,7 +54,11 @@ func summaryGrid(r *report.Result, o Options) grid {
 	for _, s := range r.Summaries {
 		row := []string{periodText(s), s.Currency, strconv.FormatInt(s.Rows, 10), strconv.FormatBool(s.Final())}
 		for _, m := range pricing.Metrics {
-			row = append(row, money(s.ByMetric[m]))
+			v := money(s.ByMetric[m])
+			if s.FOCUS && !m.ReadsFOCUS() {
+				v = "" // no FOCUS column gives it
+			}
+			row = append(row, v)
 		}
 		rate, rateOK := summarySavingsRate(s)
 		esr, esrOK := s.EffectiveSavingsRate()

@@ -14,7 +14,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
 
 // xlsxResult is mixedResult with an account id that a number would lose the leading zero of.
@@ -244,5 +246,40 @@ func TestCheckXLSX(t *testing.T) {
 	}
 	if typ, _ := f.GetCellType("findings", "H"+strconv.Itoa(over+1)); typ != excelize.CellTypeUnset || findings[over][7] == "" {
 		t.Errorf("over-on-demand amount %q is a %v cell, want a number", findings[over][7], typ)
+	}
+}
+
+// TestXLSXSummaryOfFOCUS: the summary sheet of FOCUS input leaves the metrics FOCUS cannot
+// answer blank and says why the reconciliation does not apply.
+func TestXLSXSummaryOfFOCUS(t *testing.T) {
+	p := reporttest.WriteBill(t, t.TempDir(), "focus.csv", "BilledCost,EffectiveCost,ListCost,ChargeCategory,BillingCurrency,BillingPeriodStart\n"+
+		"10,8,12,Usage,USD,2026-10-01T00:00:00Z\n")
+	var buf bytes.Buffer
+	if err := Write(&buf, reporttest.Run(t, p, pricing.Amortized), Options{Format: "xlsx", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("summary", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("summary rows %q", rows)
+	}
+	got := map[string]string{}
+	for j, h := range rows[0] {
+		if j < len(rows[1]) {
+			got[h] = rows[1][j]
+		}
+	}
+	want := map[string]string{"amortized": "8", "unblended": "10", "simple": "", "net-amortized": "", "reconciliation": "n/a (FOCUS input)"}
+	for h, w := range want {
+		if got[h] != w {
+			t.Errorf("summary %s = %q, want %q", h, got[h], w)
+		}
 	}
 }
