@@ -34,6 +34,7 @@ type Result struct {
 
 	// What Merge needs beyond the figures: the options they depend on and what was read.
 	IncludeSplitCost bool
+	Usage            bool    // groups carry their usage quantity (Options.Usage)
 	Top              int     // --top the groups were folded with; 0 keeps every group
 	Inputs           []Input // with Options.Identify: one per file of Files, in that order
 	// AccountNames is set when --account-names named accounts.
@@ -86,6 +87,8 @@ type Group struct {
 	// reservation or a Savings Plan covered, filled when Options.Coverage asks; OnDemand less
 	// both is the usage left on demand.
 	CoveredRI, CoveredSP money.Sum
+	// Usage is the usage quantity of the group's usage rows, filled when Options.Usage asks.
+	Usage Usage
 	// Folded counts the groups an (other) row holds; 0 for ordinary groups.
 	Folded int
 	// Series is the cost per usage day ("2026-10-01", or None), with Options.Series.
@@ -121,6 +124,7 @@ func (g *Group) Add(o *Group) {
 	g.UnpricedCost.AddSum(o.UnpricedCost)
 	g.CoveredRI.AddSum(o.CoveredRI)
 	g.CoveredSP.AddSum(o.CoveredSP)
+	g.Usage.Add(o.Usage)
 	if o.Series != nil && g.Series == nil {
 		g.Series = map[string]money.Sum{}
 	}
@@ -227,4 +231,53 @@ func (s *Summary) ReconciliationHolds() bool {
 	}
 	res := s.Residual().Rat()
 	return res.Abs(res).Cmp(tol) <= 0
+}
+
+// The columns of the usage quantity.
+const (
+	ColUsageAmount = "line_item_usage_amount"
+	ColPricingUnit = "pricing_unit"
+)
+
+// MixedUnits is the unit of a group whose usage rows are priced in more than one unit, whose
+// quantities do not add up.
+const MixedUnits = "(mixed)"
+
+// Usage is the usage quantity of a group's usage rows (Usage, DiscountedUsage and
+// SavingsPlanCoveredUsage: fees, credits and negations are not usage), in their pricing unit.
+type Usage struct {
+	Rows   int64
+	Amount money.Sum
+	// Unit is the rows' pricing unit ("" when they have none), or MixedUnits.
+	Unit string
+}
+
+// Quantity is the usage amount and its unit; ok is false when the group has no usage rows or
+// its rows mix units.
+func (u Usage) Quantity() (amount money.Sum, unit string, ok bool) {
+	return u.Amount, u.Unit, u.Rows > 0 && u.Unit != MixedUnits
+}
+
+func (u *Usage) add(unit string, a money.Amount) {
+	u.Amount.Add(a)
+	u.join(unit)
+	u.Rows++
+}
+
+// Add folds o into u.
+func (u *Usage) Add(o Usage) {
+	if o.Rows == 0 {
+		return
+	}
+	u.Amount.AddSum(o.Amount)
+	u.join(o.Unit)
+	u.Rows += o.Rows
+}
+
+func (u *Usage) join(unit string) {
+	if u.Rows == 0 {
+		u.Unit = unit
+	} else if u.Unit != unit {
+		u.Unit = MixedUnits
+	}
 }

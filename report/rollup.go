@@ -54,6 +54,8 @@ type Options struct {
 	BytesRead func(src cur.Source, n int)
 	// Coverage fills the groups' CoveredRI and CoveredSP.
 	Coverage bool
+	// Usage fills the groups' usage quantity and unit (Group.Usage).
+	Usage bool
 	// SkipBadRows (--on-error skip) skips rows whose cells cannot be read, and files that
 	// cannot be read to their end, counting both in Result.Skipped. A file that fails half
 	// way contributes nothing: the rows it delivered before the failure count as skipped.
@@ -311,7 +313,7 @@ func (s *Summary) addSummary(o *Summary) {
 
 // result sorts the partial into a Result.
 func (p *partial) result(opts *Options) *Result {
-	res := &Result{Metric: opts.Metric}
+	res := &Result{Metric: opts.Metric, Usage: opts.Usage}
 	dims := opts.Dims
 	groups := p.groups
 	if opts.Series {
@@ -627,6 +629,9 @@ type fileRollup struct {
 	filters []*filterEval
 	// batch string columns of the fields every rollup reads
 	currencyCol, invoiceCol, periodCol, usageStartCol, typeCol cur.StringCol
+	// with opts.Usage: the usage quantity and its pricing unit
+	usageAmountCol cur.AmountCol
+	unitCol        cur.StringCol
 
 	currencies, periods, types *valueSet
 	groups                     map[[MaxDimensions + 1]uint32]*Group
@@ -702,6 +707,9 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		fr.usageStartCol = col(cur.ColUsageStart)
 	}
 	fr.typeCol = fr.ev.TypeColumn()
+	if opts.Usage {
+		fr.usageAmountCol, fr.unitCol = req.AskAmount(ColUsageAmount), col(ColPricingUnit)
+	}
 	newDim := func(d Dimension) *dimEval {
 		de := &dimEval{dim: d, values: newValueSet(), names: opts.AccountNames}
 		for _, c := range d.columns {
@@ -1004,6 +1012,12 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	// Locals, not fields: the compiler cannot keep a field in a register across the stores
 	// to groups.
 	filters, summary, coverage := fr.filters, !fr.opts.NoSummary, fr.opts.Coverage
+	usage := fr.opts.Usage
+	var units *cur.StringColumn
+	var usageAmounts *cur.AmountColumn
+	if usage {
+		units, usageAmounts = b.Str(fr.unitCol), b.Amt(fr.usageAmountCol)
+	}
 	kept := 0
 	for i := 0; i < n; i++ {
 		keep := true
@@ -1064,6 +1078,9 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		} else if kinds[i].IsUsage() {
 			g.UnpricedRows++
 			g.UnpricedCost.Add(cost)
+		}
+		if usage && kinds[i].IsUsage() {
+			g.Usage.add(units.Dict[units.Codes[i]], usageAmounts.Values[i])
 		}
 		if d := discount[i]; d != 0 && countsDiscount {
 			dg := fr.group(b, c, m, i, currencyIDs[currencyCodes[i]], true)

@@ -171,7 +171,7 @@ func resultOf(d *jsonDoc) (*report.Result, error) {
 		return nil, err
 	}
 	res := &report.Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped,
-		IncludeSplitCost: d.Options.IncludeSplitCost, Top: d.Options.Top}
+		IncludeSplitCost: d.Options.IncludeSplitCost, Top: d.Options.Top, Usage: d.Options.Usage}
 	for i, in := range d.Inputs {
 		ri := report.Input{Name: in.Name, Period: in.Period}
 		if (in.Fingerprint == nil) != (in.Size == nil) {
@@ -227,6 +227,12 @@ func resultOf(d *jsonDoc) (*report.Result, error) {
 
 func groupOf(g *jsonGroup, dims []string, withKey bool) (*report.Group, error) {
 	out := &report.Group{Currency: g.Currency, Rows: g.Rows, UnpricedRows: g.UnpricedRows, Folded: g.Folded}
+	if u := g.Usage; u != nil {
+		out.Usage = report.Usage{Rows: u.Rows, Unit: u.Unit}
+		if err := out.Usage.Amount.UnmarshalText([]byte(u.Amount)); err != nil {
+			return nil, fmt.Errorf("usage amount: %w", err)
+		}
+	}
 	if withKey {
 		var key jsonObject
 		if g.Key != nil {

@@ -27,10 +27,19 @@ func resultGrid(r *report.Result, o Options, text func(string) string) grid {
 		g.kinds = append(g.kinds, cellText)
 	}
 	g.kinds = append(g.kinds, cellCurrency, cellCount, cellMoney, cellMoney, cellMoney, cellMoney, cellRate, cellBool)
+	if r.Usage {
+		g.header = append(g.header, usageHeader...)
+		g.kinds = append(g.kinds, cellQuantity, cellText)
+	}
 	row := func(key []string, gr *report.Group) []string {
 		c := cellsOf(gr, money, false)
 		out := append(mapText(fitKey(key, len(r.Dimensions)), text), text(c.currency))
-		return append(append(out, c.numbers()...), strconv.FormatBool(c.over))
+		out = append(append(out, c.numbers()...), strconv.FormatBool(c.over))
+		if r.Usage {
+			u := usageCells(gr)
+			out = append(out, u[0], text(u[1]))
+		}
+		return out
 	}
 	for _, gr := range r.Groups {
 		g.rows = append(g.rows, row(gr.Key, gr))

@@ -39,9 +39,10 @@ type jsonDoc struct {
 // figures depend on.
 type jsonOptions struct {
 	IncludeSplitCost bool              `json:"include_split_cost"`
-	AccountNames     *jsonAccountNames `json:"account_names"` // null without --account-names
-	Top              int               `json:"top"`           // 0: every group
-	Precision        *int              `json:"precision"`     // null: exact money
+	Usage            bool              `json:"usage,omitempty"` // --usage: groups carry their usage quantity
+	AccountNames     *jsonAccountNames `json:"account_names"`   // null without --account-names
+	Top              int               `json:"top"`             // 0: every group
+	Precision        *int              `json:"precision"`       // null: exact money
 }
 
 // jsonAccountNames is what --account-names did: its digest, the accounts of the bill that took
@@ -89,6 +90,14 @@ type jsonGroup struct {
 	UnpricedRows int64       `json:"unpriced_rows"`
 	UnpricedCost string      `json:"unpriced_cost"`
 	Folded       int         `json:"folded,omitempty"` // groups an (other) row holds
+	Usage        *jsonUsage  `json:"usage,omitempty"`  // with --usage
+}
+
+// jsonUsage is a group's usage quantity: the sum of its usage rows' amounts, in their unit.
+type jsonUsage struct {
+	Rows   int64  `json:"rows"`
+	Amount string `json:"amount"`
+	Unit   string `json:"unit"`
 }
 
 type jsonSummary struct {

@@ -24,6 +24,7 @@ const (
 	cellCount                    // an integer
 	cellMoney                    // an amount, exact decimal text
 	cellRate                     // a fraction, shown as a percentage
+	cellQuantity                 // a decimal that is not money (usage amounts)
 	cellBool
 )
 

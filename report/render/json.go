@@ -123,7 +123,7 @@ func writeJSON(w io.Writer, r *report.Result, o Options) error {
 }
 
 func optionsJSON(r *report.Result, o Options) jsonOptions {
-	jo := jsonOptions{IncludeSplitCost: r.IncludeSplitCost, Top: r.Top}
+	jo := jsonOptions{IncludeSplitCost: r.IncludeSplitCost, Top: r.Top, Usage: r.Usage}
 	if o.Precision >= 0 {
 		p := o.Precision
 		jo.Precision = &p
@@ -209,6 +209,10 @@ func groupJSON(r *report.Result, g *report.Group, withKey bool, money func(money
 	}
 	if withKey {
 		jg.Key = keyJSON(r.Dimensions, g.Key)
+	}
+	if r.Usage {
+		// Exact even under --precision: a quantity, not money.
+		jg.Usage = &jsonUsage{Rows: g.Usage.Rows, Amount: g.Usage.Amount.String(), Unit: g.Usage.Unit}
 	}
 	return jg
 }

@@ -50,10 +50,13 @@ func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 	nd := len(r.Dimensions)
 
 	// The fixed names have "_" only inside words, where GitHub starts no emphasis.
-	mdHead(bw, o, r.Dimensions,
-		[]string{colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand},
-		[]string{"---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:"})
-	ncol := len(r.Dimensions) + 8
+	head := []string{colCurrency, colRows, colCost, colUnblended, colOnDemand, colSavings, colSavingsRate, colOverOnDemand}
+	align := []string{"---", "---:", "---:", "---:", "---:", "---:", "---:", ":---:"}
+	if r.Usage {
+		head, align = append(head, usageHeader...), append(align, "---:", "---")
+	}
+	mdHead(bw, o, r.Dimensions, head, align)
+	ncol := len(r.Dimensions) + len(head)
 
 	row := func(key []string, g *report.Group, bold bool) {
 		c := cellsOf(g, money, true)
@@ -67,6 +70,10 @@ func writeMarkdown(w io.Writer, r *report.Result, o Options) error {
 			cells = append(cells, tableOverMarker)
 		} else {
 			cells = append(cells, "")
+		}
+		if r.Usage {
+			u := usageCells(g)
+			cells = append(cells, u[0], mdEscape(o.text(u[1])))
 		}
 		if bold {
 			mdBold(cells)

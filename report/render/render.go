@@ -124,6 +124,8 @@ func percentNumber(r *big.Rat) string {
 const (
 	colCurrency     = "currency"
 	colRows         = "rows"
+	colUsage        = "usage"
+	colUsageUnit    = "usage_unit"
 	colCost         = "cost"
 	colUnblended    = "unblended"
 	colOnDemand     = "on_demand"
@@ -220,6 +222,19 @@ func cellsOf(g *report.Group, money func(money.Sum) string, human bool) groupCel
 // numbers lists the numeric cells in column order.
 func (c groupCells) numbers() []string {
 	return []string{c.rows, c.cost, c.unblended, c.onDemand, c.savings, c.rate}
+}
+
+// usageHeader and usageCells are the columns --usage adds after the others: a group's usage
+// quantity and its unit. The quantity is empty when the group has no usage rows, or rows in
+// more than one unit (the unit then says report.MixedUnits): such amounts do not add up.
+var usageHeader = []string{colUsage, colUsageUnit}
+
+func usageCells(g *report.Group) []string {
+	amount, unit, ok := g.Usage.Quantity()
+	if !ok {
+		return []string{"", unit}
+	}
+	return []string{amount.String(), unit}
 }
 
 // fitKey returns key with exactly n cells, so a malformed group cannot shift columns.

@@ -50,6 +50,10 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 		header = append(header, cleanCell(d))
 	}
 	header = append(header, colCurrency, colRows, colCost, colUnblended, colOnDemand, tablePricedLabel, colSavings, tableRateLabel, tableOverLabel)
+	overCol := len(header) - 1
+	if r.Usage {
+		header = append(header, colUsage, "unit")
+	}
 
 	row := func(key []string, g *report.Group) []string {
 		c := cellsOf(g, grouped, true)
@@ -60,6 +64,10 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 		out = append(out, c.currency, thousands(c.rows), c.cost, c.unblended, c.onDemand, grouped(g.PricedCost), c.savings, c.rate, "")
 		if c.over {
 			out[len(out)-1] = tableOverMarker
+		}
+		if r.Usage {
+			u := usageCells(g)
+			out = append(out, thousands(u[0]), cleanCell(u[1]))
 		}
 		return out
 	}
@@ -73,8 +81,11 @@ func writeTable(w io.Writer, r *report.Result, o Options) error {
 		}
 	}
 	t := textTable{header: header, rows: body, totals: totals, right: make([]bool, len(header))}
-	for i := nd + 1; i < len(header)-1; i++ {
+	for i := nd + 1; i < overCol; i++ {
 		t.right[i] = true
+	}
+	if r.Usage {
+		t.right[overCol+1] = true
 	}
 	hidden := t.dropToFit(tableDrops(r, nd), o.Width)
 

@@ -234,6 +234,9 @@ func (st *sheetStyles) cell(k cellKind, v, currency string) (any, error) {
 	case cellRate:
 		x, err := strconv.ParseFloat(v, 64)
 		return excelize.Cell{StyleID: st.rate, Value: x}, err
+	case cellQuantity:
+		x, err := strconv.ParseFloat(v, 64)
+		return x, err
 	case cellBool:
 		b, err := strconv.ParseBool(v)
 		return b, err

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/report"
 	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
@@ -23,6 +24,14 @@ import (
 func xlsxResult(t *testing.T) *report.Result {
 	r := mixedResult(t)
 	r.Groups[0].Key = []string{"011254002932", "web"}
+	// --usage: a quantity, and a group whose units mix.
+	r.Usage = true
+	hours, _, err := money.ParseString("1234.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Groups[0].Usage = report.Usage{Rows: 2, Amount: money.SumOf(hours), Unit: "Hrs"}
+	r.Groups[1].Usage = report.Usage{Rows: 2, Amount: money.SumOf(hours), Unit: report.MixedUnits}
 	return r
 }
 
@@ -65,7 +74,7 @@ func TestXLSX(t *testing.T) {
 		}
 	}
 	types := map[string]excelize.CellType{"A2": excelize.CellTypeInlineString, "C2": excelize.CellTypeInlineString,
-		"D2": excelize.CellTypeUnset, "E2": excelize.CellTypeUnset}
+		"D2": excelize.CellTypeUnset, "E2": excelize.CellTypeUnset, "K2": excelize.CellTypeUnset, "L2": excelize.CellTypeInlineString}
 	for cell, want := range types {
 		if got, err := f.GetCellType("groups", cell); err != nil || got != want {
 			t.Errorf("groups %s: cell type %v, want %v (%v)", cell, got, want, err)
@@ -76,6 +85,9 @@ func TestXLSX(t *testing.T) {
 	}
 	if v, _ := f.GetCellValue("groups", "E2"); v != "3,400.00 USD" {
 		t.Errorf("money shown as %q, want 3,400.00 USD", v)
+	}
+	if v, _ := f.GetCellValue("groups", "K2"); v != "1234.5" {
+		t.Errorf("usage shown as %q, want 1234.5", v)
 	}
 	if v, _ := f.GetCellValue("groups", "I2"); v != "32.00%" {
 		t.Errorf("savings rate shown as %q, want 32.00%%", v)
