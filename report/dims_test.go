@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,6 +78,11 @@ func TestMarketplaceServiceOnWorkedBill(t *testing.T) {
 func TestDimensionWithoutColumn(t *testing.T) {
 	legacy := filepath.Join("..", "testdata", "bills", "own-legacy.csv")
 	dims := filepath.Join("..", "testdata", "bills", "dims-legacy.csv")
+	cur2 := filepath.Join("..", "testdata", "bills", "own-cur2.csv")
+	cur2Too := filepath.Join(t.TempDir(), "copy.csv") // the same rows under another name
+	if b, err := os.ReadFile(cur2); err != nil || os.WriteFile(cur2Too, append(b, '\n'), 0o644) != nil {
+		t.Fatal(err)
+	}
 	run := func(allowEmpty bool, by string, paths ...string) (*report.Result, error) {
 		d, err := report.ParseDimension(by)
 		if err != nil {
@@ -99,6 +105,10 @@ func TestDimensionWithoutColumn(t *testing.T) {
 		{"column:product/instanceTyp", []string{dims}, []string{"product_instance_typ", "(legacy-csv)"}},
 		{"availability-zone", []string{legacy, filepath.Join("..", "testdata", "bills", "own-cur2.csv")},
 			[]string{"none of its 2 files (cur2-csv, legacy-csv) has it"}},
+		// A CUR 2.0 map holds a tag only in the rows that have it: no row with the key is
+		// the map's way of lacking the column.
+		{"tag:Tem", []string{cur2}, []string{"tag:Tem reads resource_tags_user_tem, and no row of the bill (cur2-csv) has it"}},
+		{"cost-category:Envv", []string{cur2, cur2Too}, []string{"no row of its 2 files (cur2-csv) has it"}},
 	} {
 		t.Run(tc.by, func(t *testing.T) {
 			_, err := run(false, tc.by, tc.paths...)
@@ -126,5 +136,13 @@ func TestDimensionWithoutColumn(t *testing.T) {
 	}
 	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "own-legacy.csv: no column for instance-type") {
 		t.Errorf("warnings = %q", res.Warnings)
+	}
+	// The key in a map of one file and not of another: a warning for the other.
+	res, err = run(false, "tag:Team", cur2, legacy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("both files have tag:Team: warnings %q", res.Warnings)
 	}
 }

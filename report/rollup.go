@@ -219,6 +219,8 @@ type lack struct {
 	files    int
 	flavours map[cur.Flavour]bool
 	near     map[string]string // the files' columns of the same family (tags, cost categories)
+	// mapKey: the files have the columns only as keys of a CUR 2.0 map, which no row holds.
+	mapKey bool
 }
 
 func newPartial() *partial {
@@ -270,6 +272,7 @@ func (p *partial) merge(o *partial) {
 			continue
 		}
 		l.files += ol.files
+		l.mapKey = l.mapKey && ol.mapKey
 		maps.Copy(l.flavours, ol.flavours)
 		maps.Copy(l.near, ol.near)
 	}
@@ -511,6 +514,9 @@ type dimEval struct {
 	names      map[string]string
 	accountCol cur.StringCol
 	accounts   map[string]bool // account ids that took their name from names: whether it had one
+	// seen: a row of the file had a value in one of the columns (a CUR 2.0 map holds a key
+	// only in rows that have it, so a misspelt tag is known by this alone).
+	seen bool
 }
 
 func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
@@ -540,6 +546,7 @@ func (d *dimEval) prepare(b *cur.Batch, ev *pricing.Evaluator) {
 			d.ids = append(d.ids, d.values.id(s))
 		}
 	}
+	d.seen = d.seen || len(d.ids) > 1
 	if d.dim.kind == dimService {
 		d.prepareService(b)
 	}
@@ -817,6 +824,11 @@ func (p *partial) lackedEverywhere() error {
 			err = fmt.Errorf("%w: %s needs column %s, which the bill (%s) lacks", cur.ErrMissingColumn, name,
 				strings.Join(l.dim.columns, " or "), strings.Join(flavours, ", "))
 		}
+		if l.mapKey {
+			// A CUR 2.0 map holds a tag or cost category only in the rows that have one.
+			err = fmt.Errorf("%w: %s reads %s, and no row of %s (%s) has it", cur.ErrMissingColumn, name,
+				strings.Join(l.dim.columns, " or "), strings.TrimPrefix(what, "none of "), strings.Join(flavours, ", "))
+		}
 		if near := nearest(l.dim, l.near); near != "" {
 			err = fmt.Errorf("%w; did you mean %s?", err, near)
 		}
@@ -853,6 +865,7 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consu
 	if err != nil {
 		return nil, err
 	}
+	keyed := mapKeyDims(r.Schema(), opts)
 	frs := []*fileRollup{fr}
 	if sr, ok := r.(cur.SharedReader); ok && consumers > 1 && sr.Share(consumers) {
 		for range consumers - 1 {
@@ -889,6 +902,13 @@ func rollupFile(ctx context.Context, src cur.Source, opts *Options, cores, consu
 		for _, a := range fr.ev.Assumptions() {
 			warnings = append(warnings, src.Name()+": "+a)
 		}
+	}
+	for _, d := range keyed {
+		if readErr != nil || lacking[d.Name] != nil || slices.ContainsFunc(frs, func(fr *fileRollup) bool { return fr.saw(d.Name) }) {
+			continue
+		}
+		lacking[d.Name] = &lack{dim: d, files: 1, flavours: map[cur.Flavour]bool{r.Schema().Flavour: true}, near: map[string]string{}, mapKey: true}
+		warnings = append(warnings, fmt.Sprintf("%s: no row has %s (%s): every row is %s", src.Name(), d.Name, strings.Join(d.columns, " or "), None))
 	}
 	for _, w := range warnings {
 		p.warnings[w] = true
@@ -934,6 +954,40 @@ func filterDims(fs []Filter) []Dimension {
 		out = append(out, f.Dim)
 	}
 	return out
+}
+
+// mapKeyDims are the column dimensions of opts (--by and --filter) that schema holds only as
+// keys of maps: whether any row has them is known only once the file is read.
+func mapKeyDims(schema *cur.Schema, opts *Options) []Dimension {
+	var out []Dimension
+	for _, d := range append(slices.Clone(opts.Dims), filterDims(opts.Filters)...) {
+		if d.kind != dimColumn || slices.ContainsFunc(out, func(o Dimension) bool { return o.Name == d.Name }) {
+			continue
+		}
+		var places []cur.Place
+		for _, c := range d.columns {
+			places = append(places, cur.Places(schema.Columns, c)...)
+		}
+		if len(places) > 0 && !slices.ContainsFunc(places, func(p cur.Place) bool { return p.Key == "" }) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// saw reports whether a row of the batches fr read had a value for the dimension named name.
+func (fr *fileRollup) saw(name string) bool {
+	for _, d := range fr.dims {
+		if d.dim.Name == name && d.seen {
+			return true
+		}
+	}
+	for _, f := range fr.filters {
+		if f.d.dim.Name == name && f.d.seen {
+			return true
+		}
+	}
+	return false
 }
 
 func anyColumn(s *cur.Schema, cols []string) bool {
