@@ -14,8 +14,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/money"
+	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/curnorm/curnorm/report/internal/reporttest"
 )
