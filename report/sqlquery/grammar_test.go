@@ -111,28 +111,32 @@ func TestGrammarsAccept(t *testing.T) {
 	t.Logf("%d statements parsed by the Trino and Spark grammars", broken)
 }
 
-// TestGolden keeps the SQL of one case per dialect under testdata/golden: a change to the
-// generated text shows in review. go test ./report/sqlquery -update rewrites them.
+// TestGolden keeps the SQL of a few cases under testdata/golden — the rollup in every
+// dialect, a legacy view and a reconciliation — so that a change to the generated text shows
+// in review. go test ./report/sqlquery -update rewrites them.
 func TestGolden(t *testing.T) {
-	for _, dialect := range DialectNames() {
-		for _, flavour := range Flavours {
-			o := mustOptions(t, dialect, flavour, pricing.Amortized, []string{"service", "tag:Team", "cost-category:Project"}, []string{"line-item-type!=Tax"})
-			for what, sql := range queries(t, o) {
-				path := filepath.Join("testdata", "golden", fmt.Sprintf("%s-%s-%s.sql", dialect, flavour, what))
-				if *update {
-					if err := os.WriteFile(path, []byte(sql), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (go test ./report/sqlquery -update writes it)", err)
-				}
-				if string(want) != sql {
-					t.Errorf("%s is not what the generator writes now; run go test ./report/sqlquery -update and review the diff", path)
-				}
+	type golden struct{ dialect, flavour, what string }
+	var cases []golden
+	for _, d := range DialectNames() {
+		cases = append(cases, golden{d, "cur2", "rollup"})
+	}
+	cases = append(cases, golden{"athena", "legacy", "view"}, golden{"spark", "cur2", "reconciliation"})
+	for _, c := range cases {
+		o := mustOptions(t, c.dialect, c.flavour, pricing.Amortized, []string{"service", "tag:Team", "cost-category:Project"}, []string{"line-item-type!=Tax"})
+		sql := queries(t, o)[c.what]
+		path := filepath.Join("testdata", "golden", fmt.Sprintf("%s-%s-%s.sql", c.dialect, c.flavour, c.what))
+		if *update {
+			if err := os.WriteFile(path, []byte(sql), 0o644); err != nil {
+				t.Fatal(err)
 			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (go test ./report/sqlquery -update writes it)", err)
+		}
+		if string(want) != sql {
+			t.Errorf("%s is not what the generator writes now; run go test ./report/sqlquery -update and review the diff", path)
 		}
 	}
 }
