@@ -202,6 +202,9 @@ Filters: ` + report.FilterGrammar + `
 			if opts.Pivot != "" && !slices.Contains(opts.By, opts.Pivot) {
 				return &usageError{fmt.Errorf("--pivot %s: add %s to --by", opts.Pivot, opts.Pivot)}
 			}
+			if opts.Pivot != "" && opts.Usage {
+				return &usageError{fmt.Errorf("--pivot and --usage do not go together: a pivot's columns are periods of cost")}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
