@@ -14,7 +14,9 @@ import (
 // A FOCUS file carries each charge's cost ready (docs/focus.md, "FOCUS as input"): its rows have
 // no negation, fee or true-up of their own to undo, so the line item rules of Eval do not apply.
 // amortized is EffectiveCost, unblended BilledCost, public on-demand ListCost; the other metrics
-// have no FOCUS column and are refused.
+// have no FOCUS column and are refused. Public on-demand is compared on usage with a public
+// price only: FOCUS sets a charge's ListCost to its BilledCost when ListUnitPrice is null, and
+// counting those rows would compare a cost with itself.
 
 // ErrNoFOCUSMeaning is returned for a metric a FOCUS file cannot answer.
 var ErrNoFOCUSMeaning = errors.New("metric has no FOCUS column")
@@ -59,6 +61,11 @@ func (e *Evaluator) evalFOCUS(b *cur.Batch) *Costs {
 		aws[j] = slices.Contains(awsProviders, p)
 	}
 	billed, effective, list := b.Amt(e.amt[aUnblended]), b.Amt(e.amt[aEffective]), b.Amt(e.amt[aPublicOD])
+	// The column that says a row has a public price; without either, every usage row has one.
+	hasPrice := b.Amt(e.amt[aListUnitPrice])
+	if !hasPrice.Present {
+		hasPrice = b.Amt(e.amt[aXOnDemand])
+	}
 	for i := range b.Len {
 		code := types.Codes[i]
 		k := e.kinds[code]
@@ -77,7 +84,7 @@ func (e *Evaluator) evalFOCUS(b *cur.Batch) *Costs {
 		}
 		c.Kind[i] = k
 		od := list.Values[i]
-		priced := k.IsUsage() && od > 0
+		priced := k.IsUsage() && od > 0 && (!hasPrice.Present || hasPrice.Valid[i])
 		if !priced {
 			od = 0
 		}

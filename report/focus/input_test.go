@@ -68,12 +68,32 @@ func costs(res *report.Result) map[string]string {
 // covered usage's service for this one.
 const adjustment = "Savings Plans"
 
+// priced are a rollup's totals of priced usage by currency: public on-demand, and under
+// amortized (without CUR 2.0 discount columns, which the conversion moves onto the rows they
+// reduce, priced usage among them) its cost and savings.
+func priced(res *report.Result, m pricing.Metric, discounted bool) map[string]string {
+	out := map[string]string{}
+	for _, g := range res.Totals {
+		out["on-demand "+g.Currency] = g.OnDemand.String()
+		if m == pricing.Amortized && !discounted {
+			// Under unblended a CUR prices Savings Plan covered usage at its on-demand cost
+			// and FOCUS bills it 0: only amortized compares the cost of priced usage.
+			out["priced "+g.Currency] = g.PricedCost.String()
+			s := g.Savings()
+			out["savings "+g.Currency] = s.String()
+		}
+	}
+	return out
+}
+
 // TestReportReadsFOCUS is the round trip: a bill (every fixture, the demo month and the shared
-// samples) converted to FOCUS, CSV and Parquet, gives under report --by service the per-service EffectiveCost and BilledCost sums that the CUR
-// gives under amortized and unblended.
+// samples) converted to FOCUS, CSV and Parquet, gives under report --by service the
+// per-service EffectiveCost and BilledCost sums that the CUR gives under amortized and
+// unblended, and the same public on-demand, cost of priced usage and savings.
 func TestReportReadsFOCUS(t *testing.T) {
 	for _, path := range bills(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			discounted := schemaOf(t, path).Has(cur.ColTotalDiscount)
 			for _, f := range writeFOCUS(t, path) {
 				adjusted := slices.ContainsFunc(reporttest.Run(t, f, pricing.Amortized, "line-item-type").Groups,
 					func(g *report.Group) bool { return g.Key[0] == "Adjustment" })
@@ -83,6 +103,9 @@ func TestReportReadsFOCUS(t *testing.T) {
 						t.Fatalf("%s under %s: no group", path, m)
 					}
 					res := reporttest.Run(t, f, m, "service")
+					if got, want := priced(res, m, discounted), priced(reporttest.Run(t, path, m, "service"), m, discounted); !maps.Equal(got, want) {
+						t.Errorf("%s under %s: FOCUS gives priced usage\n%v\nthe CUR gives\n%v", filepath.Base(f), m, got, want)
+					}
 					got := costs(res)
 					for _, s := range res.Summaries {
 						if s.ReconciliationApplies() || !s.FOCUS {
