@@ -21,8 +21,33 @@ import (
 // ErrNoFOCUSMeaning is returned for a metric a FOCUS file cannot answer.
 var ErrNoFOCUSMeaning = errors.New("metric has no FOCUS column")
 
+// focusReads is the cost column of each metric a FOCUS file answers: evalFOCUS reads it and
+// FOCUSRule names it.
+var focusReads = map[Metric]struct {
+	role int
+	name string
+}{Amortized: {aEffective, "EffectiveCost"}, Unblended: {aUnblended, "BilledCost"}}
+
 // ReadsFOCUS reports the metrics a FOCUS file answers.
-func (m Metric) ReadsFOCUS() bool { return m == Amortized || m == Unblended }
+func (m Metric) ReadsFOCUS() bool {
+	_, ok := focusReads[m]
+	return ok
+}
+
+// FOCUSColumns returns the roles (for Evaluator.AmountColumn) and FOCUS names of the cost
+// columns explain sums on a FOCUS file.
+func FOCUSColumns() (idx []int, names []string) {
+	return []int{aUnblended, aEffective, aPublicOD}, []string{"BilledCost", "EffectiveCost", "ListCost"}
+}
+
+// FOCUSRule says in words what metric m does with a FOCUS row that Eval labelled label.
+func FOCUSRule(m Metric, label string) Rule {
+	r := Rule{Kind: KindOther, Label: label, Value: focusReads[m].name}
+	if label == LabelOtherProvider {
+		r.Value = "0 (a charge of another provider: curnorm prices AWS charges only)"
+	}
+	return r
+}
 
 // CheckFOCUS refuses a metric with no FOCUS meaning.
 func CheckFOCUS(m Metric) error {
@@ -60,7 +85,8 @@ func (e *Evaluator) evalFOCUS(b *cur.Batch) *Costs {
 	for j, p := range providers.Dict {
 		aws[j] = slices.Contains(awsProviders, p)
 	}
-	billed, effective, list := b.Amt(e.amt[aUnblended]), b.Amt(e.amt[aEffective]), b.Amt(e.amt[aPublicOD])
+	billed, effective := b.Amt(e.amt[focusReads[Unblended].role]), b.Amt(e.amt[focusReads[Amortized].role])
+	list := b.Amt(e.amt[aPublicOD])
 	// The column that says a row has a public price; without either, every usage row has one.
 	hasPrice := b.Amt(e.amt[aListUnitPrice])
 	if !hasPrice.Present {

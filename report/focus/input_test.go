@@ -2,6 +2,7 @@ package focus_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/curnorm/curnorm/report/focus"
@@ -200,6 +202,48 @@ func TestReportFOCUSJobs(t *testing.T) {
 				first = out.String()
 			} else if out.String() != first {
 				t.Errorf("--jobs %d, reversed %v: output differs:\n%s\nfirst:\n%s", jobs, reverse, out.String(), first)
+			}
+		}
+	}
+}
+
+// TestExplainFOCUS: explain on a converted bill, CSV and Parquet, gives per ChargeCategory (or
+// CommitmentDiscountStatus) and currency the rows and costs report --by line-item-type gives,
+// and names the column the metric reads.
+func TestExplainFOCUS(t *testing.T) {
+	for _, path := range []string{"../../testdata/bills/commitments-legacy.csv", "../../testdata/bills/own-cur2.csv", "../../testdata/demo/curnorm-sample-1.csv.gz"} {
+		for _, f := range writeFOCUS(t, path) {
+			for m, column := range map[pricing.Metric]string{pricing.Amortized: "EffectiveCost", pricing.Unblended: "BilledCost"} {
+				rows, err := report.Explain(context.Background(), []cur.Source{{Path: f}}, m, false, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, sums, counts := map[string]string{}, map[string]*money.Sum{}, map[string]int64{}
+				for _, r := range rows {
+					if !r.FOCUS || r.Rule.Value != column || len(r.Columns) != 3 {
+						t.Errorf("%s %s: row %s uses %q over %d columns, FOCUS %v", filepath.Base(f), m, r.Type, r.Rule.Value, len(r.Columns), r.FOCUS)
+					}
+					if (r.Type == "Used" || r.Type == "Unused") != (r.Category == "Usage" && r.Type != "Usage") {
+						t.Errorf("%s: type %s of category %s", filepath.Base(f), r.Type, r.Category)
+					}
+					k := r.Type + " " + r.Currency
+					if sums[k] == nil {
+						sums[k] = new(money.Sum)
+					}
+					sums[k].AddSum(r.ByMetric[m])
+					counts[k] += r.Rows
+				}
+				for k, s := range sums {
+					got[k], got[k+" rows"] = s.String(), fmt.Sprint(counts[k])
+				}
+				want := map[string]string{}
+				for _, g := range reporttest.Run(t, f, m, "line-item-type").Groups {
+					k := g.Key[0] + " " + g.Currency
+					want[k], want[k+" rows"] = g.Cost.String(), fmt.Sprint(g.Rows)
+				}
+				if len(want) < 4 || !maps.Equal(got, want) {
+					t.Errorf("%s under %s: explain gives\n%v\nreport gives\n%v", filepath.Base(f), m, got, want)
+				}
 			}
 		}
 	}
