@@ -266,4 +266,8 @@ const (
 	ColEffectiveCost      = "effective_cost"
 	ColCommitmentCategory = "commitment_discount_category"
 	ColProviderName       = "provider_name"
+	// A usage row has a public price when its ListUnitPrice is set; curnorm's own FOCUS output
+	// writes no ListUnitPrice and marks priced usage by x_OnDemandCost instead.
+	ColListUnitPrice = "list_unit_price"
+	ColXOnDemandCost = "x_on_demand_cost"
 )

@@ -10,11 +10,15 @@ import (
 )
 
 // ExplainRow is what explain shows for one line item type (split by the rule that applies)
-// and currency.
+// and currency. Of a FOCUS file it shows a ChargeCategory, or a commitment's
+// CommitmentDiscountStatus where set (Type, as the line-item-type dimension reads it), and
+// Rule is pricing.FOCUSRule's.
 type ExplainRow struct {
 	Type     string
 	Kind     pricing.Kind
 	Currency string
+	FOCUS    bool
+	Category string // FOCUS: the ChargeCategory
 	Rows     int64
 	// Columns are the sums of the columns the rules can pick from for this kind.
 	Columns []ColumnSum
@@ -36,8 +40,8 @@ type ColumnSum struct {
 // allowDuplicates.
 func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, includeSplitCost, allowDuplicates bool) ([]*ExplainRow, error) {
 	type key struct {
-		typ, currency string
-		kind          pricing.Kind
+		typ, category, currency, label string
+		kind                           pricing.Kind
 	}
 	type acc struct {
 		row     *ExplainRow
@@ -57,15 +61,18 @@ func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, i
 	for i, src := range sources {
 		ev := pricing.NewEvaluator(includeSplitCost)
 		req := ev.Request()
-		currencyCol := req.AskString(cur.ColCurrency)
+		currencyCol, categoryCol := req.AskString(cur.ColCurrency), req.AskString(colChargeCategory)
 		req.Fingerprint = fingerprint[i]
 		r, err := cur.Open(src, req)
 		if err != nil {
 			return nil, err
 		}
-		if err := curOnly(src, r, "explain"); err != nil {
-			r.Close()
-			return nil, err
+		focus := r.Schema().Flavour == cur.FOCUS
+		if focus {
+			if err := pricing.CheckFOCUS(metric); err != nil {
+				r.Close()
+				return nil, cur.FileError(src.Name(), nil, err)
+			}
 		}
 		// The amount columns the rules read, by the index KindColumns gives.
 		amounts := make([]*cur.AmountColumn, len(pricing.AmountColumns()))
@@ -79,13 +86,20 @@ func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, i
 			for j := range amounts {
 				amounts[j] = b.Amt(ev.AmountColumn(j))
 			}
-			types, currencies := b.Str(ev.TypeColumn()), b.Str(currencyCol)
+			types, currencies, categories := b.Str(ev.TypeColumn()), b.Str(currencyCol), b.Str(categoryCol)
 			for i := 0; i < b.Len; i++ {
-				k := key{types.Value(i), currencies.Value(i), c.Kind[i]}
+				k := key{typ: types.Value(i), currency: currencies.Value(i), kind: c.Kind[i]}
+				if focus {
+					k.category, k.label = categories.Value(i), ev.Labels()[c.Label[metric][i]]
+				}
 				a := rows[k]
 				if a == nil {
-					a = &acc{row: &ExplainRow{Type: k.typ, Kind: k.kind, Currency: k.currency, Rule: rules[k.kind]},
-						sums: make([]money.Sum, len(amounts)), present: make([]bool, len(amounts))}
+					row := &ExplainRow{Type: k.typ, Kind: k.kind, Currency: k.currency, Rule: rules[k.kind]}
+					if focus {
+						row.FOCUS, row.Category, row.Rule = true, k.category, pricing.FOCUSRule(metric, k.label)
+						row.Rule.Items = focusItems(k.category, k.typ)
+					}
+					a = &acc{row: row, sums: make([]money.Sum, len(amounts)), present: make([]bool, len(amounts))}
 					rows[k] = a
 				}
 				a.row.Rows++
@@ -117,6 +131,9 @@ func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, i
 	var out []*ExplainRow
 	for _, a := range rows {
 		idx, names := pricing.KindColumns(a.row.Kind)
+		if a.row.FOCUS {
+			idx, names = pricing.FOCUSColumns()
+		}
 		for n, j := range idx {
 			a.row.Columns = append(a.row.Columns, ColumnSum{Column: names[n], Present: a.present[j], Sum: a.sums[j]})
 		}
@@ -130,7 +147,25 @@ func Explain(ctx context.Context, sources []cur.Source, metric pricing.Metric, i
 		if a.Type != b.Type {
 			return a.Type < b.Type
 		}
-		return a.Kind < b.Kind
+		if a.Category != b.Category {
+			return a.Category < b.Category
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Rule.Label < b.Rule.Label
 	})
 	return out, nil
+}
+
+// colChargeCategory is FOCUS's ChargeCategory; a CUR has no such column.
+const colChargeCategory = "charge_category"
+
+// focusItems names the FOCUS rows of a ChargeCategory and type (CommitmentDiscountStatus
+// where set, else the category).
+func focusItems(category, typ string) string {
+	if typ == category {
+		return "ChargeCategory " + category
+	}
+	return "ChargeCategory " + category + ", CommitmentDiscountStatus " + typ
 }

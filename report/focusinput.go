@@ -8,5 +8,5 @@ func curOnly(src cur.Source, r cur.Reader, command string) error {
 	if r.Schema().Flavour != cur.FOCUS {
 		return nil
 	}
-	return cur.FileErrorf(src.Name(), cur.ErrUnsupportedFormat, "this is a FOCUS export: %s reads CUR files (report, inspect, check and diff read FOCUS too)", command)
+	return cur.FileErrorf(src.Name(), cur.ErrUnsupportedFormat, "this is a FOCUS export: %s reads CUR files (report, inspect, check, diff and explain read FOCUS too)", command)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -32,7 +33,12 @@ column gives its cost and which actual_cost_source label it gets.
 
 With paths, it reads the bill and shows for each line item type: the rows, the sum of every
 column a rule could pick, the column the metric used, the resulting cost under simple,
-amortized and the chosen metric, and why simple and amortized differ where they do.`,
+amortized and the chosen metric, and why simple and amortized differ where they do.
+
+A FOCUS export is shown by ChargeCategory (and CommitmentDiscountStatus where set): the sums
+of BilledCost, EffectiveCost and ListCost, and the column the metric reads (amortized
+EffectiveCost, unblended BilledCost; the other metrics are refused). It has nothing to
+reconcile.`,
 		Example: `  curnorm explain
   curnorm explain --metric net-amortized
   curnorm explain testdata/demo`,
@@ -139,7 +145,9 @@ func writeExplainText(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) 
 			fmt.Fprintln(w)
 		}
 		title := r.Type
-		if items := pricing.KindItems(r.Kind); r.Kind != pricing.KindOther && r.Kind != pricing.KindUsage && items != r.Type {
+		if items := pricing.KindItems(r.Kind); r.FOCUS {
+			title = r.Rule.Items
+		} else if r.Kind != pricing.KindOther && r.Kind != pricing.KindUsage && items != r.Type {
 			title += " — " + items
 		}
 		fmt.Fprintf(w, "%s (%s), %s\n", orNone(title), orNone(r.Currency), plural(r.Rows, "row"))
@@ -157,12 +165,18 @@ func writeExplainText(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) 
 		}
 		fmt.Fprintf(w, "  %s uses %s → %s, labelled %q\n", m, r.Rule.Value, r.ByMetric[m].String(), ruleLabel(r))
 		simple, amort := r.ByMetric[pricing.Simple], r.ByMetric[pricing.Amortized]
-		if simple.Cmp(amort) != 0 {
+		if simple.Cmp(amort) != 0 && !r.FOCUS {
 			fmt.Fprintf(w, "  simple %s vs amortized %s: %s\n", simple.String(), amort.String(), pricing.KindWhy(r.Kind))
 		}
 	}
+	if slices.ContainsFunc(rows, func(r *report.ExplainRow) bool { return r.FOCUS }) {
+		fmt.Fprintf(w, "\nreconciliation: %s\n", focusReconciliation)
+	}
 	return nil
 }
+
+// focusReconciliation is why explain reconciles nothing on FOCUS input (docs/focus.md).
+const focusReconciliation = "n/a (FOCUS input): its rows carry no negation, upfront fee or true-up to reconcile"
 
 func writeExplainJSON(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) error {
 	type col struct {
@@ -172,6 +186,7 @@ func writeExplainJSON(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) 
 	}
 	type row struct {
 		Type     string            `json:"line_item_type"`
+		Category string            `json:"charge_category,omitempty"`
 		Rule     string            `json:"rule"`
 		Currency string            `json:"currency"`
 		Rows     int64             `json:"rows"`
@@ -182,12 +197,16 @@ func writeExplainJSON(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) 
 		Why      string            `json:"simple_vs_amortized,omitempty"`
 	}
 	out := struct {
-		Metric string `json:"metric"`
-		Rows   []row  `json:"line_item_types"`
+		Metric         string `json:"metric"`
+		Rows           []row  `json:"line_item_types"`
+		Reconciliation string `json:"reconciliation,omitempty"`
 	}{Metric: m.String(), Rows: []row{}}
 	for _, r := range rows {
-		jr := row{Type: r.Type, Rule: pricing.KindItems(r.Kind), Currency: r.Currency, Rows: r.Rows,
+		jr := row{Type: r.Type, Category: r.Category, Rule: pricing.KindItems(r.Kind), Currency: r.Currency, Rows: r.Rows,
 			Uses: r.Rule.Value, Label: ruleLabel(r), Metrics: map[string]string{}}
+		if r.FOCUS {
+			jr.Rule, out.Reconciliation = r.Rule.Items, focusReconciliation
+		}
 		for _, c := range r.Columns {
 			jc := col{Column: c.Column, Present: c.Present}
 			if c.Present {
@@ -197,9 +216,11 @@ func writeExplainJSON(w io.Writer, m pricing.Metric, rows []*report.ExplainRow) 
 			jr.Columns = append(jr.Columns, jc)
 		}
 		for _, mm := range pricing.Metrics {
-			jr.Metrics[mm.String()] = r.ByMetric[mm].String()
+			if !r.FOCUS || mm.ReadsFOCUS() {
+				jr.Metrics[mm.String()] = r.ByMetric[mm].String()
+			}
 		}
-		if r.ByMetric[pricing.Simple].Cmp(r.ByMetric[pricing.Amortized]) != 0 {
+		if r.ByMetric[pricing.Simple].Cmp(r.ByMetric[pricing.Amortized]) != 0 && !r.FOCUS {
 			jr.Why = pricing.KindWhy(r.Kind)
 		}
 		out.Rows = append(out.Rows, jr)

@@ -14,13 +14,40 @@ import (
 // A FOCUS file carries each charge's cost ready (docs/focus.md, "FOCUS as input"): its rows have
 // no negation, fee or true-up of their own to undo, so the line item rules of Eval do not apply.
 // amortized is EffectiveCost, unblended BilledCost, public on-demand ListCost; the other metrics
-// have no FOCUS column and are refused.
+// have no FOCUS column and are refused. Public on-demand is compared on usage with a public
+// price only: FOCUS sets a charge's ListCost to its BilledCost when ListUnitPrice is null, and
+// counting those rows would compare a cost with itself.
 
 // ErrNoFOCUSMeaning is returned for a metric a FOCUS file cannot answer.
 var ErrNoFOCUSMeaning = errors.New("metric has no FOCUS column")
 
+// focusReads is the cost column of each metric a FOCUS file answers: evalFOCUS reads it and
+// FOCUSRule names it.
+var focusReads = map[Metric]struct {
+	role int
+	name string
+}{Amortized: {aEffective, "EffectiveCost"}, Unblended: {aUnblended, "BilledCost"}}
+
 // ReadsFOCUS reports the metrics a FOCUS file answers.
-func (m Metric) ReadsFOCUS() bool { return m == Amortized || m == Unblended }
+func (m Metric) ReadsFOCUS() bool {
+	_, ok := focusReads[m]
+	return ok
+}
+
+// FOCUSColumns returns the roles (for Evaluator.AmountColumn) and FOCUS names of the cost
+// columns explain sums on a FOCUS file.
+func FOCUSColumns() (idx []int, names []string) {
+	return []int{aUnblended, aEffective, aPublicOD}, []string{"BilledCost", "EffectiveCost", "ListCost"}
+}
+
+// FOCUSRule says in words what metric m does with a FOCUS row that Eval labelled label.
+func FOCUSRule(m Metric, label string) Rule {
+	r := Rule{Kind: KindOther, Label: label, Value: focusReads[m].name}
+	if label == LabelOtherProvider {
+		r.Value = "0 (a charge of another provider: curnorm prices AWS charges only)"
+	}
+	return r
+}
 
 // CheckFOCUS refuses a metric with no FOCUS meaning.
 func CheckFOCUS(m Metric) error {
@@ -58,7 +85,13 @@ func (e *Evaluator) evalFOCUS(b *cur.Batch) *Costs {
 	for j, p := range providers.Dict {
 		aws[j] = slices.Contains(awsProviders, p)
 	}
-	billed, effective, list := b.Amt(e.amt[aUnblended]), b.Amt(e.amt[aEffective]), b.Amt(e.amt[aPublicOD])
+	billed, effective := b.Amt(e.amt[focusReads[Unblended].role]), b.Amt(e.amt[focusReads[Amortized].role])
+	list := b.Amt(e.amt[aPublicOD])
+	// The column that says a row has a public price; without either, every usage row has one.
+	hasPrice := b.Amt(e.amt[aListUnitPrice])
+	if !hasPrice.Present {
+		hasPrice = b.Amt(e.amt[aXOnDemand])
+	}
 	for i := range b.Len {
 		code := types.Codes[i]
 		k := e.kinds[code]
@@ -77,7 +110,7 @@ func (e *Evaluator) evalFOCUS(b *cur.Batch) *Costs {
 		}
 		c.Kind[i] = k
 		od := list.Values[i]
-		priced := k.IsUsage() && od > 0
+		priced := k.IsUsage() && od > 0 && (!hasPrice.Present || hasPrice.Valid[i])
 		if !priced {
 			od = 0
 		}

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,11 +13,18 @@ import (
 
 const focusHeader = "BilledCost,EffectiveCost,ListCost,ChargeCategory,CommitmentDiscountStatus,CommitmentDiscountCategory,ProviderName,BillingCurrency\n"
 
-// evalFOCUSFile evaluates the first batch of a FOCUS CSV with a new evaluator.
+// evalFOCUSFile evaluates the first batch of a FOCUS CSV of focusHeader's columns with a new
+// evaluator.
 func evalFOCUSFile(t *testing.T, rows string, metricOnly bool, m Metric) (*Evaluator, *Costs) {
 	t.Helper()
+	return evalFOCUSText(t, focusHeader+rows, metricOnly, m)
+}
+
+// evalFOCUSText evaluates the first batch of a FOCUS CSV, header included.
+func evalFOCUSText(t *testing.T, text string, metricOnly bool, m Metric) (*Evaluator, *Costs) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "focus.csv")
-	if err := os.WriteFile(path, []byte(focusHeader+rows), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ev := NewEvaluator(false)
@@ -85,6 +93,37 @@ func TestEvalFOCUS(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestFOCUSListPrice: a usage row has a public price where its ListUnitPrice is set (AWS's
+// exports), else where x_OnDemandCost is (curnorm's own output, which writes no unit price);
+// without either column every usage row with a ListCost has one.
+func TestFOCUSListPrice(t *testing.T) {
+	const rows = "Usage,10,8,12,%[1]s\nUsage,3,3,3,\nUsage,0,5,9,%[1]s\n"
+	tests := []struct {
+		name, column, mark string
+		priced             []bool
+	}{
+		{"ListUnitPrice", "ListUnitPrice", "0.5", []bool{true, false, true}},
+		{"x_OnDemandCost", "x_OnDemandCost", "12", []bool{true, false, true}},
+		{"neither", "x_Other", "", []bool{true, true, true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, metricOnly := range []bool{false, true} {
+				text := "ChargeCategory,BilledCost,EffectiveCost,ListCost," + tc.column + "\n" + fmt.Sprintf(rows, tc.mark)
+				_, c := evalFOCUSText(t, text, metricOnly, Amortized)
+				if !slices.Equal(c.Priced, tc.priced) {
+					t.Errorf("metric only %v: priced = %v, want %v", metricOnly, c.Priced, tc.priced)
+				}
+				for i, p := range c.Priced {
+					if !p && c.OnDemand[i] != 0 {
+						t.Errorf("row %d: unpriced, on-demand %s", i, c.OnDemand[i])
+					}
+				}
+			}
+		})
 	}
 }
 

@@ -95,7 +95,9 @@ const (
 	aRIAmortizedUpfrontFee
 	aPublicOD
 	aTotalDiscount
-	aEffective // FOCUS's EffectiveCost; present only in FOCUS files
+	aEffective // FOCUS's EffectiveCost; present only in FOCUS files, as the two below
+	aListUnitPrice
+	aXOnDemand
 	numEvalAmounts
 )
 
@@ -121,6 +123,8 @@ var evalAmounts = [numEvalAmounts]string{
 	aPublicOD:              cur.ColPublicOD,
 	aTotalDiscount:         cur.ColTotalDiscount,
 	aEffective:             cur.ColEffectiveCost,
+	aListUnitPrice:         cur.ColListUnitPrice,
+	aXOnDemand:             cur.ColXOnDemandCost,
 }
 
 // String columns the rules read, by role; evalStrings names them.
@@ -175,7 +179,8 @@ func (e *Evaluator) metricColumns() (strs [numEvalStrings]string, amts [numEvalA
 		return strs, amts // its net columns fall back to every gross one
 	}
 	// EffectiveCost is always asked: a batch that has it is a FOCUS file's (Eval).
-	need := map[string]bool{cur.ColUnblended: true, cur.ColPublicOD: true, cur.ColEffectiveCost: true}
+	need := map[string]bool{cur.ColUnblended: true, cur.ColPublicOD: true, cur.ColEffectiveCost: true,
+		cur.ColListUnitPrice: true, cur.ColXOnDemandCost: true}
 	for _, c := range MetricColumns(m) {
 		need[c] = true
 	}

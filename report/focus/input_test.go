@@ -2,6 +2,7 @@ package focus_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/report"
 	"github.com/curnorm/curnorm/report/focus"
@@ -68,12 +70,32 @@ func costs(res *report.Result) map[string]string {
 // covered usage's service for this one.
 const adjustment = "Savings Plans"
 
+// priced are a rollup's totals of priced usage by currency: public on-demand, and under
+// amortized (without CUR 2.0 discount columns, which the conversion moves onto the rows they
+// reduce, priced usage among them) its cost and savings.
+func priced(res *report.Result, m pricing.Metric, discounted bool) map[string]string {
+	out := map[string]string{}
+	for _, g := range res.Totals {
+		out["on-demand "+g.Currency] = g.OnDemand.String()
+		if m == pricing.Amortized && !discounted {
+			// Under unblended a CUR prices Savings Plan covered usage at its on-demand cost
+			// and FOCUS bills it 0: only amortized compares the cost of priced usage.
+			out["priced "+g.Currency] = g.PricedCost.String()
+			s := g.Savings()
+			out["savings "+g.Currency] = s.String()
+		}
+	}
+	return out
+}
+
 // TestReportReadsFOCUS is the round trip: a bill (every fixture, the demo month and the shared
-// samples) converted to FOCUS, CSV and Parquet, gives under report --by service the per-service EffectiveCost and BilledCost sums that the CUR
-// gives under amortized and unblended.
+// samples) converted to FOCUS, CSV and Parquet, gives under report --by service the
+// per-service EffectiveCost and BilledCost sums that the CUR gives under amortized and
+// unblended, and the same public on-demand, cost of priced usage and savings.
 func TestReportReadsFOCUS(t *testing.T) {
 	for _, path := range bills(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			discounted := schemaOf(t, path).Has(cur.ColTotalDiscount)
 			for _, f := range writeFOCUS(t, path) {
 				adjusted := slices.ContainsFunc(reporttest.Run(t, f, pricing.Amortized, "line-item-type").Groups,
 					func(g *report.Group) bool { return g.Key[0] == "Adjustment" })
@@ -83,6 +105,9 @@ func TestReportReadsFOCUS(t *testing.T) {
 						t.Fatalf("%s under %s: no group", path, m)
 					}
 					res := reporttest.Run(t, f, m, "service")
+					if got, want := priced(res, m, discounted), priced(reporttest.Run(t, path, m, "service"), m, discounted); !maps.Equal(got, want) {
+						t.Errorf("%s under %s: FOCUS gives priced usage\n%v\nthe CUR gives\n%v", filepath.Base(f), m, got, want)
+					}
 					got := costs(res)
 					for _, s := range res.Summaries {
 						if s.ReconciliationApplies() || !s.FOCUS {
@@ -177,6 +202,48 @@ func TestReportFOCUSJobs(t *testing.T) {
 				first = out.String()
 			} else if out.String() != first {
 				t.Errorf("--jobs %d, reversed %v: output differs:\n%s\nfirst:\n%s", jobs, reverse, out.String(), first)
+			}
+		}
+	}
+}
+
+// TestExplainFOCUS: explain on a converted bill, CSV and Parquet, gives per ChargeCategory (or
+// CommitmentDiscountStatus) and currency the rows and costs report --by line-item-type gives,
+// and names the column the metric reads.
+func TestExplainFOCUS(t *testing.T) {
+	for _, path := range []string{"../../testdata/bills/commitments-legacy.csv", "../../testdata/bills/own-cur2.csv", "../../testdata/demo/curnorm-sample-1.csv.gz"} {
+		for _, f := range writeFOCUS(t, path) {
+			for m, column := range map[pricing.Metric]string{pricing.Amortized: "EffectiveCost", pricing.Unblended: "BilledCost"} {
+				rows, err := report.Explain(context.Background(), []cur.Source{{Path: f}}, m, false, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, sums, counts := map[string]string{}, map[string]*money.Sum{}, map[string]int64{}
+				for _, r := range rows {
+					if !r.FOCUS || r.Rule.Value != column || len(r.Columns) != 3 {
+						t.Errorf("%s %s: row %s uses %q over %d columns, FOCUS %v", filepath.Base(f), m, r.Type, r.Rule.Value, len(r.Columns), r.FOCUS)
+					}
+					if (r.Type == "Used" || r.Type == "Unused") != (r.Category == "Usage" && r.Type != "Usage") {
+						t.Errorf("%s: type %s of category %s", filepath.Base(f), r.Type, r.Category)
+					}
+					k := r.Type + " " + r.Currency
+					if sums[k] == nil {
+						sums[k] = new(money.Sum)
+					}
+					sums[k].AddSum(r.ByMetric[m])
+					counts[k] += r.Rows
+				}
+				for k, s := range sums {
+					got[k], got[k+" rows"] = s.String(), fmt.Sprint(counts[k])
+				}
+				want := map[string]string{}
+				for _, g := range reporttest.Run(t, f, m, "line-item-type").Groups {
+					k := g.Key[0] + " " + g.Currency
+					want[k], want[k+" rows"] = g.Cost.String(), fmt.Sprint(g.Rows)
+				}
+				if len(want) < 4 || !maps.Equal(got, want) {
+					t.Errorf("%s under %s: explain gives\n%v\nreport gives\n%v", filepath.Base(f), m, got, want)
+				}
 			}
 		}
 	}

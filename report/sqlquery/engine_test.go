@@ -2,14 +2,10 @@ package sqlquery
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -18,90 +14,9 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 	"github.com/curnorm/curnorm/cur/pricing"
 	"github.com/curnorm/curnorm/cur/sample"
+	"github.com/curnorm/curnorm/internal/sqlcheck"
 	"github.com/curnorm/curnorm/report"
 )
-
-// repoRoot is the repository's top folder.
-func repoRoot() string {
-	_, here, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(here), "..", "..")
-}
-
-// checker runs scripts/sql-check.mjs: DuckDB and the Trino and Spark grammars. Tests skip
-// without node or the modules scripts/npm-sql.sh installs (.ci/run installs them first).
-type checker struct{ modules, script string }
-
-func newChecker(t *testing.T) checker {
-	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed (scripts/npm-sql.sh needs node and npm)")
-	}
-	dir := os.Getenv("CURNORM_NPM_SQL")
-	if dir == "" {
-		dir = filepath.Join(repoRoot(), ".cache", "npm-sql")
-	}
-	for _, m := range []string{"@duckdb/node-api", "dt-sql-parser"} {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", m, "package.json")); err != nil {
-			t.Skipf("%s is not installed in %s: run scripts/npm-sql.sh (make npm-sql)", m, dir)
-		}
-	}
-	return checker{modules: dir, script: filepath.Join(repoRoot(), "scripts", "sql-check.mjs")}
-}
-
-type job struct {
-	Run   []jobQuery `json:"run,omitempty"`
-	Parse []jobParse `json:"parse,omitempty"`
-}
-
-type jobQuery struct {
-	ID  string `json:"id"`
-	SQL string `json:"sql"`
-}
-
-type jobParse struct {
-	ID      string `json:"id"`
-	Dialect string `json:"dialect"`
-	SQL     string `json:"sql"`
-}
-
-type jobResult struct {
-	Versions map[string]string `json:"versions"`
-	Run      []struct {
-		ID      string      `json:"id"`
-		Columns []string    `json:"columns"`
-		Rows    [][]*string `json:"rows"`
-		Error   string      `json:"error"`
-	} `json:"run"`
-	Parse []struct {
-		ID     string   `json:"id"`
-		Errors []string `json:"errors"`
-	} `json:"parse"`
-}
-
-func (c checker) do(t *testing.T, j job) *jobResult {
-	t.Helper()
-	data, err := json.Marshal(j)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "job.json")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("node", c.script, "--modules", c.modules, path)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("sql-check: %v\n%s", err, stderr.String())
-	}
-	var res jobResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("sql-check output: %v", err)
-	}
-	t.Logf("engines: %v", res.Versions)
-	return &res
-}
 
 // bill is a CUR file DuckDB reads through a view of canonical column names.
 type bill struct {
@@ -113,7 +28,7 @@ type bill struct {
 // samples when present (legacy CSV, CUR 2.0 CSV and Parquet, the worked bill in both
 // flavours), and generated legacy CSV, legacy Parquet and CUR 2.0 Parquet bills.
 func bills(t *testing.T) []bill {
-	root := repoRoot()
+	root := sqlcheck.Root()
 	var paths []string
 	for _, pat := range []string{"testdata/bills/*.csv", "testdata/demo/*.csv.gz", "report/testdata/normalize/*.csv",
 		"../shared/samples/*/*.csv", "../shared/samples/*/*.parquet"} {
@@ -246,8 +161,8 @@ func sameMoney(t *testing.T, got *string, want money.Sum) bool {
 // a few filter sets) on a real DuckDB and requires report's groups and figures, exactly; the
 // reconciliation and the view of each bill and metric likewise.
 func TestDuckDBAgreesWithReport(t *testing.T) {
-	ck := newChecker(t)
-	var j job
+	ck := sqlcheck.New(t)
+	var j sqlcheck.Job
 	type pending struct {
 		c    sqlCase
 		kind string // rollup, recon, view
@@ -257,7 +172,7 @@ func TestDuckDBAgreesWithReport(t *testing.T) {
 	all := bills(t)
 	for i, b := range all {
 		table := fmt.Sprintf("bill_%d", i)
-		j.Run = append(j.Run, jobQuery{ID: "view " + table, SQL: b.view(table)})
+		j.Run = append(j.Run, sqlcheck.Query{ID: "view " + table, SQL: b.view(table)})
 		add := func(c sqlCase, kind string) {
 			o, _ := c.options(t)
 			var sql string
@@ -282,7 +197,7 @@ func TestDuckDBAgreesWithReport(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", c, err)
 			}
-			j.Run = append(j.Run, jobQuery{ID: fmt.Sprint(len(cases)), SQL: sql})
+			j.Run = append(j.Run, sqlcheck.Query{ID: fmt.Sprint(len(cases)), SQL: sql})
 			cases = append(cases, pending{c, kind})
 		}
 		for _, m := range pricing.Metrics {
@@ -297,7 +212,7 @@ func TestDuckDBAgreesWithReport(t *testing.T) {
 			add(sqlCase{bill: b, table: table, metric: pricing.Amortized, filters: f}, "recon")
 		}
 	}
-	res := ck.do(t, j)
+	res := ck.Do(t, j)
 	byID := map[string]int{}
 	for i, r := range res.Run {
 		byID[r.ID] = i

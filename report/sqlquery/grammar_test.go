@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/internal/sqlcheck"
 	"github.com/curnorm/curnorm/report"
 )
 
@@ -67,8 +68,8 @@ func grammarOf(dialect string) string {
 // filter set, over both flavours' columns, with each dialect's grammar; a broken statement
 // shows that the grammars do reject.
 func TestGrammarsAccept(t *testing.T) {
-	ck := newChecker(t)
-	var j job
+	ck := sqlcheck.New(t)
+	var j sqlcheck.Job
 	for _, dialect := range []string{"athena", "trino", "spark"} {
 		for _, flavour := range Flavours {
 			add := func(m pricing.Metric, by, filters []string) {
@@ -79,7 +80,7 @@ func TestGrammarsAccept(t *testing.T) {
 				for what, sql := range queries(t, o) {
 					id := fmt.Sprintf("%s %s %s %s by %s filters %s", dialect, flavour, m, what, strings.Join(by, ","), strings.Join(filters, " "))
 					// The grammars take one statement; the view is its own.
-					j.Parse = append(j.Parse, jobParse{ID: id, Dialect: grammarOf(dialect), SQL: sql})
+					j.Parse = append(j.Parse, sqlcheck.Parse{ID: id, Dialect: grammarOf(dialect), SQL: sql})
 				}
 			}
 			for _, m := range pricing.Metrics {
@@ -94,9 +95,9 @@ func TestGrammarsAccept(t *testing.T) {
 	}
 	broken := len(j.Parse)
 	for _, g := range []string{"trino", "spark"} {
-		j.Parse = append(j.Parse, jobParse{ID: "broken " + g, Dialect: g, SQL: "SELECT CASE WHEN x THEN 1 FROM t GROUP"})
+		j.Parse = append(j.Parse, sqlcheck.Parse{ID: "broken " + g, Dialect: g, SQL: "SELECT CASE WHEN x THEN 1 FROM t GROUP"})
 	}
-	res := ck.do(t, j)
+	res := ck.Do(t, j)
 	if len(res.Parse) != len(j.Parse) {
 		t.Fatalf("%d statements parsed, want %d", len(res.Parse), len(j.Parse))
 	}
