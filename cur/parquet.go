@@ -232,7 +232,7 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	}
 	r.fr = fr
 	if pre != nil {
-		r.ahead = &chunkAhead{pre: pre, meta: meta}
+		r.ahead = &chunkAhead{pre: pre, meta: meta, pass: r.passOver}
 		for _, fd := range r.fields {
 			r.ahead.leaves = append(r.ahead.leaves, fd.leaves...)
 		}
