@@ -1,6 +1,7 @@
 package cur
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,10 +40,7 @@ func writeClustered(t *testing.T, at [][]string, rows int) string {
 			}
 		}
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := errors.Join(w.Close(), f.Close()); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -68,10 +69,7 @@ func clusteredBill(tb testing.TB, path string, rows, accounts, groupRows int) st
 			tb.Fatal(err)
 		}
 	}
-	if err := w.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := errors.Join(w.Close(), f.Close()); err != nil {
 		tb.Fatal(err)
 	}
 	return path
