@@ -78,6 +78,8 @@ type parquetReader struct {
 	// noPagePath reads through pqarrow even where the page path could (Request.noPagePath).
 	noPagePath bool
 	alloc      memory.Allocator
+	// passOver marks the row groups Request.Keep leaves unread (nil: none).
+	passOver []bool
 }
 
 // pqField is one needed top-level field and its reader within the current row group.
@@ -180,6 +182,9 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 		return nil, err
 	}
 	r.schema.Flavour = fl
+	if !req.SkipBadRows {
+		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep)
+	}
 
 	leaves := make([][]int, nf)
 	for j := 0; j < sc.NumColumns(); j++ {
@@ -227,7 +232,7 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	}
 	r.fr = fr
 	if pre != nil {
-		r.ahead = &chunkAhead{pre: pre, meta: meta}
+		r.ahead = &chunkAhead{pre: pre, meta: meta, pass: r.passOver}
 		for _, fd := range r.fields {
 			r.ahead.leaves = append(r.ahead.leaves, fd.leaves...)
 		}
@@ -235,6 +240,9 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	r.pages = newPagePath(r, f)
 	return r, nil
 }
+
+// passes reports whether row group rg is left unread (Request.Keep).
+func (r *parquetReader) passes(rg int) bool { return rg < len(r.passOver) && r.passOver[rg] }
 
 func (r *parquetReader) Schema() *Schema { return &r.schema }
 func (r *parquetReader) Batch() *Batch   { return &r.batch }
@@ -478,7 +486,8 @@ func (r *parquetReader) load() (int, error) {
 	nrg := r.pf.NumRowGroups()
 	for r.rg < nrg {
 		if !r.rgOpen {
-			if r.pf.MetaData().RowGroup(r.rg).NumRows() == 0 {
+			if n := r.pf.MetaData().RowGroup(r.rg).NumRows(); n == 0 || n > 0 && r.passes(r.rg) {
+				r.rows, r.seen = r.rows+n, r.seen+n
 				r.rg++
 				continue
 			}

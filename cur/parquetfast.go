@@ -74,7 +74,9 @@ type pagePath struct {
 	err       error      // the failure of batch failedAt
 	stuck     int        // the first batch a leaf failed to decode: later ones never complete
 	stopped   bool
-	rows      int64        // rows of the batches taken
+	rows      int64        // rows of the batches taken, and of the row groups passed over before them
+	tail      int64        // rows of the row groups passed over after the last batch
+	passOver  []bool       // parquetReader.passOver
 	rg        atomic.Int64 // row group of the last batch taken; read without p.mu after a panic
 	rounded   atomic.Int64 // amount cells rounded past 10 decimals
 }
@@ -84,7 +86,8 @@ type pagePath struct {
 type pageBatch struct {
 	rg, n int
 	first int64
-	open  bool // its rows start the row group
+	open  bool  // its rows start the row group
+	pass  int64 // rows of the row groups passed over just before it
 }
 
 // pageSlot is one batch of the ring and what its tasks reported.
@@ -194,7 +197,8 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			return nil
 		}
 	}
-	p := &pagePath{name: r.name, pf: r.pf, serial: r.serial, cores: r.cores, ahead: r.ahead, consumers: 1, held: -1}
+	p := &pagePath{name: r.name, pf: r.pf, serial: r.serial, cores: r.cores, ahead: r.ahead, consumers: 1, held: -1,
+		passOver: r.passOver}
 	leafOf := map[*pqField]*pageLeaf{}
 	leaf := func(s *pqSource) *pageLeaf {
 		if l := leafOf[s.field]; l != nil {
@@ -1044,15 +1048,20 @@ func (p *pagePath) ringSize() int {
 func (p *pagePath) start() {
 	p.started = true
 	meta := p.pf.MetaData()
-	var first int64
+	var first, pass int64
 	for rg := 0; rg < meta.NumRowGroups(); rg++ {
 		rows := meta.RowGroup(rg).NumRows()
+		if rg < len(p.passOver) && p.passOver[rg] {
+			first, pass = first+rows, pass+rows
+			continue
+		}
 		for at := int64(0); at < rows; at += BatchRows {
 			n := int(min(rows-at, BatchRows))
-			p.batches = append(p.batches, pageBatch{rg: rg, n: n, first: first, open: at == 0})
-			first += int64(n)
+			p.batches = append(p.batches, pageBatch{rg: rg, n: n, first: first, open: at == 0, pass: pass})
+			first, pass = first+int64(n), 0
 		}
 	}
+	p.tail = pass
 	p.wake = sync.NewCond(&p.mu)
 	p.nextK, p.busy = make([]int, len(p.leaves)), make([]bool, len(p.leaves))
 	zero := &Batch{Strings: []StringColumn{{Codes: make([]uint32, BatchRows), Dict: []string{""}}},
@@ -1220,6 +1229,9 @@ func (p *pagePath) take() (*Batch, int) {
 	}
 	p.mu.Lock()
 	if p.failed || p.k >= len(p.batches) {
+		if !p.failed {
+			p.rows, p.tail = p.rows+p.tail, 0
+		}
 		p.mu.Unlock()
 		return nil, -1
 	}
@@ -1262,7 +1274,7 @@ func (p *pagePath) take() (*Batch, int) {
 		return nil, -1
 	}
 	p.rg.Store(int64(bt.rg))
-	p.rows += int64(bt.n)
+	p.rows += int64(bt.n) + bt.pass
 	return b, s
 }
 

@@ -31,6 +31,7 @@ type chunkAhead struct {
 	pre    Prefetcher
 	meta   *metadata.FileMetaData
 	leaves []int
+	pass   []bool // the row groups left unread (Request.Keep): never fetched
 
 	mu   sync.Mutex
 	next int // the first row group not yet named
@@ -45,6 +46,9 @@ func (a *chunkAhead) reach(rg int) {
 	defer a.mu.Unlock()
 	// Row groups are read in order; one skipped (it has no rows) need not be fetched.
 	for a.next = max(a.next, rg); a.next <= min(rg+1, a.meta.NumRowGroups()-1); a.next++ {
+		if a.next < len(a.pass) && a.pass[a.next] {
+			continue
+		}
 		ranges := make([]ByteRange, 0, len(a.leaves))
 		for _, li := range a.leaves {
 			// A damaged chunk's range is left out: its read reports it.

@@ -106,6 +106,11 @@ type Request struct {
 	// gzip inflates it), as a CSV is read through: progress by bytes. It may be called from
 	// a goroutine reading ahead. Parquet and zip do not report.
 	OnRead func(n int)
+	// Keep are tests every row the caller keeps meets. A Parquet reader does not read the row
+	// groups whose column statistics prove no row meets them, and counts their rows in Rows;
+	// the caller still tests every row it is given. Ignored under SkipBadRows, whose counts
+	// need every row read.
+	Keep []ColumnTest
 
 	// Knobs for tests, as bufio.Scanner keeps maxTokenSize: the zero values are what users get.
 	csvBufferSize int              // the CSV read buffer's starting size; 0 is 1 MiB
@@ -182,7 +187,8 @@ type Reader interface {
 	Batch() *Batch
 	// Err is the first error met; nil at a clean end.
 	Err() error
-	// Rows is the number of data rows delivered so far.
+	// Rows is the number of data rows delivered so far, with the rows passed over by
+	// Request.Keep.
 	Rows() int64
 	// Rounded counts amount cells that had more than 10 decimals (rounded half-even).
 	Rounded() int64

@@ -171,3 +171,48 @@ func loadBatches(b *testing.B, path string, req cur.Request) []*cur.Batch {
 	}
 	return out
 }
+
+// BenchmarkReportFilter: report --by service over a bill of many accounts sorted by account,
+// whole, with --filter account=X (one account of 200: the row groups without it are not
+// read) and with the same filter reading every row group.
+func BenchmarkReportFilter(b *testing.B) {
+	const rows, accounts = 1_000_000, 200
+	benchBills.mu.Lock()
+	if benchBills.dir == "" {
+		dir, err := os.MkdirTemp("", "curnorm-report-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchBills.dir, benchBills.paths = dir, map[string]string{}
+	}
+	path, ok := benchBills.paths["clustered"]
+	if !ok {
+		path = clusteredBill(b, filepath.Join(benchBills.dir, "clustered.parquet"), rows, accounts, 10_000)
+		benchBills.paths["clustered"] = path
+	}
+	benchBills.mu.Unlock()
+	service, _ := ParseDimension("service")
+	filter, err := ParseFilters([]string{"account=" + clusteredAccount(accounts/2, accounts)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	full := Options{Metric: pricing.Amortized, Dims: []Dimension{service}, Jobs: runtime.GOMAXPROCS(0)}
+	filtered := full
+	filtered.Filters = filter
+	readAll := filtered
+	readAll.readAll = true
+	for _, run := range []struct {
+		name string
+		opts Options
+	}{{"full", full}, {"filter", filtered}, {"filter-read-all", readAll}} {
+		b.Run(run.name, func(b *testing.B) {
+			b.SetBytes(fileSize(b, path))
+			for b.Loop() {
+				if _, err := Run(context.Background(), []cur.Source{{Path: path}}, run.opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

@@ -6,3 +6,15 @@ var (
 	OwnBills     = ownBills
 	PropertyDims = propertyDims
 )
+
+// ClusteredBill and ClusteredAccount write and name the accounts of a bill sorted by account.
+var (
+	ClusteredBill    = clusteredBill
+	ClusteredAccount = clusteredAccount
+)
+
+// ReadingAll returns o with every row group read, whatever the filters.
+func ReadingAll(o Options) Options {
+	o.readAll = true
+	return o
+}

@@ -75,6 +75,9 @@ type Options struct {
 	// Series fills each group's Series with its cost per usage day, in the same pass: what a
 	// chart of cost over time needs, without a second read of the bill.
 	Series bool
+
+	// readAll reads every row group, as if no filter could pass one over (cur.Request.Keep).
+	readAll bool
 }
 
 // ErrMissingAccountNames is returned for account-name on a legacy bill without --account-names.
@@ -94,6 +97,19 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 		}
 		opts.Dims = append(slices.Clip(opts.Dims), day)
 	}
+	res, err := run(ctx, sources, opts)
+	if errors.Is(err, errPassedOver) {
+		// The rows the reader passed over hold values the explanation names.
+		opts.readAll = true
+		res, err = run(ctx, sources, opts)
+	}
+	return res, err
+}
+
+// errPassedOver: the filters kept no row of a run whose readers passed over row groups.
+var errPassedOver = errors.New("filters kept no row, some rows unread")
+
+func run(ctx context.Context, sources []cur.Source, opts Options) (*Result, error) {
 	// The one place a run's goroutines are decided: jobs files at once, each with its share of
 	// the cores, of which consumers roll up batches side by side and the reader may keep the
 	// rest decoding.
@@ -176,6 +192,9 @@ feed:
 	}
 	if err := total.lackedEverywhere(); err != nil && !opts.AllowEmpty {
 		return nil, err
+	}
+	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 && len(keepTests(&opts)) > 0 {
+		return nil, errPassedOver
 	}
 	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 && !opts.AllowEmpty {
 		return nil, emptySelection(opts.Filters, total.filters)
@@ -749,6 +768,7 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		}
 		fr.filters = append(fr.filters, fe)
 	}
+	req.Keep = keepTests(opts)
 	// A row's source label is read only to group or filter by source.
 	fr.ev.SkipLabels = true
 	for _, d := range append(append([]Dimension(nil), opts.Dims...), filterDims(opts.Filters)...) {

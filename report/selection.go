@@ -6,11 +6,29 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/curnorm/curnorm/cur"
 )
 
 // ErrEmptySelection: the filters kept no row. A report or a check over nothing would pass for
 // a bill that costs nothing, so it is a mistake in the call, not an empty result.
 var ErrEmptySelection = errors.New("no row matches")
+
+// keepTests are the filters a reader can test on one column's statistics: those of a
+// dimension that is one column as it is. Passing rows over would leave out of the names of
+// --account-names the accounts of those rows, so it is off with them.
+func keepTests(opts *Options) []cur.ColumnTest {
+	if opts.readAll || opts.AccountNames != nil {
+		return nil
+	}
+	var out []cur.ColumnTest
+	for _, f := range opts.Filters {
+		if d := f.Dim; d.kind == dimColumn && d.transform == nil && len(d.columns) == 1 {
+			out = append(out, cur.ColumnTest{Column: d.columns[0], Values: f.Values, Negate: f.Negate})
+		}
+	}
+	return out
+}
 
 // filterSeen is what the files that kept no row tell of one filter: which of its values the
 // data holds, values of the data close to the ones it lacks, and a few values to show.

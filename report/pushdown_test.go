@@ -1,0 +1,77 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pricing"
+	"github.com/curnorm/curnorm/report"
+	"github.com/curnorm/curnorm/report/render"
+)
+
+// TestFiltersPassOverRowGroups: a filter the reader tests on row group statistics leaves the
+// report, its summary and its errors byte for byte as when every row group is read, for any
+// --jobs and file order.
+func TestFiltersPassOverRowGroups(t *testing.T) {
+	dir := t.TempDir()
+	bills := []cur.Source{
+		{Path: report.ClusteredBill(t, filepath.Join(dir, "a.parquet"), 20_000, 40, 500)},
+		{Path: report.ClusteredBill(t, filepath.Join(dir, "b.parquet"), 7_000, 9, 300)},
+	}
+	mid := report.ClusteredAccount(17, 40)
+	for _, filters := range [][]string{
+		{"account=" + mid},
+		{"account!=" + mid},
+		{"account=" + mid + "," + report.ClusteredAccount(3, 9)},
+		{"account=" + report.ClusteredAccount(0, 40), "currency=EUR"},
+		{"account=(none)"},
+		{"account!=(none)"},
+		{"account=999999999999"},
+		{"account=999999999999", "currency!=USD"},
+		{"line-item-type=Tax", "account!=" + mid},
+	} {
+		t.Run(filters[0], func(t *testing.T) {
+			fs, err := report.ParseFilters(filters)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := report.Options{Metric: pricing.Amortized, Filters: fs}
+			for _, by := range []string{"account", "service"} {
+				d, err := report.ParseDimension(by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.Dims = append(opts.Dims, d)
+			}
+			want := printed(t, bills, report.ReadingAll(opts), 1)
+			for _, jobs := range []int{1, 2, 8} {
+				for _, order := range [][]cur.Source{bills, {bills[1], bills[0]}} {
+					if got := printed(t, order, opts, jobs); got != want {
+						t.Fatalf("--jobs %d: with row groups passed over\n%s\nwant\n%s", jobs, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// printed is the report's JSON document and summary, or its error.
+func printed(t *testing.T, srcs []cur.Source, opts report.Options, jobs int) string {
+	t.Helper()
+	opts.Jobs = jobs
+	res, err := report.Run(context.Background(), slices.Clone(srcs), opts)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	res.Files = nil // the list of files follows the command line
+	var buf bytes.Buffer
+	if err := render.Write(&buf, res, render.Options{Format: "json", Precision: -1}); err != nil {
+		t.Fatal(err)
+	}
+	render.WriteSummary(&buf, res, render.Options{Precision: -1})
+	return buf.String()
+}
