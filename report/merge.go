@@ -96,7 +96,7 @@ func Merge(parts []Part, opts Options) (*Result, error) {
 	if len(r0.Filters) > 0 && total.kept == 0 {
 		return nil, fmt.Errorf("%w the filters in any part, so there is nothing to report: --filter %s", ErrEmptySelection, strings.Join(r0.Filters, " and --filter "))
 	}
-	o := Options{Metric: r0.Metric, Sort: opts.Sort, Top: opts.Top, IncludeSplitCost: r0.IncludeSplitCost, Usage: r0.Usage}
+	o := Options{Metric: r0.Metric, Sort: opts.Sort, Top: opts.Top, IncludeSplitCost: r0.IncludeSplitCost, Usage: r0.Usage, AllProviders: r0.AllProviders}
 	for _, d := range r0.Dimensions {
 		o.Dims = append(o.Dims, Dimension{Name: d})
 	}
@@ -179,6 +179,7 @@ func partDiffs(first, p Part) []string {
 	differ("--include-split-cost", fmt.Sprint(a.IncludeSplitCost), fmt.Sprint(b.IncludeSplitCost))
 	differ("--account-names", names(a.AccountNames), names(b.AccountNames))
 	differ("--usage", fmt.Sprint(a.Usage), fmt.Sprint(b.Usage))
+	differ("--all-providers", fmt.Sprint(a.AllProviders), fmt.Sprint(b.AllProviders))
 	return diffs
 }
 

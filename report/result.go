@@ -35,6 +35,7 @@ type Result struct {
 	// What Merge needs beyond the figures: the options they depend on and what was read.
 	IncludeSplitCost bool
 	Usage            bool    // groups carry their usage quantity (Options.Usage)
+	AllProviders     bool    // a FOCUS file's other providers counted (Options.AllProviders)
 	Top              int     // --top the groups were folded with; 0 keeps every group
 	Inputs           []Input // with Options.Identify: one per file of Files, in that order
 	// AccountNames is set when --account-names named accounts.

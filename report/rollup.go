@@ -56,6 +56,8 @@ type Options struct {
 	Coverage bool
 	// Usage fills the groups' usage quantity and unit (Group.Usage).
 	Usage bool
+	// AllProviders counts the rows of every provider of a FOCUS file, not AWS's alone.
+	AllProviders bool
 	// SkipBadRows (--on-error skip) skips rows whose cells cannot be read, and files that
 	// cannot be read to their end, counting both in Result.Skipped. A file that fails half
 	// way contributes nothing: the rows it delivered before the failure count as skipped.
@@ -335,7 +337,7 @@ func (s *Summary) addSummary(o *Summary) {
 
 // result sorts the partial into a Result.
 func (p *partial) result(opts *Options) *Result {
-	res := &Result{Metric: opts.Metric, Usage: opts.Usage}
+	res := &Result{Metric: opts.Metric, Usage: opts.Usage, AllProviders: opts.AllProviders}
 	dims := opts.Dims
 	groups := p.groups
 	if opts.Series {
@@ -721,7 +723,7 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 		currencies: newValueSet(), periods: newValueSet(), types: newValueSet(),
 		groups: map[[MaxDimensions + 1]uint32]*Group{}, sums: map[[2]uint32]*sumState{}}
 	var req cur.Request
-	fr.ev.Metric, fr.ev.MetricOnly = opts.Metric, opts.NoSummary
+	fr.ev.Metric, fr.ev.MetricOnly, fr.ev.AllProviders = opts.Metric, opts.NoSummary, opts.AllProviders
 	fr.ev.Ask(&req)
 	col := req.AskString
 	fr.currencyCol = col(cur.ColCurrency)

@@ -31,6 +31,7 @@ type reportOptions struct {
 	OnError          onErrorOptions
 	AllowEmpty       bool
 	Usage            bool
+	AllProviders     bool
 	rollupOutput
 }
 
@@ -218,6 +219,7 @@ Filters: ` + report.FilterGrammar + `
 	f.StringArrayVar(&opts.Filters, "filter", nil, "keep rows where dim=value[,value...] (or dim!=...); repeatable; filters on different dimensions must all hold")
 	f.IntVar(&opts.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&opts.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
+	f.BoolVar(&opts.AllProviders, "all-providers", false, "FOCUS files: count the charges of every provider, not AWS's alone")
 	f.BoolVar(&opts.Usage, "usage", false, "add each group's usage quantity (line_item_usage_amount of its usage rows) and pricing unit; empty where units mix")
 	f.StringVar(&opts.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
 	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "filters that keep no row give an empty rollup, not exit 2, and a --by column the files lack gives (none), not exit 3 (a part for merge: another part may hold the rows)")
@@ -240,6 +242,7 @@ func reportSetup(o *reportOptions) (report.Options, error) {
 		return ro, &usageError{fmt.Errorf("--top must be ≥ 0 and --jobs ≥ 1")}
 	}
 	ro.Sort, ro.Top, ro.Jobs, ro.IncludeSplitCost, ro.Usage = o.Sort, o.Top, o.Jobs, o.IncludeSplitCost, o.Usage
+	ro.AllProviders = o.AllProviders
 	ro.AllowDuplicates, ro.AllowEmpty = o.Discover.AllowDuplicates, o.AllowEmpty
 	if ro.SkipBadRows, err = o.OnError.skip(); err != nil {
 		return ro, err

@@ -25,6 +25,7 @@ type compareOptions struct {
 	Compare          string
 	Jobs             int
 	IncludeSplitCost bool
+	AllProviders     bool
 	AccountNames     string
 	Discover         discover.Options
 	OnError          onErrorOptions
@@ -58,6 +59,7 @@ func addCompareFlags(cmd *cobra.Command, o *compareOptions, defaultBy []string) 
 	f.StringVar(&o.Compare, "compare", "", "how to compare partial months: "+strings.Join(drift.CompareModes, ", ")+" (default: run-rate if a side is provisional, else total)")
 	f.IntVar(&o.Jobs, "jobs", runtime.NumCPU(), "files read at once")
 	f.BoolVar(&o.IncludeSplitCost, "include-split-cost", false, "count EKS/ECS split cost rows instead of excluding them")
+	f.BoolVar(&o.AllProviders, "all-providers", false, "FOCUS files: count the charges of every provider, not AWS's alone")
 	f.StringVar(&o.AccountNames, "account-names", "", "CSV file of account id,name for account-name on legacy bills")
 	addDiscoverFlags(cmd, &o.Discover)
 	addOnErrorFlags(cmd, &o.OnError)
@@ -101,7 +103,7 @@ func readSide(paths []string) (*loadedSide, error) {
 // the first baseline among sides when they were not given.
 func (o *compareOptions) rollupOptions(sides ...*loadedSide) (report.Options, error) {
 	ro := reportOptions{By: o.By, Metric: o.Metric, Filters: o.Filters, rollupOutput: rollupOutput{Sort: "cost"}, Jobs: o.Jobs,
-		IncludeSplitCost: o.IncludeSplitCost, AccountNames: o.AccountNames, Discover: o.Discover}
+		IncludeSplitCost: o.IncludeSplitCost, AllProviders: o.AllProviders, AccountNames: o.AccountNames, Discover: o.Discover}
 	for _, s := range sides {
 		if s != nil && s.side != nil {
 			if !o.ByGiven {

@@ -83,7 +83,7 @@ func (e *Evaluator) evalFOCUS(b *cur.Batch) *Costs {
 	providers, categories, currencies := b.Str(e.str[sProvider]), b.Str(e.str[sCommitmentCategory]), b.Str(e.str[sCurrency])
 	aws := make([]bool, len(providers.Dict))
 	for j, p := range providers.Dict {
-		aws[j] = slices.Contains(awsProviders, p)
+		aws[j] = e.AllProviders || slices.Contains(awsProviders, p)
 	}
 	billed, effective := b.Amt(e.amt[focusReads[Unblended].role]), b.Amt(e.amt[focusReads[Amortized].role])
 	list := b.Amt(e.amt[aPublicOD])

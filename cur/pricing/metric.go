@@ -260,6 +260,9 @@ type Costs struct {
 // each worker its own and merge their Labels by text.
 type Evaluator struct {
 	IncludeSplitCost bool
+	// AllProviders prices every row of a FOCUS file by its cost columns, whatever its provider;
+	// else only AWS's rows count and the others are left out with a warning.
+	AllProviders bool
 	// Metric is the metric whose absent columns are worth a warning.
 	Metric Metric
 	// MetricOnly has Eval fill Cost and Label of Metric and of Unblended alone, for runs

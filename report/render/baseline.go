@@ -171,7 +171,7 @@ func resultOf(d *jsonDoc) (*report.Result, error) {
 		return nil, err
 	}
 	res := &report.Result{Metric: m, Dimensions: d.Dimensions, Filters: d.Filters, Files: d.Files, Warnings: d.Warnings, Skipped: d.Skipped,
-		IncludeSplitCost: d.Options.IncludeSplitCost, Top: d.Options.Top, Usage: d.Options.Usage}
+		IncludeSplitCost: d.Options.IncludeSplitCost, Top: d.Options.Top, Usage: d.Options.Usage, AllProviders: d.Options.AllProviders}
 	for i, in := range d.Inputs {
 		ri := report.Input{Name: in.Name, Period: in.Period}
 		if (in.Fingerprint == nil) != (in.Size == nil) {

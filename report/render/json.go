@@ -123,7 +123,7 @@ func writeJSON(w io.Writer, r *report.Result, o Options) error {
 }
 
 func optionsJSON(r *report.Result, o Options) jsonOptions {
-	jo := jsonOptions{IncludeSplitCost: r.IncludeSplitCost, Top: r.Top, Usage: r.Usage}
+	jo := jsonOptions{IncludeSplitCost: r.IncludeSplitCost, Top: r.Top, Usage: r.Usage, AllProviders: r.AllProviders}
 	if o.Precision >= 0 {
 		p := o.Precision
 		jo.Precision = &p
