@@ -41,9 +41,9 @@ type jsonOptions struct {
 	IncludeSplitCost bool              `json:"include_split_cost"`
 	Usage            bool              `json:"usage,omitempty"`         // --usage: groups carry their usage quantity
 	AllProviders     bool              `json:"all_providers,omitempty"` // --all-providers: a FOCUS file's every provider
-	AccountNames     *jsonAccountNames `json:"account_names"`   // null without --account-names
-	Top              int               `json:"top"`             // 0: every group
-	Precision        *int              `json:"precision"`       // null: exact money
+	AccountNames     *jsonAccountNames `json:"account_names"`           // null without --account-names
+	Top              int               `json:"top"`                     // 0: every group
+	Precision        *int              `json:"precision"`               // null: exact money
 }
 
 // jsonAccountNames is what --account-names did: its digest, the accounts of the bill that took
