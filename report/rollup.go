@@ -101,14 +101,16 @@ func Run(ctx context.Context, sources []cur.Source, opts Options) (*Result, erro
 	}
 	res, err := run(ctx, sources, opts)
 	if errors.Is(err, errPassedOver) {
-		// The rows the reader passed over hold values the explanation names.
+		// The rows the reader passed over hold what the explanation names: the values the
+		// filters missed, or a map key that no row read had.
 		opts.readAll = true
 		res, err = run(ctx, sources, opts)
 	}
 	return res, err
 }
 
-// errPassedOver: the filters kept no row of a run whose readers passed over row groups.
+// errPassedOver: a run whose readers passed over row groups kept no row, or met no row with a
+// map key it groups or filters by: what it would report depends on the rows not read.
 var errPassedOver = errors.New("filters kept no row, some rows unread")
 
 func run(ctx context.Context, sources []cur.Source, opts Options) (*Result, error) {
@@ -192,10 +194,14 @@ feed:
 			return nil, err
 		}
 	}
+	passedOver := len(keepTests(&opts)) > 0
+	if passedOver && slices.ContainsFunc(slices.Collect(maps.Values(total.lacking)), func(l *lack) bool { return l.mapKey }) {
+		return nil, errPassedOver // the rows passed over may hold the map key no row read had
+	}
 	if err := total.lackedEverywhere(); err != nil && !opts.AllowEmpty {
 		return nil, err
 	}
-	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 && len(keepTests(&opts)) > 0 {
+	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 && passedOver {
 		return nil, errPassedOver
 	}
 	if len(opts.Filters) > 0 && total.rows > 0 && total.kept == 0 && !opts.AllowEmpty {
@@ -293,7 +299,7 @@ func (p *partial) merge(o *partial) {
 			continue
 		}
 		l.files += ol.files
-		l.mapKey = l.mapKey && ol.mapKey
+		l.mapKey = l.mapKey || ol.mapKey
 		maps.Copy(l.flavours, ol.flavours)
 		maps.Copy(l.near, ol.near)
 	}
