@@ -152,6 +152,8 @@ type pageLeaf struct {
 	dec256  bool
 	pad     bool // integer account ids get their 12-digit form back
 
+	mk *mapKey // set when the leaf reads one key of a MAP, whose values col holds
+
 	wantStr, wantAmt bool
 	strOwner         int // the name whose column the text decodes into; -1: outs
 	amtOwner         int
@@ -190,43 +192,34 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 	if r.noPagePath || r.skip {
 		return nil // rows with bad cells are skipped by the pqarrow path only
 	}
-	meta := r.pf.MetaData()
-	sc := meta.Schema
-	for _, fd := range r.fields {
-		if fd.nested || len(fd.leaves) != 1 {
-			return nil
-		}
-	}
 	p := &pagePath{name: r.name, pf: r.pf, serial: r.serial, cores: r.cores, ahead: r.ahead, consumers: 1, held: -1,
 		passOver: r.passOver}
-	leafOf := map[*pqField]*pageLeaf{}
+	type source struct {
+		field *pqField
+		key   string
+	}
+	leafOf := map[source]*pageLeaf{}
 	leaf := func(s *pqSource) *pageLeaf {
-		if l := leafOf[s.field]; l != nil {
+		if l := leafOf[source{s.field, s.key}]; l != nil {
 			return l
 		}
-		li := s.field.leaves[0]
-		descr := sc.Column(li)
-		if descr.MaxRepetitionLevel() != 0 || descr.MaxDefinitionLevel() > 1 {
-			return nil
+		var l *pageLeaf
+		if s.key != "" {
+			l = newMapLeaf(r, s, src)
+		} else {
+			l = newFlatLeaf(r, s, src)
 		}
-		if s.field.index >= len(r.fr.Manifest.Fields) {
-			return nil
+		if l != nil {
+			leafOf[source{s.field, s.key}] = l
+			p.leaves = append(p.leaves, l)
 		}
-		l := &pageLeaf{name: r.schema.RawColumns[s.field.index], pad: s.pad}
-		if !l.setKind(r.fr.Manifest.Fields[s.field.index].Field.Type, descr) || !pqpage.ChunksReadable(meta, li) {
-			return nil
-		}
-		l.col = pqpage.Column{Leaf: li, Type: descr.PhysicalType(), Width: descr.TypeLength(), MaxDef: descr.MaxDefinitionLevel(),
-			File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: l.setDictionary}
-		leafOf[s.field] = l
-		p.leaves = append(p.leaves, l)
 		return l
 	}
 	plan := func(pc *pqColumn, amount bool) (pageName, bool) {
 		var n pageName
 		for _, s := range pc.sources {
-			if s.key != "" {
-				return n, false
+			if s.key != "" && amount {
+				return n, false // money under a map key stays with pqarrow
 			}
 			l := leaf(s)
 			if l == nil || (amount && !l.amountable()) {
@@ -271,6 +264,27 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 		}
 	}
 	return p
+}
+
+// newFlatLeaf returns the leaf of the flat column s.field, or nil when the page path does not
+// read it.
+func newFlatLeaf(r *parquetReader, s *pqSource, src io.ReaderAt) *pageLeaf {
+	if s.field.nested || len(s.field.leaves) != 1 || s.field.index >= len(r.fr.Manifest.Fields) {
+		return nil
+	}
+	meta := r.pf.MetaData()
+	li := s.field.leaves[0]
+	descr := meta.Schema.Column(li)
+	if descr.MaxRepetitionLevel() != 0 || descr.MaxDefinitionLevel() > 1 {
+		return nil
+	}
+	l := &pageLeaf{name: r.schema.RawColumns[s.field.index], pad: s.pad}
+	if !l.setKind(r.fr.Manifest.Fields[s.field.index].Field.Type, descr) || !pqpage.ChunksReadable(meta, li) {
+		return nil
+	}
+	l.col = pqpage.Column{Leaf: li, Type: descr.PhysicalType(), Width: descr.TypeLength(), MaxDef: descr.MaxDefinitionLevel(),
+		File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: l.setDictionary}
+	return l
 }
 
 // pageStreamProps are the properties of the streams page readers read column chunks
@@ -589,6 +603,9 @@ func grow[T any](s []T, n int) []T {
 // decode reads the next n rows of the column into the leaf's outputs, run by run: CUR
 // columns hold long runs of NULLs and of repeated values, which fill whole ranges of rows.
 func (l *pageLeaf) decode(n int) error {
+	if l.mk != nil {
+		return l.decodeMap(n)
+	}
 	l.startBatch(n)
 	l.valid = grow(l.valid, BatchRows)
 	l.idx = grow(l.idx, BatchRows)
@@ -760,21 +777,7 @@ func (l *pageLeaf) someDefined(base int, valid []bool, m int) error {
 		return l.badIndex(top)
 	}
 	if l.wantStr {
-		codes := l.str.Codes[base : base+len(valid)]
-		j := 0
-		for i, ok := range valid {
-			if !ok {
-				codes[i] = 0
-				continue
-			}
-			e := idx[j]
-			j++
-			c := l.dcode[e]
-			if c == 0 {
-				c = l.newCode(e)
-			}
-			codes[i] = c - 1
-		}
+		l.someCodes(base, valid, idx)
 	}
 	if l.wantAmt {
 		vals, oks := l.amt.Values[base:base+len(valid)], l.amt.Valid[base:base+len(valid)]
@@ -794,6 +797,26 @@ func (l *pageLeaf) someDefined(base int, valid []bool, m int) error {
 		}
 	}
 	return nil
+}
+
+// someCodes sets the codes of rows from base, of which valid marks those with a value and idx
+// gives those values' dictionary entries, in order.
+func (l *pageLeaf) someCodes(base int, valid []bool, idx []uint32) {
+	codes := l.str.Codes[base : base+len(valid)]
+	j := 0
+	for i, ok := range valid {
+		if !ok {
+			codes[i] = 0
+			continue
+		}
+		e := idx[j]
+		j++
+		c := l.dcode[e]
+		if c == 0 {
+			c = l.newCode(e)
+		}
+		codes[i] = c - 1
+	}
 }
 
 // newCode gives dictionary entry e (and the entries of the same text) a code in this batch,
@@ -1141,6 +1164,11 @@ func (p *pagePath) decodeInto(l *pageLeaf, sl *pageSlot, s, rg, n int, open bool
 		if err := l.col.Open(rg); err != nil {
 			return p.corrupt(rg, l.name, err)
 		}
+		if l.mk != nil {
+			if err := l.mk.col.Open(rg); err != nil {
+				return p.corrupt(rg, l.name, err)
+			}
+		}
 	}
 	l.out = &l.outs[s]
 	l.str, l.amt = l.strOf(sl.b, s), l.amtOf(sl.b, s)
@@ -1452,5 +1480,8 @@ func (p *pagePath) close() {
 	}
 	for _, l := range p.leaves {
 		l.col.Close()
+		if l.mk != nil {
+			l.mk.col.Close()
+		}
 	}
 }

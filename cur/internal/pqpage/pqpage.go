@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -201,14 +202,17 @@ func (r *rleReader) readLevels(valid []bool) (int, error) {
 	return n, nil
 }
 
-// Column walks the data pages of one flat column (no repetition, definition level 0 or 1)
-// across row groups. A dictionary page is handed to OnDict as soon as it is read. Set the
-// exported fields, then Open a row group.
+// Column walks the data pages of one column across row groups: a flat column (no repetition,
+// definition level 0 or 1), read by rows (Rows, DefRun, IndexRun), or a dictionary-encoded
+// leaf of a repeated group such as a MAP's keys or values (MaxRep 1), read by Entries. A
+// dictionary page is handed to OnDict as soon as it is read. Set the exported fields, then
+// Open a row group.
 type Column struct {
 	Leaf   int          // the leaf column's index in the file
 	Type   parquet.Type // its physical type
 	Width  int          // FIXED_LEN_BYTE_ARRAY byte width
 	MaxDef int16
+	MaxRep int16 // 0 for a flat column, 1 for a leaf of a repeated group
 	File   *file.Reader
 	Src    io.ReaderAt
 	Props  *parquet.ReaderProperties // of the page streams
@@ -217,10 +221,13 @@ type Column struct {
 	br parquet.BufferedReader
 	pr file.PageReader
 
-	rowsLeft int64 // Rows of the current row group's chunk not yet read
-	left     int   // Rows left in the current data page
+	rowsLeft int64 // Rows of the current row group's chunk not yet read (for MaxRep 1: not yet begun)
+	left     int   // Rows (for MaxRep 1: level entries) left in the current data page
 	def      rleReader
-	dict     bool // the page holds dictionary indices
+	rep      rleReader
+	lv       levels   // MaxRep 1: the current page's levels, decoded a block at a time
+	vals     []uint32 // MaxRep 1: indices of a page's defined entries
+	dict     bool     // the page holds dictionary indices
 	idx      rleReader
 	plain    []byte
 	hasDict  bool // the chunk has had its dictionary page
@@ -252,6 +259,28 @@ func ChunksReadable(meta *metadata.FileMetaData, li int) bool {
 			switch e {
 			case parquet.Encodings.Plain, parquet.Encodings.PlainDict, parquet.Encodings.RLEDict, parquet.Encodings.RLE:
 			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// DictionaryPages reports whether the footer shows every data page of leaf li's chunks to hold
+// dictionary indices, as Entries needs; false when the footer does not say.
+func DictionaryPages(meta *metadata.FileMetaData, li int) bool {
+	for rg := 0; rg < meta.NumRowGroups(); rg++ {
+		cc, err := meta.RowGroup(rg).ColumnChunk(li)
+		if err != nil {
+			return false
+		}
+		stats := cc.EncodingStats()
+		if len(stats) == 0 {
+			return false
+		}
+		for _, st := range stats {
+			// Page types of the format: 0 DATA_PAGE, 1 INDEX_PAGE, 2 DICTIONARY_PAGE, 3 DATA_PAGE_V2.
+			if t := int(st.PageType); (t == 0 || t == 3) && st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
 				return false
 			}
 		}
@@ -309,6 +338,7 @@ func (c *Column) Open(rg int) error {
 	c.pr.Reset(c.br, cc.NumValues(), cc.Compression(), nil)
 	c.rowsLeft = rgm.NumRows()
 	c.left, c.hasDict = 0, false
+	c.lv.reset()
 	return nil
 }
 
@@ -335,21 +365,25 @@ func (c *Column) next() error {
 			}
 		case *file.DataPageV1:
 			data := p.Data()
-			if c.MaxDef > 0 {
-				if p.DefinitionLevelEncoding() != parquet.Encodings.RLE {
-					return fmt.Errorf("parquet: definition levels encoded %s", p.DefinitionLevelEncoding())
-				}
-				if len(data) < 4 {
-					return errRLE
-				}
-				n := int(binary.LittleEndian.Uint32(data))
-				if n < 0 || n > len(data)-4 {
-					return errRLE
-				}
-				c.def.reset(data[4:4+n], 1)
-				data = data[4+n:]
+			if c.MaxRep > 0 && p.RepetitionLevelEncoding() != parquet.Encodings.RLE {
+				return fmt.Errorf("parquet: repetition levels encoded %s", p.RepetitionLevelEncoding())
 			}
-			if err := c.values(parquet.Encoding(p.Encoding()), data, int(p.NumValues())); err != nil {
+			if c.MaxDef > 0 && p.DefinitionLevelEncoding() != parquet.Encodings.RLE {
+				return fmt.Errorf("parquet: definition levels encoded %s", p.DefinitionLevelEncoding())
+			}
+			var rep, def []byte
+			var err error
+			if c.MaxRep > 0 {
+				if rep, data, err = prefixed(data); err != nil {
+					return err
+				}
+			}
+			if c.MaxDef > 0 {
+				if def, data, err = prefixed(data); err != nil {
+					return err
+				}
+			}
+			if err := c.page(parquet.Encoding(p.Encoding()), rep, def, data, int(p.NumValues())); err != nil {
 				return err
 			}
 			if c.left > 0 {
@@ -358,13 +392,14 @@ func (c *Column) next() error {
 		case *file.DataPageV2:
 			data := p.Data()
 			rl, dl := int(p.RepetitionLevelByteLen()), int(p.DefinitionLevelByteLen())
-			if rl != 0 || dl < 0 || dl > len(data) {
+			if rl < 0 || dl < 0 || rl > len(data)-dl || (rl != 0 && c.MaxRep == 0) {
 				return errRLE
 			}
-			if c.MaxDef > 0 {
-				c.def.reset(data[:dl], 1)
+			n := int(p.NumRows())
+			if c.MaxRep > 0 {
+				n = int(p.NumValues())
 			}
-			if err := c.values(parquet.Encoding(p.Encoding()), data[dl:], int(p.NumRows())); err != nil {
+			if err := c.page(parquet.Encoding(p.Encoding()), data[:rl], data[rl:rl+dl], data[rl+dl:], n); err != nil {
 				return err
 			}
 			if c.left > 0 {
@@ -374,7 +409,44 @@ func (c *Column) next() error {
 	}
 }
 
-// values starts a data page of rows rows whose value section is data.
+// prefixed splits a DataPage v1 level section (its length, then its runs) off data.
+func prefixed(data []byte) (levels, rest []byte, err error) {
+	if len(data) < 4 {
+		return nil, nil, errRLE
+	}
+	n := int(binary.LittleEndian.Uint32(data))
+	if n < 0 || n > len(data)-4 {
+		return nil, nil, errRLE
+	}
+	return data[4 : 4+n], data[4+n:], nil
+}
+
+// page starts a data page of n rows (for MaxRep 1: n level entries) whose levels are rep and
+// def and whose value section is data.
+func (c *Column) page(enc parquet.Encoding, rep, def, data []byte, n int) error {
+	if c.MaxRep == 0 {
+		if c.MaxDef > 0 {
+			c.def.reset(def, 1)
+		}
+		return c.values(enc, data, n)
+	}
+	if n < 0 {
+		return errRLE
+	}
+	if enc != parquet.Encodings.RLEDict && enc != parquet.Encodings.PlainDict {
+		return fmt.Errorf("parquet: values of a repeated column encoded %s", enc)
+	}
+	c.rep.reset(rep, bits.Len16(uint16(c.MaxRep)))
+	c.def.reset(def, bits.Len16(uint16(c.MaxDef)))
+	c.lv.reset()
+	if err := c.dictIndices(data, n); err != nil {
+		return err
+	}
+	c.left = n
+	return nil
+}
+
+// values starts a data page of rows rows of a flat column whose value section is data.
 func (c *Column) values(enc parquet.Encoding, data []byte, rows int) error {
 	if rows < 0 || int64(rows) > c.rowsLeft {
 		return fmt.Errorf("parquet: page of %d rows where %d remain in the row group", rows, c.rowsLeft)
@@ -383,26 +455,33 @@ func (c *Column) values(enc parquet.Encoding, data []byte, rows int) error {
 	case parquet.Encodings.Plain:
 		c.dict, c.plain = false, data
 	case parquet.Encodings.RLEDict, parquet.Encodings.PlainDict:
-		if !c.hasDict {
-			return errors.New("parquet: dictionary-encoded page without a dictionary")
+		if err := c.dictIndices(data, rows); err != nil {
+			return err
 		}
-		if len(data) == 0 {
-			if rows > 0 && c.MaxDef == 0 {
-				return errRLE
-			}
-			c.idx.reset(nil, 0)
-		} else {
-			if data[0] > 32 {
-				return errRLE
-			}
-			c.idx.reset(data[1:], int(data[0]))
-		}
-		c.dict = true
 	default:
 		return fmt.Errorf("parquet: values encoded %s", enc)
 	}
 	c.left = rows
 	c.rowsLeft -= int64(rows)
+	return nil
+}
+
+// dictIndices starts the dictionary indices of a page of n levels or rows.
+func (c *Column) dictIndices(data []byte, n int) error {
+	if !c.hasDict {
+		return errors.New("parquet: dictionary-encoded page without a dictionary")
+	}
+	switch {
+	case len(data) > 0 && data[0] > 32:
+		return errRLE
+	case len(data) > 0:
+		c.idx.reset(data[1:], int(data[0]))
+	case n > 0 && c.MaxDef == 0:
+		return errRLE
+	default:
+		c.idx.reset(nil, 0)
+	}
+	c.dict = true
 	return nil
 }
 
@@ -551,4 +630,126 @@ func PlainValue(t parquet.Type, b []byte) (uint64, []byte) {
 		return binary.LittleEndian.Uint64(b), nil
 	}
 	return 0, b
+}
+
+// levels is a block of a repeated column's repetition and definition levels.
+type levels struct {
+	rep, def [512]uint32
+	n, at    int // levels in the block, and the next one
+}
+
+func (l *levels) reset() { l.n, l.at = 0, 0 }
+
+// Entries holds the level entries of some rows of a repeated leaf: one per value, NULL or
+// empty group.
+type Entries struct {
+	Start []int32  // Start[r] is row r's first entry; the last element ends the last row
+	Def   []uint8  // each entry's definition level
+	Idx   []uint32 // each entry's dictionary index; 0 where Def is below MaxDef
+	Top   uint32   // the largest index
+}
+
+// Entries reads the entries of the next rows rows of a repeated leaf into e, reading pages as
+// needed: a row's entries may span pages.
+func (c *Column) Entries(rows int, e *Entries) error {
+	e.Start, e.Def, e.Idx, e.Top = e.Start[:0], e.Def[:0], e.Idx[:0], 0
+	r := 0
+	for {
+		if c.left == 0 {
+			if r == rows && c.rowsLeft == 0 {
+				break // the row group's last row ends with its chunk
+			}
+			if err := c.next(); err != nil {
+				return err
+			}
+		}
+		// The entries of this page up to the start of row rows+1.
+		from := len(e.Def)
+		for c.left > 0 {
+			if c.lv.at == c.lv.n {
+				if err := c.lv.fill(&c.rep, &c.def, c.left); err != nil {
+					return err
+				}
+			}
+			rep, def := c.lv.rep[c.lv.at], c.lv.def[c.lv.at]
+			if rep > uint32(c.MaxRep) || def > uint32(c.MaxDef) {
+				return errRLE
+			}
+			if rep == 0 {
+				if r == rows {
+					break
+				}
+				if c.rowsLeft == 0 {
+					return errors.New("parquet: repeated column holds more rows than its row group")
+				}
+				e.Start = append(e.Start, int32(len(e.Def)))
+				r++
+				c.rowsLeft--
+			} else if r == 0 {
+				return errors.New("parquet: repeated column starts inside a row")
+			}
+			e.Def = append(e.Def, uint8(def))
+			c.lv.at++
+			c.left--
+		}
+		if err := c.entryIndices(e, from); err != nil {
+			return err
+		}
+		if c.left > 0 {
+			break // row rows+1 starts here
+		}
+	}
+	if r < rows {
+		return fmt.Errorf("parquet: repeated column ends %d rows early", rows-r)
+	}
+	e.Start = append(e.Start, int32(len(e.Def)))
+	return nil
+}
+
+// entryIndices reads the dictionary indices of e's entries from from on, all of this page.
+func (c *Column) entryIndices(e *Entries, from int) error {
+	e.Idx = slices.Grow(e.Idx, len(e.Def)-len(e.Idx))[:len(e.Def)]
+	defs, idx := e.Def[from:], e.Idx[from:]
+	full := uint8(c.MaxDef)
+	n := 0
+	for _, d := range defs {
+		if d == full {
+			n++
+		}
+	}
+	if n == len(defs) {
+		top, err := c.idx.read(idx)
+		e.Top = max(e.Top, top)
+		return err
+	}
+	c.vals = slices.Grow(c.vals[:0], n)[:n]
+	top, err := c.idx.read(c.vals)
+	if err != nil {
+		return err
+	}
+	e.Top = max(e.Top, top)
+	k := 0
+	for i, d := range defs {
+		if d == full {
+			idx[i], k = c.vals[k], k+1
+		} else {
+			idx[i] = 0
+		}
+	}
+	return nil
+}
+
+// fill decodes the next block of at most left levels.
+func (l *levels) fill(rep, def *rleReader, left int) error {
+	n := min(left, len(l.rep))
+	if _, err := rep.read(l.rep[:n]); err != nil {
+		return err
+	}
+	if def.width == 0 {
+		clear(l.def[:n])
+	} else if _, err := def.read(l.def[:n]); err != nil {
+		return err
+	}
+	l.n, l.at = n, 0
+	return nil
 }

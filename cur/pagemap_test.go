@@ -1,0 +1,152 @@
+package cur
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// writeMapParquet writes CUR 2.0-shaped MAP columns in every form a row's map takes: NULL,
+// empty, the key absent, present with a NULL, blank or padded value, twice under spellings of
+// one snake_case form, and rows of up to 40 entries, so that with small pages a row's
+// entries span pages.
+func writeMapParquet(t *testing.T, nrows, rowGroup int, props ...parquet.WriterProperty) string {
+	t.Helper()
+	strMap := arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String)
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "line_item_line_item_type", Type: arrow.BinaryTypes.String},
+		{Name: "bill_billing_entity", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "resource_tags", Type: strMap, Nullable: true},
+		{Name: "cost_category", Type: strMap, Nullable: true},
+		{Name: "product", Type: strMap, Nullable: true},
+	}, nil)
+	var buf bytes.Buffer
+	mem := memory.NewGoAllocator()
+	props = append([]parquet.WriterProperty{parquet.WithMaxRowGroupLength(int64(rowGroup)),
+		parquet.WithCompression(compress.Codecs.Snappy)}, props...)
+	fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(props...), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := array.NewRecordBuilder(mem, sc)
+	defer b.Release()
+	entities := []string{"AWS", "AWS Marketplace", " AWS Marketplace ", ""}
+	for i := range nrows {
+		b.Field(0).(*array.StringBuilder).Append([]string{"Usage", "Tax", "Credit"}[i%3])
+		if e := entities[i*7%len(entities)]; e == "" && i%2 == 0 {
+			b.Field(1).AppendNull()
+		} else {
+			b.Field(1).(*array.StringBuilder).Append(e)
+		}
+		for f, pick := range []func(i int) [][2]string{tagEntries, categoryEntries, productEntries} {
+			mb := b.Field(2 + f).(*array.MapBuilder)
+			entries := pick(i)
+			switch {
+			case i%11 == 0:
+				mb.AppendNull()
+				continue
+			case i%13 == 0:
+				mb.AppendEmptyValue()
+				continue
+			}
+			mb.Append(true)
+			for _, kv := range entries {
+				mb.KeyBuilder().(*array.StringBuilder).Append(kv[0])
+				if kv[1] == "<null>" {
+					mb.ItemBuilder().AppendNull()
+				} else {
+					mb.ItemBuilder().(*array.StringBuilder).Append(kv[1])
+				}
+			}
+		}
+	}
+	return writeParquetFile(t, fw, &buf, b, "maps.parquet")
+}
+
+func tagEntries(i int) [][2]string {
+	var e [][2]string
+	switch i % 6 {
+	case 0:
+		e = append(e, [2]string{"user_env", "prod"})
+	case 1: // a blank value, then the same key spelt otherwise with one
+		e = append(e, [2]string{"user_team", "  "}, [2]string{"user:Team", " core "})
+	case 2:
+		e = append(e, [2]string{"user_team", "<null>"}, [2]string{"user_env", "dev"})
+	case 3:
+		e = append(e, [2]string{"user:team", fmt.Sprintf("team-%d", i%37)})
+	case 4:
+		e = append(e, [2]string{"user_team", ""})
+	}
+	for k := range i % 5 {
+		e = append(e, [2]string{fmt.Sprintf("user_other%d", k), fmt.Sprint(i % 3)})
+	}
+	return e
+}
+
+func categoryEntries(i int) [][2]string {
+	if i%4 == 0 {
+		return nil
+	}
+	return [][2]string{{"Team", []string{"a", "b", " c"}[i%3]}}
+}
+
+// productEntries gives many rows dozens of entries, and a product name to a few.
+func productEntries(i int) [][2]string {
+	var e [][2]string
+	for k := range i % 41 {
+		e = append(e, [2]string{fmt.Sprintf("attr_%d", k), fmt.Sprint((i + k) % 9)})
+	}
+	if i%3 != 2 {
+		e = append(e, [2]string{"product_name", fmt.Sprintf("Product %d", i%17)})
+	}
+	return e
+}
+
+// mapRequest asks for the flat columns and several keys of each map.
+func mapRequest() Request {
+	var req Request
+	for _, c := range []string{ColLineItemType, "bill_billing_entity", TagColumn("Team"), TagColumn("env"), TagColumn("absent"),
+		CostCategoryColumn("Team"), "product_product_name", "product_attr_3"} {
+		req.AskString(c)
+	}
+	return req
+}
+
+// TestPagePathMaps compares the page path with pqarrow on MAP columns written with
+// dictionaries (read on the page path) across data page versions, page sizes and row groups,
+// and without (left to pqarrow, as Entries needs dictionary indices).
+func TestPagePathMaps(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		rows, rg int
+		paged    bool
+		props    []parquet.WriterProperty
+	}{
+		{"v1", 20000, 6000, true, nil},
+		{"v1 small pages", 9000, 4000, true, []parquet.WriterProperty{parquet.WithDataPageSize(300)}},
+		{"v2 small pages", 9000, 2500, true, []parquet.WriterProperty{parquet.WithDataPageVersion(parquet.DataPageV2), parquet.WithDataPageSize(500)}},
+		{"one row group", 3000, 1 << 20, true, nil},
+		{"no dictionary", 5000, 2000, false, []parquet.WriterProperty{parquet.WithDictionaryDefault(false)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeMapParquet(t, c.rows, c.rg, c.props...)
+			got := samePaths(t, path, mapRequest())
+			if got.paged != c.paged || got.err != "" {
+				t.Errorf("page path %v, want %v; error %q", got.paged, c.paged, got.err)
+			}
+			// A map asked for money stays with pqarrow.
+			req := mapRequest()
+			req.AskAmount(TagColumn("Team"))
+			if d := samePaths(t, path, req); d.paged {
+				t.Error("money under a map key took the page path")
+			}
+		})
+	}
+}
