@@ -79,33 +79,64 @@ func (m *mapKey) setDictionary(data []byte, n int) error {
 	})
 }
 
-// decodeMap reads the next n rows of a MAP key into the leaf's text: both sides' entries,
-// then each row's first matching entry with a value.
+// decodeMap reads the next n rows of a MAP key into the leaf's text: each row's first
+// matching entry with a value. Rows outside where are passed over.
 func (l *pageLeaf) decodeMap(n int) error {
 	l.startBatch(n)
-	m := l.mk
-	if err := m.col.Entries(n, &m.keys); err != nil {
-		return err
-	}
-	if err := l.col.Entries(n, &m.vals); err != nil {
-		return err
-	}
-	ks, vs := &m.keys, &m.vals
-	if len(ks.Def) != len(vs.Def) || !slices.Equal(ks.Start, vs.Start) {
-		return fmt.Errorf("parquet: a map's keys and values hold different entries")
-	}
-	if len(ks.Def) > 0 && ks.Top >= uint32(len(m.match)) {
-		return fmt.Errorf("parquet: key dictionary index %d of %d entries", ks.Top, len(m.match))
-	}
-	if len(vs.Def) > 0 && vs.Top >= l.entries() {
-		return l.badIndex(vs.Top)
-	}
 	l.valid = grow(l.valid, BatchRows)
 	l.idx = grow(l.idx, BatchRows)
 	valid, chosen := l.valid[:n], l.idx[:0]
+	clear(valid)
+	for r := 0; r < n; {
+		from := r
+		for r < n && l.where != nil && !l.where.want[r] {
+			r++
+		}
+		if r > from {
+			if err := l.mk.col.SkipRows(r - from); err != nil {
+				return err
+			}
+			if err := l.col.SkipRows(r - from); err != nil {
+				return err
+			}
+		}
+		from = r
+		for r < n && (l.where == nil || l.where.want[r]) {
+			r++
+		}
+		if r > from {
+			var err error
+			if chosen, err = l.pick(valid[from:r], chosen); err != nil {
+				return err
+			}
+		}
+	}
+	l.someCodes(0, valid, chosen)
+	return nil
+}
+
+// pick reads the entries of the next len(valid) rows of both sides, marks the rows with a
+// value and appends their dictionary entries to chosen.
+func (l *pageLeaf) pick(valid []bool, chosen []uint32) ([]uint32, error) {
+	m := l.mk
+	if err := m.col.Entries(len(valid), &m.keys); err != nil {
+		return nil, err
+	}
+	if err := l.col.Entries(len(valid), &m.vals); err != nil {
+		return nil, err
+	}
+	ks, vs := &m.keys, &m.vals
+	if len(ks.Def) != len(vs.Def) || !slices.Equal(ks.Start, vs.Start) {
+		return nil, fmt.Errorf("parquet: a map's keys and values hold different entries")
+	}
+	if len(ks.Def) > 0 && ks.Top >= uint32(len(m.match)) {
+		return nil, fmt.Errorf("parquet: key dictionary index %d of %d entries", ks.Top, len(m.match))
+	}
+	if len(vs.Def) > 0 && vs.Top >= l.entries() {
+		return nil, l.badIndex(vs.Top)
+	}
 	full, value := m.full, uint8(l.col.MaxDef)
-	for r := range n {
-		valid[r] = false
+	for r := range valid {
 		for j := ks.Start[r]; j < ks.Start[r+1]; j++ {
 			if ks.Def[j] != full || !m.match[ks.Idx[j]] || vs.Def[j] != value {
 				continue
@@ -116,6 +147,54 @@ func (l *pageLeaf) decodeMap(n int) error {
 			}
 		}
 	}
-	l.someCodes(0, valid, chosen)
-	return nil
+	return chosen, nil
+}
+
+// leafWhere is Request.Where for a MAP key leaf on the page path.
+type leafWhere struct {
+	after  int // the leaf that decodes name, in pagePath.leaves
+	name   int // the batch column it decodes into
+	values []string
+	want   []bool // this batch's rows to read
+	codes  []bool // per code of the column: whether it is one of values
+}
+
+// limitRows applies r.where to the MAP key leaves it names, when the leaf answers that name
+// alone and the column tested is decoded straight into its batch column by a flat leaf.
+func (p *pagePath) limitRows(r *parquetReader) {
+	for i, w := range r.where {
+		n, test := &p.strs[i], &p.strs[w.col]
+		if len(n.sources) != 1 || n.sources[0].mk == nil || !test.direct || test.sources[0].mk != nil {
+			continue
+		}
+		l, shared := n.sources[0], 0
+		for _, m := range append(slices.Clone(p.strs), p.amts...) {
+			if slices.Contains(m.sources, l) {
+				shared++
+			}
+		}
+		if shared == 1 {
+			l.where = &leafWhere{after: slices.Index(p.leaves, test.sources[0]), name: w.col, values: w.values}
+		}
+	}
+}
+
+// ready reports whether leaf j may decode batch k: a leaf limited to some rows waits for the
+// column that says which.
+func (p *pagePath) ready(j, k int) bool {
+	w := p.leaves[j].where
+	return w == nil || p.nextK[w.after] > k
+}
+
+// rows sets want to the n rows of b to read.
+func (w *leafWhere) rows(b *Batch, n int) {
+	c := &b.Strings[w.name]
+	w.codes = grow(w.codes, len(c.Dict))
+	for k, v := range c.Dict {
+		w.codes[k] = k > 0 && slices.Contains(w.values, v)
+	}
+	w.want = grow(w.want, n)
+	for i, code := range c.Codes[:n] {
+		w.want[i] = code < uint32(len(w.codes)) && w.codes[code]
+	}
 }

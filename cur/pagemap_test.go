@@ -40,7 +40,11 @@ func writeMapParquet(t *testing.T, nrows, rowGroup int, props ...parquet.WriterP
 	entities := []string{"AWS", "AWS Marketplace", " AWS Marketplace ", ""}
 	for i := range nrows {
 		b.Field(0).(*array.StringBuilder).Append([]string{"Usage", "Tax", "Credit"}[i%3])
-		if e := entities[i*7%len(entities)]; e == "" && i%2 == 0 {
+		e := entities[i*7%len(entities)]
+		if i/1000%3 == 1 {
+			e = "AWS" // long runs of rows a test on the billing entity passes over
+		}
+		if e == "" && i%2 == 0 {
 			b.Field(1).AppendNull()
 		} else {
 			b.Field(1).(*array.StringBuilder).Append(e)
@@ -146,6 +150,75 @@ func TestPagePathMaps(t *testing.T) {
 			req.AskAmount(TagColumn("Team"))
 			if d := samePaths(t, path, req); d.paged {
 				t.Error("money under a map key took the page path")
+			}
+		})
+	}
+}
+
+// TestPagePathMapWhere: a map key asked only on some rows (Request.Where) reads on those
+// rows what pqarrow reads, and is passed over on the others, across pages and row groups.
+func TestPagePathMapWhere(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		props []parquet.WriterProperty
+	}{
+		{"v1", nil},
+		{"v1 small pages", []parquet.WriterProperty{parquet.WithDataPageSize(300)}},
+		{"v2 small pages", []parquet.WriterProperty{parquet.WithDataPageVersion(parquet.DataPageV2), parquet.WithDataPageSize(700)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeMapParquet(t, 12000, 5000, c.props...)
+			var req Request
+			entity := req.AskString("bill_billing_entity")
+			market := ColumnTest{Column: "bill_billing_entity", Values: []string{"AWS Marketplace"}}
+			name := req.AskStringWhere("product_product_name", market)
+			team := req.AskStringWhere(TagColumn("Team"), market)
+			req.AskString(TagColumn("Team")) // asked whole as well: read on every row
+			if len(req.Where) != 1 {
+				t.Fatalf("Where %v: want only the product name limited", req.Where)
+			}
+			whole, err := Open(Source{Path: path}, WithPagePath(req, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer whole.Close()
+			some, err := Open(Source{Path: path}, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer some.Close()
+			if !UsesPagePath(some) {
+				t.Fatal("the page path did not take the file")
+			}
+			passed, read := 0, 0
+			for whole.Next() {
+				if !some.Next() {
+					t.Fatalf("page path ends early: %v", some.Err())
+				}
+				w, s := whole.Batch(), some.Batch()
+				for i := range w.Len {
+					if got, want := s.Str(team).Value(i), w.Str(team).Value(i); got != want {
+						t.Fatalf("row %d: tag %q, want %q", w.FirstRow+int64(i), got, want)
+					}
+					got, want := s.Str(name).Value(i), w.Str(name).Value(i)
+					switch {
+					case w.Str(entity).Value(i) == "AWS Marketplace":
+						if got != want {
+							t.Fatalf("Marketplace row %d: product name %q, want %q", w.FirstRow+int64(i), got, want)
+						}
+						read++
+					case got != "":
+						t.Fatalf("row %d outside the test: product name %q", w.FirstRow+int64(i), got)
+					case want != "":
+						passed++
+					}
+				}
+			}
+			if some.Next() || whole.Err() != nil || some.Err() != nil {
+				t.Fatalf("ends: %v, %v", whole.Err(), some.Err())
+			}
+			if passed == 0 || read == 0 {
+				t.Errorf("%d rows read, %d passed over: the test shows nothing", read, passed)
 			}
 		})
 	}

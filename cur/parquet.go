@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,6 +81,14 @@ type parquetReader struct {
 	alloc      memory.Allocator
 	// passOver marks the row groups Request.Keep leaves unread (nil: none).
 	passOver []bool
+	// where is Request.Where by index of strs: the rows a column is read on.
+	where map[int]pqWhere
+}
+
+// pqWhere is a column read only on the rows where strs[col] is one of values.
+type pqWhere struct {
+	col    int
+	values []string
 }
 
 // pqField is one needed top-level field and its reader within the current row group.
@@ -225,6 +234,14 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	}
 	for _, n := range req.Amounts {
 		r.amts = append(r.amts, column(n))
+	}
+	for c, t := range req.Where {
+		if j := slices.Index(req.Strings, t.Column); j >= 0 && !t.Negate && int(c) < len(req.Strings) {
+			if r.where == nil {
+				r.where = map[int]pqWhere{}
+			}
+			r.where[int(c)] = pqWhere{col: j, values: t.Values}
+		}
 	}
 	fr, err := pqarrow.NewFileReader(pf, arrProps, alloc)
 	if err != nil {

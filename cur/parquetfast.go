@@ -153,6 +153,9 @@ type pageLeaf struct {
 	pad     bool // integer account ids get their 12-digit form back
 
 	mk *mapKey // set when the leaf reads one key of a MAP, whose values col holds
+	// where, when set, limits a MAP key's rows to those its batch column where.name holds one
+	// of where.values on, which leaf where.after decodes first.
+	where *leafWhere
 
 	wantStr, wantAmt bool
 	strOwner         int // the name whose column the text decodes into; -1: outs
@@ -263,6 +266,7 @@ func newPagePath(r *parquetReader, src io.ReaderAt) *pagePath {
 			n.direct, n.sources[0].amtOwner = true, i
 		}
 	}
+	p.limitRows(r)
 	return p
 }
 
@@ -1126,7 +1130,7 @@ func (p *pagePath) work() {
 func (p *pagePath) runTask() bool {
 	i, k := -1, len(p.batches)
 	for j, nk := range p.nextK {
-		if !p.busy[j] && nk < k && p.slotBatch[nk%len(p.slots)] == nk {
+		if !p.busy[j] && nk < k && p.slotBatch[nk%len(p.slots)] == nk && p.ready(j, nk) {
 			i, k = j, nk
 		}
 	}
@@ -1172,6 +1176,9 @@ func (p *pagePath) decodeInto(l *pageLeaf, sl *pageSlot, s, rg, n int, open bool
 	}
 	l.out = &l.outs[s]
 	l.str, l.amt = l.strOf(sl.b, s), l.amtOf(sl.b, s)
+	if l.where != nil {
+		l.where.rows(sl.b, n)
+	}
 	if err := l.decode(n); err != nil {
 		return p.corrupt(rg, l.name, err)
 	}

@@ -111,6 +111,11 @@ type Request struct {
 	// the caller still tests every row it is given. Ignored under SkipBadRows, whose counts
 	// need every row read.
 	Keep []ColumnTest
+	// Where maps a string column (by its index in Strings) to the rows the caller reads it on:
+	// a reader may leave it empty on the others, and so skip the work of a wide CUR 2.0 map
+	// (a Marketplace row's product name lies among dozens of product attributes). Set by
+	// AskStringWhere.
+	Where map[StringCol]ColumnTest
 
 	// Knobs for tests, as bufio.Scanner keeps maxTokenSize: the zero values are what users get.
 	csvBufferSize int              // the CSV read buffer's starting size; 0 is 1 MiB
@@ -139,10 +144,28 @@ type (
 // for one name gives one column. "" asks for a column that is never read: every row is empty.
 func (r *Request) AskString(name string) StringCol {
 	if i := slices.Index(r.Strings, name); i >= 0 {
+		delete(r.Where, StringCol(i)) // read on every row
 		return StringCol(i)
 	}
 	r.Strings = append(r.Strings, name)
 	return StringCol(len(r.Strings) - 1)
+}
+
+// AskStringWhere is AskString for a column the caller reads only on rows that meet test
+// (Negate unset): on other rows it may be empty. A name also asked otherwise is read whole.
+func (r *Request) AskStringWhere(name string, test ColumnTest) StringCol {
+	if i := slices.Index(r.Strings, name); i >= 0 {
+		if w, ok := r.Where[StringCol(i)]; ok && (w.Column != test.Column || !slices.Equal(w.Values, test.Values)) {
+			delete(r.Where, StringCol(i))
+		}
+		return StringCol(i)
+	}
+	c := r.AskString(name)
+	if r.Where == nil {
+		r.Where = map[StringCol]ColumnTest{}
+	}
+	r.Where[c] = test
+	return c
 }
 
 // AskAmount is AskString for an amount column.

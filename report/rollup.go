@@ -746,7 +746,13 @@ func newFileRollup(opts *Options) (*fileRollup, cur.Request) {
 	}
 	newDim := func(d Dimension) *dimEval {
 		de := &dimEval{dim: d, values: newValueSet(), names: opts.AccountNames}
-		for _, c := range d.columns {
+		for k, c := range d.columns {
+			if d.kind == dimService && k == 1 {
+				// Only a Marketplace row's service is its product's name, which CUR 2.0 keeps
+				// among dozens of product attributes: the reader may pass the others over.
+				de.cols = append(de.cols, req.AskStringWhere(c, cur.ColumnTest{Column: colBillingEntity, Values: []string{marketplace}}))
+				continue
+			}
 			de.cols = append(de.cols, col(c))
 		}
 		if v := d.Form().DiscountValue; v != "" {

@@ -667,7 +667,9 @@ func (c *Column) Entries(rows int, e *Entries) error {
 		from := len(e.Def)
 		for c.left > 0 {
 			if c.lv.at == c.lv.n {
-				if err := c.lv.fill(&c.rep, &c.def, c.left); err != nil {
+				// A block in proportion to the rows asked: what is left of it when they end
+				// is walked level by level by SkipRows.
+				if err := c.lv.fill(&c.rep, &c.def, min(c.left, max(64, 8*rows))); err != nil {
 					return err
 				}
 			}
@@ -752,4 +754,201 @@ func (l *levels) fill(rep, def *rleReader, left int) error {
 	}
 	l.n, l.at = n, 0
 	return nil
+}
+
+// SkipRows passes over the next rows rows of a repeated leaf without reading their values:
+// the repetition levels are counted a byte at a time where they are bit-packed, and the
+// dictionary indices of the rows' defined entries are stepped over.
+func (c *Column) SkipRows(rows int) error {
+	r := 0
+	for {
+		if c.left == 0 {
+			if r == rows && c.rowsLeft == 0 {
+				return nil
+			}
+			if err := c.next(); err != nil {
+				return err
+			}
+		}
+		// Levels already decoded come first.
+		defined := 0
+		for c.lv.at < c.lv.n {
+			rep, def := c.lv.rep[c.lv.at], c.lv.def[c.lv.at]
+			if rep == 0 {
+				if r == rows {
+					return c.idx.skip(defined)
+				}
+				if c.rowsLeft == 0 {
+					return errors.New("parquet: repeated column holds more rows than its row group")
+				}
+				r++
+				c.rowsLeft--
+			}
+			if def > uint32(c.MaxDef) {
+				return errRLE
+			}
+			if def == uint32(c.MaxDef) {
+				defined++
+			}
+			c.lv.at++
+			c.left--
+		}
+		if c.left > 0 {
+			m, started, err := c.rep.passRows(rows-r, c.left)
+			if err != nil {
+				return err
+			}
+			if int64(started) > c.rowsLeft {
+				return errors.New("parquet: repeated column holds more rows than its row group")
+			}
+			full, err := c.def.count(m, uint32(c.MaxDef))
+			if err != nil {
+				return err
+			}
+			defined += full
+			r += started
+			c.rowsLeft -= int64(started)
+			c.left -= m
+		}
+		if err := c.idx.skip(defined); err != nil {
+			return err
+		}
+		if c.left > 0 {
+			return nil // row rows+1 starts here
+		}
+	}
+}
+
+// skip passes over the next n values.
+func (r *rleReader) skip(n int) error {
+	for n > 0 {
+		switch {
+		case r.repeat > 0:
+			k := min(r.repeat, n)
+			r.repeat -= k
+			n -= k
+		case r.packed > 0:
+			k := min(r.packed, n)
+			r.packed -= k
+			r.bit += k * r.width
+			n -= k
+		default:
+			if r.pos >= len(r.data) {
+				return errRLE
+			}
+			if err := r.run(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// count passes over the next n values and returns how many equal top, the largest value
+// allowed.
+func (r *rleReader) count(n int, top uint32) (int, error) {
+	if r.width == 0 {
+		if top == 0 {
+			return n, nil
+		}
+		return 0, nil
+	}
+	var buf [64]uint32
+	c := 0
+	for n > 0 {
+		switch {
+		case r.repeat > 0:
+			k := min(r.repeat, n)
+			if r.value > top {
+				return 0, errRLE
+			}
+			if r.value == top {
+				c += k
+			}
+			r.repeat -= k
+			n -= k
+		case r.packed > 0:
+			k := min(r.packed, n, len(buf))
+			if r.unpack(buf[:k]) > top {
+				return 0, errRLE
+			}
+			for _, v := range buf[:k] {
+				if v == top {
+					c++
+				}
+			}
+			r.packed -= k
+			n -= k
+		default:
+			if r.pos >= len(r.data) {
+				return 0, errRLE
+			}
+			if err := r.run(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return c, nil
+}
+
+// passRows reads repetition levels (of width 1) up to, not including, the one that starts row
+// rows+1, and at most limit of them; it returns how many it read and how many rows they
+// started (levels of 0).
+func (r *rleReader) passRows(rows, limit int) (n, started int, err error) {
+	for n < limit {
+		switch {
+		case r.repeat > 0 && r.value != 0:
+			k := min(r.repeat, limit-n)
+			r.repeat -= k
+			n += k
+		case r.repeat > 0:
+			k := min(r.repeat, limit-n, rows-started)
+			if k == 0 {
+				return n, started, nil
+			}
+			r.repeat -= k
+			n, started = n+k, started+k
+		case r.packed > 0:
+			k := min(r.packed, limit-n)
+			bit, data, end := r.bit, r.data, r.bit+k
+			for bit < end {
+				if bit&7 == 0 && end-bit >= 64 && bit>>3+8 <= len(data) {
+					// 64 levels at once.
+					if z := 64 - bits.OnesCount64(binary.LittleEndian.Uint64(data[bit>>3:])); started+z <= rows {
+						started += z
+						bit += 64
+						continue
+					}
+				}
+				if bit&7 == 0 && end-bit >= 8 {
+					// A whole byte of levels: its zeros start rows.
+					if z := 8 - bits.OnesCount8(data[bit>>3]); started+z <= rows {
+						started += z
+						bit += 8
+						continue
+					}
+				}
+				if data[bit>>3]>>uint(bit&7)&1 == 0 {
+					if started == rows {
+						break
+					}
+					started++
+				}
+				bit++
+			}
+			read := bit - r.bit
+			r.bit, r.packed, n = bit, r.packed-read, n+read
+			if bit < end {
+				return n, started, nil
+			}
+		default:
+			if r.pos >= len(r.data) {
+				return n, started, errRLE
+			}
+			if err := r.run(); err != nil {
+				return n, started, err
+			}
+		}
+	}
+	return n, started, nil
 }
