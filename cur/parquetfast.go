@@ -110,6 +110,10 @@ type leafOut struct {
 	str    StringColumn
 	amt    AmountColumn
 	events []amtEvent
+	// zero is how many leading rows of the slot's output are known to hold no code and no
+	// amount, so that a sparse column's NULL runs (most of the reservation and Savings Plan
+	// columns) are not cleared batch after batch.
+	zero int
 }
 
 // pageKind says how a leaf's stored values read, after the Arrow type pqarrow gives them.
@@ -613,6 +617,7 @@ func (l *pageLeaf) decode(n int) error {
 	l.startBatch(n)
 	l.valid = grow(l.valid, BatchRows)
 	l.idx = grow(l.idx, BatchRows)
+	allNull := l.col.MaxDef > 0
 	for done := 0; done < n; {
 		k, err := l.col.Rows(n - done)
 		if err != nil {
@@ -630,8 +635,10 @@ func (l *pageLeaf) decode(n int) error {
 			switch {
 			case mixed:
 				err = l.someDefined(done+r, l.valid[:cnt], values)
+				allNull = allNull && values == 0
 			case defined:
 				err = l.defined(done+r, cnt)
+				allNull = false
 			default:
 				l.nulls(done+r, cnt)
 			}
@@ -641,6 +648,11 @@ func (l *pageLeaf) decode(n int) error {
 			return err
 		}
 		done += k
+	}
+	if allNull {
+		l.out.zero = max(l.out.zero, n)
+	} else {
+		l.out.zero = 0
 	}
 	return nil
 }
@@ -691,6 +703,9 @@ func (l *pageLeaf) defined(base, m int) error {
 
 // nulls fills m NULL rows from base.
 func (l *pageLeaf) nulls(base, m int) {
+	if base+m <= l.out.zero {
+		return
+	}
 	if l.wantStr {
 		clear(l.str.Codes[base : base+m])
 	}
