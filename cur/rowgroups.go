@@ -4,6 +4,11 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -17,23 +22,46 @@ type ColumnTest struct {
 	Column string
 	Values []string
 	Negate bool
+	// Date, "month" or "day", tests the month (PeriodOf) or the day (DayOf) of the cell's text
+	// rather than the text.
+	Date string
+}
+
+// of is what the test compares of a cell whose trimmed text is s.
+func (t *ColumnTest) of(s string) string {
+	switch t.Date {
+	case "month":
+		return PeriodOf(s)
+	case "day":
+		return DayOf(s)
+	}
+	return s
 }
 
 // skippedRowGroups marks the row groups of a Parquet file whose statistics prove that no row
-// meets every test of keep. Only flat text columns of legacy and CUR 2.0 files take part: a
-// map key has no statistics, and FOCUS rows of other providers are counted from every row.
+// meets every test of keep. Only flat columns of legacy and CUR 2.0 files take part, text
+// and, for tests of a month or day, timestamps and dates: a map key has no statistics, and
+// FOCUS rows of other providers are counted from every row.
 func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string, keep []ColumnTest) []bool {
 	if len(keep) == 0 || fl == FOCUS {
 		return nil
 	}
 	sc := meta.Schema
 	leafOf := map[int]int{} // top-level field → its leaf, for flat text fields
+	timeOf := map[int]int{} // the same for flat timestamps and dates, whose text is a date
 	for j := 0; j < sc.NumColumns(); j++ {
 		d := sc.Column(j)
 		top := sc.Root().FieldIndexByField(sc.ColumnRoot(j))
-		if _, group := sc.ColumnRoot(j).(*schema.GroupNode); !group && top >= 0 && d.MaxRepetitionLevel() == 0 &&
-			d.MaxDefinitionLevel() <= 1 && d.PhysicalType() == parquet.Types.ByteArray && d.SortOrder() == schema.SortUNSIGNED {
+		if _, group := sc.ColumnRoot(j).(*schema.GroupNode); group || top < 0 || d.MaxRepetitionLevel() != 0 || d.MaxDefinitionLevel() > 1 {
+			continue
+		}
+		switch {
+		case d.PhysicalType() == parquet.Types.ByteArray && d.SortOrder() == schema.SortUNSIGNED:
 			leafOf[top] = j
+		default:
+			if _, ok := dateOf(d); ok {
+				timeOf[top] = j
+			}
 		}
 	}
 	var tests []ColumnTest
@@ -44,6 +72,9 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 			continue
 		}
 		j, ok := leafOf[places[0].col]
+		if k, typed := timeOf[places[0].col]; typed && t.Date != "" {
+			j, ok = k, true
+		}
 		if !ok {
 			continue
 		}
@@ -64,7 +95,7 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 			if err != nil || st == nil {
 				continue
 			}
-			if bs, ok := st.(*metadata.ByteArrayStatistics); ok && !canHold(bs, g.NumRows(), t) {
+			if r, ok := textRange(st, sc.Column(leaves[k])); ok && !canHold(r, g.NumRows(), &t) {
 				out[rg] = true
 				break
 			}
@@ -73,22 +104,90 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 	return out
 }
 
-// canHold reports whether a chunk of rows rows with statistics st may hold a row meeting t.
-// A cell's text is its trimmed bytes, so a cell matching v is v with white space around it:
-// v followed by more bytes, or a cell starting with a byte that begins a space.
-func canHold(st *metadata.ByteArrayStatistics, rows int64, t ColumnTest) bool {
+// chunkText is what a chunk's statistics say of its cells' texts: the smallest and largest
+// (none when every cell is null) and how many are null. Dates are rendered as the reader
+// renders them, in time order.
+type chunkText struct {
+	lo, hi []byte
+	minMax bool
+	nulls  int64
+	dates  bool // lo and hi are a timestamp's or date's text
+}
+
+// textRange reads a chunk's statistics; false when they do not count nulls or are of a type
+// no test reads.
+func textRange(st metadata.TypedStatistics, d *schema.Column) (chunkText, bool) {
 	if !st.HasNullCount() {
-		return true
+		return chunkText{}, false
 	}
-	nulls := st.NullCount()
-	if !st.HasMinMax() {
+	r := chunkText{nulls: st.NullCount(), minMax: st.HasMinMax()}
+	switch s := st.(type) {
+	case *metadata.ByteArrayStatistics:
+		if r.minMax {
+			r.lo, r.hi = []byte(s.Min()), []byte(s.Max())
+		}
+	case *metadata.Int64Statistics:
+		dc, ok := dateOf(d)
+		if !ok || dc.days {
+			return r, false
+		}
+		r.dates = true
+		if r.minMax {
+			r.lo = appendTime(nil, arrow.Timestamp(s.Min()).ToTime(dc.unit))
+			r.hi = appendTime(nil, arrow.Timestamp(s.Max()).ToTime(dc.unit))
+		}
+	case *metadata.Int32Statistics:
+		if dc, ok := dateOf(d); !ok || !dc.days {
+			return r, false
+		}
+		r.dates = true
+		if r.minMax {
+			r.lo = appendDate(nil, time.Unix(int64(s.Min())*86400, 0))
+			r.hi = appendDate(nil, time.Unix(int64(s.Max())*86400, 0))
+		}
+	default:
+		return r, false
+	}
+	return r, true
+}
+
+// dateColumn says how a flat TIMESTAMP or DATE column's values read as text.
+type dateColumn struct {
+	unit arrow.TimeUnit // of a TIMESTAMP
+	days bool           // a DATE: days since 1970
+}
+
+// dateOf reports whether d is a TIMESTAMP (INT64) or DATE (INT32) column, and of what unit.
+func dateOf(d *schema.Column) (dateColumn, bool) {
+	switch lt := d.LogicalType().(type) {
+	case schema.TimestampLogicalType:
+		units := map[schema.TimeUnitType]arrow.TimeUnit{schema.TimeUnitMillis: arrow.Millisecond,
+			schema.TimeUnitMicros: arrow.Microsecond, schema.TimeUnitNanos: arrow.Nanosecond}
+		u, ok := units[lt.TimeUnit()]
+		return dateColumn{unit: u}, ok && d.PhysicalType() == parquet.Types.Int64
+	case schema.DateLogicalType:
+		return dateColumn{days: true}, d.PhysicalType() == parquet.Types.Int32
+	}
+	return dateColumn{}, false
+}
+
+// canHold reports whether a chunk of rows rows whose texts r describes may hold a row
+// meeting t.
+func canHold(r chunkText, rows int64, t *ColumnTest) bool {
+	if !r.minMax {
 		// Every value null: each row's text is "".
-		if nulls != rows {
+		if r.nulls != rows {
 			return true
 		}
 		return slices.Contains(t.Values, "") != t.Negate
 	}
-	lo, hi := []byte(st.Min()), []byte(st.Max())
+	if t.Date != "" {
+		return canHoldDate(r, t)
+	}
+	if r.dates {
+		return true
+	}
+	lo, hi, nulls := r.lo, r.hi, r.nulls
 	if t.Negate {
 		// Skipped only when every row holds one excluded text.
 		if !bytes.Equal(lo, hi) {
@@ -109,6 +208,39 @@ func canHold(st *metadata.ByteArrayStatistics, rows int64, t ColumnTest) bool {
 		}
 	}
 	return false
+}
+
+// canHoldDate is canHold for a test of the month or day of a date. A date column's months
+// (days) run from that of its smallest to that of its largest value. Texts are bound only
+// when the smallest and largest share the leading characters the month (day) is read from,
+// without white space: then every text between them shares them, and so its month (day).
+func canHoldDate(r chunkText, t *ColumnTest) bool {
+	if !r.dates {
+		n := periodChars
+		if t.Date == "day" {
+			n = dayChars
+		}
+		p := commonPrefix(r.lo, r.hi)
+		if len(p) < n || startsSpaced(r.lo, r.hi) || bytes.ContainsFunc(p[:n], func(c rune) bool { return unicode.IsSpace(c) || c >= utf8.RuneSelf }) {
+			return true
+		}
+	}
+	lo, hi := t.of(string(r.lo)), t.of(string(r.hi))
+	if t.Negate {
+		return lo != hi || !slices.Contains(t.Values, lo) || (r.nulls > 0 && !slices.Contains(t.Values, ""))
+	}
+	if r.nulls > 0 && slices.Contains(t.Values, "") {
+		return true
+	}
+	return slices.ContainsFunc(t.Values, func(v string) bool { return lo <= v && v <= hi })
+}
+
+func commonPrefix(a, b []byte) []byte {
+	n := 0
+	for n < min(len(a), len(b)) && a[n] == b[n] {
+		n++
+	}
+	return a[:n]
 }
 
 // spaceLeads are the first bytes of the characters strings.TrimSpace removes.

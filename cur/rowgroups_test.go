@@ -1,13 +1,21 @@
 package cur
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/curnorm/curnorm/cur/pqwrite"
 )
 
@@ -98,6 +106,146 @@ func TestKeepPassesOverRowGroups(t *testing.T) {
 					t.Errorf("page path %v, want %v", UsesPagePath(rd), pages)
 				}
 			})
+		}
+	}
+}
+
+// TestKeepPassesOverDates checks tests of a month or day (ColumnTest.Date) against row groups
+// of a text column and of a TIMESTAMP column holding the same instants.
+func TestKeepPassesOverDates(t *testing.T) {
+	const rows = 100
+	at := [][]string{
+		{"2026-10-01T00:00:00Z", "2026-10-01T05:00:00Z"},
+		{"2026-10-31T23:00:00Z", "2026-11-01T01:00:00Z"}, // texts share too little to bound
+		{"2026-11-05T00:00:00Z", "2026-11-05T23:00:00Z"},
+		{"", "2026-11-05T10:00:00Z"},
+		{"2026-11-06T00:00:00Z", " 2026-11-07T00:00:00Z"}, // a text may start with a space
+		{"20261108", "2026-11-08T00:00:00Z"},               // two forms of one day
+	}
+	path := filepath.Join(t.TempDir(), "dates.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []pqwrite.Column{{Name: ColUsageStart, Type: pqwrite.String}, {Name: ColPeriodStart, Type: pqwrite.Timestamp},
+		{Name: ColLineItemType, Type: pqwrite.String}}
+	w, err := pqwrite.New(f, cols, pqwrite.Options{RowGroupRows: rows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, texts := range at {
+		for i := range rows {
+			s := texts[i%len(texts)]
+			if s == "" {
+				w.SetNull(0)
+				w.SetNull(1)
+			} else {
+				w.SetString(0, s)
+				layout := time.RFC3339
+				if len(strings.TrimSpace(s)) == 8 {
+					layout = "20060102"
+				}
+				tm, err := time.Parse(layout, strings.TrimSpace(s))
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.SetInt64(1, tm.UnixMilli())
+			}
+			w.SetString(2, "Usage")
+			if err := w.EndRow(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := errors.Join(w.Close(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		keep       ColumnTest
+		text, time []int // row groups read by a test of the text column, of the timestamp column
+	}{
+		{"month", ColumnTest{Date: "month", Values: []string{"2026-10"}}, []int{0, 1, 4, 5}, []int{0, 1}},
+		{"months", ColumnTest{Date: "month", Values: []string{"2026-09", "2026-10", "2026-12"}}, []int{0, 1, 4, 5}, []int{0, 1}},
+		{"day", ColumnTest{Date: "day", Values: []string{"2026-11-05"}}, []int{1, 2, 3, 4, 5}, []int{2, 3}},
+		{"not month", ColumnTest{Date: "month", Values: []string{"2026-11"}, Negate: true}, []int{0, 1, 3, 4, 5}, []int{0, 1, 3}},
+		{"no day", ColumnTest{Date: "day", Values: []string{""}}, []int{1, 3, 4, 5}, []int{3}},
+		{"not no day", ColumnTest{Date: "day", Values: []string{""}, Negate: true}, []int{0, 1, 2, 3, 4, 5}, []int{0, 1, 2, 3, 4, 5}},
+	} {
+		for k, col := range []string{ColUsageStart, ColPeriodStart} {
+			want := [][]int{tc.text, tc.time}[k]
+			for _, pages := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/%s/pages=%v", tc.name, col, pages), func(t *testing.T) {
+					tc.keep.Column = col
+					req := Request{Strings: []string{col, ColLineItemType}, Keep: []ColumnTest{tc.keep}, noPagePath: !pages}
+					rd, err := Open(Source{Path: path}, req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer rd.Close()
+					var read []int
+					for rd.Next() {
+						b := rd.Batch()
+						if g := int((b.FirstRow - 1) / rows); !slices.Contains(read, g) {
+							read = append(read, g)
+						}
+					}
+					if err := rd.Err(); err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(read, want) {
+						t.Errorf("row groups read %v, want %v", read, want)
+					}
+					if got := rd.Rows(); got != int64(len(at)*rows) {
+						t.Errorf("Rows() = %d, want %d", got, len(at)*rows)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestKeepPassesOverDateColumn: a DATE column's statistics bound its months and days too.
+func TestKeepPassesOverDateColumn(t *testing.T) {
+	sc := arrow.NewSchema([]arrow.Field{{Name: ColUsageStart, Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+		{Name: ColLineItemType, Type: arrow.BinaryTypes.String}}, nil)
+	var buf bytes.Buffer
+	fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(10)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+	defer b.Release()
+	oct30 := arrow.Date32FromTime(time.Date(2026, 10, 30, 0, 0, 0, 0, time.UTC))
+	for _, days := range [][2]arrow.Date32{{oct30, oct30 + 1}, {oct30 + 2, oct30 + 3}} { // Oct 30-31, Nov 1-2
+		for i := range 10 {
+			b.Field(0).(*array.Date32Builder).Append(days[i%2])
+			b.Field(1).(*array.StringBuilder).Append("Usage")
+		}
+	}
+	path := writeParquetFile(t, fw, &buf, b, "dates.parquet")
+	for _, tc := range []struct {
+		keep ColumnTest
+		read []int
+	}{
+		{ColumnTest{Date: "month", Values: []string{"2026-11"}}, []int{1}},
+		{ColumnTest{Date: "day", Values: []string{"2026-10-31"}}, []int{0}},
+		{ColumnTest{Date: "month", Values: []string{"2026-10"}, Negate: true}, []int{1}},
+	} {
+		tc.keep.Column = ColUsageStart
+		rd, err := Open(Source{Path: path}, Request{Strings: []string{ColUsageStart}, Keep: []ColumnTest{tc.keep}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var read []int
+		for rd.Next() {
+			read = append(read, int(rd.Batch().FirstRow-1)/10)
+		}
+		if err := errors.Join(rd.Err(), rd.Close()); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(read, tc.read) {
+			t.Errorf("%+v: row groups read %v, want %v", tc.keep, read, tc.read)
 		}
 	}
 }

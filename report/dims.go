@@ -39,7 +39,7 @@ type transform struct {
 // The transforms of dimensions: a date's month ("2026-10") and UTC day ("2026-10-01").
 var (
 	byMonth = &transform{"month", cur.PeriodOf}
-	byDay   = &transform{"day", dayOf}
+	byDay   = &transform{"day", cur.DayOf}
 )
 
 // Fixed dimensions, in the order help lists them.
@@ -159,18 +159,6 @@ func EditDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// dayOf turns a usage start ("2026-10-01T00:00:00Z") into its UTC day "2026-10-01".
-func dayOf(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
-		return s[:10]
-	}
-	if len(s) >= 8 && strings.TrimLeft(s[:8], "0123456789") == "" {
-		return s[:4] + "-" + s[4:6] + "-" + s[6:8]
-	}
-	return ""
 }
 
 // accountNameWarnings tell what --account-names missed: accounts of the bill without a name

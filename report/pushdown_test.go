@@ -33,6 +33,11 @@ func TestFiltersPassOverRowGroups(t *testing.T) {
 		{"account=999999999999"},
 		{"account=999999999999", "currency!=USD"},
 		{"line-item-type=Tax", "account!=" + mid},
+		{"billing-period=2026-10"},
+		{"billing-period=2026-11"},
+		{"month!=2026-10", "account=" + mid},
+		{"day=2026-10-05", "account=" + mid},
+		{"day!=2026-10-05,(none)"},
 	} {
 		t.Run(filters[0], func(t *testing.T) {
 			fs, err := report.ParseFilters(filters)

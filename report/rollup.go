@@ -1047,7 +1047,7 @@ func idsOf(dst []uint32, col *cur.StringColumn, vs *valueSet, xf func(string) st
 
 // dayNumber turns "2026-10-01..." into 20261001; 0 when not a date.
 func dayNumber(s string) int32 {
-	d := dayOf(s)
+	d := cur.DayOf(s)
 	if d == "" {
 		return 0
 	}
@@ -1211,7 +1211,7 @@ func (fr *fileRollup) withinUsageDays(b *cur.Batch, i int, limit int32) bool {
 // epochDays returns the days since 1970-01-01 of the UTC day of a date and of the first of its
 // month; both are -1 when s is not a date.
 func epochDays(s string) (day, monthStart int32) {
-	t, err := time.Parse(time.DateOnly, dayOf(s))
+	t, err := time.Parse(time.DateOnly, cur.DayOf(s))
 	if err != nil {
 		return -1, -1
 	}

@@ -15,17 +15,30 @@ import (
 var ErrEmptySelection = errors.New("no row matches")
 
 // keepTests are the filters a reader can test on one column's statistics: those of a
-// dimension that is one column as it is. Passing rows over would leave out of the names of
-// --account-names the accounts of those rows, so it is off with them.
+// dimension that is one column, as it is or as its month or day (billing-period, month,
+// day). Passing rows over would leave out of the names of --account-names the accounts of
+// those rows, so it is off with them.
 func keepTests(opts *Options) []cur.ColumnTest {
 	if opts.readAll || opts.AccountNames != nil {
 		return nil
 	}
 	var out []cur.ColumnTest
 	for _, f := range opts.Filters {
-		if d := f.Dim; d.kind == dimColumn && d.transform == nil && len(d.columns) == 1 {
-			out = append(out, cur.ColumnTest{Column: d.columns[0], Values: f.Values, Negate: f.Negate})
+		d := f.Dim
+		if d.kind != dimColumn || len(d.columns) != 1 {
+			continue
 		}
+		t := cur.ColumnTest{Column: d.columns[0], Values: f.Values, Negate: f.Negate}
+		switch d.transform {
+		case nil:
+		case byMonth:
+			t.Date = "month"
+		case byDay:
+			t.Date = "day"
+		default:
+			continue
+		}
+		out = append(out, t)
 	}
 	return out
 }
