@@ -120,7 +120,7 @@ func TestKeepPassesOverDates(t *testing.T) {
 		{"2026-11-05T00:00:00Z", "2026-11-05T23:00:00Z"},
 		{"", "2026-11-05T10:00:00Z"},
 		{"2026-11-06T00:00:00Z", " 2026-11-07T00:00:00Z"}, // a text may start with a space
-		{"20261108", "2026-11-08T00:00:00Z"},               // two forms of one day
+		{"20261108", "2026-11-08T00:00:00Z"},              // two forms of one day
 	}
 	path := filepath.Join(t.TempDir(), "dates.parquet")
 	f, err := os.Create(path)
