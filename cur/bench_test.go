@@ -209,6 +209,33 @@ func BenchmarkParquetDecode(b *testing.B) {
 	}
 }
 
+// BenchmarkParquetMapKey: keys of CUR 2.0 maps to batches: a tag (in resource_tags, then in
+// tags where resource_tags has none), and the product name of Marketplace rows alone, as
+// report --by tag:team and --by service read them; through the page path and pqarrow.
+func BenchmarkParquetMapKey(b *testing.B) {
+	for _, key := range []string{"tag", "product name"} {
+		for _, pages := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/pages=%v", key, pages), func(b *testing.B) {
+				path := benchBill(b, sample.Options{Flavour: cur.CUR2Parquet, Rows: benchParquetRows})
+				var req cur.Request
+				if key == "tag" {
+					req.AskString(cur.TagColumn("team"))
+				} else {
+					req.AskString("line_item_product_code")
+					req.AskStringWhere("product_product_name", cur.ColumnTest{Column: "bill_billing_entity", Values: []string{"AWS Marketplace"}})
+					req.AskString("bill_billing_entity")
+				}
+				b.SetBytes(fileSize(b, path))
+				var rows int64
+				for b.Loop() {
+					rows += readAll(b, path, cur.WithPagePath(req, pages))
+				}
+				rowsPerSecond(b, rows)
+			})
+		}
+	}
+}
+
 // BenchmarkEval: the cost rules (pricing.Evaluator.Eval) on batches already in memory.
 func BenchmarkEval(b *testing.B) {
 	path := benchBill(b, sample.Options{Flavour: cur.LegacyCSV, Rows: benchRows})

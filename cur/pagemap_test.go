@@ -26,6 +26,7 @@ func writeMapParquet(t *testing.T, nrows, rowGroup int, props ...parquet.WriterP
 		{Name: "resource_tags", Type: strMap, Nullable: true},
 		{Name: "cost_category", Type: strMap, Nullable: true},
 		{Name: "product", Type: strMap, Nullable: true},
+		{Name: "tags", Type: strMap, Nullable: true}, // legacy header names: a second source of each tag
 	}, nil)
 	var buf bytes.Buffer
 	mem := memory.NewGoAllocator()
@@ -49,7 +50,7 @@ func writeMapParquet(t *testing.T, nrows, rowGroup int, props ...parquet.WriterP
 		} else {
 			b.Field(1).(*array.StringBuilder).Append(e)
 		}
-		for f, pick := range []func(i int) [][2]string{tagEntries, categoryEntries, productEntries} {
+		for f, pick := range []func(i int) [][2]string{tagEntries, categoryEntries, productEntries, legacyTagEntries} {
 			mb := b.Field(2 + f).(*array.MapBuilder)
 			entries := pick(i)
 			switch {
@@ -92,6 +93,13 @@ func tagEntries(i int) [][2]string {
 		e = append(e, [2]string{fmt.Sprintf("user_other%d", k), fmt.Sprint(i % 3)})
 	}
 	return e
+}
+
+func legacyTagEntries(i int) [][2]string {
+	if i%5 == 0 {
+		return nil
+	}
+	return [][2]string{{"resourceTags/user:Env", "e"}, {"resourceTags/user:Team", fmt.Sprintf(" legacy-%d", i%4)}}
 }
 
 func categoryEntries(i int) [][2]string {
@@ -144,6 +152,23 @@ func TestPagePathMaps(t *testing.T) {
 			got := samePaths(t, path, mapRequest())
 			if got.paged != c.paged || got.err != "" {
 				t.Errorf("page path %v, want %v; error %q", got.paged, c.paged, got.err)
+			}
+			if c.paged {
+				// The tags map is read only where resource_tags has no team.
+				rd, err := Open(Source{Path: path}, mapRequest())
+				if err != nil {
+					t.Fatal(err)
+				}
+				limited := 0
+				for _, l := range rd.(*parquetReader).pages.leaves {
+					if l.where != nil && len(l.where.empty) > 0 {
+						limited++
+					}
+				}
+				rd.Close()
+				if limited != 3 {
+					t.Errorf("%d leaves read only where earlier sources are empty, want 3 (team, env, absent)", limited)
+				}
 			}
 			// A map asked for money stays with pqarrow.
 			req := mapRequest()

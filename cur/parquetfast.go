@@ -157,9 +157,7 @@ type pageLeaf struct {
 	pad     bool // integer account ids get their 12-digit form back
 
 	mk *mapKey // set when the leaf reads one key of a MAP, whose values col holds
-	// where, when set, limits a MAP key's rows to those its batch column where.name holds one
-	// of where.values on, which leaf where.after decodes first.
-	where *leafWhere
+	where *leafWhere // when set, the rows of a MAP key to read
 
 	wantStr, wantAmt bool
 	strOwner         int // the name whose column the text decodes into; -1: outs
@@ -1192,7 +1190,7 @@ func (p *pagePath) decodeInto(l *pageLeaf, sl *pageSlot, s, rg, n int, open bool
 	l.out = &l.outs[s]
 	l.str, l.amt = l.strOf(sl.b, s), l.amtOf(sl.b, s)
 	if l.where != nil {
-		l.where.rows(sl.b, n)
+		l.where.rows(sl.b, s, n)
 	}
 	if err := l.decode(n); err != nil {
 		return p.corrupt(rg, l.name, err)

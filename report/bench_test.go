@@ -1,11 +1,13 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -26,8 +28,15 @@ func BenchmarkReportFile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	account, _ := ParseDimension("account")
-	service, _ := ParseDimension("service")
+	// CURNORM_BENCH_BY chooses the grouping, account,service by default.
+	var dims []Dimension
+	for _, name := range strings.Split(cmp.Or(os.Getenv("CURNORM_BENCH_BY"), "account,service"), ",") {
+		d, err := ParseDimension(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dims = append(dims, d)
+	}
 	for _, mode := range []struct {
 		name      string
 		noSummary bool
@@ -37,7 +46,7 @@ func BenchmarkReportFile(b *testing.B) {
 			var rows int64
 			for b.Loop() {
 				res, err := Run(context.Background(), []cur.Source{{Path: path}}, Options{Metric: pricing.Simple,
-					Dims: []Dimension{account, service}, Jobs: runtime.GOMAXPROCS(0), NoSummary: mode.noSummary})
+					Dims: dims, Jobs: runtime.GOMAXPROCS(0), NoSummary: mode.noSummary})
 				if err != nil {
 					b.Fatal(err)
 				}
