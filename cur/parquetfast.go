@@ -156,7 +156,7 @@ type pageLeaf struct {
 	dec256  bool
 	pad     bool // integer account ids get their 12-digit form back
 
-	mk *mapKey // set when the leaf reads one key of a MAP, whose values col holds
+	mk    *mapKey    // set when the leaf reads one key of a MAP, whose values col holds
 	where *leafWhere // when set, the rows of a MAP key to read
 
 	wantStr, wantAmt bool
