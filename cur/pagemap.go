@@ -135,16 +135,24 @@ func (l *pageLeaf) pick(valid []bool, chosen []uint32) ([]uint32, error) {
 	if len(vs.Def) > 0 && vs.Top >= l.entries() {
 		return nil, l.badIndex(vs.Top)
 	}
+	// Entries whose key answers are few (one a row at most, as a rule): find them, then their
+	// rows.
 	full, value := m.full, uint8(l.col.MaxDef)
-	for r := range valid {
-		for j := ks.Start[r]; j < ks.Start[r+1]; j++ {
-			if ks.Def[j] != full || !m.match[ks.Idx[j]] || vs.Def[j] != value {
-				continue
-			}
-			if e := vs.Idx[j]; l.dstr[e] != "" {
-				valid[r], chosen = true, append(chosen, e)
-				break
-			}
+	kDef, kIdx, vDef, vIdx := ks.Def, ks.Idx[:len(ks.Def)], vs.Def[:len(ks.Def)], vs.Idx[:len(ks.Def)]
+	starts, match, dstr := ks.Start, m.match, l.dstr
+	r := 0
+	for j, d := range kDef {
+		if d != full || !match[kIdx[j]] {
+			continue
+		}
+		for int(starts[r+1]) <= j {
+			r++
+		}
+		if valid[r] || vDef[j] != value {
+			continue
+		}
+		if e := vIdx[j]; dstr[e] != "" {
+			valid[r], chosen = true, append(chosen, e)
 		}
 	}
 	return chosen, nil

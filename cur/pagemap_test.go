@@ -17,7 +17,7 @@ import (
 // empty, the key absent, present with a NULL, blank or padded value, twice under spellings of
 // one snake_case form, and rows of up to 40 entries, so that with small pages a row's
 // entries span pages.
-func writeMapParquet(t *testing.T, nrows, rowGroup int, props ...parquet.WriterProperty) string {
+func writeMapParquet(t testing.TB, nrows, rowGroup int, props ...parquet.WriterProperty) string {
 	t.Helper()
 	strMap := arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String)
 	sc := arrow.NewSchema([]arrow.Field{

@@ -754,15 +754,19 @@ func FuzzParquet(f *testing.F) {
 		writeXParquet(f, []cur2Row{{Payer: "Acme", Type: "Usage", Account: 11254002932, Cost: 12,
 			Product: map[string]string{"product_name": "EC2"}, Tags: map[string]string{"user_team": "core"}, Effective: "1.5", Dec: 5}}),
 		writeArrowParquet(f, memory.NewGoAllocator(), 50, 20),
+		writeMapParquet(f, 60, 25, parquet.WithDataPageSize(200)),
 	} {
 		if data, err := os.ReadFile(path); err == nil {
 			f.Add(data)
 		}
 	}
 	req := Request{
-		Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id"},
+		Strings: []string{"line_item_line_item_type", TagColumn("Team"), TagColumn("Owner"), "line_item_usage_start_date", "line_item_usage_account_id",
+			"bill_billing_entity"},
 		Amounts: []string{"line_item_unblended_cost", "pricing_public_on_demand_cost"},
 	}
+	// A map key read on some rows only: the page path passes the others over.
+	req.AskStringWhere("product_product_name", ColumnTest{Column: "bill_billing_entity", Values: []string{"AWS Marketplace"}})
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(dir, "fuzz.parquet")

@@ -663,36 +663,42 @@ func (c *Column) Entries(rows int, e *Entries) error {
 				return err
 			}
 		}
-		// The entries of this page up to the start of row rows+1.
+		// The entries of this page up to the start of row rows+1, a block of levels at a time.
 		from := len(e.Def)
-		for c.left > 0 {
+		stop := false
+		for c.left > 0 && !stop {
 			if c.lv.at == c.lv.n {
 				// A block in proportion to the rows asked: what is left of it when they end
 				// is walked level by level by SkipRows.
-				if err := c.lv.fill(&c.rep, &c.def, min(c.left, max(64, 8*rows))); err != nil {
+				if err := c.lv.fill(&c.rep, &c.def, min(c.left, max(64, 8*rows)), uint32(c.MaxDef)); err != nil {
 					return err
 				}
 			}
-			rep, def := c.lv.rep[c.lv.at], c.lv.def[c.lv.at]
-			if rep > uint32(c.MaxRep) || def > uint32(c.MaxDef) {
-				return errRLE
-			}
-			if rep == 0 {
-				if r == rows {
-					break
-				}
-				if c.rowsLeft == 0 {
-					return errors.New("parquet: repeated column holds more rows than its row group")
-				}
-				e.Start = append(e.Start, int32(len(e.Def)))
-				r++
-				c.rowsLeft--
-			} else if r == 0 {
+			reps, defs := c.lv.rep[c.lv.at:c.lv.n], c.lv.def[c.lv.at:c.lv.n]
+			if len(e.Def) == 0 && reps[0] != 0 {
 				return errors.New("parquet: repeated column starts inside a row")
 			}
-			e.Def = append(e.Def, uint8(def))
-			c.lv.at++
-			c.left--
+			r0, base, k := r, len(e.Def), 0
+			for ; k < len(reps); k++ {
+				if reps[k] == 0 {
+					if r == rows {
+						stop = true
+						break
+					}
+					e.Start = append(e.Start, int32(base+k))
+					r++
+				}
+			}
+			if int64(r-r0) > c.rowsLeft {
+				return errors.New("parquet: repeated column holds more rows than its row group")
+			}
+			c.rowsLeft -= int64(r - r0)
+			e.Def = slices.Grow(e.Def, k)[:base+k]
+			for i, d := range defs[:k] {
+				e.Def[base+i] = uint8(d)
+			}
+			c.lv.at += k
+			c.left -= k
 		}
 		if err := c.entryIndices(e, from); err != nil {
 			return err
@@ -741,16 +747,19 @@ func (c *Column) entryIndices(e *Entries, from int) error {
 	return nil
 }
 
-// fill decodes the next block of at most left levels.
-func (l *levels) fill(rep, def *rleReader, left int) error {
+// fill decodes the next block of at most left levels, of which no definition level may
+// pass maxDef.
+func (l *levels) fill(rep, def *rleReader, left int, maxDef uint32) error {
 	n := min(left, len(l.rep))
 	if _, err := rep.read(l.rep[:n]); err != nil {
 		return err
 	}
 	if def.width == 0 {
 		clear(l.def[:n])
-	} else if _, err := def.read(l.def[:n]); err != nil {
+	} else if top, err := def.read(l.def[:n]); err != nil {
 		return err
+	} else if top > maxDef {
+		return errRLE
 	}
 	l.n, l.at = n, 0
 	return nil
@@ -783,9 +792,6 @@ func (c *Column) SkipRows(rows int) error {
 				}
 				r++
 				c.rowsLeft--
-			}
-			if def > uint32(c.MaxDef) {
-				return errRLE
 			}
 			if def == uint32(c.MaxDef) {
 				defined++
