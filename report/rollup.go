@@ -1305,19 +1305,10 @@ type recentGroup struct {
 }
 
 func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i int, countsDiscount bool) {
+	// Rows and totals by metric are summed by line item type here, and into the summary's
+	// own at the end (partial): once per row rather than twice.
 	s := &st.s
-	s.Rows++
-	for m := range s.ByMetric {
-		s.ByMetric[m].Add(c.Cost[m][i])
-	}
 	disc := c.Discount[i]
-	if disc != 0 {
-		for _, m := range pricing.Metrics {
-			if m.CountsDiscountColumn() {
-				s.ByMetric[m].Add(disc)
-			}
-		}
-	}
 	k := c.Kind[i]
 	metric := fr.opts.Metric
 	switch {
@@ -1424,6 +1415,10 @@ func (fr *fileRollup) partial() *partial {
 			if ts != nil {
 				ts.Type = fr.types.text[id]
 				types[ts.Type] = ts
+				s.Rows += ts.Rows
+				for m := range s.ByMetric {
+					s.ByMetric[m].AddSum(ts.ByMetric[m])
+				}
 			}
 		}
 		p.summaries[k] = s
