@@ -74,3 +74,41 @@ func clusteredBill(tb testing.TB, path string, rows, accounts, groupRows int) st
 	}
 	return path
 }
+
+// clusteredTaggedBill writes a CUR 2.0 Parquet bill sorted by account like clusteredBill, whose
+// resource_tags map holds a team on the first account's rows alone: a filter on another
+// account passes over every row group that has the key.
+func clusteredTaggedBill(tb testing.TB, path string, rows, accounts, groupRows int) string {
+	tb.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cols := []pqwrite.Column{{Name: cur.ColAccount, Type: pqwrite.String}, {Name: cur.ColLineItemType, Type: pqwrite.String},
+		{Name: cur.ColProductCode, Type: pqwrite.String}, {Name: cur.ColCurrency, Type: pqwrite.String},
+		{Name: cur.ColUnblended, Type: pqwrite.Double}, {Name: "resource_tags", Type: pqwrite.StringMap}}
+	w, err := pqwrite.New(f, cols, pqwrite.Options{RowGroupRows: groupRows})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i := range rows {
+		k := i * accounts / rows
+		w.SetString(0, clusteredAccount(k, accounts+1))
+		w.SetString(1, "Usage")
+		w.SetString(2, []string{"AmazonEC2", "AmazonS3"}[i%2])
+		w.SetString(3, "USD")
+		w.SetFloat64(4, float64(i%100)/100)
+		if k == 0 {
+			w.SetMap(5, []string{"user_team"}, []string{[]string{"web", "data"}[i%2]})
+		} else {
+			w.SetMap(5, []string{"user_env"}, []string{"prod"})
+		}
+		if err := w.EndRow(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := errors.Join(w.Close(), f.Close()); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}

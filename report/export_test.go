@@ -9,8 +9,9 @@ var (
 
 // ClusteredBill and ClusteredAccount write and name the accounts of a bill sorted by account.
 var (
-	ClusteredBill    = clusteredBill
-	ClusteredAccount = clusteredAccount
+	ClusteredBill       = clusteredBill
+	ClusteredTaggedBill = clusteredTaggedBill
+	ClusteredAccount    = clusteredAccount
 )
 
 // ReadingAll returns o with every row group read, whatever the filters.

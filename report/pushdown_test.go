@@ -5,6 +5,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/curnorm/curnorm/cur"
@@ -79,4 +80,40 @@ func printed(t *testing.T, srcs []cur.Source, opts report.Options, jobs int) str
 	}
 	render.WriteSummary(&buf, res, render.Options{Precision: -1})
 	return buf.String()
+}
+
+// TestFiltersPassOverMapKeys: a CUR 2.0 tag held only in row groups a filter passes over is
+// still a key of the bill, found by reading them, as a run reading every row group finds it;
+// a key no row holds is missing either way.
+func TestFiltersPassOverMapKeys(t *testing.T) {
+	path := report.ClusteredTaggedBill(t, filepath.Join(t.TempDir(), "tagged.parquet"), 8_000, 16, 250)
+	other := report.ClusteredAccount(9, 17)
+	for _, c := range []struct{ by, filter string }{
+		{"tag:team", "account=" + other},
+		{"tag:team", "account!=" + report.ClusteredAccount(0, 17)},
+		{"tag:nokey", "account=" + other},
+		{"tag:env", "account=" + report.ClusteredAccount(0, 17)},
+	} {
+		t.Run(c.by+" "+c.filter, func(t *testing.T) {
+			fs, err := report.ParseFilters([]string{c.filter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := report.ParseDimension(c.by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := report.Options{Metric: pricing.Unblended, Filters: fs, Dims: []report.Dimension{d}}
+			bill := []cur.Source{{Path: path}}
+			want := printed(t, bill, report.ReadingAll(opts), 1)
+			for _, jobs := range []int{1, 2} {
+				if got := printed(t, bill, opts, jobs); got != want {
+					t.Fatalf("--jobs %d: with row groups passed over\n%s\nwant\n%s", jobs, got, want)
+				}
+			}
+			if strings.Contains(c.by, "nokey") != strings.HasPrefix(want, "error:") {
+				t.Errorf("want an error for a key no row holds, and only then:\n%s", want)
+			}
+		})
+	}
 }
