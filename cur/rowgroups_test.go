@@ -54,6 +54,36 @@ func writeClustered(t *testing.T, at [][]string, rows int) string {
 	return path
 }
 
+// readRowGroups reads a file of groups row groups of rows rows with req and checks that it
+// read the row groups want, on the path req asks for, and still counted every row.
+func readRowGroups(t *testing.T, path string, req Request, rows, groups int, want []int) {
+	t.Helper()
+	rd, err := Open(Source{Path: path}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	var read []int
+	for rd.Next() {
+		b := rd.Batch()
+		if g := int((b.FirstRow - 1) / int64(rows)); !slices.Contains(read, g) {
+			read = append(read, g)
+		}
+	}
+	if err := rd.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(read, want) {
+		t.Errorf("row groups read %v, want %v", read, want)
+	}
+	if got := rd.Rows(); got != int64(groups*rows) {
+		t.Errorf("Rows() = %d, want %d", got, groups*rows)
+	}
+	if UsesPagePath(rd) == req.noPagePath {
+		t.Errorf("page path %v, want %v", UsesPagePath(rd), !req.noPagePath)
+	}
+}
+
 // TestKeepPassesOverRowGroups checks that a reader given Request.Keep leaves unread exactly the
 // row groups whose statistics exclude every row, on both Parquet paths, and still counts
 // their rows.
@@ -81,30 +111,7 @@ func TestKeepPassesOverRowGroups(t *testing.T) {
 				tc.keep.Column = ColAccount
 				req := Request{Strings: []string{ColAccount}, Amounts: []string{ColUnblended}, Keep: []ColumnTest{tc.keep},
 					noPagePath: !pages}
-				rd, err := Open(Source{Path: path}, req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer rd.Close()
-				var read []int
-				for rd.Next() {
-					b := rd.Batch()
-					if g := int((b.FirstRow - 1) / rows); !slices.Contains(read, g) {
-						read = append(read, g)
-					}
-				}
-				if err := rd.Err(); err != nil {
-					t.Fatal(err)
-				}
-				if !slices.Equal(read, tc.read) {
-					t.Errorf("row groups read %v, want %v", read, tc.read)
-				}
-				if got := rd.Rows(); got != int64(len(at)*rows) {
-					t.Errorf("Rows() = %d, want %d", got, len(at)*rows)
-				}
-				if UsesPagePath(rd) != pages {
-					t.Errorf("page path %v, want %v", UsesPagePath(rd), pages)
-				}
+				readRowGroups(t, path, req, rows, len(at), tc.read)
 			})
 		}
 	}
@@ -178,27 +185,7 @@ func TestKeepPassesOverDates(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/pages=%v", tc.name, col, pages), func(t *testing.T) {
 					tc.keep.Column = col
 					req := Request{Strings: []string{col, ColLineItemType}, Keep: []ColumnTest{tc.keep}, noPagePath: !pages}
-					rd, err := Open(Source{Path: path}, req)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer rd.Close()
-					var read []int
-					for rd.Next() {
-						b := rd.Batch()
-						if g := int((b.FirstRow - 1) / rows); !slices.Contains(read, g) {
-							read = append(read, g)
-						}
-					}
-					if err := rd.Err(); err != nil {
-						t.Fatal(err)
-					}
-					if !slices.Equal(read, want) {
-						t.Errorf("row groups read %v, want %v", read, want)
-					}
-					if got := rd.Rows(); got != int64(len(at)*rows) {
-						t.Errorf("Rows() = %d, want %d", got, len(at)*rows)
-					}
+					readRowGroups(t, path, req, rows, len(at), want)
 				})
 			}
 		}
@@ -233,19 +220,6 @@ func TestKeepPassesOverDateColumn(t *testing.T) {
 		{ColumnTest{Date: "month", Values: []string{"2026-10"}, Negate: true}, []int{1}},
 	} {
 		tc.keep.Column = ColUsageStart
-		rd, err := Open(Source{Path: path}, Request{Strings: []string{ColUsageStart}, Keep: []ColumnTest{tc.keep}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var read []int
-		for rd.Next() {
-			read = append(read, int(rd.Batch().FirstRow-1)/10)
-		}
-		if err := errors.Join(rd.Err(), rd.Close()); err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(read, tc.read) {
-			t.Errorf("%+v: row groups read %v, want %v", tc.keep, read, tc.read)
-		}
+		readRowGroups(t, path, Request{Strings: []string{ColUsageStart}, Keep: []ColumnTest{tc.keep}}, 10, 2, tc.read)
 	}
 }
