@@ -15,10 +15,10 @@ import (
 // is that of its first entry whose key answers the key and whose value is not empty text,
 // as the pqarrow path reads it (parquetReader.mapStrings).
 type mapKey struct {
-	col   pqpage.Column // the map's keys
-	key   string        // the requested key, in Snake form
-	match []bool        // per entry of the chunk's key dictionary: whether it answers key
-	known map[string]bool
+	col   pqpage.Column   // the map's keys
+	key   string          // the requested key, in Snake form
+	match []bool          // per entry of the chunk's key dictionary: whether it answers key
+	known map[string]bool // key as written → whether it answers, across chunks
 	keys  pqpage.Entries
 	vals  pqpage.Entries
 	full  uint8 // the definition level of a key: the entry exists
@@ -52,12 +52,11 @@ func newMapLeaf(r *parquetReader, s *pqSource, src io.ReaderAt) *pageLeaf {
 	if !l.setKind(mt.ItemType(), vd) {
 		return nil
 	}
-	props := pageStreamProps(r.alloc)
 	l.col = pqpage.Column{Leaf: fd.leaves[1], Type: vd.PhysicalType(), Width: vd.TypeLength(), MaxDef: vd.MaxDefinitionLevel(),
-		MaxRep: 1, File: r.pf, Src: src, Props: props, OnDict: l.setDictionary}
+		MaxRep: 1, File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: l.setDictionary}
 	m := &mapKey{key: s.key, full: uint8(kd.MaxDefinitionLevel()), known: map[string]bool{}}
 	m.col = pqpage.Column{Leaf: fd.leaves[0], Type: kd.PhysicalType(), MaxDef: kd.MaxDefinitionLevel(), MaxRep: 1,
-		File: r.pf, Src: src, Props: props, OnDict: m.setDictionary}
+		File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: m.setDictionary}
 	l.mk = m
 	return l
 }
