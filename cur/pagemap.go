@@ -128,10 +128,10 @@ func (l *pageLeaf) pick(valid []bool, chosen []uint32) ([]uint32, error) {
 	if len(ks.Def) != len(vs.Def) || !slices.Equal(ks.Start, vs.Start) {
 		return nil, fmt.Errorf("parquet: a map's keys and values hold different entries")
 	}
-	if len(ks.Def) > 0 && ks.Top >= uint32(len(m.match)) {
+	if ks.Set > 0 && ks.Top >= uint32(len(m.match)) {
 		return nil, fmt.Errorf("parquet: key dictionary index %d of %d entries", ks.Top, len(m.match))
 	}
-	if len(vs.Def) > 0 && vs.Top >= l.entries() {
+	if vs.Set > 0 && vs.Top >= l.entries() {
 		return nil, l.badIndex(vs.Top)
 	}
 	// Entries whose key answers are few (one a row at most, as a rule): find them, then their

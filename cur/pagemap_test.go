@@ -248,3 +248,45 @@ func TestPagePathMapWhere(t *testing.T) {
 		})
 	}
 }
+
+// TestPagePathMapNullChunks: a row group whose map (or whose map's values) holds no value at
+// all, which writers store as PLAIN pages without a dictionary, stays on the page path.
+func TestPagePathMapNullChunks(t *testing.T) {
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "line_item_line_item_type", Type: arrow.BinaryTypes.String},
+		{Name: "resource_tags", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), Nullable: true},
+	}, nil)
+	for _, first := range []string{"null maps", "empty maps", "null values"} {
+		t.Run(first, func(t *testing.T) {
+			var buf bytes.Buffer
+			fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(100)), pqarrow.DefaultWriterProps())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+			defer b.Release()
+			for i := range 300 {
+				b.Field(0).(*array.StringBuilder).Append("Usage")
+				mb := b.Field(1).(*array.MapBuilder)
+				switch {
+				case i < 100 && first == "null maps":
+					mb.AppendNull()
+				case i < 100 && first == "empty maps":
+					mb.AppendEmptyValue()
+				default:
+					mb.Append(true)
+					mb.KeyBuilder().(*array.StringBuilder).Append("user_team")
+					if i < 100 {
+						mb.ItemBuilder().AppendNull()
+					} else {
+						mb.ItemBuilder().(*array.StringBuilder).Append([]string{"web", "data"}[i%2])
+					}
+				}
+			}
+			path := writeParquetFile(t, fw, &buf, b, "nullmaps.parquet")
+			if got := samePaths(t, path, Request{Strings: []string{TagColumn("team")}}); !got.paged || got.err != "" {
+				t.Errorf("page path %v, error %q", got.paged, got.err)
+			}
+		})
+	}
+}

@@ -267,7 +267,8 @@ func ChunksReadable(meta *metadata.FileMetaData, li int) bool {
 }
 
 // DictionaryPages reports whether the footer shows every data page of leaf li's chunks to hold
-// dictionary indices, as Entries needs; false when the footer does not say.
+// dictionary indices, or no value at all (a chunk of NULLs, which writers store PLAIN), as
+// Entries needs; false when the footer does not say.
 func DictionaryPages(meta *metadata.FileMetaData, li int) bool {
 	for rg := 0; rg < meta.NumRowGroups(); rg++ {
 		cc, err := meta.RowGroup(rg).ColumnChunk(li)
@@ -280,12 +281,19 @@ func DictionaryPages(meta *metadata.FileMetaData, li int) bool {
 		}
 		for _, st := range stats {
 			// Page types of the format: 0 DATA_PAGE, 1 INDEX_PAGE, 2 DICTIONARY_PAGE, 3 DATA_PAGE_V2.
-			if t := int(st.PageType); (t == 0 || t == 3) && st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
+			if t := int(st.PageType); (t == 0 || t == 3) && st.Encoding != parquet.Encodings.RLEDict &&
+				st.Encoding != parquet.Encodings.PlainDict && !allNull(cc) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// allNull reports whether a chunk's statistics count every value NULL.
+func allNull(cc *metadata.ColumnChunkMetaData) bool {
+	st, err := cc.Statistics()
+	return err == nil && st != nil && st.HasNullCount() && st.NullCount() == cc.NumValues()
 }
 
 // ChunkRange is where the chunk of leaf li in row group rg lies in the file: the bytes its
@@ -433,14 +441,18 @@ func (c *Column) page(enc parquet.Encoding, rep, def, data []byte, n int) error 
 	if n < 0 {
 		return errRLE
 	}
-	if enc != parquet.Encodings.RLEDict && enc != parquet.Encodings.PlainDict {
-		return fmt.Errorf("parquet: values of a repeated column encoded %s", enc)
-	}
 	c.rep.reset(rep, bits.Len16(uint16(c.MaxRep)))
 	c.def.reset(def, bits.Len16(uint16(c.MaxDef)))
 	c.lv.reset()
-	if err := c.dictIndices(data, n); err != nil {
-		return err
+	switch enc {
+	case parquet.Encodings.RLEDict, parquet.Encodings.PlainDict:
+		if err := c.dictIndices(data, n); err != nil {
+			return err
+		}
+	case parquet.Encodings.Plain:
+		c.dict = false // a page of NULLs (entryIndices fails on a value)
+	default:
+		return fmt.Errorf("parquet: values of a repeated column encoded %s", enc)
 	}
 	c.left = n
 	return nil
@@ -647,12 +659,13 @@ type Entries struct {
 	Def   []uint8  // each entry's definition level
 	Idx   []uint32 // each entry's dictionary index; 0 where Def is below MaxDef
 	Top   uint32   // the largest index
+	Set   int      // entries with an index (Def at MaxDef)
 }
 
 // Entries reads the entries of the next rows rows of a repeated leaf into e, reading pages as
 // needed: a row's entries may span pages.
 func (c *Column) Entries(rows int, e *Entries) error {
-	e.Start, e.Def, e.Idx, e.Top = e.Start[:0], e.Def[:0], e.Idx[:0], 0
+	e.Start, e.Def, e.Idx, e.Top, e.Set = e.Start[:0], e.Def[:0], e.Idx[:0], 0, 0
 	r := 0
 	for {
 		if c.left == 0 {
@@ -725,6 +738,10 @@ func (c *Column) entryIndices(e *Entries, from int) error {
 			n++
 		}
 	}
+	if n > 0 && !c.dict {
+		return errors.New("parquet: PLAIN values in a repeated column")
+	}
+	e.Set += n
 	if n == len(defs) {
 		top, err := c.idx.read(idx)
 		e.Top = max(e.Top, top)
