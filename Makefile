@@ -42,8 +42,10 @@ lint: vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# curnorm against DuckDB on generated 1M and 5M row bills (docs/performance.md); RUNS=5 for
-# more runs per figure.
+# curnorm against DuckDB and against the floor of this machine (reading and decompressing the
+# needed column chunks) on generated 1M and 5M row bills, by account and service and by a tag,
+# the bill summary on (docs/performance.md); RUNS=5 for more runs per figure, SCALE=50000000
+# for the 50M-row run as well.
 bench-compare:
 	scripts/bench-compare.sh
 

@@ -1,13 +1,20 @@
 // duckdb-rollup.mjs runs the reference rollup of scripts/bench-compare.sh in DuckDB:
-// the `simple` metric of curnorm summed by account and service, exactly, as DECIMAL(38,10).
+// the `simple` metric of curnorm summed by the report's dimensions, exactly, as DECIMAL(38,10).
 //
-//   node duckdb-rollup.mjs --modules DIR --threads N --parquet GLOB   rollup of Parquet files
-//   node duckdb-rollup.mjs --modules DIR --threads N --csv GLOB       rollup of legacy CSV(.gz)
+//   node duckdb-rollup.mjs --modules DIR --threads N [--by DIMS] [--account ID] --parquet GLOB
+//   node duckdb-rollup.mjs --modules DIR --threads N [--by DIMS] [--account ID] --cur2 GLOB
+//   node duckdb-rollup.mjs --modules DIR --threads N [--by DIMS] [--account ID] --csv GLOB
 //   node duckdb-rollup.mjs --modules DIR --threads N --empty          start-up only (SELECT 1)
-//   node duckdb-rollup.mjs --modules DIR --threads N --copy SRC DST   rewrite Parquet with DuckDB
+//   node duckdb-rollup.mjs --modules DIR --threads N [--order COL] [--row-group-size N] --copy SRC DST
 //
-// DIR is the folder whose node_modules holds @duckdb/node-api. The rollup prints
-// "account,service,cost" lines sorted by account and service on stdout, and the time the
+// --parquet reads legacy Parquet (flat columns, tags as resource_tags_user_KEY), --cur2 CUR 2.0
+// Parquet (tags in the resource_tags MAP, key user_KEY), --csv legacy CSV(.gz). DIMS is a comma
+// list of account, service and tag:KEY, as curnorm's --by (default account,service); --account
+// keeps one usage account's rows, as curnorm's --filter account=ID. --copy rewrites a Parquet
+// file with DuckDB's own writer, sorted by COL when given, in row groups of N rows when given.
+//
+// DIR is the folder whose node_modules holds @duckdb/node-api. The rollup prints one
+// "key,...,cost" line per group, sorted, on stdout (NULL as an empty field), and the time the
 // query took inside DuckDB on stderr.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -19,7 +26,7 @@ function usage(msg) {
 }
 
 const args = process.argv.slice(2);
-const opt = { threads: '2' };
+const opt = { threads: '2', by: 'account,service' };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const value = () => {
@@ -29,17 +36,23 @@ for (let i = 0; i < args.length; i++) {
   switch (a) {
     case '--modules': opt.modules = value(); break;
     case '--threads': opt.threads = value(); break;
+    case '--by': opt.by = value(); break;
+    case '--account': opt.account = value(); break;
     case '--parquet': opt.parquet = value(); break;
+    case '--cur2': opt.cur2 = value(); break;
     case '--csv': opt.csv = value(); break;
+    case '--order': opt.order = value(); break;
+    case '--row-group-size': opt.rowGroupSize = value(); break;
     case '--empty': opt.empty = true; break;
     case '--copy': opt.copy = [value(), value()]; break;
     default: usage(`unknown argument ${a}`);
   }
 }
 if (!opt.modules) usage('--modules DIR is required');
-if ([opt.parquet, opt.csv, opt.empty, opt.copy].filter(Boolean).length !== 1) {
-  usage('give exactly one of --parquet, --csv, --empty, --copy');
+if ([opt.parquet, opt.cur2, opt.csv, opt.empty, opt.copy].filter(Boolean).length !== 1) {
+  usage('give exactly one of --parquet, --cur2, --csv, --empty, --copy');
 }
+if (opt.rowGroupSize !== undefined && !/^[1-9][0-9]*$/.test(opt.rowGroupSize)) usage('--row-group-size needs a row count');
 
 const { DuckDBInstance } = createRequire(resolve(opt.modules, 'package.json'))('@duckdb/node-api');
 const quote = (s) => `'${s.replaceAll("'", "''")}'`;
@@ -51,28 +64,66 @@ const cost = (type, ri, sp, unblended) => `CAST(CASE ${type}
       WHEN 'SavingsPlanCoveredUsage' THEN ${sp}
       ELSE ${unblended} END AS DECIMAL(38,10))`;
 
+// Where each flavour keeps a dimension's value. The keys are printed as stored: the caller
+// trims them and reads an empty one as (none), as curnorm does, so that the query is not
+// slowed by work the comparison can do.
+const ident = (s) => `"${s.replaceAll('"', '""')}"`;
+// A service is the product code, or on a Marketplace row the product's name.
+const service = (entity, name, code) =>
+  `CASE WHEN ${entity} = 'AWS Marketplace' AND ${name} <> '' THEN ${name} ELSE ${code} END`;
+const flavours = {
+  parquet: {
+    account: 'line_item_usage_account_id',
+    service: service('bill_billing_entity', 'product_product_name', 'line_item_product_code'),
+    tag: (k) => ident(`resource_tags_user_${k.toLowerCase()}`),
+    type: 'line_item_line_item_type', ri: 'reservation_effective_cost',
+    sp: 'savings_plan_savings_plan_effective_cost', unblended: 'line_item_unblended_cost',
+  },
+  csv: {
+    account: '"lineItem/UsageAccountId"',
+    service: service('"bill/BillingEntity"', '"product/ProductName"', '"lineItem/ProductCode"'),
+    tag: (k) => ident(`resourceTags/user:${k}`),
+    type: '"lineItem/LineItemType"', ri: '"reservation/EffectiveCost"',
+    sp: '"savingsPlan/SavingsPlanEffectiveCost"', unblended: '"lineItem/UnblendedCost"',
+  },
+};
+// CUR 2.0 keeps tags and the product's name in MAP columns; DuckDB 1.5's map[key] is the
+// value (NULL when the row lacks the key), not a list.
+flavours.cur2 = {
+  ...flavours.parquet,
+  service: service('bill_billing_entity', "product['product_name']", 'line_item_product_code'),
+  tag: (k) => `resource_tags[${quote(`user_${k.toLowerCase()}`)}]`,
+};
+
 let sql;
-if (opt.parquet) {
-  sql = `SELECT line_item_usage_account_id AS account, line_item_product_code AS service,
-    CAST(SUM(${cost('line_item_line_item_type', 'reservation_effective_cost',
-      'savings_plan_savings_plan_effective_cost', 'line_item_unblended_cost')}) AS VARCHAR) AS cost
-    FROM read_parquet(${quote(opt.parquet)})
-    GROUP BY ALL ORDER BY ALL`;
-} else if (opt.csv) {
-  // Legacy headers are category/Name; only the columns the rule reads get a type, the
-  // others stay text so DuckDB does not have to guess them.
-  const types = {
-    'lineItem/UsageAccountId': 'VARCHAR', 'lineItem/ProductCode': 'VARCHAR', 'lineItem/LineItemType': 'VARCHAR',
-    'lineItem/UnblendedCost': 'DOUBLE', 'reservation/EffectiveCost': 'DOUBLE', 'savingsPlan/SavingsPlanEffectiveCost': 'DOUBLE',
-  };
-  const typeList = Object.entries(types).map(([k, v]) => `${quote(k)}: ${quote(v)}`).join(', ');
-  sql = `SELECT "lineItem/UsageAccountId" AS account, "lineItem/ProductCode" AS service,
-    CAST(SUM(${cost('"lineItem/LineItemType"', '"reservation/EffectiveCost"',
-      '"savingsPlan/SavingsPlanEffectiveCost"', '"lineItem/UnblendedCost"')}) AS VARCHAR) AS cost
-    FROM read_csv(${quote(opt.csv)}, header = true, all_varchar = true, types = {${typeList}})
+const kind = ['parquet', 'cur2', 'csv'].find((k) => opt[k]);
+if (kind) {
+  const f = flavours[kind];
+  const keys = opt.by.split(',').map((d) => {
+    d = d.trim();
+    if (d === 'account' || d === 'service') return f[d];
+    if (d.startsWith('tag:') && d.length > 4) return f.tag(d.slice(4));
+    return usage(`--by: unknown dimension ${d} (account, service, tag:KEY)`);
+  });
+  const select = keys.map((k, i) => `${k} AS k${i}`).join(', ');
+  let from = `read_parquet(${quote(opt[kind])})`;
+  if (kind === 'csv') {
+    // Legacy headers are category/Name; only the columns the rule reads get a type, the
+    // others stay text so DuckDB does not have to guess them.
+    const types = {
+      'lineItem/UnblendedCost': 'DOUBLE', 'reservation/EffectiveCost': 'DOUBLE', 'savingsPlan/SavingsPlanEffectiveCost': 'DOUBLE',
+    };
+    const typeList = Object.entries(types).map(([k, v]) => `${quote(k)}: ${quote(v)}`).join(', ');
+    from = `read_csv(${quote(opt.csv)}, header = true, all_varchar = true, types = {${typeList}})`;
+  }
+  const where = opt.account === undefined ? '' : `WHERE TRIM(${f.account}) = ${quote(opt.account)}`;
+  sql = `SELECT ${select}, CAST(SUM(${cost(f.type, f.ri, f.sp, f.unblended)}) AS VARCHAR) AS cost
+    FROM ${from} ${where}
     GROUP BY ALL ORDER BY ALL`;
 } else if (opt.copy) {
-  sql = `COPY (SELECT * FROM read_parquet(${quote(opt.copy[0])})) TO ${quote(opt.copy[1])} (FORMAT parquet)`;
+  const order = opt.order ? ` ORDER BY ${ident(opt.order)}` : '';
+  const rg = opt.rowGroupSize ? `, ROW_GROUP_SIZE ${opt.rowGroupSize}` : '';
+  sql = `COPY (SELECT * FROM read_parquet(${quote(opt.copy[0])})${order}) TO ${quote(opt.copy[1])} (FORMAT parquet${rg})`;
 } else {
   sql = 'SELECT 1';
 }
@@ -83,7 +134,7 @@ const start = performance.now();
 const reader = await conn.runAndReadAll(sql);
 const rows = reader.getRows();
 const seconds = (performance.now() - start) / 1000;
-if (opt.parquet || opt.csv) {
+if (kind) {
   const lines = rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','));
   process.stdout.write(lines.join('\n') + (lines.length ? '\n' : ''));
 }
