@@ -373,16 +373,16 @@ if [ -n "$scale" ]; then
 	shopt -s nullglob
 	sinputs=("$scale_dir"/*.parquet)
 	shopt -u nullglob
-	k="$scale_flavour-$sl|${queries[0]}"
-	R["$k|rows"]=$scale R["$k|bytes"]=$(bytes_of "${sinputs[@]}")
+	scale_key="$scale_flavour-$sl|${queries[0]}"
+	R["$scale_key|rows"]=$scale R["$scale_key|bytes"]=$(bytes_of "${sinputs[@]}")
 	say "$scale_flavour-$sl, --by ${queries[0]}: $runs runs"
 	: >"$work/scale.times"
 	for _ in $(seq "$runs"); do
 		run "$work/scale.out" "$work/scale.err" env GOMAXPROCS="$threads" "$curnorm" report --metric simple \
 			--by "${queries[0]}" --jobs "$threads" "${sinputs[@]}" >>"$work/scale.times"
 	done
-	figure "$k" cs csp "$work/scale.times"
-	R["$k|crss"]=$(peak "$work/scale.times")
+	figure "$scale_key" cs csp "$work/scale.times"
+	R["$scale_key|crss"]=$(peak "$work/scale.times")
 	rm -rf "$scale_dir"
 fi
 
@@ -445,12 +445,12 @@ echo "${line:0:146}"
 for k in "${keys[@]}"; do frow "$k"; done
 
 if [ -n "$scale" ]; then
-	k="$scale_flavour-$sl|${queries[0]}" ref="$scale_flavour-$ll|${queries[0]}"
+	ref="$scale_flavour-$ll|${queries[0]}"
 	printf '\nScale: %s, --by %s with the summary, %s runs of the %s-row bill (generated in a\n' \
 		"$scale_flavour" "${queries[0]}" "$runs" "$sl"
 	printf 'temporary folder) beside the %s-row bill of the first table.\n\n' "$ll"
 	printf '%-27s %4s %6s | %9s %4s %8s %6s\n' bill rows MB "curnorm s" "±%" "ns/row" "RSS MB"
-	for kk in "$ref" "$k"; do
+	for kk in "$ref" "$scale_key"; do
 		[ -n "$(get "$kk" cs)" ] || continue
 		awk -v n="${kk%%|*}" -v l="$(label "$(get "$kk" rows)")" -v rows="$(get "$kk" rows)" -v bytes="$(get "$kk" bytes)" \
 			-v cs="$(get "$kk" cs)" -v csp="$(get "$kk" csp)" -v crss="$(get "$kk" crss)" \
@@ -486,8 +486,8 @@ if [ "$filter_rows" -gt 0 ]; then
 fi
 if [ -n "$scale" ]; then
 	check "$scale_flavour: time per row, $sl / $ll" \
-		"$(ratio "$(ratio "$(get "$k" cs)" "$scale")" "$(ratio "$(get "$ref" cs)" "$largest")")" "<=" 1.1
-	check "$scale_flavour: peak RSS, $sl / $ll" "$(ratio "$(get "$k" crss)" "$(get "$ref" crss)")" "<=" 1.1
+		"$(ratio "$(ratio "$(get "$scale_key" cs)" "$scale")" "$(ratio "$(get "$ref" cs)" "$largest")")" "<=" 1.1
+	check "$scale_flavour: peak RSS, $sl / $ll" "$(ratio "$(get "$scale_key" crss)" "$(get "$ref" crss)")" "<=" 1.1
 else
 	echo "  scale (time per row and peak RSS of a 50M-row bill within 10% of $ll): run with SCALE=50000000"
 fi
