@@ -9,15 +9,17 @@
 #     summary on stderr, and `--format csv`, which leaves the summary out (no-sum);
 #   - times DuckDB's query of the same rollup (scripts/duckdb-rollup.mjs), its process and the
 #     time it reports for the query itself, and its start-up alone (an empty query);
-#   - times the floor: for Parquet, reading and decompressing the column chunks the curnorm
-#     run reads, nothing decoded (scripts/floor); for CSV.gz, `gzip -dc` (and `pigz -dc`);
+#   - times the floor (scripts/floor): for Parquet, reading and decompressing the column chunks
+#     the curnorm run reads, nothing decoded; for CSV.gz, inflating the files with curnorm's
+#     inflate, and `gzip -dc` and `pigz -dc` beside;
 #   - checks that curnorm and DuckDB agree on every group to 1e-9 relative.
 #
 # Runs are interleaved (curnorm, no-sum, floor, DuckDB, start-up, then again) so that every
 # tool meets the same machine; each figure is the median of RUNS runs, with its spread.
 #
 #   scripts/bench-compare.sh                   (or: make bench-compare)
-#   SCALE=50000000 scripts/bench-compare.sh    also the 50M-row run, in a temporary folder
+#   SCALE=50000000 scripts/bench-compare.sh    also the first grouping on a 50M-row bill
+#                                              (generated into a temporary folder, removed)
 #
 # Bills: legacy CSV.gz (one file; at the largest size also 8 parts), legacy Parquet and CUR 2.0
 # Parquet at each of SIZES; the largest legacy Parquet bill rewritten by DuckDB (cost columns
@@ -306,25 +308,30 @@ for b in "${bills[@]}"; do
 		dk=("${duck[@]}" "${dflags[@]}" "--$kind" "$(glob "$name" "$kind")")
 		timed_ns=
 		[[ $nosum == all || ($nosum == parquet && $kind != csv) ]] && timed_ns=1
-		# The floor: for CSV.gz inflating the files, the same whatever the grouping, so timed
-		# with the first one; for Parquet the chunks this very run reads.
-		fl=() pz=()
+		# The floor: for CSV.gz inflating the files (with curnorm's inflate, and gzip's and
+		# pigz's beside), the same whatever the grouping, so timed with the first one; for
+		# Parquet the chunks this very run reads.
+		fl=() gz=() pz=()
 		if [ "$kind" = csv ]; then
 			if [ "$q" = "${groups[0]}" ]; then
 				printf '%s\0' "${inputs[@]}" >"$work/inputs"
-				fl=(xargs -0 -a "$work/inputs" -P "$threads" -n 1 gzip -dc)
-				[ -z "$pigz" ] || pz=(xargs -0 -a "$work/inputs" -P "$threads" -n 1 "$pigz" -dc)
+				fl=(env GOMAXPROCS="$threads" "$floor" gunzip --workers "$threads" "${inputs[@]}")
+				# shellcheck disable=SC2016 # expanded by sh, from its arguments
+				inflate=(sh -c 'xargs -0 -P "$1" -n 1 "$2" -dc <"$3"' inflate "$threads")
+				gz=("${inflate[@]}" gzip "$work/inputs")
+				[ -z "$pigz" ] || pz=("${inflate[@]}" "$pigz" "$work/inputs")
 			fi
 		else
 			"$floor" plan "${flags[@]}" "${inputs[@]}" >"$work/plan" || die "$name: floor plan failed"
 			fl=(env GOMAXPROCS="$threads" "$floor" read --workers "$threads" "$work/plan")
 		fi
 		say "$name, --by $by${filter:+ --filter $filter}: $runs runs each"
-		for f in cn ns fl pz dk dq empty; do : >"$work/$f.times"; done
+		for f in cn ns fl gz pz dk dq empty; do : >"$work/$f.times"; done
 		for _ in $(seq "$runs"); do
 			run "$work/cn.out" "$work/cn.err" "${cn[@]}" >>"$work/cn.times"
 			[ -z "$timed_ns" ] || run "$work/ns.csv" "$work/ns.err" "${ns[@]}" >>"$work/ns.times"
 			[ "${#fl[@]}" -eq 0 ] || run /dev/null "$work/fl.err" "${fl[@]}" >>"$work/fl.times"
+			[ "${#gz[@]}" -eq 0 ] || run /dev/null "$work/gz.err" "${gz[@]}" >>"$work/gz.times"
 			[ "${#pz[@]}" -eq 0 ] || run /dev/null "$work/pz.err" "${pz[@]}" >>"$work/pz.times"
 			run "$work/dk.csv" "$work/dk.err" "${dk[@]}" >>"$work/dk.times"
 			awk '/^duckdb query seconds/ { print $4 }' "$work/dk.err" >>"$work/dq.times"
@@ -348,6 +355,7 @@ for b in "${bills[@]}"; do
 		R["$k|drss"]=$(peak "$work/dk.times")
 		if [ "${#fl[@]}" -gt 0 ]; then
 			figure "$k" fs fsp "$work/fl.times"
+			figure "$k" gs gsp "$work/gz.times"
 			figure "$k" ps psp "$work/pz.times"
 			if [ "$kind" = csv ]; then
 				R["$k|fcols"]=- R["$k|fmb"]=$bytes
@@ -357,7 +365,7 @@ for b in "${bills[@]}"; do
 			fi
 			first=$k
 		else
-			for f in fs fsp ps psp fcols fmb; do R["$k|$f"]=${R["$first|$f"]}; done
+			for f in fs fsp gs gsp ps psp fcols fmb; do R["$k|$f"]=${R["$first|$f"]}; done
 		fi
 	done
 done
@@ -424,24 +432,27 @@ printf '\nThe floor and the summary. no-sum: the same run with --format csv, whi
 printf 'column (%s). floor: the least work on this machine, for Parquet reading and\n' \
 	"$([ "$nosum" = none ] && echo "not timed" || echo "timed on $nosum bills")"
 printf 'decompressing every page of the column chunks the curnorm run reads (cols: their leaf columns;\n'
-printf 'MB: their bytes as stored), for CSV.gz gzip -dc of the files (pigz -dc beside), %s at once.\n' "$threads"
-printf 'x floor = curnorm s / floor s; summary = (curnorm s - no-sum s) / curnorm s.\n\n'
+printf 'MB: their bytes as stored), for CSV.gz inflating the files with the inflate curnorm uses\n'
+printf '(klauspost/compress), %s files at once; gzip -dc and pigz -dc the same. x floor = curnorm s\n' "$threads"
+printf '/ floor s; summary = (curnorm s - no-sum s) / curnorm s.\n\n'
 frow() { # frow KEY: the line of the second table
 	local k=$1 name=${1%%|*} q=${1#*|}
 	awk -v n="$name" -v q="${q/+/ }" -v cs="$(get "$k" cs)" -v csp="$(get "$k" csp)" -v ns="$(get "$k" ns)" \
 		-v nsp="$(get "$k" nsp)" -v fs="$(get "$k" fs)" -v fsp="$(get "$k" fsp)" -v cols="$(get "$k" fcols)" \
-		-v fmb="$(get "$k" fmb)" -v ps="$(get "$k" ps)" -v psp="$(get "$k" psp)" -v kind="$(get "$k" kind)" 'BEGIN {
+		-v fmb="$(get "$k" fmb)" -v gs="$(get "$k" gs)" -v gsp="$(get "$k" gsp)" -v ps="$(get "$k" ps)" \
+		-v psp="$(get "$k" psp)" -v kind="$(get "$k" kind)" 'BEGIN {
 		num = "%8.3f"
 		nsx = ns == "n/a" || ns == "" ? sprintf("%8s %4s %7s", "-", "", "") : sprintf(num " %4s %6.0f%%", ns, nsp, 100 * (cs - ns) / cs)
 		fsx = fs == "n/a" || fs == "" ? sprintf("%8s %4s", "n/a", "") : sprintf(num " %4s", fs, fsp)
 		xf = fs + 0 > 0 ? sprintf("%7.2f", cs / fs) : sprintf("%7s", "n/a")
+		gsx = gs == "n/a" || gs == "" ? sprintf("%8s %4s", "", "") : sprintf(num " %4s", gs, gsp)
 		psx = ps == "n/a" || ps == "" ? sprintf("%8s %4s", kind == "csv" ? "n/a" : "", "") : sprintf(num " %4s", ps, psp)
-		printf "%-27s %-28s | %9.3f %4s | %s | %s %4s %7.1f %s | %s\n", n, q, cs, csp, nsx, fsx, cols, fmb / 1e6, xf, psx
+		printf "%-27s %-28s | %9.3f %4s | %s | %s %4s %7.1f %s | %s %s\n", n, q, cs, csp, nsx, fsx, cols, fmb / 1e6, xf, gsx, psx
 	}'
 }
-printf '%-27s %-28s | %9s %4s | %8s %4s %7s | %8s %4s %4s %7s %7s | %8s %4s\n' \
-	bill by "curnorm s" "±%" "no-sum s" "±%" summary "floor s" "±%" cols MB "x floor" "pigz s" "±%"
-echo "${line:0:146}"
+printf '%-27s %-28s | %9s %4s | %8s %4s %7s | %8s %4s %4s %7s %7s | %8s %4s %8s %4s\n' \
+	bill by "curnorm s" "±%" "no-sum s" "±%" summary "floor s" "±%" cols MB "x floor" "gzip s" "±%" "pigz s" "±%"
+echo "${line:0:160}"
 for k in "${keys[@]}"; do frow "$k"; done
 
 if [ -n "$scale" ]; then

@@ -5,6 +5,7 @@
 //
 //	floor plan [--metric M] [--by DIMS] [--filter F]... [--summary=false] FILE...  > PLAN
 //	floor read [--workers N] PLAN
+//	floor gunzip [--workers N] FILE...
 //
 // plan runs the report once, in process, with the options `curnorm report` derives from the
 // same flags (the bill summary on unless --summary=false, as `--format csv` has it when
@@ -17,6 +18,9 @@
 // pages (arrow-go's page reader), on N goroutines (default GOMAXPROCS) taking chunks in
 // file order, and prints on stderr what it read: chunks, pages, bytes as stored and as
 // decompressed, and its own time.
+//
+// gunzip is the floor of a CSV.gz bill: it inflates each file to nothing with the inflate
+// curnorm reads CSV.gz with (klauspost/compress), N files at once.
 package main
 
 import (
@@ -36,6 +40,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/curnorm/curnorm/cur"
 	"github.com/curnorm/curnorm/cur/pricing"
@@ -52,6 +57,8 @@ func main() {
 		err = plan(os.Args[2:])
 	case "read":
 		err = read(os.Args[2:])
+	case "gunzip":
+		err = gunzip(os.Args[2:])
 	default:
 		usage()
 	}
@@ -62,7 +69,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: floor plan [--metric M] [--by DIMS] [--filter F]... [--summary=false] FILE...\n       floor read [--workers N] PLAN")
+	fmt.Fprintln(os.Stderr, "usage: floor plan [--metric M] [--by DIMS] [--filter F]... [--summary=false] FILE...\n       floor read [--workers N] PLAN\n       floor gunzip [--workers N] FILE...")
 	os.Exit(2)
 }
 
@@ -316,4 +323,57 @@ func readPlan(name string) ([]chunk, error) {
 		return nil, fmt.Errorf("%s: no chunks", name)
 	}
 	return chunks, nil
+}
+
+func gunzip(args []string) error {
+	fs := flag.NewFlagSet("gunzip", flag.ExitOnError)
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "files inflated at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 || *workers < 1 {
+		usage()
+	}
+	var (
+		next     atomic.Int64
+		inflated atomic.Int64
+		wg       sync.WaitGroup
+		errs     = make([]error, *workers)
+	)
+	for w := range *workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= fs.NArg() {
+					return
+				}
+				n, err := inflate(fs.Arg(i))
+				if err != nil {
+					errs[w] = fmt.Errorf("%s: %w", fs.Arg(i), err)
+					return
+				}
+				inflated.Add(n)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "files %d inflated %d\n", fs.NArg(), inflated.Load())
+	return nil
+}
+
+// inflate reads a gzip file (every member of it) to its end.
+func inflate(name string) (int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
+	if err != nil {
+		return 0, err
+	}
+	return io.Copy(io.Discard, zr)
 }
