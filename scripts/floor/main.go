@@ -246,33 +246,19 @@ func read(args []string) error {
 		defer pf.Close()
 		readers[c.path] = pf
 	}
-	var (
-		next                    atomic.Int64
-		pages, stored, inflated atomic.Int64
-		wg                      sync.WaitGroup
-		errs                    = make([]error, *workers)
-	)
-	for w := range *workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(chunks) {
-					return
-				}
-				c := chunks[i]
-				p, s, n, err := drain(readers[c.path], c)
-				if err != nil {
-					errs[w] = fmt.Errorf("%s row group %d column %d: %w", c.path, c.rg, c.leaf, err)
-					return
-				}
-				pages.Add(p)
-				stored.Add(s)
-				inflated.Add(n)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	var pages, stored, inflated atomic.Int64
+	err = each(*workers, len(chunks), func(i int) error {
+		c := chunks[i]
+		p, s, n, err := drain(readers[c.path], c)
+		if err != nil {
+			return fmt.Errorf("%s row group %d column %d: %w", c.path, c.rg, c.leaf, err)
+		}
+		pages.Add(p)
+		stored.Add(s)
+		inflated.Add(n)
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "chunks %d pages %d stored %d inflated %d seconds %.4f\n", len(chunks), pages.Load(),
@@ -334,30 +320,16 @@ func gunzip(args []string) error {
 	if fs.NArg() == 0 || *workers < 1 {
 		usage()
 	}
-	var (
-		next     atomic.Int64
-		inflated atomic.Int64
-		wg       sync.WaitGroup
-		errs     = make([]error, *workers)
-	)
-	for w := range *workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= fs.NArg() {
-					return
-				}
-				n, err := inflate(fs.Arg(i))
-				if err != nil {
-					errs[w] = fmt.Errorf("%s: %w", fs.Arg(i), err)
-					return
-				}
-				inflated.Add(n)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	var inflated atomic.Int64
+	err := each(*workers, fs.NArg(), func(i int) error {
+		n, err := inflate(fs.Arg(i))
+		if err != nil {
+			return fmt.Errorf("%s: %w", fs.Arg(i), err)
+		}
+		inflated.Add(n)
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "files %d inflated %d\n", fs.NArg(), inflated.Load())
@@ -376,4 +348,25 @@ func inflate(name string) (int64, error) {
 		return 0, err
 	}
 	return io.Copy(io.Discard, zr)
+}
+
+// each calls task(0) to task(n-1) on workers goroutines, in order of start; a goroutine whose
+// task fails stops, and each returns the failures.
+func each(workers, n int, task func(i int) error) error {
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+		errs = make([]error, workers)
+	)
+	for w := range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if errs[w] = task(i); errs[w] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
