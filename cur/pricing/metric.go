@@ -131,7 +131,6 @@ var evalAmounts = [numEvalAmounts]string{
 const (
 	sType = iota
 	sRIARN
-	sSPARN
 	sProductCode
 	sDescription
 	sOperation
@@ -141,7 +140,7 @@ const (
 	numEvalStrings
 )
 
-var evalStrings = [numEvalStrings]string{sType: cur.ColLineItemType, sRIARN: cur.ColRIARN, sSPARN: cur.ColSPARN,
+var evalStrings = [numEvalStrings]string{sType: cur.ColLineItemType, sRIARN: cur.ColRIARN,
 	sProductCode: cur.ColProductCode, sDescription: cur.ColDescription, sOperation: cur.ColOperation,
 	sProvider: cur.ColProviderName, sCommitmentCategory: cur.ColCommitmentCategory, sCurrency: cur.ColCurrency}
 
@@ -195,11 +194,9 @@ func (e *Evaluator) metricColumns() (strs [numEvalStrings]string, amts [numEvalA
 	if m != Amortized {
 		// Only amortized tells fees and refunds apart; the operation stays, since split cost
 		// rows are never priced usage under any metric.
-		for _, i := range []int{sRIARN, sSPARN, sProductCode, sDescription} {
+		for _, i := range []int{sRIARN, sProductCode, sDescription} {
 			strs[i] = ""
 		}
-	} else {
-		strs[sSPARN] = ""
 	}
 	return strs, amts
 }
