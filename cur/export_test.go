@@ -13,5 +13,5 @@ func UsesPagePath(r Reader) bool {
 	return ok && pr.pages != nil
 }
 
-// RenderBatch renders a batch as text for comparisons, checking its shape.
+// RenderBatch renders a batch of a request as text for comparisons, checking its shape.
 var RenderBatch = renderBatch

@@ -22,7 +22,7 @@ func dump(t *testing.T, path string, req cur.Request, pages bool, maxBatches int
 	}
 	defer rd.Close()
 	for len(out) < maxBatches && rd.Next() {
-		out = append(out, cur.RenderBatch(t, rd.Batch()))
+		out = append(out, cur.RenderBatch(t, rd.Batch(), &req))
 	}
 	return out, cur.UsesPagePath(rd), fmt.Sprintf("rows %d rounded %d err %v", rd.Rows(), rd.Rounded(), rd.Err())
 }

@@ -157,7 +157,7 @@ type pageLeaf struct {
 	pad     bool // integer account ids get their 12-digit form back
 
 	mk    *mapKey    // set when the leaf reads one key of a MAP, whose values col holds
-	where *leafWhere // when set, the rows of a MAP key to read
+	where *leafWhere // when set, the rows to read
 
 	wantStr, wantAmt bool
 	strOwner         int // the name whose column the text decodes into; -1: outs
@@ -608,6 +608,7 @@ func grow[T any](s []T, n int) []T {
 
 // decode reads the next n rows of the column into the leaf's outputs, run by run: CUR
 // columns hold long runs of NULLs and of repeated values, which fill whole ranges of rows.
+// A leaf limited to some rows (where) passes over the others' dictionary indices unread.
 func (l *pageLeaf) decode(n int) error {
 	if l.mk != nil {
 		return l.decodeMap(n)
@@ -615,35 +616,28 @@ func (l *pageLeaf) decode(n int) error {
 	l.startBatch(n)
 	l.valid = grow(l.valid, BatchRows)
 	l.idx = grow(l.idx, BatchRows)
-	allNull := l.col.MaxDef > 0
+	allNull := true
 	for done := 0; done < n; {
 		k, err := l.col.Rows(n - done)
 		if err != nil {
 			return err
 		}
-		if l.col.MaxDef == 0 {
-			err = l.defined(done, k)
-		}
-		for r := 0; r < k && l.col.MaxDef > 0 && err == nil; {
-			var cnt, values int
-			var defined, mixed bool
-			if cnt, values, defined, mixed, err = l.col.DefRun(k-r, l.valid); err != nil {
-				break
+		for r := 0; r < k; {
+			m, want := k-r, true
+			if l.where != nil && l.col.Dict() {
+				m, want = l.where.span(done+r, done+k)
 			}
-			switch {
-			case mixed:
-				err = l.someDefined(done+r, l.valid[:cnt], values)
-				allNull = allNull && values == 0
-			case defined:
-				err = l.defined(done+r, cnt)
-				allNull = false
-			default:
-				l.nulls(done+r, cnt)
+			var some bool
+			if want {
+				some, err = l.rows(done+r, m)
+			} else {
+				err = l.pass(done+r, m)
 			}
-			r += cnt
-		}
-		if err != nil {
-			return err
+			if err != nil {
+				return err
+			}
+			allNull = allNull && !some
+			r += m
 		}
 		done += k
 	}
@@ -653,6 +647,58 @@ func (l *pageLeaf) decode(n int) error {
 		l.out.zero = 0
 	}
 	return nil
+}
+
+// rows decodes m rows from base, all on the current page, and reports whether any held a
+// value.
+func (l *pageLeaf) rows(base, m int) (some bool, err error) {
+	if l.col.MaxDef == 0 {
+		return true, l.defined(base, m)
+	}
+	for r := 0; r < m; {
+		cnt, values, defined, mixed, err := l.col.DefRun(m-r, l.valid)
+		if err != nil {
+			return some, err
+		}
+		switch {
+		case mixed:
+			err = l.someDefined(base+r, l.valid[:cnt], values)
+			some = some || values > 0
+		case defined:
+			err = l.defined(base+r, cnt)
+			some = true
+		default:
+			l.nulls(base+r, cnt)
+		}
+		if err != nil {
+			return some, err
+		}
+		r += cnt
+	}
+	return some, nil
+}
+
+// pass leaves m rows from base, all on a dictionary page, empty, passing over their indices.
+func (l *pageLeaf) pass(base, m int) error {
+	values := m
+	if l.col.MaxDef > 0 {
+		values = 0
+		for r := 0; r < m; {
+			cnt, some, defined, mixed, err := l.col.DefRun(m-r, l.valid)
+			if err != nil {
+				return err
+			}
+			switch {
+			case mixed:
+				values += some
+			case defined:
+				values += cnt
+			}
+			r += cnt
+		}
+	}
+	l.nulls(base, m)
+	return l.col.SkipIndices(values)
 }
 
 // allDefined is the validity of rows whose values are all defined.

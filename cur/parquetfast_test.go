@@ -49,7 +49,7 @@ func dumpParquet(t testing.TB, path string, req Request, pages bool) readDump {
 	pr := rd.(*parquetReader)
 	d.paged = pr.pages != nil
 	for rd.Next() {
-		d.batches = append(d.batches, renderBatch(t, rd.Batch()))
+		d.batches = append(d.batches, renderBatch(t, rd.Batch(), &req))
 	}
 	if err := rd.Err(); err != nil {
 		d.err = err.Error()
@@ -58,9 +58,10 @@ func dumpParquet(t testing.TB, path string, req Request, pages bool) readDump {
 	return d
 }
 
-// renderBatch renders a batch as text: rows as text, amounts as units, absent cells as "-".
-// It reports malformed columns with t.Errorf, so goroutines may call it.
-func renderBatch(t testing.TB, b *Batch) string {
+// renderBatch renders a batch of req as text: rows as text, amounts as units, absent cells
+// as "-", and the cells of a column req.Where limits on rows outside it, which a reader may
+// leave empty, as "~". It reports malformed columns with t.Errorf, so goroutines may call it.
+func renderBatch(t testing.TB, b *Batch, req *Request) string {
 	var sb []byte
 	sb = fmt.Appendf(sb[:0], "len %d first %d\n", b.Len, b.FirstRow)
 	for i := range b.Strings {
@@ -69,7 +70,16 @@ func renderBatch(t testing.TB, b *Batch) string {
 			t.Errorf("string column %d: Dict[0] %q, %d codes for %d rows", i, c.Dict[0], len(c.Codes), b.Len)
 		}
 		sb = fmt.Appendf(sb, "s%d %v:", i, c.Present)
+		w, limited := req.Where[StringCol(i)]
+		var tested *StringColumn
+		if limited {
+			tested = &b.Strings[slices.Index(req.Strings, w.Column)]
+		}
 		for j := 0; j < b.Len; j++ {
+			if limited && !slices.Contains(w.Values, tested.Value(j)) {
+				sb = append(sb, " ~"...)
+				continue
+			}
 			sb = strconv.AppendQuote(append(sb, ' '), c.Value(j))
 		}
 		sb = append(sb, '\n')
@@ -116,7 +126,7 @@ func dumpShared(t testing.TB, path string, req Request, n int) readDump {
 	for range n {
 		wg.Go(func() {
 			for b := sr.Take(); b != nil; b = sr.Take() {
-				text := renderBatch(t, b)
+				text := renderBatch(t, b, &req)
 				mu.Lock()
 				byFirst[b.FirstRow] = text
 				mu.Unlock()

@@ -147,6 +147,24 @@ var evalStrings = [numEvalStrings]string{sType: cur.ColLineItemType, sRIARN: cur
 // AmountColumns lists every amount column the rules read, for callers that parse them all.
 func AmountColumns() []string { return evalAmounts[:] }
 
+// condTypes maps each column a kind's conditions test to the line item types of those kinds:
+// Eval reads it on those rows alone (a reservation ARN on Fee rows), so a reader may leave
+// it unread on the others (cur.Request.Where).
+var condTypes = func() map[string][]string {
+	m := map[string][]string{}
+	for _, k := range kindMatches {
+		for _, c := range k.Conds {
+			if k.Type == "" {
+				panic("pricing: a conditional kind needs an exact line item type")
+			}
+			if !slices.Contains(m[c.Column], k.Type) {
+				m[c.Column] = append(m[c.Column], k.Type)
+			}
+		}
+	}
+	return m
+}()
+
 // Ask asks req for the columns the evaluator reads and keeps their handles: Eval reads batches
 // of req only. With MetricOnly, the columns no rule of Metric reads are asked as "", never
 // parsed; costs under the other metrics are then not meaningful.
@@ -156,7 +174,11 @@ func (e *Evaluator) Ask(req *cur.Request) {
 		strs, amts = e.metricColumns()
 	}
 	for k, name := range strs {
-		e.str[k] = req.AskString(name)
+		if types := condTypes[name]; len(types) > 0 {
+			e.str[k] = req.AskStringWhere(name, cur.ColumnTest{Column: cur.ColLineItemType, Values: types})
+		} else {
+			e.str[k] = req.AskString(name)
+		}
 	}
 	for k, name := range amts {
 		e.amt[k] = req.AskAmount(name)

@@ -239,6 +239,10 @@ func (c *Column) Dict() bool { return c.dict }
 // Indices reads dictionary indices of the current page into dst and returns the largest.
 func (c *Column) Indices(dst []uint32) (uint32, error) { return c.idx.read(dst) }
 
+// SkipIndices passes over the next n dictionary indices of the current page unread, for rows
+// the caller does not need.
+func (c *Column) SkipIndices(n int) error { return c.idx.skip(n) }
+
 // Close releases the page reader of the current row group.
 func (c *Column) Close() {
 	if c.pr != nil {
