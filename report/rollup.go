@@ -694,10 +694,100 @@ type fileRollup struct {
 }
 
 type sumState struct {
-	s     Summary
-	types []*TypeSummary // by type value id
-	first int32          // yyyymmdd of first and last usage day; 0 when unknown
-	last  int32
+	s Summary
+	// classes sums the rows by line item type, kind and whether priced, at classOf
+	classes []sumClass
+	first   int32 // yyyymmdd of first and last usage day; 0 when unknown
+	last    int32
+}
+
+// sumClass sums the rows of one summary that share a line item type, a kind and whether they
+// were priced. Every figure a row adds to follows from those three, so rows are only summed,
+// without a branch, and the figures are decided once per class (sumState.fold).
+type sumClass struct {
+	rows       int64
+	cost       [len(TypeSummary{}.ByMetric)]money.Sum
+	onDemand   money.Sum
+	trueUp     money.Sum
+	discount   money.Sum
+	discounted int64 // rows with a CUR 2.0 discount amount
+}
+
+// classesPerType is how many classes a line item type has: a kind each, priced or not.
+const classesPerType = 2 * pricing.NumKinds
+
+func classOf(typeID uint32, k pricing.Kind, priced bool) int {
+	i := int(typeID)*classesPerType + int(k)<<1
+	if priced {
+		i++
+	}
+	return i
+}
+
+// reserve makes room for the classes of n line item types.
+func (st *sumState) reserve(n int) {
+	if need := n * classesPerType; len(st.classes) < need {
+		st.classes = append(st.classes, make([]sumClass, need-len(st.classes))...)
+	}
+}
+
+// fold adds the classes to the summary's figures and returns the sums per line item type id,
+// discountType's taking the CUR 2.0 discount amounts under the gross metrics.
+func (st *sumState) fold(metric pricing.Metric, discountType uint32) map[uint32]*TypeSummary {
+	s := &st.s
+	types := map[uint32]*TypeSummary{}
+	typeSummary := func(id uint32) *TypeSummary {
+		ts := types[id]
+		if ts == nil {
+			ts = &TypeSummary{}
+			types[id] = ts
+		}
+		return ts
+	}
+	for i := range st.classes {
+		cl := &st.classes[i]
+		if cl.rows == 0 {
+			continue
+		}
+		k, priced := pricing.Kind(i%classesPerType>>1), i&1 == 1
+		ts := typeSummary(uint32(i / classesPerType))
+		ts.Rows += cl.rows
+		for m := range ts.ByMetric {
+			ts.ByMetric[m].AddSum(cl.cost[m])
+		}
+		switch {
+		case priced:
+			s.OnDemand.AddSum(cl.onDemand)
+			s.PricedCost.AddSum(cl.cost[metric])
+		case k.IsUsage():
+			s.UnpricedRows += cl.rows
+			s.UnpricedCost.AddSum(cl.cost[metric])
+		}
+		switch k {
+		case pricing.KindSPRecurringFee:
+			s.UnusedSP.AddSum(cl.cost[pricing.Amortized])
+		case pricing.KindRIFee:
+			s.UnusedRI.AddSum(cl.cost[pricing.Amortized])
+		}
+		switch k.Recon() {
+		case pricing.ReconUpfrontFee:
+			s.UpfrontFees.AddSum(cl.cost[pricing.Unblended])
+		case pricing.ReconExcludedRefund:
+			s.ExcludedRefunds.AddSum(cl.cost[pricing.Unblended])
+		case pricing.ReconSplitCost:
+			s.SplitCost.AddSum(cl.cost[pricing.Unblended])
+		}
+		s.TrueUp.AddSum(cl.trueUp)
+		if cl.discounted > 0 {
+			dt := typeSummary(discountType)
+			for _, m := range pricing.Metrics {
+				if m.CountsDiscountColumn() {
+					dt.ByMetric[m].AddSum(cl.discount)
+				}
+			}
+		}
+	}
+	return types
 }
 
 type filterEval struct {
@@ -1088,6 +1178,13 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	countsDiscount := m.CountsDiscountColumn()
 	var lastKey [2]uint32
 	var st *sumState
+	var costs [len(c.Cost)][]money.Amount
+	for k := range costs {
+		costs[k] = c.Cost[k][:b.Len]
+	}
+	trueUps := c.TrueUp[:b.Len]
+	typeCodes, invoiceCodes, usageCodes := b.Str(fr.typeCol).Codes, b.Str(fr.invoiceCol).Codes, b.Str(fr.usageStartCol).Codes
+	typeIDs, days := fr.typeIDs, fr.days
 	// What every row reads, hoisted out of the loop.
 	n := b.Len
 	currencyIDs, grid := fr.currencyIDs, fr.grid
@@ -1132,9 +1229,29 @@ func (fr *fileRollup) add(b *cur.Batch) {
 					st.s.Filtered = filtered
 					fr.sums[sk] = st
 				}
+				st.reserve(len(fr.types.text))
 				lastKey = sk
 			}
-			fr.addSummary(st, b, c, i, countsDiscount)
+			cl := &st.classes[classOf(typeIDs[typeCodes[i]], kinds[i], priced[i])]
+			cl.rows++
+			for k := range cl.cost {
+				cl.cost[k].Add(costs[k][i])
+			}
+			cl.onDemand.Add(onDemand[i])
+			cl.trueUp.Add(trueUps[i])
+			if d := discount[i]; d != 0 {
+				cl.discount.Add(d)
+				cl.discounted++
+			}
+			if invoiceCodes[i] == 0 {
+				st.s.RowsWithoutInvoice++
+			}
+			if day := days[usageCodes[i]]; day != 0 {
+				if st.first == 0 || day < st.first {
+					st.first = day
+				}
+				st.last = max(st.last, day)
+			}
 		}
 
 		var g *Group
@@ -1304,74 +1421,6 @@ type recentGroup struct {
 	g   *Group
 }
 
-func (fr *fileRollup) addSummary(st *sumState, b *cur.Batch, c *pricing.Costs, i int, countsDiscount bool) {
-	// Rows and totals by metric are summed by line item type here, and into the summary's
-	// own at the end (partial): once per row rather than twice.
-	s := &st.s
-	disc := c.Discount[i]
-	k := c.Kind[i]
-	metric := fr.opts.Metric
-	switch {
-	case c.Priced[i]:
-		s.OnDemand.Add(c.OnDemand[i])
-		s.PricedCost.Add(c.Cost[metric][i])
-	case k.IsUsage():
-		s.UnpricedRows++
-		s.UnpricedCost.Add(c.Cost[metric][i])
-	}
-	unbl := c.Cost[pricing.Unblended][i]
-	switch k {
-	case pricing.KindSPRecurringFee:
-		s.UnusedSP.Add(c.Cost[pricing.Amortized][i])
-	case pricing.KindRIFee:
-		s.UnusedRI.Add(c.Cost[pricing.Amortized][i])
-	}
-	switch k.Recon() {
-	case pricing.ReconUpfrontFee:
-		s.UpfrontFees.Add(unbl)
-	case pricing.ReconExcludedRefund:
-		s.ExcludedRefunds.Add(unbl)
-	case pricing.ReconSplitCost:
-		s.SplitCost.Add(unbl)
-	}
-	s.TrueUp.Add(c.TrueUp[i])
-	if b.Str(fr.invoiceCol).Codes[i] == 0 {
-		s.RowsWithoutInvoice++
-	}
-	if day := fr.days[b.Str(fr.usageStartCol).Codes[i]]; day != 0 {
-		if st.first == 0 || day < st.first {
-			st.first = day
-		}
-		if day > st.last {
-			st.last = day
-		}
-	}
-	t := fr.typeIDs[b.Str(fr.typeCol).Codes[i]]
-	ts := st.typeSummary(t)
-	ts.Rows++
-	for m := range ts.ByMetric {
-		ts.ByMetric[m].Add(c.Cost[m][i])
-	}
-	if disc != 0 {
-		dt := st.typeSummary(fr.discountType)
-		for _, m := range pricing.Metrics {
-			if m.CountsDiscountColumn() {
-				dt.ByMetric[m].Add(disc)
-			}
-		}
-	}
-}
-
-func (st *sumState) typeSummary(id uint32) *TypeSummary {
-	for int(id) >= len(st.types) {
-		st.types = append(st.types, nil)
-	}
-	if st.types[id] == nil {
-		st.types[id] = &TypeSummary{}
-	}
-	return st.types[id]
-}
-
 // partial turns ids back into text.
 func (fr *fileRollup) partial() *partial {
 	p := newPartial()
@@ -1411,14 +1460,12 @@ func (fr *fileRollup) partial() *partial {
 		s.FirstUsageDay, s.LastUsageDay = dayText(st.first), dayText(st.last)
 		k := s.Period + "\x00" + s.Currency
 		types := map[string]*TypeSummary{}
-		for id, ts := range st.types {
-			if ts != nil {
-				ts.Type = fr.types.text[id]
-				types[ts.Type] = ts
-				s.Rows += ts.Rows
-				for m := range s.ByMetric {
-					s.ByMetric[m].AddSum(ts.ByMetric[m])
-				}
+		for id, ts := range st.fold(fr.opts.Metric, fr.types.id(discountType)) {
+			ts.Type = fr.types.text[id]
+			types[ts.Type] = ts
+			s.Rows += ts.Rows
+			for m := range s.ByMetric {
+				s.ByMetric[m].AddSum(ts.ByMetric[m])
 			}
 		}
 		p.summaries[k] = s

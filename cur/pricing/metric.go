@@ -68,6 +68,9 @@ const (
 	KindCUR2DiscountColumn // the discount columns of a CUR 2.0 row, counted as a row of its own
 )
 
+// NumKinds is the number of kinds: a Kind is below it.
+const NumKinds = int(KindCUR2DiscountColumn) + 1
+
 // IsUsage reports the kinds compared with public on-demand cost.
 func (k Kind) IsUsage() bool {
 	return k == KindUsage || k == KindDiscountedUsage || k == KindSPCoveredUsage
