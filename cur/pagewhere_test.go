@@ -43,25 +43,8 @@ func TestPagePathFlatWhere(t *testing.T) {
 			if len(req.Where) != len(limited)+1 {
 				t.Fatalf("Where %v: want %d limited columns", req.Where, len(limited)+1)
 			}
-			all, err := Open(Source{Path: path}, WithPagePath(req, false))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer all.Close()
-			some, err := Open(Source{Path: path}, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer some.Close()
-			if !UsesPagePath(some) {
-				t.Fatal("the page path did not take the file")
-			}
 			read, passed := 0, 0
-			for all.Next() {
-				if !some.Next() {
-					t.Fatalf("page path ends early: %v", some.Err())
-				}
-				w, s := all.Batch(), some.Batch()
+			bothPaths(t, path, req, func(w, s *Batch) {
 				for i := range w.Len {
 					row := w.FirstRow + int64(i)
 					for _, c := range []StringCol{whole, money} {
@@ -87,13 +70,38 @@ func TestPagePathFlatWhere(t *testing.T) {
 						}
 					}
 				}
-			}
-			if some.Next() || all.Err() != nil || some.Err() != nil {
-				t.Fatalf("ends: %v, %v", all.Err(), some.Err())
-			}
+			})
 			if read == 0 || passed == 0 && !tc.plain {
 				t.Errorf("%d cells read, %d passed over: the test shows nothing", read, passed)
 			}
 		})
+	}
+}
+
+// bothPaths reads path with req through pqarrow (every row of every column) and through the
+// page path, and hands each pair of batches to check.
+func bothPaths(t *testing.T, path string, req Request, check func(whole, some *Batch)) {
+	t.Helper()
+	whole, err := Open(Source{Path: path}, WithPagePath(req, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer whole.Close()
+	some, err := Open(Source{Path: path}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer some.Close()
+	if !UsesPagePath(some) {
+		t.Fatal("the page path did not take the file")
+	}
+	for whole.Next() {
+		if !some.Next() {
+			t.Fatalf("page path ends early: %v", some.Err())
+		}
+		check(whole.Batch(), some.Batch())
+	}
+	if some.Next() || whole.Err() != nil || some.Err() != nil {
+		t.Fatalf("ends: %v, %v", whole.Err(), some.Err())
 	}
 }
