@@ -9,8 +9,7 @@ import (
 
 // TestPagePathFlatWhere: flat text columns limited to the rows of one line item type give
 // those rows what pqarrow reads, and on dictionary pages leave the others unread (PLAIN ones
-// are read whole); a column
-// also asked whole, or also read as an amount, is read on every row.
+// are read whole); a column also asked whole, or also read as an amount, is read on every row.
 func TestPagePathFlatWhere(t *testing.T) {
 	const nrows = 23000
 	for _, tc := range []struct {

@@ -683,7 +683,6 @@ type fileRollup struct {
 	// per batch
 	currencyIDs, periodIDs, typeIDs []uint32
 	days                            []int32
-	discountType                    uint32
 	// per batch, with opts.UsageDays only: days since 1970 of each usage start, of the first
 	// of its month, and of each billing period start; -1 when not a date
 	usageEpoch, usageMonthEpoch, periodEpoch []int32
@@ -1165,7 +1164,6 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	fr.currencyIDs = idsOf(fr.currencyIDs, b.Str(fr.currencyCol), fr.currencies, nil)
 	fr.periodIDs = idsOf(fr.periodIDs, b.Str(fr.periodCol), fr.periods, cur.PeriodOf)
 	fr.typeIDs = idsOf(fr.typeIDs, b.Str(fr.typeCol), fr.types, nil)
-	fr.discountType = fr.types.id(discountType)
 	fr.days = fr.days[:0]
 	for _, s := range b.Str(fr.usageStartCol).Dict {
 		fr.days = append(fr.days, dayNumber(s))

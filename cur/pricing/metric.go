@@ -152,18 +152,22 @@ func AmountColumns() []string { return evalAmounts[:] }
 
 // condTypes maps each column a kind's conditions test to the line item types of those kinds:
 // Eval reads it on those rows alone (a reservation ARN on Fee rows), so a reader may leave
-// it unread on the others (cur.Request.Where).
+// it unread on the others (cur.Request.Where). A column a kind matched by a type suffix
+// tests is left out: it is read on every row.
 var condTypes = func() map[string][]string {
 	m := map[string][]string{}
+	whole := map[string]bool{}
 	for _, k := range kindMatches {
 		for _, c := range k.Conds {
 			if k.Type == "" {
-				panic("pricing: a conditional kind needs an exact line item type")
-			}
-			if !slices.Contains(m[c.Column], k.Type) {
+				whole[c.Column] = true
+			} else if !slices.Contains(m[c.Column], k.Type) {
 				m[c.Column] = append(m[c.Column], k.Type)
 			}
 		}
+	}
+	for c := range whole {
+		delete(m, c)
 	}
 	return m
 }()

@@ -1,8 +1,10 @@
 package pricing
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,5 +174,35 @@ func TestParseMetric(t *testing.T) {
 	}
 	if _, err := ParseMetric("cheapest"); err == nil {
 		t.Error("ParseMetric(cheapest): no error")
+	}
+}
+
+// TestAskLimitsConditionColumns: the evaluator asks for a column a kind's conditions test on
+// the rows of that kind's line item type only, and for every other column whole; a caller
+// asking for the column itself gets it whole.
+func TestAskLimitsConditionColumns(t *testing.T) {
+	want := map[string][]string{cur.ColRIARN: {"Fee"}, cur.ColProductCode: {"Refund"}, cur.ColDescription: {"Refund"}}
+	ev := NewEvaluator(false)
+	req := ev.Request()
+	got := map[string][]string{}
+	for c, test := range req.Where {
+		if test.Column != cur.ColLineItemType || test.Negate {
+			t.Errorf("column %s limited by %+v", req.Strings[c], test)
+		}
+		got[req.Strings[c]] = test.Values
+	}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("limited columns %v, want %v", got, want)
+	}
+	// A dimension asking for the product code after the evaluator reads it on every row.
+	req.AskString(cur.ColProductCode)
+	if _, ok := req.Where[cur.StringCol(slices.Index(req.Strings, cur.ColProductCode))]; ok {
+		t.Error("the product code stays limited though asked whole")
+	}
+	// With MetricOnly under unblended, the condition columns are not asked at all.
+	ev = NewEvaluator(false)
+	ev.Metric, ev.MetricOnly = Unblended, true
+	if req := ev.Request(); len(req.Where) != 0 {
+		t.Errorf("unblended alone limits %v", req.Where)
 	}
 }
