@@ -1,9 +1,7 @@
 package cur
 
 import (
-	"fmt"
 	"io"
-	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -19,9 +17,8 @@ type mapKey struct {
 	key   string          // the requested key, in Snake form
 	match []bool          // per entry of the chunk's key dictionary: whether it answers key
 	known map[string]bool // key as written → whether it answers, across chunks
-	keys  pqpage.Entries
-	vals  pqpage.Entries
-	full  uint8 // the definition level of a key: the entry exists
+	// per entry of the chunk's value dictionary: whether it is a value (not empty text)
+	usable []bool
 }
 
 // newMapLeaf returns the leaf that reads key s.key of the MAP field s.field on the page
@@ -52,9 +49,18 @@ func newMapLeaf(r *parquetReader, s *pqSource, src io.ReaderAt) *pageLeaf {
 	if !l.setKind(mt.ItemType(), vd) {
 		return nil
 	}
+	m := &mapKey{key: s.key, known: map[string]bool{}}
 	l.col = pqpage.Column{Leaf: fd.leaves[1], Type: vd.PhysicalType(), Width: vd.TypeLength(), MaxDef: vd.MaxDefinitionLevel(),
-		MaxRep: 1, File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: l.setDictionary}
-	m := &mapKey{key: s.key, full: uint8(kd.MaxDefinitionLevel()), known: map[string]bool{}}
+		MaxRep: 1, File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: func(data []byte, n int) error {
+			if err := l.setDictionary(data, n); err != nil {
+				return err
+			}
+			m.usable = m.usable[:0]
+			for _, s := range l.dstr {
+				m.usable = append(m.usable, s != "")
+			}
+			return nil
+		}}
 	m.col = pqpage.Column{Leaf: fd.leaves[0], Type: kd.PhysicalType(), MaxDef: kd.MaxDefinitionLevel(), MaxRep: 1,
 		File: r.pf, Src: src, Props: pageStreamProps(r.alloc), OnDict: m.setDictionary}
 	l.mk = m
@@ -78,81 +84,66 @@ func (m *mapKey) setDictionary(data []byte, n int) error {
 	})
 }
 
+// skipRun is the fewest rows outside where that decodeMap passes over rather than reads:
+// passing over costs a call on both leaves, reading through rows a few levels each.
+const skipRun = 64
+
 // decodeMap reads the next n rows of a MAP key into the leaf's text: each row's first
-// matching entry with a value. Rows outside where are passed over.
+// matching entry with a value. Rows outside where are read through but left empty, or passed
+// over where skipRun or more of them come together.
 func (l *pageLeaf) decodeMap(n int) error {
 	l.startBatch(n)
 	l.valid = grow(l.valid, BatchRows)
 	l.idx = grow(l.idx, BatchRows)
 	valid, chosen := l.valid[:n], l.idx[:0]
-	clear(valid)
+	var want []bool
+	if l.where != nil {
+		want = l.where.want[:n]
+	}
+	// A row outside where counts as found already: Pick takes no value for it.
+	for r := range valid {
+		valid[r] = want != nil && !want[r]
+	}
 	for r := 0; r < n; {
-		from := r
-		for r < n && l.where != nil && !l.where.want[r] {
-			r++
-		}
-		if r > from {
-			if err := l.mk.col.SkipRows(r - from); err != nil {
-				return err
-			}
-			if err := l.col.SkipRows(r - from); err != nil {
-				return err
-			}
-		}
-		from = r
-		for r < n && (l.where == nil || l.where.want[r]) {
-			r++
-		}
-		if r > from {
+		from, to := longGap(want, r, n)
+		if from > r {
 			var err error
-			if chosen, err = l.pick(valid[from:r], chosen); err != nil {
+			if chosen, err = pqpage.Pick(&l.mk.col, &l.col, &l.mk.match, &l.mk.usable, valid[r:from], chosen); err != nil {
 				return err
 			}
 		}
+		if to > from {
+			if err := l.mk.col.SkipRows(to - from); err != nil {
+				return err
+			}
+			if err := l.col.SkipRows(to - from); err != nil {
+				return err
+			}
+		}
+		r = to
+	}
+	for r, w := range want {
+		valid[r] = valid[r] && w
 	}
 	l.someCodes(0, valid, chosen)
 	return nil
 }
 
-// pick reads the entries of the next len(valid) rows of both sides, marks the rows with a
-// value and appends their dictionary entries to chosen.
-func (l *pageLeaf) pick(valid []bool, chosen []uint32) ([]uint32, error) {
-	m := l.mk
-	if err := m.col.Entries(len(valid), &m.keys); err != nil {
-		return nil, err
-	}
-	if err := l.col.Entries(len(valid), &m.vals); err != nil {
-		return nil, err
-	}
-	ks, vs := &m.keys, &m.vals
-	if len(ks.Def) != len(vs.Def) || !slices.Equal(ks.Start, vs.Start) {
-		return nil, fmt.Errorf("parquet: a map's keys and values hold different entries")
-	}
-	if ks.Set > 0 && ks.Top >= uint32(len(m.match)) {
-		return nil, fmt.Errorf("parquet: key dictionary index %d of %d entries", ks.Top, len(m.match))
-	}
-	if vs.Set > 0 && vs.Top >= l.entries() {
-		return nil, l.badIndex(vs.Top)
-	}
-	// Entries whose key answers are few (one a row at most, as a rule): find them, then their
-	// rows.
-	full, value := m.full, uint8(l.col.MaxDef)
-	kDef, kIdx, vDef, vIdx := ks.Def, ks.Idx[:len(ks.Def)], vs.Def[:len(ks.Def)], vs.Idx[:len(ks.Def)]
-	starts, match, dstr := ks.Start, m.match, l.dstr
-	r := 0
-	for j, d := range kDef {
-		if d != full || !match[kIdx[j]] {
+// longGap returns the first run, from row r on, of at least skipRun of the n rows that want
+// leaves out, or n, n when there is none; a nil want leaves none out.
+func longGap(want []bool, r, n int) (from, to int) {
+	for r < len(want) {
+		if want[r] {
+			r++
 			continue
 		}
-		for int(starts[r+1]) <= j {
+		from = r
+		for r < len(want) && !want[r] {
 			r++
 		}
-		if valid[r] || vDef[j] != value {
-			continue
-		}
-		if e := vIdx[j]; dstr[e] != "" {
-			valid[r], chosen = true, append(chosen, e)
+		if r-from >= skipRun {
+			return from, r
 		}
 	}
-	return chosen, nil
+	return n, n
 }

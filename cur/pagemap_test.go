@@ -270,3 +270,39 @@ func TestPagePathMapNullChunks(t *testing.T) {
 		})
 	}
 }
+
+// TestPagePathMapEveryRow: rows that all have the key, among other entries before and after
+// it, so that blocks of levels begin and end at every place in a row: each row's value is
+// found, none twice.
+func TestPagePathMapEveryRow(t *testing.T) {
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "line_item_line_item_type", Type: arrow.BinaryTypes.String},
+		{Name: "resource_tags", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), Nullable: true},
+	}, nil)
+	var buf bytes.Buffer
+	fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(1500),
+		parquet.WithDataPageSize(700)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+	defer b.Release()
+	for i := range 4000 {
+		b.Field(0).(*array.StringBuilder).Append("Usage")
+		mb := b.Field(1).(*array.MapBuilder)
+		mb.Append(true)
+		n := 1 + i%4
+		for j := range n {
+			k, v := fmt.Sprintf("user_other%d", j), "x"
+			if j == i/4%n {
+				k, v = "user_team", fmt.Sprint("t", i%7)
+			}
+			mb.KeyBuilder().(*array.StringBuilder).Append(k)
+			mb.ItemBuilder().(*array.StringBuilder).Append(v)
+		}
+	}
+	path := writeParquetFile(t, fw, &buf, b, "everyrow.parquet")
+	if got := samePaths(t, path, Request{Strings: []string{TagColumn("team")}}); !got.paged || got.err != "" {
+		t.Errorf("page path %v, error %q", got.paged, got.err)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"slices"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -125,6 +124,18 @@ func (r *rleReader) unpack(dst []uint32) uint32 {
 	}
 	var top uint32
 	i := 0
+	if w <= 7 {
+		// Eight values from one 8-byte load: at most 56 bits after at most 7 skipped.
+		m := uint64(mask)
+		for safe := len(data) - 8; i+8 <= len(dst) && bit>>3 <= safe; i += 8 {
+			x := binary.LittleEndian.Uint64(data[bit>>3:]) >> uint(bit&7)
+			d := dst[i : i+8 : i+8]
+			d[0], d[1], d[2], d[3] = uint32(x&m), uint32(x>>w&m), uint32(x>>(2*w)&m), uint32(x>>(3*w)&m)
+			d[4], d[5], d[6], d[7] = uint32(x>>(4*w)&m), uint32(x>>(5*w)&m), uint32(x>>(6*w)&m), uint32(x>>(7*w)&m)
+			top = max(top, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])
+			bit += 8 * w
+		}
+	}
 	// Whole 8-byte loads while they stay inside the data; a value spans at most 39 bits.
 	for safe := len(data) - 8; i < len(dst) && bit>>3 <= safe; i++ {
 		v := uint32(binary.LittleEndian.Uint64(data[bit>>3:]) >> uint(bit&7) & mask)
@@ -204,7 +215,7 @@ func (r *rleReader) readLevels(valid []bool) (int, error) {
 
 // Column walks the data pages of one column across row groups: a flat column (no repetition,
 // definition level 0 or 1), read by rows (Rows, DefRun, IndexRun), or a dictionary-encoded
-// leaf of a repeated group such as a MAP's keys or values (MaxRep 1), read by Entries. A
+// leaf of a repeated group such as a MAP's keys or values (MaxRep 1), read by Pick. A
 // dictionary page is handed to OnDict as soon as it is read. Set the exported fields, then
 // Open a row group.
 type Column struct {
@@ -226,7 +237,7 @@ type Column struct {
 	def      rleReader
 	rep      rleReader
 	lv       levels   // MaxRep 1: the current page's levels, decoded a block at a time
-	vals     []uint32 // MaxRep 1: indices of a page's defined entries
+	vals     []uint32 // MaxRep 1: indices of a block's defined entries
 	dict     bool     // the page holds dictionary indices
 	idx      rleReader
 	plain    []byte
@@ -272,7 +283,7 @@ func ChunksReadable(meta *metadata.FileMetaData, li int) bool {
 
 // DictionaryPages reports whether the footer shows every data page of leaf li's chunks to hold
 // dictionary indices, or no value at all (a chunk of NULLs, which writers store PLAIN), as
-// Entries needs; false when the footer does not say.
+// Pick needs; false when the footer does not say.
 func DictionaryPages(meta *metadata.FileMetaData, li int) bool {
 	for rg := 0; rg < meta.NumRowGroups(); rg++ {
 		cc, err := meta.RowGroup(rg).ColumnChunk(li)
@@ -454,7 +465,7 @@ func (c *Column) page(enc parquet.Encoding, rep, def, data []byte, n int) error 
 			return err
 		}
 	case parquet.Encodings.Plain:
-		c.dict = false // a page of NULLs (entryIndices fails on a value)
+		c.dict = false // a page of NULLs (Pick fails on a value)
 	default:
 		return fmt.Errorf("parquet: values of a repeated column encoded %s", enc)
 	}
@@ -655,118 +666,6 @@ type levels struct {
 }
 
 func (l *levels) reset() { l.n, l.at = 0, 0 }
-
-// Entries holds the level entries of some rows of a repeated leaf: one per value, NULL or
-// empty group.
-type Entries struct {
-	Start []int32  // Start[r] is row r's first entry; the last element ends the last row
-	Def   []uint8  // each entry's definition level
-	Idx   []uint32 // each entry's dictionary index; 0 where Def is below MaxDef
-	Top   uint32   // the largest index
-	Set   int      // entries with an index (Def at MaxDef)
-}
-
-// Entries reads the entries of the next rows rows of a repeated leaf into e, reading pages as
-// needed: a row's entries may span pages.
-func (c *Column) Entries(rows int, e *Entries) error {
-	e.Start, e.Def, e.Idx, e.Top, e.Set = e.Start[:0], e.Def[:0], e.Idx[:0], 0, 0
-	r := 0
-	for {
-		if c.left == 0 {
-			if r == rows && c.rowsLeft == 0 {
-				break // the row group's last row ends with its chunk
-			}
-			if err := c.next(); err != nil {
-				return err
-			}
-		}
-		// The entries of this page up to the start of row rows+1, a block of levels at a time.
-		from := len(e.Def)
-		stop := false
-		for c.left > 0 && !stop {
-			if c.lv.at == c.lv.n {
-				// A block in proportion to the rows asked: what is left of it when they end
-				// is walked level by level by SkipRows.
-				if err := c.lv.fill(&c.rep, &c.def, min(c.left, max(64, 8*rows)), uint32(c.MaxDef)); err != nil {
-					return err
-				}
-			}
-			reps, defs := c.lv.rep[c.lv.at:c.lv.n], c.lv.def[c.lv.at:c.lv.n]
-			if len(e.Def) == 0 && reps[0] != 0 {
-				return errors.New("parquet: repeated column starts inside a row")
-			}
-			r0, base, k := r, len(e.Def), 0
-			for ; k < len(reps); k++ {
-				if reps[k] == 0 {
-					if r == rows {
-						stop = true
-						break
-					}
-					e.Start = append(e.Start, int32(base+k))
-					r++
-				}
-			}
-			if int64(r-r0) > c.rowsLeft {
-				return errors.New("parquet: repeated column holds more rows than its row group")
-			}
-			c.rowsLeft -= int64(r - r0)
-			e.Def = slices.Grow(e.Def, k)[:base+k]
-			for i, d := range defs[:k] {
-				e.Def[base+i] = uint8(d)
-			}
-			c.lv.at += k
-			c.left -= k
-		}
-		if err := c.entryIndices(e, from); err != nil {
-			return err
-		}
-		if c.left > 0 {
-			break // row rows+1 starts here
-		}
-	}
-	if r < rows {
-		return fmt.Errorf("parquet: repeated column ends %d rows early", rows-r)
-	}
-	e.Start = append(e.Start, int32(len(e.Def)))
-	return nil
-}
-
-// entryIndices reads the dictionary indices of e's entries from from on, all of this page.
-func (c *Column) entryIndices(e *Entries, from int) error {
-	e.Idx = slices.Grow(e.Idx, len(e.Def)-len(e.Idx))[:len(e.Def)]
-	defs, idx := e.Def[from:], e.Idx[from:]
-	full := uint8(c.MaxDef)
-	n := 0
-	for _, d := range defs {
-		if d == full {
-			n++
-		}
-	}
-	if n > 0 && !c.dict {
-		return errors.New("parquet: PLAIN values in a repeated column")
-	}
-	e.Set += n
-	if n == len(defs) {
-		top, err := c.idx.read(idx)
-		e.Top = max(e.Top, top)
-		return err
-	}
-	c.vals = slices.Grow(c.vals[:0], n)[:n]
-	top, err := c.idx.read(c.vals)
-	if err != nil {
-		return err
-	}
-	e.Top = max(e.Top, top)
-	k := 0
-	for i, d := range defs {
-		if d == full {
-			idx[i], k = c.vals[k], k+1
-		} else {
-			idx[i] = 0
-		}
-	}
-	return nil
-}
 
 // fill decodes the next block of at most left levels, of which no definition level may
 // pass maxDef.

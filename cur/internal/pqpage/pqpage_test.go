@@ -65,3 +65,39 @@ func TestReadLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestUnpack checks bit-packed values of every width, read from every bit offset in every
+// length, against the bits one by one.
+func TestUnpack(t *testing.T) {
+	data := make([]byte, 200)
+	for i := range data {
+		data[i] = byte(i*151 + 7)
+	}
+	bitAt := func(b int) uint32 { return uint32(data[b/8] >> (b % 8) & 1) }
+	for w := 0; w <= 32; w++ {
+		for skip := 0; skip < 9; skip++ {
+			for _, n := range []int{1, 7, 8, 9, 16, 17, 40} {
+				if (skip+n)*w > len(data)*8 {
+					continue
+				}
+				r := rleReader{data: data, width: w, mask: 1<<uint(w) - 1, bit: skip * w}
+				got := make([]uint32, n)
+				top := r.unpack(got)
+				var wantTop uint32
+				for i, v := range got {
+					var want uint32
+					for b := 0; b < w; b++ {
+						want |= bitAt((skip+i)*w+b) << b
+					}
+					if v != want {
+						t.Fatalf("width %d, skip %d, n %d: value %d is %d, want %d", w, skip, n, i, v, want)
+					}
+					wantTop = max(wantTop, want)
+				}
+				if top != wantTop || r.bit != (skip+n)*w {
+					t.Fatalf("width %d, skip %d, n %d: largest %d at bit %d, want %d at %d", w, skip, n, top, r.bit, wantTop, (skip+n)*w)
+				}
+			}
+		}
+	}
+}
