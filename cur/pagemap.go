@@ -19,6 +19,23 @@ type mapKey struct {
 	known map[string]bool // key as written → whether it answers, across chunks
 	// per entry of the chunk's value dictionary: whether it is a value (not empty text)
 	usable []bool
+	gap    int // the fewest rows outside where that decodeMap passes over: skipLevels' worth
+}
+
+// open positions the map's keys at row group rg and sizes the gaps decodeMap passes over by
+// the chunk's entries per row.
+func (m *mapKey) open(rg int) error {
+	if err := m.col.Open(rg); err != nil {
+		return err
+	}
+	meta := m.col.File.MetaData().RowGroup(rg)
+	cc, err := meta.ColumnChunk(m.col.Leaf)
+	if err != nil {
+		return err
+	}
+	perRow := float64(cc.NumValues()) / float64(max(1, meta.NumRows()))
+	m.gap = max(1, int(skipLevels/max(perRow, 1)))
+	return nil
 }
 
 // newMapLeaf returns the leaf that reads key s.key of the MAP field s.field on the page
@@ -84,13 +101,14 @@ func (m *mapKey) setDictionary(data []byte, n int) error {
 	})
 }
 
-// skipRun is the fewest rows outside where that decodeMap passes over rather than reads:
-// passing over costs a call on both leaves, reading through rows a few levels each.
-const skipRun = 64
+// skipLevels is the fewest levels (map entries) of rows outside where that decodeMap passes
+// over rather than reads: passing over costs a call on both leaves, reading through each
+// level a few nanoseconds.
+const skipLevels = 64
 
 // decodeMap reads the next n rows of a MAP key into the leaf's text: each row's first
 // matching entry with a value. Rows outside where are read through but left empty, or passed
-// over where skipRun or more of them come together.
+// over where enough of them come together (mapKey.gap).
 func (l *pageLeaf) decodeMap(n int) error {
 	l.startBatch(n)
 	l.valid = grow(l.valid, BatchRows)
@@ -105,7 +123,7 @@ func (l *pageLeaf) decodeMap(n int) error {
 		valid[r] = want != nil && !want[r]
 	}
 	for r := 0; r < n; {
-		from, to := longGap(want, r, n)
+		from, to := longGap(want, r, n, l.mk.gap)
 		if from > r {
 			var err error
 			if chosen, err = pqpage.Pick(&l.mk.col, &l.col, &l.mk.match, &l.mk.usable, valid[r:from], chosen); err != nil {
@@ -129,9 +147,9 @@ func (l *pageLeaf) decodeMap(n int) error {
 	return nil
 }
 
-// longGap returns the first run, from row r on, of at least skipRun of the n rows that want
+// longGap returns the first run, from row r on, of at least gap of the n rows that want
 // leaves out, or n, n when there is none; a nil want leaves none out.
-func longGap(want []bool, r, n int) (from, to int) {
+func longGap(want []bool, r, n, gap int) (from, to int) {
 	for r < len(want) {
 		if want[r] {
 			r++
@@ -141,7 +159,7 @@ func longGap(want []bool, r, n int) (from, to int) {
 		for r < len(want) && !want[r] {
 			r++
 		}
-		if r-from >= skipRun {
+		if r-from >= gap {
 			return from, r
 		}
 	}

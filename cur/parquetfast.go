@@ -1228,7 +1228,7 @@ func (p *pagePath) decodeInto(l *pageLeaf, sl *pageSlot, s, rg, n int, open bool
 			return p.corrupt(rg, l.name, err)
 		}
 		if l.mk != nil {
-			if err := l.mk.col.Open(rg); err != nil {
+			if err := l.mk.open(rg); err != nil {
 				return p.corrupt(rg, l.name, err)
 			}
 		}
