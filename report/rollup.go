@@ -679,6 +679,7 @@ type fileRollup struct {
 	gridUsed  []uint32
 	gridOn    bool
 	cells     []uint32 // per row of the batch: its cell
+	sumRows   []int32  // per batch: the rows kept, for the summary, when some are not
 	sums      map[[2]uint32]*sumState
 	// per batch
 	currencyIDs, periodIDs, typeIDs []uint32
@@ -1172,17 +1173,7 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	if limit > 0 {
 		fr.prepareUsageDays(b)
 	}
-	filtered := len(fr.filters) > 0
 	countsDiscount := m.CountsDiscountColumn()
-	var lastKey [2]uint32
-	var st *sumState
-	var costs [len(c.Cost)][]money.Amount
-	for k := range costs {
-		costs[k] = c.Cost[k][:b.Len]
-	}
-	trueUps := c.TrueUp[:b.Len]
-	typeCodes, invoiceCodes, usageCodes := b.Str(fr.typeCol).Codes, b.Str(fr.invoiceCol).Codes, b.Str(fr.usageStartCol).Codes
-	typeIDs, days := fr.typeIDs, fr.days
 	// What every row reads, hoisted out of the loop.
 	n := b.Len
 	currencyIDs, grid := fr.currencyIDs, fr.grid
@@ -1201,6 +1192,10 @@ func (fr *fileRollup) add(b *cur.Batch) {
 	if usage {
 		units, usageAmounts = b.Str(fr.unitCol), b.Amt(fr.usageAmountCol)
 	}
+	// The summary sums the rows kept in a loop of its own (summarize): this one keeps fewer
+	// values live. sumRows lists them when some may be left out.
+	sparse := len(filters) > 0 || limit > 0
+	sumRows := fr.sumRows[:0]
 	kept := 0
 	for i := 0; i < n; i++ {
 		keep := true
@@ -1218,40 +1213,9 @@ func (fr *fileRollup) add(b *cur.Batch) {
 			fr.cut = true
 			continue
 		}
-		if summary {
-			sk := [2]uint32{fr.periodIDs[b.Str(fr.periodCol).Codes[i]], currencyIDs[currencyCodes[i]]}
-			if st == nil || sk != lastKey {
-				st = fr.sums[sk]
-				if st == nil {
-					st = &sumState{}
-					st.s.Filtered = filtered
-					fr.sums[sk] = st
-				}
-				st.reserve(len(fr.types.text))
-				lastKey = sk
-			}
-			cl := &st.classes[classOf(typeIDs[typeCodes[i]], kinds[i], priced[i])]
-			cl.rows++
-			for k := range cl.cost {
-				cl.cost[k].Add(costs[k][i])
-			}
-			cl.onDemand.Add(onDemand[i])
-			cl.trueUp.Add(trueUps[i])
-			if d := discount[i]; d != 0 {
-				cl.discount.Add(d)
-				cl.discounted++
-			}
-			if invoiceCodes[i] == 0 {
-				st.s.RowsWithoutInvoice++
-			}
-			if day := days[usageCodes[i]]; day != 0 {
-				if st.first == 0 || day < st.first {
-					st.first = day
-				}
-				st.last = max(st.last, day)
-			}
+		if summary && sparse {
+			sumRows = append(sumRows, int32(i))
 		}
-
 		var g *Group
 		if cells != nil {
 			cell := cells[i]
@@ -1292,6 +1256,68 @@ func (fr *fileRollup) add(b *cur.Batch) {
 		}
 	}
 	fr.kept += int64(kept)
+	if summary {
+		fr.summarize(b, c, sumRows, !sparse)
+		fr.sumRows = sumRows
+	}
+}
+
+// summarize adds the rows of batch b, all or those listed, to the summaries of their billing
+// period and currency.
+func (fr *fileRollup) summarize(b *cur.Batch, c *pricing.Costs, rows []int32, all bool) {
+	n := b.Len
+	var lastKey [2]uint32
+	var st *sumState
+	var costs [len(c.Cost)][]money.Amount
+	for k := range costs {
+		costs[k] = c.Cost[k][:n]
+	}
+	trueUps, onDemand, kinds, priced, discount := c.TrueUp[:n], c.OnDemand[:n], c.Kind[:n], c.Priced[:n], c.Discount[:n]
+	periodCodes, currencyCodes := b.Str(fr.periodCol).Codes[:n], b.Str(fr.currencyCol).Codes[:n]
+	typeCodes, invoiceCodes, usageCodes := b.Str(fr.typeCol).Codes[:n], b.Str(fr.invoiceCol).Codes[:n], b.Str(fr.usageStartCol).Codes[:n]
+	periodIDs, currencyIDs, typeIDs, days := fr.periodIDs, fr.currencyIDs, fr.typeIDs, fr.days
+	filtered := len(fr.filters) > 0
+	count := n
+	if !all {
+		count = len(rows)
+	}
+	for j := range count {
+		i := j
+		if !all {
+			i = int(rows[j])
+		}
+		sk := [2]uint32{periodIDs[periodCodes[i]], currencyIDs[currencyCodes[i]]}
+		if st == nil || sk != lastKey {
+			st = fr.sums[sk]
+			if st == nil {
+				st = &sumState{}
+				st.s.Filtered = filtered
+				fr.sums[sk] = st
+			}
+			st.reserve(len(fr.types.text))
+			lastKey = sk
+		}
+		cl := &st.classes[classOf(typeIDs[typeCodes[i]], kinds[i], priced[i])]
+		cl.rows++
+		for k := range cl.cost {
+			cl.cost[k].Add(costs[k][i])
+		}
+		cl.onDemand.Add(onDemand[i])
+		cl.trueUp.Add(trueUps[i])
+		if d := discount[i]; d != 0 {
+			cl.discount.Add(d)
+			cl.discounted++
+		}
+		if invoiceCodes[i] == 0 {
+			st.s.RowsWithoutInvoice++
+		}
+		if day := days[usageCodes[i]]; day != 0 {
+			if st.first == 0 || day < st.first {
+				st.first = day
+			}
+			st.last = max(st.last, day)
+		}
+	}
 }
 
 // prepareUsageDays turns the batch's date dictionaries into day numbers for withinUsageDays.
