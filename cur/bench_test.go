@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -44,7 +45,7 @@ func benchBill(b *testing.B, o sample.Options) string {
 	b.Helper()
 	bench.mu.Lock()
 	defer bench.mu.Unlock()
-	key := fmt.Sprintf("%v-%v-%d", o.Flavour, o.Gzip, o.Rows)
+	key := fmt.Sprintf("%v-%v-%d-%d", o.Flavour, o.Gzip, o.Rows, o.RowGroupRows)
 	if p, ok := bench.paths[key]; ok {
 		return p
 	}
@@ -206,6 +207,38 @@ func BenchmarkParquetDecode(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkParquetOpen: opening a CUR 2.0 bill of 200 row groups (as many as a 50M-row bill
+// of 250,000-row groups has) for the columns of a report with the bill summary, and closing it:
+// mostly the footer, decoded whole or trimmed to those columns. live-B is what the open
+// reader holds, measured once after a collection.
+func BenchmarkParquetOpen(b *testing.B) {
+	for _, whole := range []bool{true, false} {
+		b.Run(fmt.Sprintf("whole=%v", whole), func(b *testing.B) {
+			path := benchBill(b, sample.Options{Flavour: cur.CUR2Parquet, Rows: 20_000, RowGroupRows: 100})
+			req := cur.WithWholeFooter(rollupRequest(true), whole)
+			open := func() cur.Reader {
+				rd, err := cur.Open(cur.Source{Path: path}, req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return rd
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			rd := open()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			rd.Close()
+			b.ReportAllocs()
+			for b.Loop() {
+				open().Close()
+			}
+			b.ReportMetric(float64(after.HeapAlloc)-float64(before.HeapAlloc), "live-B")
+		})
 	}
 }
 

@@ -7,6 +7,13 @@ func WithPagePath(req Request, on bool) Request {
 	return req
 }
 
+// WithWholeFooter returns req with a Parquet file's footer decoded whole (true) or trimmed to
+// the columns req reads, as users get.
+func WithWholeFooter(req Request, whole bool) Request {
+	req.wholeFooter = whole
+	return req
+}
+
 // UsesPagePath reports whether r reads Parquet through the page-level path.
 func UsesPagePath(r Reader) bool {
 	pr, ok := r.(*parquetReader)

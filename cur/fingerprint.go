@@ -2,7 +2,6 @@ package cur
 
 import (
 	"archive/zip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -78,19 +77,8 @@ func (hr *hashingReader) fingerprint() (Fingerprint, bool) {
 
 // parquetFingerprint hashes a Parquet file's footer (metadata, its length and the magic).
 func parquetFingerprint(ra io.ReaderAt, size int64) (Fingerprint, error) {
-	if size < 12 {
-		return Fingerprint{}, errors.New("too short for a parquet footer")
-	}
-	var tail [8]byte
-	if _, err := ra.ReadAt(tail[:], size-8); err != nil {
-		return Fingerprint{}, err
-	}
-	n := int64(binary.LittleEndian.Uint32(tail[:4])) + 8
-	if n > size-4 {
-		return Fingerprint{}, fmt.Errorf("parquet footer of %d bytes in a file of %d", n, size)
-	}
-	footer := make([]byte, n)
-	if _, err := ra.ReadAt(footer, size-n); err != nil {
+	footer, err := readParquetFooter(ra, size)
+	if err != nil {
 		return Fingerprint{}, err
 	}
 	return Fingerprint{Size: size, Hash: xxhash.Sum64(footer)}, nil

@@ -159,7 +159,7 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 		n := min(size, footerAhead)
 		pre.Prefetch([]ByteRange{{Off: size - n, Len: n}})
 	}
-	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
+	pf, err := openParquetFile(name, f, size, props, &req)
 	if err != nil {
 		return nil, FileError(name, ErrCorrupt, err)
 	}
@@ -179,11 +179,13 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 		r.schema.Columns[i] = Snake(r.schema.RawColumns[i])
 	}
 	r.schema.Compression = "none"
-	if meta.NumRowGroups() > 0 && sc.NumColumns() > 0 {
-		if cc, err := meta.RowGroup(0).ColumnChunk(0); err == nil {
+	// The first leaf whose chunk metadata the footer kept says how the file is compressed.
+	for j := 0; meta.NumRowGroups() > 0 && j < sc.NumColumns(); j++ {
+		if cc, err := meta.RowGroup(0).ColumnChunk(j); err == nil {
 			if c := strings.ToLower(cc.Compression().String()); c != "uncompressed" {
 				r.schema.Compression = c
 			}
+			break
 		}
 	}
 	fl, err := detectFlavour(name, r.schema.Columns, true)

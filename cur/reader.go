@@ -122,6 +122,7 @@ type Request struct {
 	noPagePath    bool             // read Parquet through pqarrow even where the page path could
 	serial        bool             // decode a batch's Parquet columns on one goroutine
 	noReadDict    bool             // read flat Parquet text as plain strings, not Arrow dictionaries
+	wholeFooter   bool             // decode a Parquet footer whole, not trimmed to the columns read
 	alloc         memory.Allocator // the Parquet reader's allocator (a checked one catches leaks)
 }
 
