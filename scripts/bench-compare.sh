@@ -32,7 +32,9 @@
 # (which bills time the no-sum run: parquet, the default, all or none; the others run it once,
 # untimed, for the agreement check), FILTER_ROWS (rows of the filter bill, default 1000000; 0
 # leaves it out), SCALE (rows of the scale run, off by default), SCALE_FLAVOUR (cur2-parquet,
-# the default, or legacy-parquet), BENCH_CACHE, DUCKDB_CACHE, DUCKDB_NODE_API_VERSION.
+# the default, or legacy-parquet), SCALE_DIR (a folder that holds the scale bill, made by
+# 'curnorm sample --flavour SCALE_FLAVOUR --rows SCALE -o SCALE_DIR'; it is made there when
+# empty and kept, instead of in a temporary folder), BENCH_CACHE, DUCKDB_CACHE, DUCKDB_NODE_API_VERSION.
 # Needs bash 4+, go, node 18+, npm, awk and gzip; GNU time (/usr/bin/time) or BSD time -l for
 # the peak RSS; pigz is timed when installed.
 set -euo pipefail
@@ -49,6 +51,7 @@ nosum=${NOSUM:-parquet}
 filter_rows=${FILTER_ROWS:-1000000}
 scale=${SCALE:-}
 scale_flavour=${SCALE_FLAVOUR:-cur2-parquet}
+scale_keep=${SCALE_DIR:-}
 duck_version=${DUCKDB_NODE_API_VERSION:-1.5.6-r.1}
 
 die() {
@@ -373,14 +376,24 @@ done
 # The scale run: a bill SCALE rows long, generated into a temporary folder (it is large, and
 # made once), timed on the first grouping of BY beside the same bill at the largest size.
 if [ -n "$scale" ]; then
-	scale_dir=$(mktemp -d "${TMPDIR:-/tmp}/bench-scale.XXXXXX")
+	scale_dir=${scale_keep:-$(mktemp -d "${TMPDIR:-/tmp}/bench-scale.XXXXXX")}
 	sl=$(label "$scale")
-	say "generating $scale_flavour-$sl into $scale_dir (removed at exit)"
-	"$curnorm" sample --flavour "$scale_flavour" --rows "$scale" -o "$scale_dir" >/dev/null ||
-		die "curnorm sample --flavour $scale_flavour --rows $scale failed"
+	mkdir -p "$scale_dir"
 	shopt -s nullglob
 	sinputs=("$scale_dir"/*.parquet)
 	shopt -u nullglob
+	if [ "${#sinputs[@]}" -eq 0 ]; then
+		kept=" (removed at exit)"
+		[ -z "$scale_keep" ] || kept=" (kept)"
+		say "generating $scale_flavour-$sl into $scale_dir$kept"
+		"$curnorm" sample --flavour "$scale_flavour" --rows "$scale" -o "$scale_dir" >/dev/null ||
+			die "curnorm sample --flavour $scale_flavour --rows $scale failed"
+		shopt -s nullglob
+		sinputs=("$scale_dir"/*.parquet)
+		shopt -u nullglob
+	else
+		say "$scale_flavour-$sl: the bill in $scale_dir"
+	fi
 	scale_key="$scale_flavour-$sl|${queries[0]}"
 	R["$scale_key|rows"]=$scale R["$scale_key|bytes"]=$(bytes_of "${sinputs[@]}")
 	say "$scale_flavour-$sl, --by ${queries[0]}: $runs runs"
@@ -391,7 +404,7 @@ if [ -n "$scale" ]; then
 	done
 	figure "$scale_key" cs csp "$work/scale.times"
 	R["$scale_key|crss"]=$(peak "$work/scale.times")
-	rm -rf "$scale_dir"
+	[ -n "$scale_keep" ] || rm -rf "$scale_dir"
 fi
 
 # get KEY FIGURE: one figure, empty when not measured.
