@@ -470,9 +470,11 @@ for k in "${keys[@]}"; do frow "$k"; done
 
 if [ -n "$scale" ]; then
 	ref="$scale_flavour-$ll|${queries[0]}"
-	printf '\nScale: %s, --by %s with the summary, %s runs of the %s-row bill (generated in a\n' \
-		"$scale_flavour" "${queries[0]}" "$runs" "$sl"
-	printf 'temporary folder) beside the %s-row bill of the first table.\n\n' "$ll"
+	where="generated in a temporary folder"
+	[ -z "$scale_keep" ] || where="in $scale_keep"
+	printf '\nScale: %s, --by %s with the summary, %s runs of the %s-row bill (%s)\n' \
+		"$scale_flavour" "${queries[0]}" "$runs" "$sl" "$where"
+	printf 'beside the %s-row bill of the first table.\n\n' "$ll"
 	printf '%-27s %4s %6s | %9s %4s %8s %6s\n' bill rows MB "curnorm s" "±%" "ns/row" "RSS MB"
 	for kk in "$ref" "$scale_key"; do
 		[ -n "$(get "$kk" cs)" ] || continue
