@@ -104,6 +104,11 @@ func walkFile(footer []byte, keep []bool, schemaOnly bool) ([]byte, error) {
 
 // rowGroups copies the list of row groups, trimming each.
 func (w *walker) rowGroups(keep []bool) error {
+	return w.structs(func(int) error { return w.rowGroup(keep) })
+}
+
+// structs copies the header of a list of structs and has each copy its i-th element.
+func (w *walker) structs(each func(i int) error) error {
 	n, elem, err := w.listHeader()
 	if err != nil {
 		return err
@@ -112,8 +117,8 @@ func (w *walker) rowGroups(keep []bool) error {
 		return errDamaged
 	}
 	w.out = appendListHeader(w.out, n, tStruct)
-	for range n {
-		if err := w.rowGroup(keep); err != nil {
+	for i := range n {
+		if err := each(i); err != nil {
 			return err
 		}
 	}
@@ -138,18 +143,8 @@ func (w *walker) rowGroup(keep []bool) error {
 			continue
 		}
 		w.out = appendFieldHeader(w.out, &lastOut, id, typ)
-		n, elem, err := w.listHeader()
-		if err != nil {
+		if err := w.structs(func(i int) error { return w.chunk(i < len(keep) && keep[i]) }); err != nil {
 			return err
-		}
-		if elem != tStruct {
-			return errDamaged
-		}
-		w.out = appendListHeader(w.out, n, tStruct)
-		for i := range n {
-			if err := w.chunk(i < len(keep) && keep[i]); err != nil {
-				return err
-			}
 		}
 	}
 }
