@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/curnorm/curnorm/cur/internal/pqpage"
 	"github.com/curnorm/curnorm/cur/money"
 )
 
@@ -194,7 +195,15 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	}
 	r.schema.Flavour = fl
 	if !req.SkipBadRows {
-		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep)
+		var dict func(rg, leaf int) ([]string, bool)
+		if pre == nil {
+			// A dictionary is a small read of its own, worth it on a local file; over S3 each
+			// would be a request before the first page.
+			texts := &dictTexts{pf: pf, src: f, alloc: alloc, cols: map[int]*pqpage.Column{}}
+			defer texts.close()
+			dict = texts.read
+		}
+		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep, dict)
 	}
 
 	leaves := make([][]int, nf)

@@ -2,6 +2,7 @@ package cur
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -9,10 +10,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/curnorm/curnorm/cur/internal/pqpage"
 )
 
 // ColumnTest is a condition every row the caller keeps meets: the text of column Column
@@ -38,11 +42,14 @@ func (t *ColumnTest) of(s string) string {
 	return s
 }
 
-// skippedRowGroups marks the row groups of a Parquet file whose statistics prove that no row
-// meets every test of keep. Only flat columns of legacy and CUR 2.0 files take part, text
-// and, for tests of a month or day, timestamps and dates: a map key has no statistics, and
-// FOCUS rows of other providers are counted from every row.
-func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string, keep []ColumnTest) []bool {
+// skippedRowGroups marks the row groups of a Parquet file whose statistics, or the texts of
+// their dictionaries (dict, when not nil: a chunk's trimmed dictionary entries, false when
+// its data pages are not all dictionary indices), prove that no row meets every test of keep.
+// Only flat columns of legacy and CUR 2.0 files take part, text and, for tests of a month or
+// day, timestamps and dates: a map key has no statistics, and FOCUS rows of other providers
+// are counted from every row.
+func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string, keep []ColumnTest,
+	dict func(rg, leaf int) ([]string, bool)) []bool {
 	if len(keep) == 0 || fl == FOCUS {
 		return nil
 	}
@@ -86,22 +93,89 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 	out := make([]bool, meta.NumRowGroups())
 	for rg := range out {
 		g := meta.RowGroup(rg)
-		for k, t := range tests {
-			cc, err := g.ColumnChunk(leaves[k])
-			if err != nil {
-				break
-			}
-			st, err := cc.Statistics()
-			if err != nil || st == nil {
-				continue
-			}
-			if r, ok := textRange(st, sc.Column(leaves[k])); ok && !canHold(r, g.NumRows(), &t) {
-				out[rg] = true
-				break
+		// Statistics first, for every test; then the dictionaries, which are read.
+		for _, byDict := range []bool{false, true} {
+			for k, t := range tests {
+				if !out[rg] && !canHoldChunk(g, rg, leaves[k], sc.Column(leaves[k]), &t, byDict, dict) {
+					out[rg] = true
+				}
 			}
 		}
 	}
 	return out
+}
+
+// dictTexts reads the dictionaries of text chunks, a column reader per leaf kept across row
+// groups.
+type dictTexts struct {
+	pf    *file.Reader
+	src   io.ReaderAt
+	alloc memory.Allocator
+	cols  map[int]*pqpage.Column
+}
+
+// read returns the trimmed texts of the dictionary of the chunk of leaf (BYTE_ARRAY) in row
+// group rg, when the footer shows its every data page to hold dictionary indices; false
+// otherwise, or when it cannot be read (the rows are then read, and fail there).
+func (d *dictTexts) read(rg, leaf int) ([]string, bool) {
+	cc, err := d.pf.MetaData().RowGroup(rg).ColumnChunk(leaf)
+	if err != nil || !pqpage.DictionaryOnly(cc) {
+		return nil, false
+	}
+	c := d.cols[leaf]
+	if c == nil {
+		c = &pqpage.Column{Leaf: leaf, Type: parquet.Types.ByteArray, File: d.pf, Src: d.src, Props: pageStreamProps(d.alloc)}
+		d.cols[leaf] = c
+	}
+	data, n, err := c.Dictionary(rg)
+	if err != nil || data == nil {
+		return nil, false
+	}
+	texts := make([]string, 0, n)
+	err = pqpage.DictValues(parquet.Types.ByteArray, 0, data, n, func(_ int, _ uint64, b []byte) error {
+		texts = append(texts, string(bytes.TrimSpace(b)))
+		return nil
+	})
+	return texts, err == nil
+}
+
+func (d *dictTexts) close() {
+	for _, c := range d.cols {
+		c.Close()
+	}
+}
+
+// canHoldChunk reports whether the chunk of leaf in row group rg (g) may hold a row meeting t,
+// by its statistics or, with byDict, by its dictionary's texts.
+func canHoldChunk(g *metadata.RowGroupMetaData, rg, leaf int, d *schema.Column, t *ColumnTest, byDict bool,
+	dict func(rg, leaf int) ([]string, bool)) bool {
+	cc, err := g.ColumnChunk(leaf)
+	if err != nil {
+		return true
+	}
+	st, err := cc.Statistics()
+	if err != nil {
+		st = nil
+	}
+	if !byDict {
+		r, ok := chunkText{}, false
+		if st != nil {
+			r, ok = textRange(st, d)
+		}
+		return !ok || canHold(r, g.NumRows(), t)
+	}
+	if dict == nil || t.Date != "" || d.PhysicalType() != parquet.Types.ByteArray {
+		return true
+	}
+	texts, ok := dict(rg, leaf)
+	if !ok {
+		return true
+	}
+	// A null reads "": it is there unless the statistics count none.
+	if (st == nil || !st.HasNullCount() || st.NullCount() > 0) && slices.Contains(t.Values, "") != t.Negate {
+		return true
+	}
+	return slices.ContainsFunc(texts, func(s string) bool { return slices.Contains(t.Values, s) != t.Negate })
 }
 
 // chunkText is what a chunk's statistics say of its cells' texts: the smallest and largest

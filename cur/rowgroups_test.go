@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/curnorm/curnorm/cur/internal/pqpage"
 	"github.com/curnorm/curnorm/cur/pqwrite"
 )
 
@@ -54,6 +55,34 @@ func writeClustered(t *testing.T, at [][]string, rows int) string {
 	return path
 }
 
+// writeClusteredPlain writes the bill of writeClustered with every value PLAIN: no
+// dictionary, so only the statistics bound a row group.
+func writeClusteredPlain(t *testing.T, at [][]string, rows int) string {
+	t.Helper()
+	sc := arrow.NewSchema([]arrow.Field{{Name: ColAccount, Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: ColLineItemType, Type: arrow.BinaryTypes.String}, {Name: ColUnblended, Type: arrow.PrimitiveTypes.Float64}}, nil)
+	var buf bytes.Buffer
+	fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(parquet.WithDictionaryDefault(false),
+		parquet.WithMaxRowGroupLength(int64(rows))), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+	defer b.Release()
+	for _, accts := range at {
+		for i := range rows {
+			if a := accts[i%len(accts)]; a == "" {
+				b.Field(0).AppendNull()
+			} else {
+				b.Field(0).(*array.StringBuilder).Append(a)
+			}
+			b.Field(1).(*array.StringBuilder).Append("Usage")
+			b.Field(2).(*array.Float64Builder).Append(float64(i % 7))
+		}
+	}
+	return writeParquetFile(t, fw, &buf, b, "clustered-plain.parquet")
+}
+
 // readRowGroups reads a file of groups row groups of rows rows with req and checks that it
 // read the row groups want, on the path req asks for, and still counted every row.
 func readRowGroups(t *testing.T, path string, req Request, rows, groups int, want []int) {
@@ -85,34 +114,42 @@ func readRowGroups(t *testing.T, path string, req Request, rows, groups int, wan
 }
 
 // TestKeepPassesOverRowGroups checks that a reader given Request.Keep leaves unread exactly the
-// row groups whose statistics exclude every row, on both Parquet paths, and still counts
-// their rows.
+// row groups whose statistics, or dictionaries, exclude every row, on both Parquet paths, and
+// still counts their rows. A row group's dictionary holds its texts exactly; its statistics
+// bound them, and a text may start with white space, which a test ignores.
 func TestKeepPassesOverRowGroups(t *testing.T) {
 	const rows = 1000
 	at := [][]string{{"111111111111"}, {"111111111111", "222222222222"}, {"222222222222"},
-		{"333333333333", ""}, {"444444444444"}, {""}, {" 555555555555"}}
-	path := writeClustered(t, at, rows)
+		{"333333333333", ""}, {"444444444444"}, {""}, {" 555555555555"}, {"111111111111", "333333333333"}}
+	files := map[bool]string{true: writeClustered(t, at, rows), false: writeClusteredPlain(t, at, rows)}
 	for _, tc := range []struct {
-		name string
-		keep ColumnTest
-		read []int // row groups read
+		name        string
+		keep        ColumnTest
+		stats, dict []int // row groups read of the PLAIN file, of the dictionary-encoded one
 	}{
-		{"equal", ColumnTest{Values: []string{"222222222222"}}, []int{1, 2, 6}},
-		{"two values", ColumnTest{Values: []string{"111111111111", "444444444444"}}, []int{0, 1, 4, 6}},
-		{"absent", ColumnTest{Values: []string{"999999999999"}}, []int{6}},
-		{"spaced", ColumnTest{Values: []string{"555555555555"}}, []int{6}},
-		{"none", ColumnTest{Values: []string{""}}, []int{3, 5, 6}}, // 6 may start with a space
-		{"not equal", ColumnTest{Values: []string{"222222222222"}, Negate: true}, []int{0, 1, 3, 4, 5, 6}},
-		{"not none", ColumnTest{Values: []string{""}, Negate: true}, []int{0, 1, 2, 3, 4, 6}},
-		{"not spaced", ColumnTest{Values: []string{"555555555555"}, Negate: true}, []int{0, 1, 2, 3, 4, 5}},
+		{"equal", ColumnTest{Values: []string{"222222222222"}}, []int{1, 2, 6, 7}, []int{1, 2}},
+		{"two values", ColumnTest{Values: []string{"111111111111", "444444444444"}}, []int{0, 1, 4, 6, 7}, []int{0, 1, 4, 7}},
+		{"absent", ColumnTest{Values: []string{"999999999999"}}, []int{6}, []int{}},
+		{"spaced", ColumnTest{Values: []string{"555555555555"}}, []int{6}, []int{6}},
+		{"none", ColumnTest{Values: []string{""}}, []int{3, 5, 6}, []int{3, 5}}, // 6 may start with a space
+		{"not equal", ColumnTest{Values: []string{"222222222222"}, Negate: true}, []int{0, 1, 3, 4, 5, 6, 7}, []int{0, 1, 3, 4, 5, 6, 7}},
+		{"not none", ColumnTest{Values: []string{""}, Negate: true}, []int{0, 1, 2, 3, 4, 6, 7}, []int{0, 1, 2, 3, 4, 6, 7}},
+		{"not spaced", ColumnTest{Values: []string{"555555555555"}, Negate: true}, []int{0, 1, 2, 3, 4, 5, 7}, []int{0, 1, 2, 3, 4, 5, 7}},
+		{"not either", ColumnTest{Values: []string{"111111111111", "333333333333"}, Negate: true}, []int{1, 2, 3, 4, 5, 6, 7}, []int{1, 2, 3, 4, 5, 6}},
 	} {
-		for _, pages := range []bool{true, false} {
-			t.Run(fmt.Sprintf("%s/pages=%v", tc.name, pages), func(t *testing.T) {
-				tc.keep.Column = ColAccount
-				req := Request{Strings: []string{ColAccount}, Amounts: []string{ColUnblended}, Keep: []ColumnTest{tc.keep},
-					noPagePath: !pages}
-				readRowGroups(t, path, req, rows, len(at), tc.read)
-			})
+		for _, dict := range []bool{true, false} {
+			for _, pages := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/dict=%v/pages=%v", tc.name, dict, pages), func(t *testing.T) {
+					tc.keep.Column = ColAccount
+					req := Request{Strings: []string{ColAccount}, Amounts: []string{ColUnblended}, Keep: []ColumnTest{tc.keep},
+						noPagePath: !pages}
+					want := tc.stats
+					if dict {
+						want = tc.dict
+					}
+					readRowGroups(t, files[dict], req, rows, len(at), want)
+				})
+			}
 		}
 	}
 }
@@ -221,5 +258,47 @@ func TestKeepPassesOverDateColumn(t *testing.T) {
 	} {
 		tc.keep.Column = ColUsageStart
 		readRowGroups(t, path, Request{Strings: []string{ColUsageStart}, Keep: []ColumnTest{tc.keep}}, 10, 2, tc.read)
+	}
+}
+
+// TestKeepReadsDictionaryFallback: a chunk whose dictionary filled up and went on PLAIN holds
+// texts its dictionary lacks, so the dictionary does not bound it.
+func TestKeepReadsDictionaryFallback(t *testing.T) {
+	const rows = 2000
+	sc := arrow.NewSchema([]arrow.Field{{Name: ColAccount, Type: arrow.BinaryTypes.String},
+		{Name: ColLineItemType, Type: arrow.BinaryTypes.String}}, nil)
+	var buf bytes.Buffer
+	fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(parquet.WithDictionaryPageSizeLimit(512),
+		parquet.WithDataPageSize(1024), parquet.WithMaxRowGroupLength(rows)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+	defer b.Release()
+	for i := range rows {
+		b.Field(0).(*array.StringBuilder).Append(fmt.Sprintf("%012d", i))
+		b.Field(1).(*array.StringBuilder).Append("Usage")
+	}
+	path := writeParquetFile(t, fw, &buf, b, "fallback.parquet")
+	last := fmt.Sprintf("%012d", rows-1)
+	rd, err := Open(Source{Path: path}, Request{Strings: []string{ColAccount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf := rd.(*parquetReader).pf
+	dt := &dictTexts{pf: pf, src: bytes.NewReader(buf.Bytes()), alloc: memory.NewGoAllocator(), cols: map[int]*pqpage.Column{}}
+	defer dt.close()
+	if texts, ok := dt.read(0, 0); ok || slices.Contains(texts, last) {
+		t.Fatalf("the chunk reads as dictionary-only (%v), or its dictionary holds the last text", ok)
+	}
+	c := pqpage.Column{Leaf: 0, Type: parquet.Types.ByteArray, File: pf, Src: bytes.NewReader(buf.Bytes()), Props: pageStreamProps(memory.NewGoAllocator())}
+	defer c.Close()
+	if data, _, err := c.Dictionary(0); err != nil || data == nil {
+		t.Fatalf("the chunk has no dictionary page (%v): the test writes none", err)
+	}
+	rd.Close()
+	for _, pages := range []bool{true, false} {
+		req := Request{Strings: []string{ColAccount}, Keep: []ColumnTest{{Column: ColAccount, Values: []string{last}}}, noPagePath: !pages}
+		readRowGroups(t, path, req, rows, 1, []int{0})
 	}
 }

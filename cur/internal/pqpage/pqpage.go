@@ -287,19 +287,24 @@ func ChunksReadable(meta *metadata.FileMetaData, li int) bool {
 func DictionaryPages(meta *metadata.FileMetaData, li int) bool {
 	for rg := 0; rg < meta.NumRowGroups(); rg++ {
 		cc, err := meta.RowGroup(rg).ColumnChunk(li)
-		if err != nil {
+		if err != nil || !DictionaryOnly(cc) {
 			return false
 		}
-		stats := cc.EncodingStats()
-		if len(stats) == 0 {
+	}
+	return true
+}
+
+// DictionaryOnly is DictionaryPages for one chunk.
+func DictionaryOnly(cc *metadata.ColumnChunkMetaData) bool {
+	stats := cc.EncodingStats()
+	if len(stats) == 0 {
+		return false
+	}
+	for _, st := range stats {
+		// Page types of the format: 0 DATA_PAGE, 1 INDEX_PAGE, 2 DICTIONARY_PAGE, 3 DATA_PAGE_V2.
+		if t := int(st.PageType); (t == 0 || t == 3) && st.Encoding != parquet.Encodings.RLEDict &&
+			st.Encoding != parquet.Encodings.PlainDict && !allNull(cc) {
 			return false
-		}
-		for _, st := range stats {
-			// Page types of the format: 0 DATA_PAGE, 1 INDEX_PAGE, 2 DICTIONARY_PAGE, 3 DATA_PAGE_V2.
-			if t := int(st.PageType); (t == 0 || t == 3) && st.Encoding != parquet.Encodings.RLEDict &&
-				st.Encoding != parquet.Encodings.PlainDict && !allNull(cc) {
-				return false
-			}
 		}
 	}
 	return true
@@ -363,6 +368,26 @@ func (c *Column) Open(rg int) error {
 	c.left, c.hasDict = 0, false
 	c.lv.reset()
 	return nil
+}
+
+// Dictionary positions the column at the start of row group rg and reads the dictionary page
+// its chunk starts with: its PLAIN values (DictValues reads them, until the column reads on)
+// and their count; nil when the chunk starts with a data page. OnDict is not called.
+func (c *Column) Dictionary(rg int) ([]byte, int, error) {
+	if err := c.Open(rg); err != nil {
+		return nil, 0, err
+	}
+	if !c.pr.Next() {
+		return nil, 0, c.pr.Err()
+	}
+	p, ok := c.pr.Page().(*file.DictionaryPage)
+	if !ok {
+		return nil, 0, nil
+	}
+	if e := parquet.Encoding(p.Encoding()); e != parquet.Encodings.Plain && e != parquet.Encodings.PlainDict {
+		return nil, 0, fmt.Errorf("parquet: dictionary page encoded %s", e)
+	}
+	return p.Data(), int(p.NumValues()), nil
 }
 
 // next reads pages until a data page with rows, handing dictionary pages to onDict.
