@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/curnorm/curnorm/cur/money"
 )
@@ -57,8 +58,13 @@ type csvReader struct {
 	// tag JSON repeats on many rows.
 	mapCells map[int]map[string]map[string]string
 
+	// keep are the tests of Request.Keep on one column each: a record that fails one is
+	// passed over before its other fields are converted, and counted as read.
+	keep []csvKeep
+
 	batch   Batch
 	rows    int64
+	passed  int64 // rows passed over by keep
 	rounded int64
 	skip    bool
 	skips   skips
@@ -126,13 +132,52 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, fin
 	}
 	r.interners = make([]interner, len(req.Strings))
 	r.mapCells = map[int]map[string]map[string]string{}
+	if !r.skip && r.schema.Flavour != FOCUS {
+		// As on Parquet: under SkipBadRows every row is counted, and FOCUS rows of other
+		// providers are counted from every row.
+		for _, t := range req.Keep {
+			if places := resolve(r.schema.Flavour, r.schema.Columns, t.Column); len(places) == 1 && places[0].key == "" &&
+				r.slot[places[0].col] >= 0 {
+				r.keep = append(r.keep, csvKeep{slot: r.slot[places[0].col], test: t})
+			}
+		}
+	}
 	return r, nil
+}
+
+// csvKeep is a test of Request.Keep on the field at slot.
+type csvKeep struct {
+	slot int
+	test ColumnTest
+}
+
+// fails reports whether the current record fails a test of keep.
+func (r *csvReader) fails() bool {
+	for i := range r.keep {
+		t := &r.keep[i].test
+		v := bytes.TrimSpace(r.field[r.keep[i].slot])
+		in := false
+		if t.Date != "" {
+			in = slices.Contains(t.Values, t.of(string(v)))
+		} else {
+			for _, want := range t.Values {
+				if string(v) == want {
+					in = true
+					break
+				}
+			}
+		}
+		if in == t.Negate {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *csvReader) Schema() *Schema { return &r.schema }
 func (r *csvReader) Batch() *Batch   { return &r.batch }
 func (r *csvReader) Err() error      { return r.err }
-func (r *csvReader) Rows() int64     { return r.rows }
+func (r *csvReader) Rows() int64     { return r.rows + r.passed }
 
 // Rounded counts cells that had more than 10 decimals.
 func (r *csvReader) Rounded() int64 { return r.rounded }
@@ -493,6 +538,10 @@ func (r *csvReader) next() bool {
 				r.scratch[s] = unquote(r.scratch[s], r.field[s])
 				r.field[s] = r.scratch[s]
 			}
+		}
+		if len(r.keep) > 0 && r.fails() {
+			r.passed++
+			continue
 		}
 		if err := r.convert(b, line); err != nil {
 			b.truncate(b.Len) // the cells of the row converted before the bad one

@@ -252,3 +252,59 @@ func TestCSVAbsentColumns(t *testing.T) {
 		t.Errorf("%d rows read, want %d", n, rows-1)
 	}
 }
+
+// TestCSVKeepPassesOverRows: a CSV row failing a test of Request.Keep is passed over before
+// its other fields are converted, and counted as read; a bad number in it fails nothing, as in
+// a Parquet row group passed over, where a row kept fails the read.
+func TestCSVKeepPassesOverRows(t *testing.T) {
+	text := "lineItem/LineItemType,lineItem/UsageAccountId,lineItem/UsageStartDate,lineItem/UnblendedCost\n" +
+		"Usage,111,2026-10-01T00:00:00Z,1.5\n" +
+		"Usage,\"  222 \",2026-10-02T00:00:00Z,2.5\n" +
+		"Tax,,2026-11-01T00:00:00Z,not a number\n" +
+		"Usage,333,2026-11-02T00:00:00Z,3.5\n"
+	path := filepath.Join(t.TempDir(), "bill.csv")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		keep ColumnTest
+		want string // the rows read, or "error" when the bad number is in a row kept
+	}{
+		{ColumnTest{Column: ColAccount, Values: []string{"222"}}, "Usage|222|2.5"},
+		{ColumnTest{Column: ColAccount, Values: []string{"111", "222"}, Negate: true}, "error"},
+		{ColumnTest{Column: ColAccount, Values: []string{"111", "", "222"}, Negate: true}, "Usage|333|3.5"},
+		{ColumnTest{Column: ColAccount, Values: []string{""}}, "error"},
+		{ColumnTest{Column: ColUsageStart, Date: "month", Values: []string{"2026-10"}}, "Usage|111|1.5 Usage|222|2.5"},
+		{ColumnTest{Column: ColUsageStart, Date: "day", Values: []string{"2026-11-02"}}, "Usage|333|3.5"},
+		{ColumnTest{Column: ColAccount, Values: []string{"999"}}, ""},
+	} {
+		t.Run(fmt.Sprint(c.keep), func(t *testing.T) {
+			req := Request{Strings: []string{ColLineItemType, ColAccount, ColUsageStart}, Amounts: []string{ColUnblended},
+				Keep: []ColumnTest{c.keep}}
+			r, err := Open(Source{Path: path}, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var got []string
+			for r.Next() {
+				b := r.Batch()
+				for i := range b.Len {
+					got = append(got, b.Strings[0].Value(i)+"|"+b.Strings[1].Value(i)+"|"+b.Amounts[0].Values[i].String())
+				}
+			}
+			if err := r.Err(); (err != nil) != (c.want == "error") {
+				t.Fatalf("error %v, want one only where the bad number is in a row kept", err)
+			}
+			if c.want == "error" {
+				return
+			}
+			if s := strings.Join(got, " "); s != c.want {
+				t.Errorf("rows %q, want %q", s, c.want)
+			}
+			if r.Rows() != 4 {
+				t.Errorf("Rows() = %d, want 4: the rows passed over count as read", r.Rows())
+			}
+		})
+	}
+}

@@ -7,9 +7,11 @@ var (
 	PropertyDims = propertyDims
 )
 
-// ClusteredBill and ClusteredAccount write and name the accounts of a bill sorted by account.
+// ClusteredBill, ClusteredCSV and ClusteredAccount write and name the accounts of a bill sorted by
+// account.
 var (
 	ClusteredBill       = clusteredBill
+	ClusteredCSV        = clusteredCSV
 	ClusteredTaggedBill = clusteredTaggedBill
 	ClusteredAccount    = clusteredAccount
 )

@@ -14,14 +14,21 @@ import (
 	"github.com/curnorm/curnorm/report/render"
 )
 
-// TestFiltersPassOverRowGroups: a filter the reader tests on row group statistics leaves the
-// report, its summary and its errors byte for byte as when every row group is read, for any
-// --jobs and file order.
+// TestFiltersPassOverRowGroups: a filter the reader tests on row group statistics and
+// dictionaries (Parquet), or on the filter's field before the rest of a row (CSV), leaves the
+// report, its summary and its errors byte for byte as when every row is read, for any --jobs
+// and file order.
 func TestFiltersPassOverRowGroups(t *testing.T) {
 	dir := t.TempDir()
-	bills := []cur.Source{
-		{Path: report.ClusteredBill(t, filepath.Join(dir, "a.parquet"), 20_000, 40, 500)},
-		{Path: report.ClusteredBill(t, filepath.Join(dir, "b.parquet"), 7_000, 9, 300)},
+	bills := map[string][]cur.Source{
+		"parquet": {
+			{Path: report.ClusteredBill(t, filepath.Join(dir, "a.parquet"), 20_000, 40, 500)},
+			{Path: report.ClusteredBill(t, filepath.Join(dir, "b.parquet"), 7_000, 9, 300)},
+		},
+		"csv": {
+			{Path: report.ClusteredCSV(t, filepath.Join(dir, "a.csv.gz"), 20_000, 40)},
+			{Path: report.ClusteredCSV(t, filepath.Join(dir, "b.csv"), 7_000, 9)},
+		},
 	}
 	mid := report.ClusteredAccount(17, 40)
 	for _, filters := range [][]string{
@@ -53,11 +60,14 @@ func TestFiltersPassOverRowGroups(t *testing.T) {
 				}
 				opts.Dims = append(opts.Dims, d)
 			}
-			want := printed(t, bills, report.ReadingAll(opts), 1)
-			for _, jobs := range []int{1, 2, 8} {
-				for _, order := range [][]cur.Source{bills, {bills[1], bills[0]}} {
-					if got := printed(t, order, opts, jobs); got != want {
-						t.Fatalf("--jobs %d: with row groups passed over\n%s\nwant\n%s", jobs, got, want)
+			for _, kind := range []string{"parquet", "csv"} {
+				bills := bills[kind]
+				want := printed(t, bills, report.ReadingAll(opts), 1)
+				for _, jobs := range []int{1, 2, 8} {
+					for _, order := range [][]cur.Source{bills, {bills[1], bills[0]}} {
+						if got := printed(t, order, opts, jobs); got != want {
+							t.Fatalf("%s, --jobs %d: with rows passed over\n%s\nwant\n%s", kind, jobs, got, want)
+						}
 					}
 				}
 			}
