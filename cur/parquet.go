@@ -195,13 +195,13 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	}
 	r.schema.Flavour = fl
 	if !req.SkipBadRows {
-		var dict func(rg, leaf int) ([]string, bool)
+		var dict dictHolds
 		if pre == nil {
 			// A dictionary is a small read of its own, worth it on a local file; over S3 each
 			// would be a request before the first page.
 			texts := &dictTexts{pf: pf, src: f, alloc: alloc, cols: map[int]*pqpage.Column{}}
 			defer texts.close()
-			dict = texts.read
+			dict = texts.holds
 		}
 		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep, dict)
 	}

@@ -2,6 +2,7 @@ package cur
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -43,13 +44,14 @@ func (t *ColumnTest) of(s string) string {
 }
 
 // skippedRowGroups marks the row groups of a Parquet file whose statistics, or the texts of
-// their dictionaries (dict, when not nil: a chunk's trimmed dictionary entries, false when
-// its data pages are not all dictionary indices), prove that no row meets every test of keep.
+// their dictionaries (dict, when not nil: whether a chunk's dictionary holds a trimmed text
+// that passes, and false when its data pages are not all dictionary indices), prove that no
+// row meets every test of keep.
 // Only flat columns of legacy and CUR 2.0 files take part, text and, for tests of a month or
 // day, timestamps and dates: a map key has no statistics, and FOCUS rows of other providers
 // are counted from every row.
 func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string, keep []ColumnTest,
-	dict func(rg, leaf int) ([]string, bool)) []bool {
+	dict dictHolds) []bool {
 	if len(keep) == 0 || fl == FOCUS {
 		return nil
 	}
@@ -105,6 +107,11 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 	return out
 }
 
+// dictHolds reports whether the dictionary of the chunk of leaf in row group rg holds a text
+// (trimmed) that passes; ok is false when the dictionary does not list every text of the
+// chunk or cannot be read.
+type dictHolds func(rg, leaf int, passes func(text []byte) bool) (holds, ok bool)
+
 // dictTexts reads the dictionaries of text chunks, a column reader per leaf kept across row
 // groups.
 type dictTexts struct {
@@ -114,13 +121,15 @@ type dictTexts struct {
 	cols  map[int]*pqpage.Column
 }
 
-// read returns the trimmed texts of the dictionary of the chunk of leaf (BYTE_ARRAY) in row
-// group rg, when the footer shows its every data page to hold dictionary indices; false
-// otherwise, or when it cannot be read (the rows are then read, and fail there).
-func (d *dictTexts) read(rg, leaf int) ([]string, bool) {
+// errHeld ends a walk over a dictionary at its first text that passes.
+var errHeld = errors.New("a text passes")
+
+// holds is a dictHolds for BYTE_ARRAY leaves whose every data page the footer shows to hold
+// dictionary indices; when the dictionary cannot be read, the rows are read, and fail there.
+func (d *dictTexts) holds(rg, leaf int, passes func(text []byte) bool) (bool, bool) {
 	cc, err := d.pf.MetaData().RowGroup(rg).ColumnChunk(leaf)
 	if err != nil || !pqpage.DictionaryOnly(cc) {
-		return nil, false
+		return false, false
 	}
 	c := d.cols[leaf]
 	if c == nil {
@@ -129,14 +138,18 @@ func (d *dictTexts) read(rg, leaf int) ([]string, bool) {
 	}
 	data, n, err := c.Dictionary(rg)
 	if err != nil || data == nil {
-		return nil, false
+		return false, false
 	}
-	texts := make([]string, 0, n)
 	err = pqpage.DictValues(parquet.Types.ByteArray, 0, data, n, func(_ int, _ uint64, b []byte) error {
-		texts = append(texts, string(bytes.TrimSpace(b)))
+		if passes(bytes.TrimSpace(b)) {
+			return errHeld
+		}
 		return nil
 	})
-	return texts, err == nil
+	if errors.Is(err, errHeld) {
+		return true, true
+	}
+	return false, err == nil
 }
 
 func (d *dictTexts) close() {
@@ -148,7 +161,7 @@ func (d *dictTexts) close() {
 // canHoldChunk reports whether the chunk of leaf in row group rg (g) may hold a row meeting t,
 // by its statistics or, with byDict, by its dictionary's texts.
 func canHoldChunk(g *metadata.RowGroupMetaData, rg, leaf int, d *schema.Column, t *ColumnTest, byDict bool,
-	dict func(rg, leaf int) ([]string, bool)) bool {
+	dict dictHolds) bool {
 	cc, err := g.ColumnChunk(leaf)
 	if err != nil {
 		return true
@@ -167,15 +180,19 @@ func canHoldChunk(g *metadata.RowGroupMetaData, rg, leaf int, d *schema.Column, 
 	if dict == nil || t.Date != "" || d.PhysicalType() != parquet.Types.ByteArray {
 		return true
 	}
-	texts, ok := dict(rg, leaf)
-	if !ok {
-		return true
-	}
 	// A null reads "": it is there unless the statistics count none.
 	if (st == nil || !st.HasNullCount() || st.NullCount() > 0) && slices.Contains(t.Values, "") != t.Negate {
 		return true
 	}
-	return slices.ContainsFunc(texts, func(s string) bool { return slices.Contains(t.Values, s) != t.Negate })
+	holds, ok := dict(rg, leaf, func(text []byte) bool {
+		for _, v := range t.Values {
+			if string(text) == v {
+				return !t.Negate
+			}
+		}
+		return t.Negate
+	})
+	return holds || !ok
 }
 
 // chunkText is what a chunk's statistics say of its cells' texts: the smallest and largest
