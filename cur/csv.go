@@ -156,18 +156,7 @@ func (r *csvReader) fails() bool {
 	for i := range r.keep {
 		t := &r.keep[i].test
 		v := bytes.TrimSpace(r.field[r.keep[i].slot])
-		in := false
-		if t.Date != "" {
-			in = slices.Contains(t.Values, t.of(string(v)))
-		} else {
-			for _, want := range t.Values {
-				if string(v) == want {
-					in = true
-					break
-				}
-			}
-		}
-		if in == t.Negate {
+		if t.Date != "" && slices.Contains(t.Values, t.of(string(v))) == t.Negate || t.Date == "" && !t.passes(v) {
 			return true
 		}
 	}

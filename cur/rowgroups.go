@@ -32,6 +32,17 @@ type ColumnTest struct {
 	Date string
 }
 
+// passes reports whether a cell whose trimmed text is text meets the test; not for tests of a
+// date.
+func (t *ColumnTest) passes(text []byte) bool {
+	for _, v := range t.Values {
+		if string(text) == v {
+			return !t.Negate
+		}
+	}
+	return t.Negate
+}
+
 // of is what the test compares of a cell whose trimmed text is s.
 func (t *ColumnTest) of(s string) string {
 	switch t.Date {
@@ -46,22 +57,31 @@ func (t *ColumnTest) of(s string) string {
 // skippedRowGroups marks the row groups of a Parquet file whose statistics, or the texts of
 // their dictionaries (dict, when not nil: whether a chunk's dictionary holds a trimmed text
 // that passes, and false when its data pages are not all dictionary indices), prove that no
-// row meets every test of keep.
-// Only flat columns of legacy and CUR 2.0 files take part, text and, for tests of a month or
-// day, timestamps and dates: a map key has no statistics, and FOCUS rows of other providers
-// are counted from every row.
+// row meets every test of keep. Flat columns of legacy and CUR 2.0 files take part, text and,
+// for tests of a month or day, timestamps and dates; and, by dictionaries alone, the keys of
+// CUR 2.0 maps of text: a test of = on texts none of which is empty fails a row group none of
+// whose maps the name resolves to holds one of the texts among its values. FOCUS rows of
+// other providers are counted from every row.
 func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string, keep []ColumnTest,
 	dict dictHolds) []bool {
 	if len(keep) == 0 || fl == FOCUS {
 		return nil
 	}
 	sc := meta.Schema
-	leafOf := map[int]int{} // top-level field → its leaf, for flat text fields
-	timeOf := map[int]int{} // the same for flat timestamps and dates, whose text is a date
+	leafOf := map[int]int{}      // top-level field → its leaf, for flat text fields
+	timeOf := map[int]int{}      // the same for flat timestamps and dates, whose text is a date
+	mapLeaves := map[int][]int{} // top-level group → its leaves: a MAP's key and value
 	for j := 0; j < sc.NumColumns(); j++ {
 		d := sc.Column(j)
 		top := sc.Root().FieldIndexByField(sc.ColumnRoot(j))
-		if _, group := sc.ColumnRoot(j).(*schema.GroupNode); group || top < 0 || d.MaxRepetitionLevel() != 0 || d.MaxDefinitionLevel() > 1 {
+		if top < 0 {
+			continue
+		}
+		if _, group := sc.ColumnRoot(j).(*schema.GroupNode); group {
+			mapLeaves[top] = append(mapLeaves[top], j)
+			continue
+		}
+		if d.MaxRepetitionLevel() != 0 || d.MaxDefinitionLevel() > 1 {
 			continue
 		}
 		switch {
@@ -73,10 +93,13 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 			}
 		}
 	}
-	var tests []ColumnTest
-	var leaves []int
+	var tests []chunkTest
 	for _, t := range keep {
 		places := resolve(fl, columns, t.Column)
+		if ct, ok := mapTest(sc, t, places, mapLeaves, dict != nil); ok {
+			tests = append(tests, ct)
+			continue
+		}
 		if len(places) != 1 || places[0].key != "" {
 			continue
 		}
@@ -87,7 +110,7 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 		if !ok {
 			continue
 		}
-		tests, leaves = append(tests, t), append(leaves, j)
+		tests = append(tests, chunkTest{test: t, leaves: []int{j}})
 	}
 	if len(tests) == 0 {
 		return nil
@@ -97,14 +120,58 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 		g := meta.RowGroup(rg)
 		// Statistics first, for every test; then the dictionaries, which are read.
 		for _, byDict := range []bool{false, true} {
-			for k, t := range tests {
-				if !out[rg] && !canHoldChunk(g, rg, leaves[k], sc.Column(leaves[k]), &t, byDict, dict) {
+			for k := range tests {
+				if !out[rg] && !tests[k].canHold(g, rg, sc, byDict, dict) {
 					out[rg] = true
 				}
 			}
 		}
 	}
 	return out
+}
+
+// chunkTest is a test of keep and the leaves it reads: one flat column's, or the value leaves
+// of the maps a key is looked up in (mapValues).
+type chunkTest struct {
+	test      ColumnTest
+	leaves    []int
+	mapValues bool
+}
+
+// mapTest is t as a test of the value leaves of the maps places are keys of, when it can be
+// one: every place a key of a MAP of text values, t a test of = on texts none of which is
+// empty (a row without the key reads ""), and dictionaries to read.
+func mapTest(sc *schema.Schema, t ColumnTest, places []place, mapLeaves map[int][]int, dicts bool) (chunkTest, bool) {
+	if !dicts || len(places) == 0 || t.Negate || t.Date != "" || slices.Contains(t.Values, "") {
+		return chunkTest{}, false
+	}
+	ct := chunkTest{test: t, mapValues: true}
+	for _, p := range places {
+		l := mapLeaves[p.col]
+		if p.key == "" || len(l) != 2 || sc.Column(l[1]).PhysicalType() != parquet.Types.ByteArray {
+			return chunkTest{}, false
+		}
+		ct.leaves = append(ct.leaves, l[1])
+	}
+	return ct, true
+}
+
+// canHold reports whether row group rg (g) may hold a row meeting the test: by the chunk's
+// statistics or, with byDict, its dictionary; for map values, whether a dictionary of one of
+// them holds a text that passes.
+func (ct *chunkTest) canHold(g *metadata.RowGroupMetaData, rg int, sc *schema.Schema, byDict bool, dict dictHolds) bool {
+	if !ct.mapValues {
+		return canHoldChunk(g, rg, ct.leaves[0], sc.Column(ct.leaves[0]), &ct.test, byDict, dict)
+	}
+	if !byDict {
+		return true // a map's leaves have no statistics of a key's values
+	}
+	for _, leaf := range ct.leaves {
+		if holds, ok := dict(rg, leaf, ct.test.passes); holds || !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // dictHolds reports whether the dictionary of the chunk of leaf in row group rg holds a text
@@ -184,14 +251,7 @@ func canHoldChunk(g *metadata.RowGroupMetaData, rg, leaf int, d *schema.Column, 
 	if (st == nil || !st.HasNullCount() || st.NullCount() > 0) && slices.Contains(t.Values, "") != t.Negate {
 		return true
 	}
-	holds, ok := dict(rg, leaf, func(text []byte) bool {
-		for _, v := range t.Values {
-			if string(text) == v {
-				return !t.Negate
-			}
-		}
-		return t.Negate
-	})
+	holds, ok := dict(rg, leaf, t.passes)
 	return holds || !ok
 }
 

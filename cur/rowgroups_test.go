@@ -302,3 +302,62 @@ func TestKeepReadsDictionaryFallback(t *testing.T) {
 		readRowGroups(t, path, req, rows, 1, []int{0})
 	}
 }
+
+// TestKeepPassesOverMapValues: a test of = on a CUR 2.0 tag leaves unread the row groups
+// whose resource_tags values hold none of its texts, by the dictionary of the map's values
+// (a map has no statistics of one key's values); a text another key holds keeps a row group
+// in, and tests that a row without the key could meet read everything.
+func TestKeepPassesOverMapValues(t *testing.T) {
+	const rows = 100
+	path := filepath.Join(t.TempDir(), "tags.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []pqwrite.Column{{Name: ColAccount, Type: pqwrite.String}, {Name: ColLineItemType, Type: pqwrite.String},
+		{Name: ColUnblended, Type: pqwrite.Double}, {Name: "resource_tags", Type: pqwrite.StringMap}}
+	w, err := pqwrite.New(f, cols, pqwrite.Options{RowGroupRows: rows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := [][2]string{{"user_team", "web"}, {"user_team", "data"}, {"user_env", "prod"}, {"user_team", " ops "}}
+	for _, kv := range groups {
+		for i := range rows {
+			w.SetString(0, "111111111111")
+			w.SetString(1, "Usage")
+			w.SetFloat64(2, 1)
+			if i%4 == 0 {
+				w.SetMap(3, nil, nil) // a row without tags
+			} else {
+				w.SetMap(3, []string{kv[0]}, []string{kv[1]})
+			}
+			if err := w.EndRow(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := errors.Join(w.Close(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	team := TagColumn("team")
+	for _, tc := range []struct {
+		name string
+		keep ColumnTest
+		read []int
+	}{
+		{"one", ColumnTest{Values: []string{"web"}}, []int{0}},
+		{"two", ColumnTest{Values: []string{"data", "ops"}}, []int{1, 3}},
+		{"absent", ColumnTest{Values: []string{"nobody"}}, []int{}},
+		{"another key's value", ColumnTest{Values: []string{"prod"}}, []int{2}},
+		{"none", ColumnTest{Values: []string{""}}, []int{0, 1, 2, 3}},
+		{"not", ColumnTest{Values: []string{"web"}, Negate: true}, []int{0, 1, 2, 3}},
+	} {
+		for _, pages := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/pages=%v", tc.name, pages), func(t *testing.T) {
+				tc.keep.Column = team
+				req := Request{Strings: []string{team}, Keep: []ColumnTest{tc.keep}, noPagePath: !pages}
+				readRowGroups(t, path, req, rows, len(groups), tc.read)
+			})
+		}
+	}
+}
