@@ -195,15 +195,15 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	}
 	r.schema.Flavour = fl
 	if !req.SkipBadRows {
-		var dict dictHolds
-		if pre == nil {
-			// A dictionary is a small read of its own, worth it on a local file; over S3 each
-			// would be a request before the first page.
-			texts := &dictTexts{pf: pf, src: f, alloc: alloc, cols: map[int]*pqpage.Column{}}
-			defer texts.close()
-			dict = texts.holds
+		texts := &dictTexts{pf: pf, src: f, alloc: alloc, cols: map[int]*pqpage.Column{}, pre: pre}
+		defer texts.close()
+		var ahead func(rg int, leaves []int)
+		if pre != nil {
+			// A remote file fetches the dictionaries it is about to test all at once, each
+			// a request of its own otherwise.
+			ahead = texts.ahead
 		}
-		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep, dict)
+		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep, texts.holds, ahead)
 	}
 
 	leaves := make([][]int, nf)

@@ -57,13 +57,14 @@ func (t *ColumnTest) of(s string) string {
 // skippedRowGroups marks the row groups of a Parquet file whose statistics, or the texts of
 // their dictionaries (dict, when not nil: whether a chunk's dictionary holds a trimmed text
 // that passes, and false when its data pages are not all dictionary indices), prove that no
-// row meets every test of keep. Flat columns of legacy and CUR 2.0 files take part, text and,
+// row meets every test of keep; ahead, when not nil, is told of the dictionaries before they
+// are read. Flat columns of legacy and CUR 2.0 files take part, text and,
 // for tests of a month or day, timestamps and dates; and, by dictionaries alone, the keys of
 // CUR 2.0 maps of text: a test of = on texts none of which is empty fails a row group none of
 // whose maps the name resolves to holds one of the texts among its values. FOCUS rows of
 // other providers are counted from every row.
 func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string, keep []ColumnTest,
-	dict dictHolds) []bool {
+	dict dictHolds, ahead func(rg int, leaves []int)) []bool {
 	if len(keep) == 0 || fl == FOCUS {
 		return nil
 	}
@@ -116,10 +117,25 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 		return nil
 	}
 	out := make([]bool, meta.NumRowGroups())
-	for rg := range out {
-		g := meta.RowGroup(rg)
-		// Statistics first, for every test; then the dictionaries, which are read.
-		for _, byDict := range []bool{false, true} {
+	// Statistics first, for every row group; then the dictionaries, which are read: all those
+	// wanted are named to ahead first, so that a remote file fetches them at once.
+	for _, byDict := range []bool{false, true} {
+		if byDict && dict == nil {
+			break
+		}
+		for rg := range out {
+			if byDict && ahead != nil && !out[rg] {
+				var leaves []int
+				for _, ct := range tests {
+					if ct.byDictionary(sc) {
+						leaves = append(leaves, ct.leaves...)
+					}
+				}
+				ahead(rg, leaves)
+			}
+		}
+		for rg := range out {
+			g := meta.RowGroup(rg)
 			for k := range tests {
 				if !out[rg] && !tests[k].canHold(g, rg, sc, byDict, dict) {
 					out[rg] = true
@@ -156,6 +172,12 @@ func mapTest(sc *schema.Schema, t ColumnTest, places []place, mapLeaves map[int]
 	return ct, true
 }
 
+// byDictionary reports whether the test reads dictionaries: of map values, or of a flat text
+// column tested on its text.
+func (ct *chunkTest) byDictionary(sc *schema.Schema) bool {
+	return ct.mapValues || ct.test.Date == "" && sc.Column(ct.leaves[0]).PhysicalType() == parquet.Types.ByteArray
+}
+
 // canHold reports whether row group rg (g) may hold a row meeting the test: by the chunk's
 // statistics or, with byDict, its dictionary; for map values, whether a dictionary of one of
 // them holds a text that passes.
@@ -186,6 +208,26 @@ type dictTexts struct {
 	src   io.ReaderAt
 	alloc memory.Allocator
 	cols  map[int]*pqpage.Column
+	pre   Prefetcher // of a remote file, nil for a local one
+}
+
+// ahead names to the Prefetcher the dictionary pages of the chunks of leaves in row group rg
+// that holds reads.
+func (d *dictTexts) ahead(rg int, leaves []int) {
+	var ranges []ByteRange
+	meta := d.pf.MetaData()
+	for _, li := range leaves {
+		cc, err := meta.RowGroup(rg).ColumnChunk(li)
+		if err != nil || !pqpage.DictionaryOnly(cc) {
+			continue
+		}
+		if start, n, ok := pqpage.DictionaryRange(meta, rg, li); ok {
+			ranges = append(ranges, ByteRange{Off: start, Len: n})
+		}
+	}
+	if len(ranges) > 0 {
+		d.pre.Prefetch(ranges)
+	}
 }
 
 // errHeld ends a walk over a dictionary at its first text that passes.

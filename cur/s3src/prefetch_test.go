@@ -3,6 +3,7 @@ package s3src
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/curnorm/curnorm/cur"
+	"github.com/curnorm/curnorm/cur/pqwrite"
 	"github.com/curnorm/curnorm/cur/s3src/s3test"
 	"github.com/curnorm/curnorm/cur/sample"
 )
@@ -181,5 +183,70 @@ func TestPrefetchFlat(t *testing.T) {
 	// A HEAD and the first bytes, the footer, and a GET or two per row group.
 	if asked > 3+2*160 {
 		t.Errorf("%d requests for 160 row groups", asked)
+	}
+}
+
+// TestPrefetchDictionaries: a filter that statistics cannot bound but dictionaries can reads
+// over S3 the dictionaries of the tested column, fetched at once, and then the one row group
+// that holds the account, fetching no byte of the others' other chunks.
+func TestPrefetchDictionaries(t *testing.T) {
+	const groups, rows = 8, 20_000
+	var buf bytes.Buffer
+	cols := []pqwrite.Column{{Name: cur.ColAccount, Type: pqwrite.String}, {Name: cur.ColLineItemType, Type: pqwrite.String},
+		{Name: cur.ColUnblended, Type: pqwrite.Double}}
+	w, err := pqwrite.New(&buf, cols, pqwrite.Options{RowGroupRows: rows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every row group spans the same min and max account; the one between differs.
+	for g := range groups {
+		for i := range rows {
+			w.SetString(0, []string{"000000000000", fmt.Sprintf("5%011d", g), "999999999999"}[i%3])
+			w.SetString(1, "Usage")
+			w.SetFloat64(2, float64(g*rows+i)*0.001) // distinct: a chunk of some size
+			if err := w.EndRow(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv := s3test.Start(t)
+	srv.Put(t, "b", "k/bill.parquet", buf.Bytes())
+	tree, err := New(context.Background(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(keep []cur.ColumnTest) (delivered, counted, served, requests int64) {
+		t.Helper()
+		before, asked := srv.Served(), srv.Requests()
+		rd, err := cur.Open(cur.Source{Path: "s3://b/k/bill.parquet", Object: tree.Object("s3://b/k/bill.parquet")},
+			cur.Request{Strings: []string{cur.ColAccount}, Amounts: []string{cur.ColUnblended}, Keep: keep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rd.Close()
+		for rd.Next() {
+			delivered += int64(rd.Batch().Len)
+		}
+		if err := rd.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return delivered, rd.Rows(), srv.Served() - before, srv.Requests() - asked
+	}
+	_, _, allServed, allAsked := read(nil)
+	delivered, counted, served, asked := read([]cur.ColumnTest{{Column: cur.ColAccount, Values: []string{fmt.Sprintf("5%011d", 3)}}})
+	t.Logf("every row group: %d bytes in %d requests; one by its dictionary: %d bytes in %d requests", allServed, allAsked, served, asked)
+	if delivered != rows || counted != groups*rows {
+		t.Errorf("%d rows delivered, %d counted; want %d and %d", delivered, counted, rows, groups*rows)
+	}
+	if served*3 > allServed {
+		t.Errorf("%d bytes fetched for one row group of %d, %d for all", served, groups, allServed)
+	}
+	// The first bytes and the footer, the dictionaries at once (a request each at most),
+	// and the row group read.
+	if asked > 2+groups+2 {
+		t.Errorf("%d requests", asked)
 	}
 }

@@ -342,13 +342,18 @@ func ChunkRange(meta *metadata.FileMetaData, rg, li int) (start, length int64, e
 
 // Open positions the column at the start of row group rg.
 func (c *Column) Open(rg int) error {
-	meta := c.File.MetaData()
-	rgm := meta.RowGroup(rg)
-	cc, err := rgm.ColumnChunk(c.Leaf)
+	start, length, err := ChunkRange(c.File.MetaData(), rg, c.Leaf)
 	if err != nil {
 		return err
 	}
-	start, length, err := ChunkRange(meta, rg, c.Leaf)
+	return c.open(rg, start, length)
+}
+
+// open positions the column at the start of row group rg, reading the chunk's pages from
+// the length bytes at start.
+func (c *Column) open(rg int, start, length int64) error {
+	rgm := c.File.MetaData().RowGroup(rg)
+	cc, err := rgm.ColumnChunk(c.Leaf)
 	if err != nil {
 		return err
 	}
@@ -370,11 +375,32 @@ func (c *Column) Open(rg int) error {
 	return nil
 }
 
-// Dictionary positions the column at the start of row group rg and reads the dictionary page
-// its chunk starts with: its PLAIN values (DictValues reads them, until the column reads on)
-// and their count; nil when the chunk starts with a data page. OnDict is not called.
+// DictionaryRange is where the dictionary page of the chunk of leaf li in row group rg lies
+// in the file, header and all: from its offset to the first data page's; false when the
+// footer does not place one there.
+func DictionaryRange(meta *metadata.FileMetaData, rg, li int) (start, length int64, ok bool) {
+	cc, err := meta.RowGroup(rg).ColumnChunk(li)
+	if err != nil || !cc.HasDictionaryPage() {
+		return 0, 0, false
+	}
+	start, end := cc.DictionaryPageOffset(), cc.DataPageOffset()
+	return start, end - start, start > 0 && end > start
+}
+
+// Dictionary reads the dictionary page the chunk of row group rg starts with, reading no
+// byte past it where the footer says where it ends (DictionaryRange): its PLAIN values
+// (DictValues reads them, until the column reads on) and their count; nil when the chunk
+// starts with a data page. OnDict is not called; Open positions the column for its rows.
 func (c *Column) Dictionary(rg int) ([]byte, int, error) {
-	if err := c.Open(rg); err != nil {
+	start, length, ok := DictionaryRange(c.File.MetaData(), rg, c.Leaf)
+	var err error
+	if !ok {
+		start, length, err = ChunkRange(c.File.MetaData(), rg, c.Leaf)
+	}
+	if err == nil {
+		err = c.open(rg, start, length)
+	}
+	if err != nil {
 		return nil, 0, err
 	}
 	if !c.pr.Next() {
