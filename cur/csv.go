@@ -136,27 +136,44 @@ func newCSVReader(name, compression string, src io.Reader, closer io.Closer, fin
 		// As on Parquet: under SkipBadRows every row is counted, and FOCUS rows of other
 		// providers are counted from every row.
 		for _, t := range req.Keep {
-			if places := resolve(r.schema.Flavour, r.schema.Columns, t.Column); len(places) == 1 && places[0].key == "" &&
-				r.slot[places[0].col] >= 0 {
-				r.keep = append(r.keep, csvKeep{slot: r.slot[places[0].col], test: t})
+			places := resolve(r.schema.Flavour, r.schema.Columns, t.Column)
+			if len(places) > 0 && !slices.ContainsFunc(places, func(p place) bool { return r.slot[p.col] < 0 }) {
+				r.keep = append(r.keep, csvKeep{places: places, test: t})
 			}
 		}
 	}
 	return r, nil
 }
 
-// csvKeep is a test of Request.Keep on the field at slot.
+// csvKeep is a test of Request.Keep on the value convert reads from places.
 type csvKeep struct {
-	slot int
-	test ColumnTest
+	places []place
+	test   ColumnTest
 }
 
-// fails reports whether the current record fails a test of keep.
-func (r *csvReader) fails() bool {
+// fails reports whether the current record, which starts on line, fails a test of keep, on
+// the text convert makes of it. A cell that cannot be read fails none: converting the row
+// reports it.
+func (r *csvReader) fails(line int64) bool {
 	for i := range r.keep {
 		t := &r.keep[i].test
-		v := bytes.TrimSpace(r.field[r.keep[i].slot])
-		if t.Date != "" && slices.Contains(t.Values, t.of(string(v))) == t.Negate || t.Date == "" && !t.passes(v) {
+		raw, s, _, err := r.value(r.keep[i].places, line)
+		if err != nil {
+			continue
+		}
+		var ok bool
+		switch {
+		case t.Date != "":
+			if raw != nil {
+				s = string(bytes.TrimSpace(raw))
+			}
+			ok = slices.Contains(t.Values, t.of(s)) != t.Negate
+		case raw != nil:
+			ok = t.passes(bytes.TrimSpace(raw))
+		default:
+			ok = t.passes([]byte(s))
+		}
+		if !ok {
 			return true
 		}
 	}
@@ -528,7 +545,7 @@ func (r *csvReader) next() bool {
 				r.field[s] = r.scratch[s]
 			}
 		}
-		if len(r.keep) > 0 && r.fails() {
+		if len(r.keep) > 0 && r.fails(line) {
 			r.passed++
 			continue
 		}

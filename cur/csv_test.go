@@ -308,3 +308,64 @@ func TestCSVKeepPassesOverRows(t *testing.T) {
 		})
 	}
 }
+
+// TestCSVKeepPassesOverMapKeys: a test of a CUR 2.0 tag, a key of the resource_tags cells,
+// passes over the CSV rows whose tag fails it, on the same text the batch would hold; a cell
+// that starts as a JSON object and breaks fails the read wherever it is.
+func TestCSVKeepPassesOverMapKeys(t *testing.T) {
+	text := "line_item_line_item_type,line_item_usage_account_id,line_item_unblended_cost,resource_tags\n" +
+		"Usage,111,1.5,\"{\"\"user_team\"\":\"\"web\"\"}\"\n" +
+		"Usage,222,2.5,\"{\"\"user_env\"\":\"\"prod\"\"}\"\n" +
+		"Usage,333,3.5,\"{\"\"user_team\"\":\"\"data\"\",\"\"user_env\"\":\"\"prod\"\"}\"\n" +
+		"Usage,444,4.5,\n"
+	path := filepath.Join(t.TempDir(), "bill.csv")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	team := TagColumn("team")
+	for _, c := range []struct {
+		keep ColumnTest
+		want string
+	}{
+		{ColumnTest{Column: team, Values: []string{"web"}}, "111|web"},
+		{ColumnTest{Column: team, Values: []string{"web", "data"}}, "111|web 333|data"},
+		{ColumnTest{Column: team, Values: []string{""}}, "222| 444|"},
+		{ColumnTest{Column: team, Values: []string{"web"}, Negate: true}, "222| 333|data 444|"},
+		{ColumnTest{Column: team, Values: []string{"prod"}}, ""},
+	} {
+		t.Run(fmt.Sprint(c.keep), func(t *testing.T) {
+			r, err := Open(Source{Path: path}, Request{Strings: []string{ColAccount, team}, Keep: []ColumnTest{c.keep}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var got []string
+			for r.Next() {
+				b := r.Batch()
+				for i := range b.Len {
+					got = append(got, b.Strings[0].Value(i)+"|"+b.Strings[1].Value(i))
+				}
+			}
+			if err := r.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if s := strings.Join(got, " "); s != c.want || r.Rows() != 4 {
+				t.Errorf("rows %q (%d counted), want %q (4)", s, r.Rows(), c.want)
+			}
+		})
+	}
+	bad := strings.Replace(text, "\"{\"\"user_env\"\":\"\"prod\"\"}\"", "\"{\"\"user_env\"\":\"", 1)
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(Source{Path: path}, Request{Strings: []string{team}, Keep: []ColumnTest{{Column: team, Values: []string{"web"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for r.Next() {
+	}
+	if err := r.Err(); err == nil || !strings.Contains(err.Error(), "bill.csv:3:") {
+		t.Errorf("a broken map cell, in a row a test would pass over: %v, want its error", err)
+	}
+}
