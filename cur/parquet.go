@@ -195,15 +195,9 @@ func openParquet(name string, f randomAccess, size int64, pre Prefetcher, req Re
 	}
 	r.schema.Flavour = fl
 	if !req.SkipBadRows {
-		texts := &dictTexts{pf: pf, src: f, alloc: alloc, cols: map[int]*pqpage.Column{}, pre: pre}
-		defer texts.close()
-		var ahead func(rg int, leaves []int)
-		if pre != nil {
-			// A remote file fetches the dictionaries it is about to test all at once, each
-			// a request of its own otherwise.
-			ahead = texts.ahead
-		}
-		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep, texts.holds, ahead)
+		dicts := &dictTexts{pf: pf, src: f, alloc: alloc, cols: map[int]*pqpage.Column{}, pre: pre}
+		defer dicts.close()
+		r.passOver = skippedRowGroups(meta, fl, r.schema.Columns, req.Keep, dicts)
 	}
 
 	leaves := make([][]int, nf)

@@ -55,16 +55,13 @@ func (t *ColumnTest) of(s string) string {
 }
 
 // skippedRowGroups marks the row groups of a Parquet file whose statistics, or the texts of
-// their dictionaries (dict, when not nil: whether a chunk's dictionary holds a trimmed text
-// that passes, and false when its data pages are not all dictionary indices), prove that no
-// row meets every test of keep; ahead, when not nil, is told of the dictionaries before they
-// are read. Flat columns of legacy and CUR 2.0 files take part, text and,
-// for tests of a month or day, timestamps and dates; and, by dictionaries alone, the keys of
-// CUR 2.0 maps of text: a test of = on texts none of which is empty fails a row group none of
+// their dictionaries (read through dicts), prove that no row meets every test of keep. Flat
+// columns of legacy and CUR 2.0 files take part, text and, for tests of a month or day,
+// timestamps and dates; and, by dictionaries alone, the keys of CUR 2.0 maps of text: a test of = on texts none of which is empty fails a row group none of
 // whose maps the name resolves to holds one of the texts among its values. FOCUS rows of
 // other providers are counted from every row.
 func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string, keep []ColumnTest,
-	dict dictHolds, ahead func(rg int, leaves []int)) []bool {
+	dicts *dictTexts) []bool {
 	if len(keep) == 0 || fl == FOCUS {
 		return nil
 	}
@@ -97,7 +94,7 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 	var tests []chunkTest
 	for _, t := range keep {
 		places := resolve(fl, columns, t.Column)
-		if ct, ok := mapTest(sc, t, places, mapLeaves, dict != nil); ok {
+		if ct, ok := mapTest(sc, t, places, mapLeaves); ok {
 			tests = append(tests, ct)
 			continue
 		}
@@ -117,30 +114,30 @@ func skippedRowGroups(meta *metadata.FileMetaData, fl Flavour, columns []string,
 		return nil
 	}
 	out := make([]bool, meta.NumRowGroups())
-	// Statistics first, for every row group; then the dictionaries, which are read: all those
-	// wanted are named to ahead first, so that a remote file fetches them at once.
-	for _, byDict := range []bool{false, true} {
-		if byDict && dict == nil {
-			break
+	for rg := range out {
+		g := meta.RowGroup(rg)
+		out[rg] = slices.ContainsFunc(tests, func(ct chunkTest) bool { return !ct.canHold(g, rg, sc, false, dicts) })
+	}
+	// Then the dictionaries of the row groups left, which are read: all of them are named
+	// first, so that a remote file fetches them at once.
+	var leaves []int
+	for _, ct := range tests {
+		if ct.byDictionary(sc) {
+			leaves = append(leaves, ct.leaves...)
 		}
-		for rg := range out {
-			if byDict && ahead != nil && !out[rg] {
-				var leaves []int
-				for _, ct := range tests {
-					if ct.byDictionary(sc) {
-						leaves = append(leaves, ct.leaves...)
-					}
-				}
-				ahead(rg, leaves)
-			}
+	}
+	if len(leaves) == 0 {
+		return out
+	}
+	for rg := range out {
+		if !out[rg] {
+			dicts.ahead(rg, leaves)
 		}
-		for rg := range out {
+	}
+	for rg := range out {
+		if !out[rg] {
 			g := meta.RowGroup(rg)
-			for k := range tests {
-				if !out[rg] && !tests[k].canHold(g, rg, sc, byDict, dict) {
-					out[rg] = true
-				}
-			}
+			out[rg] = slices.ContainsFunc(tests, func(ct chunkTest) bool { return !ct.canHold(g, rg, sc, true, dicts) })
 		}
 	}
 	return out
@@ -155,10 +152,10 @@ type chunkTest struct {
 }
 
 // mapTest is t as a test of the value leaves of the maps places are keys of, when it can be
-// one: every place a key of a MAP of text values, t a test of = on texts none of which is
-// empty (a row without the key reads ""), and dictionaries to read.
-func mapTest(sc *schema.Schema, t ColumnTest, places []place, mapLeaves map[int][]int, dicts bool) (chunkTest, bool) {
-	if !dicts || len(places) == 0 || t.Negate || t.Date != "" || slices.Contains(t.Values, "") {
+// one: every place a key of a MAP of text values, and t a test of = on texts none of which is
+// empty (a row without the key reads "").
+func mapTest(sc *schema.Schema, t ColumnTest, places []place, mapLeaves map[int][]int) (chunkTest, bool) {
+	if len(places) == 0 || t.Negate || t.Date != "" || slices.Contains(t.Values, "") {
 		return chunkTest{}, false
 	}
 	ct := chunkTest{test: t, mapValues: true}
@@ -181,25 +178,20 @@ func (ct *chunkTest) byDictionary(sc *schema.Schema) bool {
 // canHold reports whether row group rg (g) may hold a row meeting the test: by the chunk's
 // statistics or, with byDict, its dictionary; for map values, whether a dictionary of one of
 // them holds a text that passes.
-func (ct *chunkTest) canHold(g *metadata.RowGroupMetaData, rg int, sc *schema.Schema, byDict bool, dict dictHolds) bool {
+func (ct *chunkTest) canHold(g *metadata.RowGroupMetaData, rg int, sc *schema.Schema, byDict bool, dicts *dictTexts) bool {
 	if !ct.mapValues {
-		return canHoldChunk(g, rg, ct.leaves[0], sc.Column(ct.leaves[0]), &ct.test, byDict, dict)
+		return canHoldChunk(g, rg, ct.leaves[0], sc.Column(ct.leaves[0]), &ct.test, byDict, dicts)
 	}
 	if !byDict {
 		return true // a map's leaves have no statistics of a key's values
 	}
 	for _, leaf := range ct.leaves {
-		if holds, ok := dict(rg, leaf, ct.test.passes); holds || !ok {
+		if holds, ok := dicts.holds(rg, leaf, ct.test.passes); holds || !ok {
 			return true
 		}
 	}
 	return false
 }
-
-// dictHolds reports whether the dictionary of the chunk of leaf in row group rg holds a text
-// (trimmed) that passes; ok is false when the dictionary does not list every text of the
-// chunk or cannot be read.
-type dictHolds func(rg, leaf int, passes func(text []byte) bool) (holds, ok bool)
 
 // dictTexts reads the dictionaries of text chunks, a column reader per leaf kept across row
 // groups.
@@ -211,9 +203,12 @@ type dictTexts struct {
 	pre   Prefetcher // of a remote file, nil for a local one
 }
 
-// ahead names to the Prefetcher the dictionary pages of the chunks of leaves in row group rg
-// that holds reads.
+// ahead names to the Prefetcher of a remote file the dictionary pages of the chunks of leaves
+// in row group rg that holds reads; a local file reads each when it is tested.
 func (d *dictTexts) ahead(rg int, leaves []int) {
+	if d.pre == nil {
+		return
+	}
 	var ranges []ByteRange
 	meta := d.pf.MetaData()
 	for _, li := range leaves {
@@ -233,9 +228,11 @@ func (d *dictTexts) ahead(rg int, leaves []int) {
 // errHeld ends a walk over a dictionary at its first text that passes.
 var errHeld = errors.New("a text passes")
 
-// holds is a dictHolds for BYTE_ARRAY leaves whose every data page the footer shows to hold
-// dictionary indices; when the dictionary cannot be read, the rows are read, and fail there.
-func (d *dictTexts) holds(rg, leaf int, passes func(text []byte) bool) (bool, bool) {
+// holds reports whether the dictionary of the chunk of leaf (BYTE_ARRAY) in row group rg holds
+// a text (trimmed) that passes; ok is false when the footer does not show its every data page
+// to hold dictionary indices, or the dictionary cannot be read (the rows are then read, and
+// fail there).
+func (d *dictTexts) holds(rg, leaf int, passes func(text []byte) bool) (holds, ok bool) {
 	cc, err := d.pf.MetaData().RowGroup(rg).ColumnChunk(leaf)
 	if err != nil || !pqpage.DictionaryOnly(cc) {
 		return false, false
@@ -270,7 +267,7 @@ func (d *dictTexts) close() {
 // canHoldChunk reports whether the chunk of leaf in row group rg (g) may hold a row meeting t,
 // by its statistics or, with byDict, by its dictionary's texts.
 func canHoldChunk(g *metadata.RowGroupMetaData, rg, leaf int, d *schema.Column, t *ColumnTest, byDict bool,
-	dict dictHolds) bool {
+	dicts *dictTexts) bool {
 	cc, err := g.ColumnChunk(leaf)
 	if err != nil {
 		return true
@@ -286,14 +283,14 @@ func canHoldChunk(g *metadata.RowGroupMetaData, rg, leaf int, d *schema.Column, 
 		}
 		return !ok || canHold(r, g.NumRows(), t)
 	}
-	if dict == nil || t.Date != "" || d.PhysicalType() != parquet.Types.ByteArray {
+	if t.Date != "" || d.PhysicalType() != parquet.Types.ByteArray {
 		return true
 	}
 	// A null reads "": it is there unless the statistics count none.
 	if (st == nil || !st.HasNullCount() || st.NullCount() > 0) && slices.Contains(t.Values, "") != t.Negate {
 		return true
 	}
-	holds, ok := dict(rg, leaf, t.passes)
+	holds, ok := dicts.holds(rg, leaf, t.passes)
 	return holds || !ok
 }
 

@@ -410,10 +410,19 @@ func (c *Column) Dictionary(rg int) ([]byte, int, error) {
 	if !ok {
 		return nil, 0, nil
 	}
-	if e := parquet.Encoding(p.Encoding()); e != parquet.Encodings.Plain && e != parquet.Encodings.PlainDict {
-		return nil, 0, fmt.Errorf("parquet: dictionary page encoded %s", e)
+	if err := plainDictionary(p); err != nil {
+		return nil, 0, err
 	}
 	return p.Data(), int(p.NumValues()), nil
+}
+
+// plainDictionary checks that a dictionary page holds PLAIN values, the one encoding the
+// format allows it.
+func plainDictionary(p *file.DictionaryPage) error {
+	if e := parquet.Encoding(p.Encoding()); e != parquet.Encodings.Plain && e != parquet.Encodings.PlainDict {
+		return fmt.Errorf("parquet: dictionary page encoded %s", e)
+	}
+	return nil
 }
 
 // next reads pages until a data page with rows, handing dictionary pages to onDict.
@@ -430,8 +439,8 @@ func (c *Column) next() error {
 			if c.hasDict {
 				return errors.New("parquet: second dictionary page in a column chunk")
 			}
-			if e := parquet.Encoding(p.Encoding()); e != parquet.Encodings.Plain && e != parquet.Encodings.PlainDict {
-				return fmt.Errorf("parquet: dictionary page encoded %s", e)
+			if err := plainDictionary(p); err != nil {
+				return err
 			}
 			c.hasDict = true
 			if err := c.OnDict(p.Data(), int(p.NumValues())); err != nil {
