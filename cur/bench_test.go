@@ -33,6 +33,8 @@ var bench struct {
 }
 
 func TestMain(m *testing.M) {
+	// Every reader after the first decodes into buffers a closed one gave back, poisoned.
+	cur.PoisonPooledBuffers(true)
 	code := m.Run()
 	if bench.dir != "" {
 		os.RemoveAll(bench.dir)

@@ -1102,13 +1102,13 @@ func (p *pagePath) newBatch(zero *Batch) *Batch {
 	for i := range b.Strings {
 		b.Strings[i] = StringColumn{Codes: zero.Strings[0].Codes, Dict: zero.Strings[0].Dict}
 		if len(p.strs[i].sources) > 0 {
-			b.Strings[i] = StringColumn{Present: true, Codes: make([]uint32, BatchRows), Dict: make([]string, 1, 64)}
+			b.Strings[i] = StringColumn{Present: true, Codes: codesPool.get(), Dict: make([]string, 1, 64)}
 		}
 	}
 	for i := range b.Amounts {
 		b.Amounts[i] = AmountColumn{Values: zero.Amounts[0].Values, Valid: zero.Amounts[0].Valid}
 		if len(p.amts[i].sources) > 0 {
-			b.Amounts[i] = AmountColumn{Present: true, Values: make([]money.Amount, BatchRows), Valid: make([]bool, BatchRows)}
+			b.Amounts[i] = AmountColumn{Present: true, Values: valuesPool.get(), Valid: validPool.get()}
 		}
 	}
 	return b
@@ -1543,6 +1543,9 @@ func (p *pagePath) close() {
 		p.wake.Broadcast()
 		p.mu.Unlock()
 		p.wg.Wait()
+		for i := range p.slots {
+			releaseBatch(p.slots[i].b)
+		}
 	}
 	for _, l := range p.leaves {
 		l.col.Close()

@@ -208,6 +208,9 @@ func (s *Schema) HasFlat(name string) bool {
 type Reader interface {
 	Schema() *Schema
 	Next() bool
+	// Batch is the batch Next made ready. Its columns are the reader's own: they hold until
+	// the next Next or Close, after which the reader decodes other rows (or another file's)
+	// into them.
 	Batch() *Batch
 	// Err is the first error met; nil at a clean end.
 	Err() error
@@ -240,7 +243,8 @@ type SharedReader interface {
 	Share(n int) bool
 	// Take returns the next batch, or nil at the end of the file or after an error (Err).
 	Take() *Batch
-	// Give hands back a batch from Take once its goroutine is done with it.
+	// Give hands back a batch from Take once its goroutine is done with it; its columns are
+	// then the reader's again.
 	Give(b *Batch)
 }
 
