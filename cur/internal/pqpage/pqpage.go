@@ -44,11 +44,20 @@ func (r *rleReader) reset(data []byte, width int) {
 
 // run starts the next run.
 func (r *rleReader) run() error {
-	h, n := binary.Uvarint(r.data[r.pos:])
-	if n <= 0 || h>>1 > math.MaxInt32 {
-		return errRLE
+	var h uint64
+	if r.pos < len(r.data) && r.data[r.pos] < 0x80 {
+		// A header of one byte, as that of every run of fewer than 64 values or groups is:
+		// the levels of a map with a few entries a row are mostly such runs.
+		h = uint64(r.data[r.pos])
+		r.pos++
+	} else {
+		var n int
+		h, n = binary.Uvarint(r.data[r.pos:])
+		if n <= 0 || h>>1 > math.MaxInt32 {
+			return errRLE
+		}
+		r.pos += n
 	}
-	r.pos += n
 	count := int(h >> 1)
 	if h&1 == 0 {
 		nb := (r.width + 7) / 8
@@ -56,8 +65,12 @@ func (r *rleReader) run() error {
 			return errRLE
 		}
 		var v uint32
-		for i := 0; i < nb; i++ {
-			v |= uint32(r.data[r.pos+i]) << (8 * i)
+		if nb == 1 {
+			v = uint32(r.data[r.pos])
+		} else {
+			for i := 0; i < nb; i++ {
+				v |= uint32(r.data[r.pos+i]) << (8 * i)
+			}
 		}
 		if uint64(v) > r.mask {
 			return errRLE

@@ -21,6 +21,13 @@ func TestRLEReader(t *testing.T) {
 	if _, err := r.read(make([]uint32, 1)); err == nil {
 		t.Error("read past the end")
 	}
+	// A header of two bytes (an RLE run of 200) and a value of two bytes (width 12), then a
+	// header of one byte.
+	r.reset([]byte{0x90, 0x03, 0xbc, 0x0a, 1 << 1, 0x34, 0x01}, 12)
+	long := make([]uint32, 201)
+	if top, err := r.read(long); err != nil || top != 0xabc || long[0] != 0xabc || long[199] != 0xabc || long[200] != 0x134 {
+		t.Errorf("long run: %v, largest %#x, %#x %#x %#x", err, top, long[0], long[199], long[200])
+	}
 	for _, bad := range [][]byte{{}, {0x80}, {2 << 1, 9}, {2 << 1}} {
 		r.reset(bad, 3)
 		if _, err := r.read(make([]uint32, 2)); err == nil {
