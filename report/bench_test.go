@@ -62,7 +62,7 @@ func BenchmarkReportFile(b *testing.B) {
 var benchBills struct {
 	mu    sync.Mutex
 	dir   string
-	paths map[string]string
+	paths map[string][]string
 }
 
 func TestMain(m *testing.M) {
@@ -77,9 +77,15 @@ const benchRows = 100_000
 
 func benchBill(b *testing.B, fl cur.Flavour, gz bool) string {
 	b.Helper()
+	return benchBillParts(b, fl, gz, 1)[0]
+}
+
+// benchBillParts is the bill of benchBill split into parts files.
+func benchBillParts(b *testing.B, fl cur.Flavour, gz bool, parts int) []string {
+	b.Helper()
 	benchBills.mu.Lock()
 	defer benchBills.mu.Unlock()
-	key := fmt.Sprintf("%v-%v", fl, gz)
+	key := fmt.Sprintf("%v-%v-%d", fl, gz, parts)
 	if p, ok := benchBills.paths[key]; ok {
 		return p
 	}
@@ -88,14 +94,14 @@ func benchBill(b *testing.B, fl cur.Flavour, gz bool) string {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchBills.dir, benchBills.paths = dir, map[string]string{}
+		benchBills.dir, benchBills.paths = dir, map[string][]string{}
 	}
-	paths, err := sample.Generate(filepath.Join(benchBills.dir, key), sample.Options{Flavour: fl, Rows: benchRows, Seed: 1, Gzip: gz})
+	paths, err := sample.Generate(filepath.Join(benchBills.dir, key), sample.Options{Flavour: fl, Rows: benchRows, Seed: 1, Gzip: gz, Parts: parts})
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchBills.paths[key] = paths[0]
-	return paths[0]
+	benchBills.paths[key] = paths
+	return paths
 }
 
 func byAccountService(noSummary bool) *Options {
@@ -154,6 +160,30 @@ func BenchmarkReport(b *testing.B) {
 	}
 }
 
+// BenchmarkReportParts: the report of BenchmarkReport on the CUR 2.0 bill whole and split
+// into 25 files, as large exports are delivered; the difference is what each file costs.
+func BenchmarkReportParts(b *testing.B) {
+	for _, parts := range []int{1, 25} {
+		b.Run(fmt.Sprintf("parts=%d", parts), func(b *testing.B) {
+			var sources []cur.Source
+			var size int64
+			for _, p := range benchBillParts(b, cur.CUR2Parquet, false, parts) {
+				sources = append(sources, cur.Source{Path: p})
+				size += fileSize(b, p)
+			}
+			opts := *byAccountService(false)
+			opts.Jobs = runtime.GOMAXPROCS(0)
+			b.SetBytes(size)
+			for b.Loop() {
+				if _, err := Run(context.Background(), sources, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(parts), "µs/file")
+		})
+	}
+}
+
 func fileSize(b *testing.B, path string) int64 {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -192,13 +222,12 @@ func BenchmarkReportFilter(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchBills.dir, benchBills.paths = dir, map[string]string{}
+		benchBills.dir, benchBills.paths = dir, map[string][]string{}
 	}
-	path, ok := benchBills.paths["clustered"]
-	if !ok {
-		path = clusteredBill(b, filepath.Join(benchBills.dir, "clustered.parquet"), rows, accounts, 10_000)
-		benchBills.paths["clustered"] = path
+	if _, ok := benchBills.paths["clustered"]; !ok {
+		benchBills.paths["clustered"] = []string{clusteredBill(b, filepath.Join(benchBills.dir, "clustered.parquet"), rows, accounts, 10_000)}
 	}
+	path := benchBills.paths["clustered"][0]
 	benchBills.mu.Unlock()
 	service, _ := ParseDimension("service")
 	filter, err := ParseFilters([]string{"account=" + clusteredAccount(accounts/2, accounts)})
