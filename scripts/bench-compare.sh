@@ -12,6 +12,9 @@
 #   - times the floor (scripts/floor): for Parquet, reading and decompressing the column chunks
 #     the curnorm run reads, nothing decoded; for CSV.gz, inflating the files with curnorm's
 #     inflate, and `gzip -dc` and `pigz -dc` beside;
+#   - on Parquet, times DuckDB running the SQL `curnorm sql --dialect duckdb` generates from
+#     curnorm's rule table, the rollup and the summary's reconciliation (rules): what DuckDB
+#     takes to apply the rules curnorm applies, beside the literal three-branch rule above;
 #   - checks that curnorm and DuckDB agree on every group to 1e-9 relative.
 #
 # Runs are interleaved (curnorm, no-sum, floor, DuckDB, start-up, then again) so that every
@@ -34,7 +37,8 @@
 # leaves it out), SCALE (rows of the scale run, off by default), SCALE_FLAVOUR (cur2-parquet,
 # the default, or legacy-parquet), SCALE_DIR (a folder that holds the scale bill, made by
 # 'curnorm sample --flavour SCALE_FLAVOUR --rows SCALE -o SCALE_DIR'; it is made there when
-# empty and kept, instead of in a temporary folder), BENCH_CACHE, DUCKDB_CACHE, DUCKDB_NODE_API_VERSION.
+# empty and kept, instead of in a temporary folder), RULES (1, the default, times the rules
+# runs; 0 leaves them out), BENCH_CACHE, DUCKDB_CACHE, DUCKDB_NODE_API_VERSION.
 # Needs bash 4+, go, node 18+, npm, awk and gzip; GNU time (/usr/bin/time) or BSD time -l for
 # the peak RSS; pigz is timed when installed.
 set -euo pipefail
@@ -52,6 +56,7 @@ filter_rows=${FILTER_ROWS:-1000000}
 scale=${SCALE:-}
 scale_flavour=${SCALE_FLAVOUR:-cur2-parquet}
 scale_keep=${SCALE_DIR:-}
+rules=${RULES:-1}
 duck_version=${DUCKDB_NODE_API_VERSION:-1.5.6-r.1}
 
 die() {
@@ -309,6 +314,16 @@ for b in "${bills[@]}"; do
 		cn=(env GOMAXPROCS="$threads" "$curnorm" report "${flags[@]}" --jobs "$threads" "${inputs[@]}")
 		ns=("${cn[@]}" --format csv)
 		dk=("${duck[@]}" "${dflags[@]}" "--$kind" "$(glob "$name" "$kind")")
+		# DuckDB with curnorm's whole rule table: the rollup, and the reconciliation the summary
+		# also holds.
+		dr=()
+		if [ "$rules" = 1 ] && [ "$kind" != csv ] && [ -z "$filter" ]; then
+			"$curnorm" sql --dialect duckdb --schema "${inputs[0]}" --table bill "${flags[@]}" >"$work/rules.sql" ||
+				die "$name: curnorm sql failed"
+			"$curnorm" sql --dialect duckdb --schema "${inputs[0]}" --table bill --metric simple --reconciliation \
+				>"$work/reconciliation.sql" || die "$name: curnorm sql --reconciliation failed"
+			dr=("${duck[@]}" --rules "$work/rules.sql" --rules "$work/reconciliation.sql" "--$kind" "$(glob "$name" "$kind")")
+		fi
 		timed_ns=
 		[[ $nosum == all || ($nosum == parquet && $kind != csv) ]] && timed_ns=1
 		# The floor: for CSV.gz inflating the files (with curnorm's inflate, and gzip's and
@@ -329,7 +344,7 @@ for b in "${bills[@]}"; do
 			fl=(env GOMAXPROCS="$threads" "$floor" read --workers "$threads" "$work/plan")
 		fi
 		say "$name, --by $by${filter:+ --filter $filter}: $runs runs each"
-		for f in cn ns fl gz pz dk dq empty; do : >"$work/$f.times"; done
+		for f in cn ns fl gz pz dk dq dr rq empty; do : >"$work/$f.times"; done
 		for _ in $(seq "$runs"); do
 			run "$work/cn.out" "$work/cn.err" "${cn[@]}" >>"$work/cn.times"
 			[ -z "$timed_ns" ] || run "$work/ns.csv" "$work/ns.err" "${ns[@]}" >>"$work/ns.times"
@@ -339,6 +354,10 @@ for b in "${bills[@]}"; do
 			run "$work/dk.csv" "$work/dk.err" "${dk[@]}" >>"$work/dk.times"
 			awk '/^duckdb query seconds/ { print $4 }' "$work/dk.err" >>"$work/dq.times"
 			run "$work/empty.out" "$work/empty.err" "${duck[@]}" --empty >>"$work/empty.times"
+			if [ "${#dr[@]}" -gt 0 ]; then
+				run /dev/null "$work/dr.err" "${dr[@]}" >>"$work/dr.times"
+				awk '/^duckdb query seconds/ { print $4 }' "$work/dr.err" >>"$work/rq.times"
+			fi
 		done
 		[ -n "$timed_ns" ] || run "$work/ns.csv" "$work/ns.err" "${ns[@]}" >/dev/null
 		if ! agree "$work/ns.csv" "$work/dk.csv" "$(awk -F, '{ print NF }' <<<"$by")" >"$work/agree.txt"; then
@@ -354,6 +373,7 @@ for b in "${bills[@]}"; do
 		figure "$k" ds dsp "$work/dk.times"
 		figure "$k" dq dqp "$work/dq.times"
 		figure "$k" st stp "$work/empty.times"
+		[ "${#dr[@]}" -eq 0 ] || figure "$k" rq rqp "$work/rq.times"
 		R["$k|crss"]=$(peak "$work/cn.times")
 		R["$k|drss"]=$(peak "$work/dk.times")
 		if [ "${#fl[@]}" -gt 0 ]; then
@@ -467,6 +487,21 @@ printf '%-27s %-28s | %9s %4s | %8s %4s %7s | %8s %4s %4s %7s %7s | %8s %4s %8s 
 	bill by "curnorm s" "±%" "no-sum s" "±%" summary "floor s" "±%" cols MB "x floor" "gzip s" "±%" "pigz s" "±%"
 echo "${line:0:160}"
 for k in "${keys[@]}"; do frow "$k"; done
+
+if [ "$rules" = 1 ]; then
+	printf '\nThe same rules in DuckDB. rules s: DuckDB running, over the same files, the SQL that\n'
+	printf "'curnorm sql --dialect duckdb' generates from curnorm's rule table: the rollup by DIMS and the\n"
+	printf "summary's reconciliation (the in-query time of both). curnorm s does both, and the rest of\n"
+	printf 'the summary, in one run. rules-ratio = rules s / curnorm s.\n\n'
+	printf '%-27s %-28s | %9s %4s | %8s %4s | %11s\n' bill by "curnorm s" "±%" "rules s" "±%" rules-ratio
+	echo "${line:0:100}"
+	for k in "${keys[@]}"; do
+		[ -n "$(get "$k" rq)" ] || continue
+		awk -v n="${k%%|*}" -v q="${k#*|}" -v cs="$(get "$k" cs)" -v csp="$(get "$k" csp)" -v rq="$(get "$k" rq)" \
+			-v rqp="$(get "$k" rqp)" -v r="$(ratio "$(get "$k" rq)" "$(get "$k" cs)")" \
+			'BEGIN { printf "%-27s %-28s | %9.3f %4s | %8.3f %4s | %11.2f\n", n, q, cs, csp, rq, rqp, r }'
+	done
+fi
 
 if [ -n "$scale" ]; then
 	ref="$scale_flavour-$ll|${queries[0]}"

@@ -4,6 +4,7 @@
 //   node duckdb-rollup.mjs --modules DIR --threads N [--by DIMS] [--account ID] --parquet GLOB
 //   node duckdb-rollup.mjs --modules DIR --threads N [--by DIMS] [--account ID] --cur2 GLOB
 //   node duckdb-rollup.mjs --modules DIR --threads N [--by DIMS] [--account ID] --csv GLOB
+//   node duckdb-rollup.mjs --modules DIR --threads N --rules FILE [--rules FILE...] --parquet GLOB
 //   node duckdb-rollup.mjs --modules DIR --threads N --empty          start-up only (SELECT 1)
 //   node duckdb-rollup.mjs --modules DIR --threads N [--order COL] [--row-group-size N] --copy SRC DST
 //
@@ -13,9 +14,14 @@
 // keeps one usage account's rows, as curnorm's --filter account=ID. --copy rewrites a Parquet
 // file with DuckDB's own writer, sorted by COL when given, in row groups of N rows when given.
 //
+// --rules runs, instead of the literal rule, each FILE's query (one `curnorm sql --table bill`
+// wrote: curnorm's whole rule table) over the files as the table bill, and reports the time of
+// them all; it prints the rows of none.
+//
 // DIR is the folder whose node_modules holds @duckdb/node-api. The rollup prints one
 // "key,...,cost" line per group, sorted, on stdout (NULL as an empty field), and the time the
 // query took inside DuckDB on stderr.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +32,7 @@ function usage(msg) {
 }
 
 const args = process.argv.slice(2);
-const opt = { threads: '2', by: 'account,service' };
+const opt = { threads: '2', by: 'account,service', rules: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const value = () => {
@@ -43,6 +49,7 @@ for (let i = 0; i < args.length; i++) {
     case '--csv': opt.csv = value(); break;
     case '--order': opt.order = value(); break;
     case '--row-group-size': opt.rowGroupSize = value(); break;
+    case '--rules': opt.rules.push(value()); break;
     case '--empty': opt.empty = true; break;
     case '--copy': opt.copy = [value(), value()]; break;
     default: usage(`unknown argument ${a}`);
@@ -96,6 +103,7 @@ flavours.cur2 = {
 };
 
 let sql;
+let from;
 const kind = ['parquet', 'cur2', 'csv'].find((k) => opt[k]);
 if (kind) {
   const f = flavours[kind];
@@ -106,7 +114,7 @@ if (kind) {
     return usage(`--by: unknown dimension ${d} (account, service, tag:KEY)`);
   });
   const select = keys.map((k, i) => `${k} AS k${i}`).join(', ');
-  let from = `read_parquet(${quote(opt[kind])})`;
+  from = `read_parquet(${quote(opt[kind])})`;
   if (kind === 'csv') {
     // Legacy headers are category/Name; only the columns the rule reads get a type, the
     // others stay text so DuckDB does not have to guess them.
@@ -130,12 +138,25 @@ if (kind) {
 
 const instance = await DuckDBInstance.create(':memory:', { threads: String(opt.threads) });
 const conn = await instance.connect();
-const start = performance.now();
-const reader = await conn.runAndReadAll(sql);
-const rows = reader.getRows();
-const seconds = (performance.now() - start) / 1000;
-if (kind) {
-  const lines = rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','));
-  process.stdout.write(lines.join('\n') + (lines.length ? '\n' : ''));
+if (opt.rules.length > 0) {
+  if (!kind) usage('--rules reads --parquet, --cur2 or --csv');
+  await conn.run(`CREATE VIEW bill AS SELECT * FROM ${from}`);
+  let seconds = 0;
+  for (const file of opt.rules) {
+    const query = readFileSync(file, 'utf8');
+    const start = performance.now();
+    await conn.runAndReadAll(query);
+    seconds += (performance.now() - start) / 1000;
+  }
+  process.stderr.write(`duckdb query seconds ${seconds.toFixed(4)}\n`);
+} else {
+  const start = performance.now();
+  const reader = await conn.runAndReadAll(sql);
+  const rows = reader.getRows();
+  const seconds = (performance.now() - start) / 1000;
+  if (kind) {
+    const lines = rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','));
+    process.stdout.write(lines.join('\n') + (lines.length ? '\n' : ''));
+  }
+  process.stderr.write(`duckdb query seconds ${seconds.toFixed(4)}\n`);
 }
-process.stderr.write(`duckdb query seconds ${seconds.toFixed(4)}\n`);
