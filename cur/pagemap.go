@@ -131,10 +131,7 @@ func (l *pageLeaf) decodeMap(n int) error {
 			}
 		}
 		if to > from {
-			if err := l.mk.col.SkipRows(to - from); err != nil {
-				return err
-			}
-			if err := l.col.SkipRows(to - from); err != nil {
+			if err := pqpage.SkipMapRows(&l.mk.col, &l.col, to-from); err != nil {
 				return err
 			}
 		}

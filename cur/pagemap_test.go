@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -304,5 +305,102 @@ func TestPagePathMapEveryRow(t *testing.T) {
 	path := writeParquetFile(t, fw, &buf, b, "everyrow.parquet")
 	if got := samePaths(t, path, Request{Strings: []string{TagColumn("team")}}); !got.paged || got.err != "" {
 		t.Errorf("page path %v, error %q", got.paged, got.err)
+	}
+}
+
+// TestPagePathMapRequiredValues: a map whose values cannot be NULL, so that its key and value
+// leaves have the same definition levels, read whole and only on the rows of a test (the
+// others passed over), across small pages of both versions: what pqarrow reads.
+func TestPagePathMapRequiredValues(t *testing.T) {
+	tags := arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String)
+	tags.SetItemNullable(false)
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "line_item_line_item_type", Type: arrow.BinaryTypes.String},
+		{Name: "bill_billing_entity", Type: arrow.BinaryTypes.String},
+		{Name: "resource_tags", Type: tags, Nullable: true},
+	}, nil)
+	for _, c := range []struct {
+		name  string
+		props []parquet.WriterProperty
+	}{
+		{"v1", []parquet.WriterProperty{parquet.WithDataPageSize(400)}},
+		{"v2", []parquet.WriterProperty{parquet.WithDataPageVersion(parquet.DataPageV2), parquet.WithDataPageSize(600)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			props := append([]parquet.WriterProperty{parquet.WithMaxRowGroupLength(2000)}, c.props...)
+			fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(props...), pqarrow.DefaultWriterProps())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+			defer b.Release()
+			for i := range 5000 {
+				entity := "AWS"
+				if i%9 == 0 || i/700%2 == 1 && i%3 == 0 {
+					entity = "AWS Marketplace"
+				}
+				b.Field(0).(*array.StringBuilder).Append("Usage")
+				b.Field(1).(*array.StringBuilder).Append(entity)
+				mb := b.Field(2).(*array.MapBuilder)
+				switch {
+				case i%17 == 0:
+					mb.AppendNull()
+					continue
+				case i%19 == 0:
+					mb.AppendEmptyValue()
+					continue
+				}
+				mb.Append(true)
+				for j := range i % 23 {
+					mb.KeyBuilder().(*array.StringBuilder).Append(fmt.Sprintf("user_other%d", j))
+					mb.ItemBuilder().(*array.StringBuilder).Append(fmt.Sprint(j % 4))
+					if j == i%5 {
+						mb.KeyBuilder().(*array.StringBuilder).Append("user_team")
+						mb.ItemBuilder().(*array.StringBuilder).Append(fmt.Sprint("t", i%7))
+					}
+				}
+			}
+			path := writeParquetFile(t, fw, &buf, b, "required.parquet")
+			pf, err := file.OpenParquetFile(path, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys, values := pf.MetaData().Schema.Column(2), pf.MetaData().Schema.Column(3)
+			pf.Close()
+			if keys.MaxDefinitionLevel() != values.MaxDefinitionLevel() {
+				t.Fatalf("definition levels: keys %d, values %d, want them equal", keys.MaxDefinitionLevel(), values.MaxDefinitionLevel())
+			}
+			if got := samePaths(t, path, Request{Strings: []string{TagColumn("team"), TagColumn("other3")}}); !got.paged || got.err != "" {
+				t.Errorf("whole: page path %v, error %q", got.paged, got.err)
+			}
+			var req Request
+			entity := req.AskString("bill_billing_entity")
+			team := req.AskStringWhere(TagColumn("team"), ColumnTest{Column: "bill_billing_entity", Values: []string{"AWS Marketplace"}})
+			other := req.AskString(TagColumn("other3"))
+			read, passed := 0, 0
+			bothPaths(t, path, req, func(w, s *Batch) {
+				for i := range w.Len {
+					if got, want := s.Str(other).Value(i), w.Str(other).Value(i); got != want {
+						t.Fatalf("row %d: other3 %q, want %q", w.FirstRow+int64(i), got, want)
+					}
+					got, want := s.Str(team).Value(i), w.Str(team).Value(i)
+					switch {
+					case w.Str(entity).Value(i) == "AWS Marketplace":
+						if got != want {
+							t.Fatalf("Marketplace row %d: team %q, want %q", w.FirstRow+int64(i), got, want)
+						}
+						read++
+					case got != "":
+						t.Fatalf("row %d outside the test: team %q", w.FirstRow+int64(i), got)
+					case want != "":
+						passed++
+					}
+				}
+			})
+			if read == 0 || passed == 0 {
+				t.Errorf("%d rows read, %d passed over: the test shows nothing", read, passed)
+			}
+		})
 	}
 }

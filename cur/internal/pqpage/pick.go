@@ -9,56 +9,40 @@ import (
 // ErrMapEntries: the key and value leaves of a map disagree on where its entries are.
 var ErrMapEntries = errors.New("parquet: a map's keys and values hold different entries")
 
-// Pick reads the next len(found) rows of a map's key leaf keys and value leaf vals, which
-// share their repetition levels, and finds in each row its first entry whose key passes
-// keyOK and whose value is defined and passes valOK (both per dictionary entry, read after
-// each page so that a row group's new dictionaries count). found[r] is set for the rows with
-// such an entry, whose value indices are appended to out in row order.
+// Pick reads the next len(found) rows of a map's key leaf keys and value leaf vals, and
+// finds in each row its first entry whose key passes keyOK and whose value is defined and
+// passes valOK (both per dictionary entry, read after each page so that a row group's new
+// dictionaries count). found[r] is set for the rows with such an entry, whose value indices
+// are appended to out in row order.
 //
-// Both leaves are walked in step a block of levels at a time, and only the value indices
-// are kept: no row's entries are gathered.
+// Only the value leaf's levels are read. A map's key is required, so the key leaf has the
+// same repetition levels and, for definition levels, the value's capped at its own maximum:
+// an entry has a key wherever its value's level reaches the key's (newMapLeaf takes no other
+// map). The leaves are walked in step a block of levels at a time, and only the value
+// indices are kept: no row's entries are gathered.
 func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) ([]uint32, error) {
-	if keys.MaxRep != 1 || vals.MaxRep != 1 {
-		return out, errors.New("parquet: Pick reads the leaves of a map, whose levels repeat once")
+	if err := mapLeaves(keys, vals); err != nil {
+		return out, err
 	}
 	rows := len(found)
 	r := 0    // rows begun
 	row := -1 // the row of the entry at hand
 	kFull, vFull := uint32(keys.MaxDef), uint32(vals.MaxDef)
 	for {
-		kAvail, vAvail := keys.lv.n-keys.lv.at, vals.lv.n-vals.lv.at
-		if kAvail != vAvail {
-			return out, ErrMapEntries
-		}
-		if kAvail == 0 {
-			kEnd, vEnd := keys.left == 0 && keys.rowsLeft == 0, vals.left == 0 && vals.rowsLeft == 0
-			if r == rows && (kEnd || vEnd) {
-				if kEnd != vEnd {
-					return out, ErrMapEntries
-				}
-				return out, nil // the row group's last row ends with its chunks
-			}
-			for _, c := range [2]*Column{keys, vals} {
-				if c.left == 0 {
-					if err := c.next(); err != nil {
-						return out, err
-					}
-				}
-			}
-			// A block of levels in proportion to the rows asked: what is left of it when they
-			// end is walked level by level by SkipRows or read by the next call.
-			n := min(keys.left, vals.left, max(64, 8*rows))
-			if err := keys.lv.fill(&keys.rep, &keys.def, n, kFull); err != nil {
+		if vals.lv.at == vals.lv.n {
+			done, err := mapPages(keys, vals, r == rows)
+			if done || err != nil {
 				return out, err
 			}
+			// A block of levels in proportion to the rows asked, within both leaves' pages:
+			// what is left of it when they end is walked level by level by SkipMapRows or
+			// read by the next call.
+			n := min(keys.left, vals.left, max(64, 8*rows))
 			if err := vals.lv.fill(&vals.rep, &vals.def, n, vFull); err != nil {
 				return out, err
 			}
 		}
-		reps := keys.lv.rep[keys.lv.at:keys.lv.n]
-		if !slices.Equal(reps, vals.lv.rep[vals.lv.at:vals.lv.n]) {
-			return out, ErrMapEntries
-		}
+		reps := vals.lv.rep[vals.lv.at:vals.lv.n]
 		if row < 0 && reps[0] != 0 {
 			return out, errors.New("parquet: repeated column starts inside a row")
 		}
@@ -80,46 +64,160 @@ func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) 
 				}
 			}
 		}
-		if int64(started) > keys.rowsLeft || int64(started) > vals.rowsLeft {
-			return out, errors.New("parquet: repeated column holds more rows than its row group")
+		if int64(started) > vals.rowsLeft || int64(started) > keys.rowsLeft {
+			return out, errRowGroupRows
 		}
-		keyDefs, valDefs := keys.lv.def[keys.lv.at:][:end], vals.lv.def[vals.lv.at:][:end]
-		kIdx, top, err := keys.defined(keyDefs, kFull)
+		defs := vals.lv.def[vals.lv.at:][:end]
+		withKey, withValue := 0, 0
+		for _, d := range defs {
+			withKey += b2i(d >= kFull)
+			withValue += b2i(d == vFull)
+		}
+		kIdx, top, err := keys.indices(withKey)
 		if err != nil {
 			return out, err
 		}
 		if len(kIdx) > 0 && top >= uint32(len(*keyOK)) {
 			return out, fmt.Errorf("parquet: key dictionary index %d of %d entries", top, len(*keyOK))
 		}
-		vIdx, top, err := vals.defined(valDefs, vFull)
+		vIdx, top, err := vals.indices(withValue)
 		if err != nil {
 			return out, err
 		}
 		if len(vIdx) > 0 && top >= uint32(len(*valOK)) {
 			return out, fmt.Errorf("parquet: dictionary index %d of %d entries", top, len(*valOK))
 		}
-		if len(kIdx) == 0 || len(vIdx) == 0 {
-			row += started // no entry with both a key and a value
+		if len(vIdx) == 0 {
+			row += started // no entry with a value
 		} else {
-			out = pickBlock(reps[:end], keyDefs, valDefs, kFull, vFull, kIdx, vIdx, *keyOK, *valOK, found, &row, out, started)
+			out = pickBlock(reps[:end], defs, kFull, vFull, kIdx, vIdx, *keyOK, *valOK, found, &row, out, started)
 		}
 		r += started
-		for _, c := range [2]*Column{keys, vals} {
-			c.rowsLeft -= int64(started)
-			c.lv.at += end
-			c.left -= end
-		}
+		keys.rowsLeft -= int64(started)
+		vals.rowsLeft -= int64(started)
+		vals.lv.at += end
+		keys.left -= end
+		vals.left -= end
 		if end < len(reps) {
 			return out, nil // row rows+1 starts here
 		}
 	}
 }
 
+// mapLeaves refuses leaves that are not the required key and the value of one map entry,
+// whose levels Pick and SkipMapRows read from the value alone.
+func mapLeaves(keys, vals *Column) error {
+	if keys.MaxRep != 1 || vals.MaxRep != 1 || keys.MaxDef < 1 || vals.MaxDef < keys.MaxDef || vals.MaxDef > keys.MaxDef+1 {
+		return errors.New("parquet: not the key and value leaves of a map")
+	}
+	return nil
+}
+
+// mapPages readies the next page of each leaf of a map whose current one is used up, once
+// the block of levels before is walked; done when every row asked has begun (at) and both
+// chunks have ended.
+func mapPages(keys, vals *Column, at bool) (done bool, err error) {
+	kEnd, vEnd := keys.left == 0 && keys.levelsLeft == 0, vals.left == 0 && vals.levelsLeft == 0
+	switch {
+	case kEnd && vEnd && at:
+		return true, nil
+	case kEnd || vEnd:
+		// One chunk has ended and the other goes on, or rows are asked past both.
+		if kEnd != vEnd {
+			return true, ErrMapEntries
+		}
+		return true, fmt.Errorf("parquet: column chunk ends %d rows early", vals.rowsLeft)
+	}
+	for _, c := range [2]*Column{keys, vals} {
+		if c.left == 0 {
+			if err := c.next(); err != nil {
+				return true, err
+			}
+		}
+	}
+	return false, nil
+}
+
+// SkipMapRows passes over the next rows rows of a map's key leaf keys and value leaf vals
+// without reading their values, the value leaf's levels standing for both as in Pick: the
+// repetition levels are counted a byte at a time where they are bit-packed, and the
+// dictionary indices of the rows' entries are stepped over.
+func SkipMapRows(keys, vals *Column, rows int) error {
+	if err := mapLeaves(keys, vals); err != nil {
+		return err
+	}
+	kFull, vFull := uint32(keys.MaxDef), uint32(vals.MaxDef)
+	r := 0
+	for {
+		if vals.lv.at < vals.lv.n {
+			// Levels a Pick decoded and left: they lie within both leaves' pages.
+			withKey, withValue, next := 0, 0, false
+			for ; vals.lv.at < vals.lv.n; vals.lv.at++ {
+				def := vals.lv.def[vals.lv.at]
+				if vals.lv.rep[vals.lv.at] == 0 {
+					if next = r == rows; next {
+						break
+					}
+					if vals.rowsLeft == 0 || keys.rowsLeft == 0 {
+						return errRowGroupRows
+					}
+					r++
+					vals.rowsLeft--
+					keys.rowsLeft--
+				}
+				withKey += b2i(def >= kFull)
+				withValue += b2i(def == vFull)
+				vals.left--
+				keys.left--
+			}
+			if err := skipEntries(keys, vals, withKey, withValue); err != nil || next {
+				return err // next: row rows+1 starts in the block
+			}
+			continue
+		}
+		if done, err := mapPages(keys, vals, r == rows); done || err != nil {
+			return err
+		}
+		m := min(keys.left, vals.left)
+		n, started, err := vals.rep.passRows(rows-r, m)
+		if err != nil {
+			return err
+		}
+		if int64(started) > vals.rowsLeft || int64(started) > keys.rowsLeft {
+			return errRowGroupRows
+		}
+		withKey, withValue, err := vals.def.countEntries(n, kFull, vFull)
+		if err != nil {
+			return err
+		}
+		r += started
+		vals.rowsLeft -= int64(started)
+		keys.rowsLeft -= int64(started)
+		vals.left -= n
+		keys.left -= n
+		if err := skipEntries(keys, vals, withKey, withValue); err != nil || n < m {
+			return err // n < m: row rows+1 starts here
+		}
+	}
+}
+
+// errRowGroupRows: a repeated column's levels start more rows than its row group holds.
+var errRowGroupRows = errors.New("parquet: repeated column holds more rows than its row group")
+
+// skipEntries steps over the dictionary indices of withKey keys and withValue values.
+func skipEntries(keys, vals *Column, withKey, withValue int) error {
+	if err := keys.idx.skip(withKey); err != nil {
+		return err
+	}
+	return vals.idx.skip(withValue)
+}
+
 // pickBlock walks the entries of one block, found[*row] being the row of the entry before
 // it, and appends the value indices of the rows' first entries to pass. Without branches on
 // the data, whose outcomes no predictor guesses: each entry's value index is written and
-// kept only when it passes. kIdx and vIdx hold the block's key and value indices.
-func pickBlock(reps, keyDefs, valDefs []uint32, kFull, vFull uint32, kIdx, vIdx []uint32, kOK, vOK, found []bool,
+// kept only when it passes. defs are the value leaf's definition levels, kIdx and vIdx the
+// block's key and value indices.
+func pickBlock(reps, defs []uint32, kFull, vFull uint32, kIdx, vIdx []uint32, kOK, vOK, found []bool,
 	row *int, out []uint32, starts int) []uint32 {
 	// One more of each, so that the entries after the last key or value index it unchecked.
 	kIdx, vIdx = append(kIdx, 0), append(vIdx, 0)
@@ -132,7 +230,7 @@ func pickBlock(reps, keyDefs, valDefs []uint32, kFull, vFull uint32, kIdx, vIdx 
 		r += int(rep ^ 1)
 		done := b2i(found[r]) // the row is left out or has its entry
 		vi := vIdx[v]
-		hk, hv := b2i(keyDefs[j] == kFull), b2i(valDefs[j] == vFull)
+		hk, hv := b2i(defs[j] >= kFull), b2i(defs[j] == vFull)
 		hit := hk & hv & b2i(kOK[kIdx[k]]) & b2i(vOK[vi]) &^ done
 		buf[p] = vi
 		p += hit
@@ -151,15 +249,9 @@ func b2i(b bool) int {
 	return 0
 }
 
-// defined reads the dictionary indices of the entries among defs whose level is full, and
+// indices reads the dictionary indices of the next n entries with a key or a value, and
 // returns them with the largest.
-func (c *Column) defined(defs []uint32, full uint32) ([]uint32, uint32, error) {
-	n := 0
-	for _, d := range defs {
-		if d == full {
-			n++
-		}
-	}
+func (c *Column) indices(n int) ([]uint32, uint32, error) {
 	if n > 0 && !c.dict {
 		return nil, 0, errors.New("parquet: PLAIN values in a repeated column")
 	}

@@ -246,10 +246,13 @@ type Column struct {
 	pr file.PageReader
 
 	rowsLeft int64 // Rows of the current row group's chunk not yet read (for MaxRep 1: not yet begun)
+	// MaxRep 1: the chunk's level entries in pages not yet started, so that its end is known
+	// when its last row goes on into a page of its own
+	levelsLeft int64
 	left     int   // Rows (for MaxRep 1: level entries) left in the current data page
 	def      rleReader
 	rep      rleReader
-	lv       levels   // MaxRep 1: the current page's levels, decoded a block at a time
+	lv       levels   // a map's value leaf: the current page's levels, decoded a block at a time (a key leaf's are never decoded)
 	vals     []uint32 // MaxRep 1: indices of a block's defined entries
 	dict     bool     // the page holds dictionary indices
 	idx      rleReader
@@ -382,7 +385,7 @@ func (c *Column) open(rg int, start, length int64) error {
 	}
 	c.br.Reset(io.NewSectionReader(c.Src, start, length))
 	c.pr.Reset(c.br, cc.NumValues(), cc.Compression(), nil)
-	c.rowsLeft = rgm.NumRows()
+	c.rowsLeft, c.levelsLeft = rgm.NumRows(), cc.NumValues()
 	c.left, c.hasDict = 0, false
 	c.lv.reset()
 	return nil
@@ -526,9 +529,10 @@ func (c *Column) page(enc parquet.Encoding, rep, def, data []byte, n int) error 
 		}
 		return c.values(enc, data, n)
 	}
-	if n < 0 {
-		return errRLE
+	if n < 0 || int64(n) > c.levelsLeft {
+		return fmt.Errorf("parquet: page of %d levels where %d remain in the chunk", n, c.levelsLeft)
 	}
+	c.levelsLeft -= int64(n)
 	c.rep.reset(rep, bits.Len16(uint16(c.MaxRep)))
 	c.def.reset(def, bits.Len16(uint16(c.MaxDef)))
 	c.lv.reset()
@@ -758,66 +762,6 @@ func (l *levels) fill(rep, def *rleReader, left int, maxDef uint32) error {
 	return nil
 }
 
-// SkipRows passes over the next rows rows of a repeated leaf without reading their values:
-// the repetition levels are counted a byte at a time where they are bit-packed, and the
-// dictionary indices of the rows' defined entries are stepped over.
-func (c *Column) SkipRows(rows int) error {
-	r := 0
-	for {
-		if c.left == 0 {
-			if r == rows && c.rowsLeft == 0 {
-				return nil
-			}
-			if err := c.next(); err != nil {
-				return err
-			}
-		}
-		// Levels already decoded come first.
-		defined := 0
-		for c.lv.at < c.lv.n {
-			rep, def := c.lv.rep[c.lv.at], c.lv.def[c.lv.at]
-			if rep == 0 {
-				if r == rows {
-					return c.idx.skip(defined)
-				}
-				if c.rowsLeft == 0 {
-					return errors.New("parquet: repeated column holds more rows than its row group")
-				}
-				r++
-				c.rowsLeft--
-			}
-			if def == uint32(c.MaxDef) {
-				defined++
-			}
-			c.lv.at++
-			c.left--
-		}
-		if c.left > 0 {
-			m, started, err := c.rep.passRows(rows-r, c.left)
-			if err != nil {
-				return err
-			}
-			if int64(started) > c.rowsLeft {
-				return errors.New("parquet: repeated column holds more rows than its row group")
-			}
-			full, err := c.def.count(m, uint32(c.MaxDef))
-			if err != nil {
-				return err
-			}
-			defined += full
-			r += started
-			c.rowsLeft -= int64(started)
-			c.left -= m
-		}
-		if err := c.idx.skip(defined); err != nil {
-			return err
-		}
-		if c.left > 0 {
-			return nil // row rows+1 starts here
-		}
-	}
-}
-
 // skip passes over the next n values.
 func (r *rleReader) skip(n int) error {
 	for n > 0 {
@@ -843,51 +787,46 @@ func (r *rleReader) skip(n int) error {
 	return nil
 }
 
-// count passes over the next n values and returns how many equal top, the largest value
-// allowed.
-func (r *rleReader) count(n int, top uint32) (int, error) {
+// countEntries passes over the next n definition levels of a map's value leaf and returns
+// how many reach key, the level of an entry with a key, and how many equal top, the largest
+// level allowed (an entry with a value).
+func (r *rleReader) countEntries(n int, key, top uint32) (keys, values int, err error) {
 	if r.width == 0 {
-		if top == 0 {
-			return n, nil
-		}
-		return 0, nil
+		return n * b2i(key == 0), n * b2i(top == 0), nil
 	}
 	var buf [64]uint32
-	c := 0
 	for n > 0 {
 		switch {
 		case r.repeat > 0:
 			k := min(r.repeat, n)
 			if r.value > top {
-				return 0, errRLE
+				return 0, 0, errRLE
 			}
-			if r.value == top {
-				c += k
-			}
+			keys += k * b2i(r.value >= key)
+			values += k * b2i(r.value == top)
 			r.repeat -= k
 			n -= k
 		case r.packed > 0:
 			k := min(r.packed, n, len(buf))
 			if r.unpack(buf[:k]) > top {
-				return 0, errRLE
+				return 0, 0, errRLE
 			}
 			for _, v := range buf[:k] {
-				if v == top {
-					c++
-				}
+				keys += b2i(v >= key)
+				values += b2i(v == top)
 			}
 			r.packed -= k
 			n -= k
 		default:
 			if r.pos >= len(r.data) {
-				return 0, errRLE
+				return 0, 0, errRLE
 			}
 			if err := r.run(); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 	}
-	return c, nil
+	return keys, values, nil
 }
 
 // passRows reads repetition levels (of width 1) up to, not including, the one that starts row
