@@ -249,15 +249,16 @@ type Column struct {
 	// MaxRep 1: the chunk's level entries in pages not yet started, so that its end is known
 	// when its last row goes on into a page of its own
 	levelsLeft int64
-	left     int   // Rows (for MaxRep 1: level entries) left in the current data page
-	def      rleReader
-	rep      rleReader
-	lv       levels   // a map's value leaf: the current page's levels, decoded a block at a time (a key leaf's are never decoded)
-	vals     []uint32 // MaxRep 1: indices of a block's defined entries
-	dict     bool     // the page holds dictionary indices
-	idx      rleReader
-	plain    []byte
-	hasDict  bool // the chunk has had its dictionary page
+
+	left    int // Rows (for MaxRep 1: level entries) left in the current data page
+	def     rleReader
+	rep     rleReader
+	lv      levels   // a map's value leaf: a block of its levels (a key leaf's are not decoded)
+	vals    []uint32 // MaxRep 1: indices of a block's defined entries
+	dict    bool     // the page holds dictionary indices
+	idx     rleReader
+	plain   []byte
+	hasDict bool // the chunk has had its dictionary page
 }
 
 // Dict reports whether the current page holds dictionary indices rather than PLAIN values.
