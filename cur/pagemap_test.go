@@ -203,29 +203,7 @@ func TestPagePathMapWhere(t *testing.T) {
 			if len(req.Where) != 1 {
 				t.Fatalf("Where %v: want only the product name limited", req.Where)
 			}
-			passed, read := 0, 0
-			bothPaths(t, path, req, func(w, s *Batch) {
-				for i := range w.Len {
-					if got, want := s.Str(team).Value(i), w.Str(team).Value(i); got != want {
-						t.Fatalf("row %d: tag %q, want %q", w.FirstRow+int64(i), got, want)
-					}
-					got, want := s.Str(name).Value(i), w.Str(name).Value(i)
-					switch {
-					case w.Str(entity).Value(i) == "AWS Marketplace":
-						if got != want {
-							t.Fatalf("Marketplace row %d: product name %q, want %q", w.FirstRow+int64(i), got, want)
-						}
-						read++
-					case got != "":
-						t.Fatalf("row %d outside the test: product name %q", w.FirstRow+int64(i), got)
-					case want != "":
-						passed++
-					}
-				}
-			})
-			if passed == 0 || read == 0 {
-				t.Errorf("%d rows read, %d passed over: the test shows nothing", read, passed)
-			}
+			readOnMarketplace(t, path, req, entity, name, team)
 		})
 	}
 }
@@ -378,29 +356,38 @@ func TestPagePathMapRequiredValues(t *testing.T) {
 			entity := req.AskString("bill_billing_entity")
 			team := req.AskStringWhere(TagColumn("team"), ColumnTest{Column: "bill_billing_entity", Values: []string{"AWS Marketplace"}})
 			other := req.AskString(TagColumn("other3"))
-			read, passed := 0, 0
-			bothPaths(t, path, req, func(w, s *Batch) {
-				for i := range w.Len {
-					if got, want := s.Str(other).Value(i), w.Str(other).Value(i); got != want {
-						t.Fatalf("row %d: other3 %q, want %q", w.FirstRow+int64(i), got, want)
-					}
-					got, want := s.Str(team).Value(i), w.Str(team).Value(i)
-					switch {
-					case w.Str(entity).Value(i) == "AWS Marketplace":
-						if got != want {
-							t.Fatalf("Marketplace row %d: team %q, want %q", w.FirstRow+int64(i), got, want)
-						}
-						read++
-					case got != "":
-						t.Fatalf("row %d outside the test: team %q", w.FirstRow+int64(i), got)
-					case want != "":
-						passed++
-					}
-				}
-			})
-			if read == 0 || passed == 0 {
-				t.Errorf("%d rows read, %d passed over: the test shows nothing", read, passed)
-			}
+			readOnMarketplace(t, path, req, entity, team, other)
 		})
+	}
+}
+
+// readOnMarketplace reads path with req through both paths: column whole on every row as
+// pqarrow does, column limited, asked only where entity is AWS Marketplace, the same on those
+// rows and empty on the others; some rows of each kind must have a value.
+func readOnMarketplace(t *testing.T, path string, req Request, entity, limited, whole StringCol) {
+	t.Helper()
+	read, passed := 0, 0
+	bothPaths(t, path, req, func(w, s *Batch) {
+		for i := range w.Len {
+			row := w.FirstRow + int64(i)
+			if got, want := s.Str(whole).Value(i), w.Str(whole).Value(i); got != want {
+				t.Fatalf("row %d: %s %q, want %q", row, req.Strings[whole], got, want)
+			}
+			got, want := s.Str(limited).Value(i), w.Str(limited).Value(i)
+			switch {
+			case w.Str(entity).Value(i) == "AWS Marketplace":
+				if got != want {
+					t.Fatalf("Marketplace row %d: %s %q, want %q", row, req.Strings[limited], got, want)
+				}
+				read++
+			case got != "":
+				t.Fatalf("row %d outside the test: %s %q", row, req.Strings[limited], got)
+			case want != "":
+				passed++
+			}
+		}
+	})
+	if passed == 0 || read == 0 {
+		t.Errorf("%d rows read, %d passed over: the test shows nothing", read, passed)
 	}
 }
