@@ -7,11 +7,11 @@ import (
 	"github.com/curnorm/curnorm/cur/money"
 )
 
-// The column buffers of the page path's batches outlive the file they were decoded from: a
-// bill split into many files would otherwise allocate a ring of batches per file (megabytes
-// that the kernel and the runtime zero, and the collector then sweeps). A reused buffer holds
-// the last file's values: decoding writes every row of a batch, as it does when the ring comes
-// round within one file.
+// The column buffers of the page path's batches, and its leaves' scratch of a batch's rows,
+// outlive the file they were decoded from: a bill split into many files would otherwise
+// allocate a ring of batches per file (megabytes that the kernel and the runtime zero, and the
+// collector then sweeps). A reused buffer holds the last file's values: decoding writes every
+// row of a batch, as it does when the ring comes round within one file.
 var (
 	codesPool  bufferPool[uint32]
 	valuesPool bufferPool[money.Amount]

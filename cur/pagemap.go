@@ -111,8 +111,7 @@ const skipLevels = 64
 // over where enough of them come together (mapKey.gap).
 func (l *pageLeaf) decodeMap(n int) error {
 	l.startBatch(n)
-	l.valid = grow(l.valid, BatchRows)
-	l.idx = grow(l.idx, BatchRows)
+	l.rowBuffers()
 	valid, chosen := l.valid[:n], l.idx[:0]
 	var want []bool
 	if l.where != nil {

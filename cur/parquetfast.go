@@ -606,6 +606,24 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
+// rowBuffers gives the leaf its scratch for a batch's rows (definition levels, dictionary
+// indices) from the pools of the batches' columns, which have the same sizes: taken anew
+// for each file, they would be most of what a small file allocates.
+func (l *pageLeaf) rowBuffers() {
+	if l.idx == nil {
+		l.valid, l.idx = validPool.get(), codesPool.get()
+	}
+}
+
+// releaseRowBuffers gives back the leaf's scratch once its file is done.
+func (l *pageLeaf) releaseRowBuffers() {
+	if l.idx != nil {
+		validPool.put(l.valid, true)
+		codesPool.put(l.idx, poisonCode)
+		l.valid, l.idx = nil, nil
+	}
+}
+
 // decode reads the next n rows of the column into the leaf's outputs, run by run: CUR
 // columns hold long runs of NULLs and of repeated values, which fill whole ranges of rows.
 // A leaf limited to some rows (where) passes over the others' dictionary indices unread.
@@ -614,8 +632,7 @@ func (l *pageLeaf) decode(n int) error {
 		return l.decodeMap(n)
 	}
 	l.startBatch(n)
-	l.valid = grow(l.valid, BatchRows)
-	l.idx = grow(l.idx, BatchRows)
+	l.rowBuffers()
 	allNull := true
 	for done := 0; done < n; {
 		k, err := l.col.Rows(n - done)
@@ -1545,6 +1562,9 @@ func (p *pagePath) close() {
 		p.wg.Wait()
 		for i := range p.slots {
 			releaseBatch(p.slots[i].b)
+		}
+		for _, l := range p.leaves {
+			l.releaseRowBuffers()
 		}
 	}
 	for _, l := range p.leaves {
