@@ -102,7 +102,7 @@ func (m *mapKey) setDictionary(data []byte, n int) error {
 }
 
 // skipLevels is the fewest levels (map entries) of rows outside where that decodeMap passes
-// over rather than reads: passing over costs a call on both leaves, reading through each
+// over rather than reads: passing over costs a call (SkipMapRows), reading through each
 // level a few nanoseconds.
 const skipLevels = 64
 

@@ -16,7 +16,7 @@
 //
 // --rules runs, instead of the literal rule, each FILE's query (one `curnorm sql --table bill`
 // wrote: curnorm's whole rule table) over the files as the table bill, and reports the time of
-// them all; it prints the rows of none.
+// them all; it prints the rows of none, and fails when a query gives none.
 //
 // DIR is the folder whose node_modules holds @duckdb/node-api. The rollup prints one
 // "key,...,cost" line per group, sorted, on stdout (NULL as an empty field), and the time the
@@ -145,8 +145,10 @@ if (opt.rules.length > 0) {
   for (const file of opt.rules) {
     const query = readFileSync(file, 'utf8');
     const start = performance.now();
-    await conn.runAndReadAll(query);
+    const reader = await conn.runAndReadAll(query);
     seconds += (performance.now() - start) / 1000;
+    // An empty result would time a query that read nothing the rules apply to.
+    if (reader.getRows().length === 0) usage(`--rules ${file}: the query gave no rows`);
   }
   process.stderr.write(`duckdb query seconds ${seconds.toFixed(4)}\n`);
 } else {

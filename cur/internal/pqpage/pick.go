@@ -15,10 +15,11 @@ var ErrMapEntries = errors.New("parquet: a map's keys and values hold different 
 // dictionaries count). found[r] is set for the rows with such an entry, whose value indices
 // are appended to out in row order.
 //
-// Only the value leaf's levels are read. A map's key is required, so the key leaf has the
-// same repetition levels and, for definition levels, the value's capped at its own maximum:
-// an entry has a key wherever its value's level reaches the key's (newMapLeaf takes no other
-// map). The leaves are walked in step a block of levels at a time, and only the value
+// Only the value leaf's levels are read, and only it counts the rows begun. A map's key is
+// required, so the key leaf has the same repetition levels and, for definition levels, the
+// value's capped at its own maximum: an entry has a key wherever its value's level reaches
+// the key's (newMapLeaf takes no other map). The key leaf keeps its place in its own pages:
+// the levels left in its page and its dictionary indices. The leaves are walked in step a block of levels at a time, and only the value
 // indices are kept: no row's entries are gathered.
 func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) ([]uint32, error) {
 	if err := mapLeaves(keys, vals); err != nil {
@@ -64,7 +65,7 @@ func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) 
 				}
 			}
 		}
-		if int64(started) > vals.rowsLeft || int64(started) > keys.rowsLeft {
+		if int64(started) > vals.rowsLeft {
 			return out, errRowGroupRows
 		}
 		defs := vals.lv.def[vals.lv.at:][:end]
@@ -93,7 +94,6 @@ func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) 
 			out = pickBlock(reps[:end], defs, kFull, vFull, kIdx, vIdx, *keyOK, *valOK, found, &row, out, started)
 		}
 		r += started
-		keys.rowsLeft -= int64(started)
 		vals.rowsLeft -= int64(started)
 		vals.lv.at += end
 		keys.left -= end
@@ -158,12 +158,11 @@ func SkipMapRows(keys, vals *Column, rows int) error {
 					if next = r == rows; next {
 						break
 					}
-					if vals.rowsLeft == 0 || keys.rowsLeft == 0 {
+					if vals.rowsLeft == 0 {
 						return errRowGroupRows
 					}
 					r++
 					vals.rowsLeft--
-					keys.rowsLeft--
 				}
 				withKey += b2i(def >= kFull)
 				withValue += b2i(def == vFull)
@@ -183,7 +182,7 @@ func SkipMapRows(keys, vals *Column, rows int) error {
 		if err != nil {
 			return err
 		}
-		if int64(started) > vals.rowsLeft || int64(started) > keys.rowsLeft {
+		if int64(started) > vals.rowsLeft {
 			return errRowGroupRows
 		}
 		withKey, withValue, err := vals.def.countEntries(n, kFull, vFull)
@@ -192,7 +191,6 @@ func SkipMapRows(keys, vals *Column, rows int) error {
 		}
 		r += started
 		vals.rowsLeft -= int64(started)
-		keys.rowsLeft -= int64(started)
 		vals.left -= n
 		keys.left -= n
 		if err := skipEntries(keys, vals, withKey, withValue); err != nil || n < m {

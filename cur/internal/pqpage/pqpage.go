@@ -245,7 +245,7 @@ type Column struct {
 	br parquet.BufferedReader
 	pr file.PageReader
 
-	rowsLeft int64 // Rows of the current row group's chunk not yet read (for MaxRep 1: not yet begun)
+	rowsLeft int64 // Rows of the current row group's chunk not yet read (a map's value leaf: not yet begun; unused on its key leaf)
 	// MaxRep 1: the chunk's level entries in pages not yet started, so that its end is known
 	// when its last row goes on into a page of its own
 	levelsLeft int64
@@ -448,6 +448,9 @@ func (c *Column) next() error {
 		if !c.pr.Next() {
 			if err := c.pr.Err(); err != nil {
 				return err
+			}
+			if c.MaxRep > 0 {
+				return fmt.Errorf("parquet: column chunk ends %d levels early", c.levelsLeft)
 			}
 			return fmt.Errorf("parquet: column chunk ends %d rows early", c.rowsLeft)
 		}
