@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -798,6 +799,19 @@ func FuzzParquet(f *testing.F) {
 			}
 			sh.Close()
 		}
+		// Where both the page path and pqarrow read a file through, they read the same: a
+		// damaged file is refused or read right, never read two ways.
+		if isParquet(path, req) {
+			pages, arrow := dumpParquet(t, path, req, true), dumpParquet(t, path, req, false)
+			if pages.err == "" && arrow.err == "" && (pages.rows != arrow.rows || !slices.Equal(pages.batches, arrow.batches)) {
+				i := 0
+				for i < min(len(pages.batches), len(arrow.batches)) && pages.batches[i] == arrow.batches[i] {
+					i++
+				}
+				t.Fatalf("page path: %d rows in %d batches; pqarrow: %d rows in %d batches; batch %d differs:\n pages   %.300q\n pqarrow %.300q",
+					pages.rows, len(pages.batches), arrow.rows, len(arrow.batches), i, slices.Concat(pages.batches, []string{""})[i], slices.Concat(arrow.batches, []string{""})[i])
+			}
+		}
 		if err == nil {
 			return
 		}
@@ -809,6 +823,17 @@ func FuzzParquet(f *testing.F) {
 			t.Fatalf("error %v has no class", err)
 		}
 	})
+}
+
+// isParquet reports whether path opens as a Parquet file.
+func isParquet(path string, req Request) bool {
+	rd, err := Open(Source{Path: path}, req)
+	if err != nil {
+		return false
+	}
+	defer rd.Close()
+	_, ok := rd.(*parquetReader)
+	return ok
 }
 
 func TestParquetCells(t *testing.T) {
