@@ -1,8 +1,10 @@
 package pqpage
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -15,12 +17,13 @@ var ErrMapEntries = errors.New("parquet: a map's keys and values hold different 
 // dictionaries count). found[r] is set for the rows with such an entry, whose value indices
 // are appended to out in row order.
 //
-// Only the value leaf's levels are read, and only it counts the rows begun. A map's key is
+// The value leaf's levels are decoded, and only it counts the rows begun. A map's key is
 // required, so the key leaf has the same repetition levels and, for definition levels, the
 // value's capped at its own maximum: an entry has a key wherever its value's level reaches
-// the key's (newMapLeaf takes no other map). The key leaf keeps its place in its own pages:
-// the levels left in its page and its dictionary indices. The leaves are walked in step a block of levels at a time, and only the value
-// indices are kept: no row's entries are gathered.
+// the key's (newMapLeaf takes no other map). The key leaf's levels are only compared with
+// those (sameLevels), and it keeps its place in its own pages: the levels left in its page
+// and its dictionary indices. The leaves are walked in step a block of levels at a time, and
+// only the value indices are kept: no row's entries are gathered.
 func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) ([]uint32, error) {
 	if err := mapLeaves(keys, vals); err != nil {
 		return out, err
@@ -69,6 +72,9 @@ func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) 
 			return out, errRowGroupRows
 		}
 		defs := vals.lv.def[vals.lv.at:][:end]
+		if err := sameLevels(keys, reps[:end], defs); err != nil {
+			return out, err
+		}
 		withKey, withValue := 0, 0
 		for _, d := range defs {
 			withKey += b2i(d >= kFull)
@@ -102,6 +108,32 @@ func Pick(keys, vals *Column, keyOK, valOK *[]bool, found []bool, out []uint32) 
 			return out, nil // row rows+1 starts here
 		}
 	}
+}
+
+// sameLevels reads the key leaf's levels of a block the value leaf's reps and defs hold, and
+// fails unless they are the value's, definition levels capped at the key's maximum: the
+// format's rule for a map, which a damaged or miswritten file could break without either
+// leaf's levels being malformed, and then each leaf would place its entries in other rows.
+func sameLevels(keys *Column, reps, defs []uint32) error {
+	if n := keys.passedLevels; n > 0 {
+		// Rows passed over in this page need only agree with the key leaf on how many keys
+		// they hold, which places the keys of the rows after; those rows are compared below.
+		// Where the page ends first, its keys place nothing: the next page's indices start anew.
+		if err := keys.rep.skip(n); err != nil {
+			return err
+		}
+		if got, _, err := keys.def.countEntries(n, uint32(keys.MaxDef), uint32(keys.MaxDef)); err != nil || got != keys.passedKeys {
+			return cmp.Or(err, ErrMapEntries)
+		}
+		keys.passedLevels, keys.passedKeys = 0, 0
+	}
+	if same, err := keys.rep.match(reps, math.MaxUint32); err != nil || !same {
+		return cmp.Or(err, ErrMapEntries)
+	}
+	if same, err := keys.def.match(defs, uint32(keys.MaxDef)); err != nil || !same {
+		return cmp.Or(err, ErrMapEntries)
+	}
+	return nil
 }
 
 // mapLeaves refuses leaves that are not the required key and the value of one map entry,
@@ -151,7 +183,7 @@ func SkipMapRows(keys, vals *Column, rows int) error {
 	for {
 		if vals.lv.at < vals.lv.n {
 			// Levels a Pick decoded and left: they lie within both leaves' pages.
-			withKey, withValue, next := 0, 0, false
+			withKey, withValue, next, from := 0, 0, false, vals.lv.at
 			for ; vals.lv.at < vals.lv.n; vals.lv.at++ {
 				def := vals.lv.def[vals.lv.at]
 				if vals.lv.rep[vals.lv.at] == 0 {
@@ -168,6 +200,9 @@ func SkipMapRows(keys, vals *Column, rows int) error {
 				withValue += b2i(def == vFull)
 				vals.left--
 				keys.left--
+			}
+			if err := sameLevels(keys, vals.lv.rep[from:vals.lv.at], vals.lv.def[from:vals.lv.at]); err != nil {
+				return err
 			}
 			if err := skipEntries(keys, vals, withKey, withValue); err != nil || next {
 				return err // next: row rows+1 starts in the block
@@ -189,6 +224,8 @@ func SkipMapRows(keys, vals *Column, rows int) error {
 		if err != nil {
 			return err
 		}
+		keys.passedLevels += n
+		keys.passedKeys += withKey
 		r += started
 		vals.rowsLeft -= int64(started)
 		vals.left -= n

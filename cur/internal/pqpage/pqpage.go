@@ -253,12 +253,16 @@ type Column struct {
 	left    int // Rows (for MaxRep 1: level entries) left in the current data page
 	def     rleReader
 	rep     rleReader
-	lv      levels   // a map's value leaf: a block of its levels (a key leaf's are not decoded)
+	lv      levels   // a map's value leaf: a block of its levels (a key leaf's are only compared with them)
 	vals    []uint32 // MaxRep 1: indices of a block's defined entries
 	dict    bool     // the page holds dictionary indices
 	idx     rleReader
 	plain   []byte
 	hasDict bool // the chunk has had its dictionary page
+
+	// A map's key leaf: levels of its page passed over by SkipMapRows and not yet read, and
+	// how many keys the value leaf counted in them (sameLevels checks them when it next reads)
+	passedLevels, passedKeys int
 }
 
 // Dict reports whether the current page holds dictionary indices rather than PLAIN values.
@@ -540,6 +544,7 @@ func (c *Column) page(enc parquet.Encoding, rep, def, data []byte, n int) error 
 	c.rep.reset(rep, bits.Len16(uint16(c.MaxRep)))
 	c.def.reset(def, bits.Len16(uint16(c.MaxDef)))
 	c.lv.reset()
+	c.passedLevels, c.passedKeys = 0, 0
 	switch enc {
 	case parquet.Encodings.RLEDict, parquet.Encodings.PlainDict:
 		if err := c.dictIndices(data, n); err != nil {
@@ -789,6 +794,43 @@ func (r *rleReader) skip(n int) error {
 		}
 	}
 	return nil
+}
+
+// match reads the next len(want) levels and reports whether each is min(want[i], limit): a
+// map's key leaf's levels against those of its value leaf, capped at the key's maximum.
+func (r *rleReader) match(want []uint32, limit uint32) (bool, error) {
+	var buf [64]uint32
+	for len(want) > 0 {
+		diff := uint32(0)
+		switch {
+		case r.repeat > 0:
+			k := min(r.repeat, len(want))
+			for _, w := range want[:k] {
+				diff |= min(w, limit) ^ r.value
+			}
+			r.repeat -= k
+			want = want[k:]
+		case r.packed > 0:
+			k := min(r.packed, len(want), len(buf))
+			r.unpack(buf[:k])
+			for i, v := range buf[:k] {
+				diff |= min(want[i], limit) ^ v
+			}
+			r.packed -= k
+			want = want[k:]
+		default:
+			if r.pos >= len(r.data) {
+				return false, errRLE
+			}
+			if err := r.run(); err != nil {
+				return false, err
+			}
+		}
+		if diff != 0 {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // countEntries passes over the next n definition levels of a map's value leaf and returns
