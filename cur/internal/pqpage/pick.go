@@ -173,7 +173,8 @@ func mapPages(keys, vals *Column, at bool) (done bool, err error) {
 // SkipMapRows passes over the next rows rows of a map's key leaf keys and value leaf vals
 // without reading their values, the value leaf's levels standing for both as in Pick: the
 // repetition levels are counted a byte at a time where they are bit-packed, and the
-// dictionary indices of the rows' entries are stepped over.
+// dictionary indices of the rows' entries are stepped over. The key leaf's levels are left
+// for sameLevels to check when the page is next read (passedLevels).
 func SkipMapRows(keys, vals *Column, rows int) error {
 	if err := mapLeaves(keys, vals); err != nil {
 		return err
